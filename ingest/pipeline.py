@@ -1,0 +1,354 @@
+"""Safe, incremental ingest into a new index version.
+
+Unchanged documents (same content hash, same manifest overrides, same embedder) are carried
+over without parsing or embedding; changed ones are re-read and their old chunks dropped with
+the old version; ``prune`` removes documents whose files are gone. One bad file is reported
+and the rest still go in. Extra steps (the metrics table) write into the same version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import pandas as pd
+
+from corpus import (
+    CorpusError,
+    Document,
+    Settings,
+    chunk_document,
+    iter_corpus_files,
+    load_document,
+    load_manifest,
+)
+from ingest.embedding import Embedder, create_embedder
+from ingest.embedding.cache import EmbeddingCache
+from ingest.lexical import BM25Index
+from ingest.store import IndexStore, VersionBuilder, chunks_frame
+from ingest.vector_index import VectorIndex, create_vector_index
+
+Status = Literal["added", "updated", "unchanged", "failed", "removed"]
+
+
+class IndexStep(Protocol):
+    """Something else built into every version beside the chunks (e.g. the figures table)."""
+
+    name: str
+
+    def build(
+        self,
+        version_dir: Path,
+        new_docs: Sequence[Document],
+        carried: Sequence[str],
+        previous: Path | None,
+    ) -> dict[str, Any]: ...
+
+
+@dataclass(slots=True)
+class FileResult:
+    source: str
+    doc_id: str | None
+    status: Status
+    chunks: int = 0
+    error_code: str | None = None
+    message: str | None = None
+
+
+@dataclass(slots=True)
+class IngestReport:
+    version: str | None
+    previous_version: str | None
+    files: list[FileResult] = field(default_factory=list)
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+    chunk_sizes: dict[str, float] = field(default_factory=dict)
+    steps: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "failed"]
+
+    @property
+    def changed(self) -> bool:
+        return any(f.status in ("added", "updated", "removed") for f in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _overrides_hash(overrides: dict[str, Any] | None) -> str:
+    return hashlib.sha256(json.dumps(overrides or {}, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def gather_files(
+    settings: Settings, paths: Sequence[Path] | None
+) -> list[tuple[Path, dict[str, Any] | None]]:
+    """Files to ingest with their manifest overrides (from the manifest in their folder)."""
+    out: list[tuple[Path, dict[str, Any] | None]] = []
+    for target in paths or settings.corpus_dirs:
+        target = Path(target)
+        if target.is_dir():
+            manifest = load_manifest(target)
+            out.extend((p, manifest.get(p.name)) for p in iter_corpus_files(target))
+        else:
+            manifest = load_manifest(target.parent) if target.parent.is_dir() else {}
+            out.append((target, manifest.get(target.name)))
+    return out
+
+
+def chunk_size_summary(sizes: list[int]) -> dict[str, float]:
+    if not sizes:
+        return {}
+    ordered = sorted(sizes)
+    pick = lambda q: float(ordered[min(len(ordered) - 1, int(q * len(ordered)))])  # noqa: E731
+    return {
+        "count": len(sizes),
+        "min": float(ordered[0]),
+        "p10": pick(0.1),
+        "median": float(statistics.median(ordered)),
+        "p90": pick(0.9),
+        "max": float(ordered[-1]),
+        "mean": round(statistics.fmean(ordered), 1),
+    }
+
+
+def _progress(iterable: Iterable[Any], enabled: bool, **kwargs: Any) -> Iterable[Any]:
+    if not enabled:
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, **kwargs)
+
+
+def build_index(
+    settings: Settings,
+    paths: Sequence[Path] | None = None,
+    *,
+    prune: bool = False,
+    progress: bool = False,
+    steps: Sequence[IndexStep] = (),
+    embedder: Embedder | None = None,
+    vectors: VectorIndex | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Ingest files (default: the configured corpus folders) into a new index version."""
+    from filelock import FileLock
+
+    started = time.perf_counter()
+    root = settings.data_dir / "index"
+    root.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(root / ".ingest.lock")):
+        vectors = vectors or create_vector_index(settings)
+        embedder = embedder or create_embedder(settings)
+        store = IndexStore(root, vectors)
+        store.collect_garbage(settings.index.keep_versions)
+        report = _ingest_locked(settings, store, paths, prune, progress, steps, embedder, on_stage)
+    report.seconds = round(time.perf_counter() - started, 2)
+    return report
+
+
+def _ingest_locked(
+    settings: Settings,
+    store: IndexStore,
+    paths: Sequence[Path] | None,
+    prune: bool,
+    progress: bool,
+    steps: Sequence[IndexStep],
+    embedder: Embedder,
+    on_stage: Callable[[str], None] | None,
+) -> IngestReport:
+    previous = store.current() if store.current_version() else None
+    old_docs: dict[str, dict[str, Any]] = previous.manifest["documents"] if previous else {}
+    same_embedder = bool(previous) and previous.manifest.get("embedder") == embedder.name
+    report = IngestReport(version=None, previous_version=previous.version if previous else None)
+
+    new_docs: list[Document] = []
+    carried: list[str] = []
+    entries: dict[str, dict[str, Any]] = {}
+    seen: set[str] = set()
+    files = gather_files(settings, paths)
+    for path, overrides in _progress(files, progress, desc="reading", unit="file"):
+        result = _read_one(
+            path, overrides, old_docs, same_embedder, settings, new_docs, carried, entries
+        )
+        if result.doc_id:
+            seen.add(result.doc_id)
+        report.files.append(result)
+    for doc_id, entry in old_docs.items():
+        if doc_id in seen:
+            continue
+        if prune and (
+            paths is None or Path(entry.get("path", "")).parent in {Path(p) for p in paths}
+        ):
+            report.files.append(FileResult(entry["source"], doc_id, "removed"))
+        else:
+            carried.append(doc_id)
+            entries[doc_id] = entry
+
+    if previous and not report.changed and same_embedder:
+        report.version = previous.version
+        report.documents = len(old_docs)
+        report.chunks = int(previous.manifest.get("chunks", 0))
+        return report
+
+    builder = store.begin()
+    try:
+        _write_version(
+            builder,
+            previous.path if previous else None,
+            new_docs,
+            carried,
+            entries,
+            embedder,
+            settings,
+            progress,
+            report,
+            steps,
+            on_stage,
+        )
+    except BaseException:
+        builder.abort()
+        raise
+    store.collect_garbage(settings.index.keep_versions)
+    return report
+
+
+def _read_one(
+    path: Path,
+    overrides: dict[str, Any] | None,
+    old_docs: dict[str, dict[str, Any]],
+    same_embedder: bool,
+    settings: Settings,
+    new_docs: list[Document],
+    carried: list[str],
+    entries: dict[str, dict[str, Any]],
+) -> FileResult:
+    from corpus import make_doc_id
+
+    doc_id = make_doc_id(path.name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return FileResult(path.name, None, "failed", error_code="unreadable", message=str(exc))
+    sha = hashlib.sha256(data).hexdigest()
+    ohash = _overrides_hash(overrides)
+    old = old_docs.get(doc_id)
+    if old and same_embedder and old["sha256"] == sha and old.get("overrides_hash") == ohash:
+        carried.append(doc_id)
+        entries[doc_id] = old
+        return FileResult(path.name, doc_id, "unchanged", chunks=int(old["chunks"]))
+    try:
+        doc = load_document(path, overrides=overrides, max_bytes=settings.api.max_upload_bytes * 4)
+    except CorpusError as exc:
+        return FileResult(path.name, doc_id, "failed", error_code=exc.code, message=exc.message)
+    new_docs.append(doc)
+    entries[doc_id] = {**doc.meta.to_dict(), "overrides_hash": ohash, "path": str(path.resolve())}
+    return FileResult(path.name, doc_id, "updated" if old else "added")
+
+
+def _write_version(
+    builder: VersionBuilder,
+    previous: Path | None,
+    new_docs: list[Document],
+    carried: list[str],
+    entries: dict[str, dict[str, Any]],
+    embedder: Embedder,
+    settings: Settings,
+    progress: bool,
+    report: IngestReport,
+    steps: Sequence[IndexStep],
+    on_stage: Callable[[str], None] | None,
+) -> None:
+    frames: list[pd.DataFrame] = []
+    if previous is not None and carried:
+        old_chunks = pd.read_parquet(previous / "chunks.parquet")
+        frames.append(old_chunks[old_chunks["doc_id"].isin(carried)])
+        for doc_id in carried:
+            builder.copy_document(previous, doc_id)
+    rows = []
+    for doc in new_docs:
+        builder.write_document(doc)
+        chunks = chunk_document(
+            doc, max_chars=settings.index.chunk_max_chars, min_chars=settings.index.chunk_min_chars
+        )
+        entries[doc.meta.doc_id]["chunks"] = len(chunks)
+        rows.extend({**c.to_dict(), "content_hash": c.content_hash} for c in chunks)
+        for result in report.files:
+            if result.doc_id == doc.meta.doc_id and result.status in ("added", "updated"):
+                result.chunks = len(chunks)
+    frames.append(chunks_frame(rows))
+    frame = (
+        pd.concat([f for f in frames if len(f)], ignore_index=True)
+        if any(len(f) for f in frames)
+        else chunks_frame([])
+    )
+    frame = frame.sort_values(["doc_id", "seq"]).reset_index(drop=True)
+    builder.write_chunks(frame)
+
+    if on_stage:
+        on_stage("embedding")
+    index_texts = [
+        f"{s}\n{t}" if s else t for s, t in zip(frame["section"], frame["text"], strict=True)
+    ]
+    cache = EmbeddingCache(settings.data_dir / "embed_cache.sqlite", embedder.name)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(index_texts), desc="embedding", unit="chunk")
+    if index_texts:
+        embedder.warm_up()
+    vectors = cache.embed(
+        index_texts,
+        embedder.embed_passages,
+        batch_size=settings.embedding.batch_size,
+        on_batch=bar.update if bar else None,
+    )
+    if bar:
+        bar.update(bar.total - bar.n)
+        bar.close()
+    metas = [_vector_metadata(row, entries[row["doc_id"]]) for row in frame.to_dict("records")]
+    if len(frame):
+        builder.store.vectors.upsert(builder.collection, list(frame["chunk_id"]), vectors, metas)
+    BM25Index.build(list(frame["chunk_id"]), index_texts).save(builder.path / "bm25")
+
+    for step in steps:
+        if on_stage:
+            on_stage(step.name)
+        report.steps[step.name] = step.build(builder.path, new_docs, carried, previous)
+
+    report.documents = len(entries)
+    report.chunks = len(frame)
+    report.embedded, report.cached = cache.misses, cache.hits
+    report.chunk_sizes = chunk_size_summary([len(t) for t in frame["text"]])
+    report.version = builder.commit(
+        {
+            "documents": entries,
+            "chunks": len(frame),
+            "embedder": embedder.name,
+            "dim": int(vectors.shape[1]) if len(frame) else 0,
+            "steps": report.steps,
+            "chunk_sizes": report.chunk_sizes,
+        }
+    )
+
+
+def _vector_metadata(row: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
+    meta = {
+        "doc_id": row["doc_id"],
+        "municipality": entry.get("municipality") or "",
+        "doc_type": entry.get("doc_type") or "",
+        "year": int(entry["year"]) if entry.get("year") else 0,
+        "access": entry.get("access") or "public",
+    }
+    return meta

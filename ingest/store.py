@@ -1,0 +1,181 @@
+"""Versioned index storage with an atomic switch.
+
+Layout under ``<data_dir>/index``::
+
+    CURRENT                      the version in use (replaced atomically with os.replace)
+    versions/<vid>/              a complete version: chunks.parquet, documents/, bm25/, ...
+    versions/<vid>.partial/      a version being built (ignored by readers, removed on restart)
+
+The vectors of version ``<vid>`` live in the Chroma collection ``chunks-<vid>``. A version is
+written completely, then renamed into place, then CURRENT is switched: a ``kill -9`` at any
+moment leaves the previous version in use and intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from corpus import Document, DocumentMeta, IndexNotReadyError, SourceLine
+from ingest.vector_index import VectorIndex
+
+CHUNK_COLUMNS = (
+    "chunk_id",
+    "doc_id",
+    "seq",
+    "text",
+    "quote",
+    "line_start",
+    "line_end",
+    "page",
+    "section",
+    "content_hash",
+)
+_PARTIAL = ".partial"
+
+
+def collection_name(version: str) -> str:
+    return f"chunks-{version}"
+
+
+def _fsync_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+@dataclass(slots=True)
+class VersionInfo:
+    version: str
+    path: Path
+    manifest: dict[str, Any]
+
+
+class IndexStore:
+    """Finds, creates, switches and garbage-collects index versions."""
+
+    def __init__(self, root: Path, vectors: VectorIndex) -> None:
+        self.root = root
+        self.vectors = vectors
+        self.versions_dir = root / "versions"
+        self.versions_dir.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def current_file(self) -> Path:
+        return self.root / "CURRENT"
+
+    def current_version(self) -> str | None:
+        try:
+            version = self.current_file.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return version if (self.versions_dir / version).is_dir() else None
+
+    def current(self) -> VersionInfo:
+        version = self.current_version()
+        if version is None:
+            raise IndexNotReadyError("no index yet: run `policy-assistant ingest` first")
+        path = self.versions_dir / version
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        return VersionInfo(version, path, manifest)
+
+    def begin(self) -> VersionBuilder:
+        version = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        path = self.versions_dir / f"{version}{_PARTIAL}"
+        path.mkdir(parents=True)
+        return VersionBuilder(self, version, path)
+
+    def switch_to(self, version: str) -> None:
+        _fsync_write(self.current_file, version + "\n")
+
+    def collect_garbage(self, keep: int) -> list[str]:
+        """Remove partial builds and versions beyond the newest ``keep`` (never the current)."""
+        current = self.current_version()
+        removed: list[str] = []
+        complete = sorted(
+            p.name
+            for p in self.versions_dir.iterdir()
+            if p.is_dir() and not p.name.endswith(_PARTIAL)
+        )
+        keep_set = set(complete[-keep:]) | ({current} if current else set())
+        for path in self.versions_dir.iterdir():
+            if path.name.endswith(_PARTIAL) or (path.is_dir() and path.name not in keep_set):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+        live = {collection_name(v) for v in keep_set}
+        for name in self.vectors.collections():
+            if name.startswith("chunks-") and name not in live:
+                self.vectors.drop(name)
+        return removed
+
+
+class VersionBuilder:
+    """Writes one new version; :meth:`commit` makes it current."""
+
+    def __init__(self, store: IndexStore, version: str, path: Path) -> None:
+        self.store = store
+        self.version = version
+        self.path = path
+        (path / "documents").mkdir()
+
+    @property
+    def collection(self) -> str:
+        return collection_name(self.version)
+
+    def write_document(self, doc: Document) -> None:
+        payload = {
+            "meta": doc.meta.to_dict(),
+            "lines": [[sl.line, sl.page, sl.text] for sl in doc.lines],
+        }
+        (self.path / "documents" / f"{doc.meta.doc_id}.json").write_text(
+            json.dumps(payload, ensure_ascii=False), encoding="utf-8"
+        )
+
+    def copy_document(self, previous: Path, doc_id: str) -> None:
+        shutil.copy2(previous / "documents" / f"{doc_id}.json", self.path / "documents")
+
+    def write_chunks(self, frame: pd.DataFrame) -> None:
+        frame.loc[:, list(CHUNK_COLUMNS)].to_parquet(self.path / "chunks.parquet", index=False)
+
+    def commit(self, manifest: dict[str, Any]) -> str:
+        manifest = {**manifest, "version": self.version, "created_at": time.time()}
+        _fsync_write(
+            self.path / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1)
+        )
+        final = self.path.with_name(self.version)
+        os.replace(self.path, final)
+        self.path = final
+        self.store.switch_to(self.version)
+        return self.version
+
+    def abort(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        self.store.vectors.drop(self.collection)
+
+
+def read_document(version_path: Path, doc_id: str) -> Document | None:
+    path = version_path / "documents" / f"{doc_id}.json"
+    if not path.is_file():
+        return None
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    meta = DocumentMeta(**payload["meta"])
+    lines = [SourceLine(line=line, page=page, text=text) for line, page, text in payload["lines"]]
+    return Document(meta=meta, lines=lines)
+
+
+def chunks_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(list(rows), columns=list(CHUNK_COLUMNS))
+    frame["page"] = frame["page"].astype("Int64")
+    return frame

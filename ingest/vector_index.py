@@ -1,0 +1,157 @@
+"""The vector-index seam and its Chroma implementation (embedded or HTTP server).
+
+Chroma never embeds anything itself: every call passes our own vectors, and collections
+are created with ``embedding_function=None`` so no default (English, downloaded) model loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from corpus import Settings
+
+Metadata = Mapping[str, str | int | float | bool]
+_BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class VectorHit:
+    id: str
+    score: float  # cosine similarity, higher is better
+
+
+class VectorIndex(Protocol):
+    """A set of named collections of (id, vector, metadata)."""
+
+    def upsert(
+        self,
+        collection: str,
+        ids: Sequence[str],
+        vectors: np.ndarray,
+        metadatas: Sequence[Metadata],
+    ) -> None: ...
+
+    def query(
+        self, collection: str, vector: np.ndarray, k: int, where: Mapping[str, Any] | None = None
+    ) -> list[VectorHit]: ...
+
+    def get_vectors(self, collection: str, ids: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+    def delete(self, collection: str, ids: Sequence[str]) -> None: ...
+
+    def count(self, collection: str) -> int: ...
+
+    def collections(self) -> list[str]: ...
+
+    def drop(self, collection: str) -> None: ...
+
+
+def chroma_where(filters: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Translate ``{"year": 2019, "doc_id": "x"}`` into a Chroma ``where`` clause."""
+    clauses = [{key: value} for key, value in filters.items() if value is not None]
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class ChromaIndex:
+    """Chroma through ``PersistentClient`` (embedded) or ``HttpClient`` (a `chroma run` server)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    @classmethod
+    def embedded(cls, path: str) -> ChromaIndex:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        return cls(
+            chromadb.PersistentClient(
+                path=path, settings=ChromaSettings(anonymized_telemetry=False)
+            )
+        )
+
+    @classmethod
+    def http(cls, host: str, port: int) -> ChromaIndex:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        return cls(
+            chromadb.HttpClient(
+                host=host, port=port, settings=ChromaSettings(anonymized_telemetry=False)
+            )
+        )
+
+    def _collection(self, name: str) -> Any:
+        return self._client.get_or_create_collection(
+            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+
+    def upsert(
+        self,
+        collection: str,
+        ids: Sequence[str],
+        vectors: np.ndarray,
+        metadatas: Sequence[Metadata],
+    ) -> None:
+        col = self._collection(collection)
+        for start in range(0, len(ids), _BATCH):
+            end = start + _BATCH
+            col.upsert(
+                ids=list(ids[start:end]),
+                embeddings=np.asarray(vectors[start:end], dtype=np.float32),
+                metadatas=[dict(m) for m in metadatas[start:end]],
+            )
+
+    def query(
+        self, collection: str, vector: np.ndarray, k: int, where: Mapping[str, Any] | None = None
+    ) -> list[VectorHit]:
+        col = self._collection(collection)
+        if k <= 0 or col.count() == 0:
+            return []
+        result = col.query(
+            query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
+            n_results=k,
+            where=chroma_where(where or {}),
+            include=["distances"],
+        )
+        ids, distances = result["ids"][0], result["distances"][0]
+        return [VectorHit(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+
+    def get_vectors(self, collection: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        got = self._collection(collection).get(ids=list(ids), include=["embeddings"])
+        return {
+            i: np.asarray(e, dtype=np.float32)
+            for i, e in zip(got["ids"], got["embeddings"], strict=True)
+        }
+
+    def delete(self, collection: str, ids: Sequence[str]) -> None:
+        if ids:
+            self._collection(collection).delete(ids=list(ids))
+
+    def count(self, collection: str) -> int:
+        if collection not in self.collections():
+            return 0
+        return int(self._collection(collection).count())
+
+    def collections(self) -> list[str]:
+        return [c.name if hasattr(c, "name") else str(c) for c in self._client.list_collections()]
+
+    def drop(self, collection: str) -> None:
+        if collection in self.collections():
+            self._client.delete_collection(collection)
+
+
+def create_vector_index(settings: Settings) -> VectorIndex:
+    if settings.index.backend == "http":
+        return ChromaIndex.http(settings.index.chroma_host, settings.index.chroma_port)
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return ChromaIndex.embedded(str(path))
