@@ -252,7 +252,12 @@ def _read_one(
     except CorpusError as exc:
         return FileResult(path.name, doc_id, "failed", error_code=exc.code, message=exc.message)
     new_docs.append(doc)
-    entries[doc_id] = {**doc.meta.to_dict(), "overrides_hash": ohash, "path": str(path.resolve())}
+    entries[doc_id] = {
+        **doc.meta.to_dict(),
+        "overrides_hash": ohash,
+        "path": str(path.resolve()),
+        "ingested_at": time.time(),
+    }
     return FileResult(path.name, doc_id, "updated" if old else "added")
 
 

@@ -1,0 +1,60 @@
+"""The composition root: ``create_app(settings)`` builds everything in the lifespan."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
+
+from api.errors import install_error_handlers
+from api.routes import documents, health, search
+from assistant import PolicyAssistant, build_assistant
+from corpus import Settings
+
+log = logging.getLogger("policy_assistant.api")
+
+
+def create_app(settings: Settings | None = None, **assistant_overrides: Any) -> FastAPI:
+    """Build the FastAPI app. Two apps with different settings can live in one process."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        assistant: PolicyAssistant = build_assistant(settings, **assistant_overrides)
+        assistant.warm_up()
+        app.state.assistant = assistant
+        log.info("index version %s", assistant.health()["index_version"])
+        yield
+
+    app = FastAPI(
+        title="Policy assistant",
+        version="0.1.0",
+        description="Questions over Dutch municipal policy documents, cited to the line.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def add_request_id(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request.state.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request.state.request_id
+        return response
+
+    app.include_router(health.router)
+    app.include_router(search.router)
+    app.include_router(documents.router)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app

@@ -1,0 +1,160 @@
+"""The ``policy-assistant`` command line. It uses the same composition as the API."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from corpus import PolicyAssistantError, Settings
+
+app = typer.Typer(
+    name="policy-assistant",
+    help=(
+        "Ask questions of Dutch municipal policy documents, cited to the line.\n\n"
+        "Settings come from the environment (prefix POLICY_ASSISTANT_, nested with __, e.g. "
+        "POLICY_ASSISTANT_EMBEDDING__BACKEND=fake) or a .env file; `policy-assistant settings` "
+        "lists them all."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _assistant(settings: Settings) -> Any:
+    from assistant import build_assistant
+
+    return build_assistant(settings)
+
+
+def _fail(exc: PolicyAssistantError) -> None:
+    typer.secho(f"error [{exc.code}]: {exc.message}", fg="red", err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders; default: the bundled corpus.")] = None,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove documents whose files are gone.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Ingest documents into a new index version (idempotent; unchanged files are skipped)."""
+    settings = Settings()
+    for path in paths or []:
+        if not path.exists():
+            typer.secho(f"error [not_found]: {path} does not exist", fg="red", err=True)
+            raise typer.Exit(2)
+    try:
+        report = _assistant(settings).ingest(paths or None, prune=prune, progress=not as_json)
+    except PolicyAssistantError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        for f in report.files:
+            color = {"failed": "red", "added": "green", "updated": "yellow", "removed": "yellow"}.get(f.status)
+            detail = f"{f.chunks} chunks" if f.status != "failed" else f"[{f.error_code}] {f.message}"
+            typer.secho(f"  {f.status:<9} {f.source}  {detail}", fg=color)
+        sizes = report.chunk_sizes
+        typer.echo(
+            f"index version {report.version}: {report.documents} documents, {report.chunks} chunks "
+            f"({report.embedded} embedded, {report.cached} from cache) in {report.seconds:.1f} s"
+        )
+        if sizes:
+            typer.echo(
+                "chunk size (chars): min {min:.0f}  p10 {p10:.0f}  median {median:.0f}  "
+                "p90 {p90:.0f}  max {max:.0f}".format(**sizes)
+            )
+        for name, stats in report.steps.items():
+            typer.echo(f"{name}: {stats}")
+    if report.failed:
+        typer.secho(f"{len(report.failed)} file(s) failed", fg="red", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Question or search words, e.g. 'loonkostensubsidie gestart'.")],
+    k: Annotated[int, typer.Option("-k", help="Number of results.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON like GET /api/v1/search.")] = False,
+    municipality: Annotated[str | None, typer.Option(help="Only this municipality.")] = None,
+    year: Annotated[int | None, typer.Option(help="Only documents of this year.")] = None,
+    doc_type: Annotated[str | None, typer.Option(help="Only this document type.")] = None,
+    doc_id: Annotated[str | None, typer.Option(help="Only this document.")] = None,
+    mode: Annotated[str, typer.Option(help="hybrid, bm25 or dense.")] = "hybrid",
+) -> None:
+    """Search passages; every result carries its file, lines and the exact text."""
+    from assistant import format_citation
+    from ingest import SearchFilters
+
+    assistant = _assistant(Settings())
+    try:
+        hits = assistant.search(
+            query, k=k, filters=SearchFilters(municipality, year, doc_type, doc_id), mode=mode
+        )
+    except PolicyAssistantError as exc:
+        _fail(exc)
+        return
+    docs = assistant.index.snapshot().documents
+    if as_json:
+        results = []
+        for hit in hits:
+            row = {key: v for key, v in hit.to_dict().items() if key != "clean_text"}
+            row["citation"] = format_citation(docs[hit.doc_id], hit.page, hit.line_start, hit.line_end, hit.text)
+            results.append(row)
+        typer.echo(json.dumps({"results": results}, ensure_ascii=False, indent=1))
+        return
+    for rank, hit in enumerate(hits, start=1):
+        where = f"p. {hit.page}, " if hit.page else ""
+        typer.secho(
+            f"{rank}. [{hit.score:.3f}] {hit.title} ({hit.municipality}, {hit.year}) "
+            f"{hit.source} {where}regels {hit.line_start}-{hit.line_end}",
+            bold=True,
+        )
+        if hit.section:
+            typer.echo(f"   § {hit.section}")
+        snippet = " ".join(hit.text.split())
+        typer.echo(f"   “{snippet[:400]}{'…' if len(snippet) > 400 else ''}”")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default from settings).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
+) -> None:
+    """Serve the API (and the chat page) with uvicorn."""
+    import uvicorn
+
+    settings = Settings()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.api.host,
+        port=port or settings.api.port,
+        workers=workers or settings.api.workers,
+    )
+
+
+@app.command("settings")
+def list_settings() -> None:
+    """List every setting with its environment variable, default and description."""
+    from api.settings_doc import settings_table
+
+    typer.echo(settings_table())
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import ReadyAssistantDep
+from api.schemas import ErrorResponse, SearchResponse, SearchResult
+from assistant import format_citation
+from ingest import SearchFilters
+
+router = APIRouter(prefix="/api/v1", tags=["search"])
+
+
+@router.get(
+    "/search",
+    response_model=SearchResponse,
+    responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    summary="Hybrid (BM25 + dense) passage search with exact line coordinates",
+)
+def search(
+    assistant: ReadyAssistantDep,
+    q: Annotated[str, Query(description="The question or search words.")],
+    k: Annotated[int, Query(ge=1, le=500, description="Number of results.")] = 10,
+    municipality: str | None = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    doc_type: str | None = None,
+    doc_id: str | None = None,
+    mode: Annotated[str, Query(pattern="^(hybrid|bm25|dense)$")] = "hybrid",
+) -> SearchResponse:
+    filters = SearchFilters(
+        municipality=municipality or None, year=year, doc_type=doc_type or None, doc_id=doc_id or None
+    )
+    hits = assistant.search(q, k=k, filters=filters, mode=mode)
+    docs = assistant.index.snapshot().documents
+    return SearchResponse(
+        results=[
+            SearchResult(
+                **{k_: v for k_, v in hit.to_dict().items() if k_ in SearchResult.model_fields},
+                citation=format_citation(docs[hit.doc_id], hit.page, hit.line_start, hit.line_end, hit.text),
+            )
+            for hit in hits
+        ]
+    )

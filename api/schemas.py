@@ -1,0 +1,89 @@
+"""Request and response models of the public API (see shared API.md)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable snake_case error code.")
+    message: str = Field(description="Human-readable explanation.")
+    request_id: str = Field(description="Quote this when reporting a problem.")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class HealthResponse(BaseModel):
+    status: str
+    index_version: str | None
+    documents: int
+    chunks: int
+    figures: int
+
+
+class SearchResult(BaseModel):
+    doc_id: str
+    title: str
+    source: str
+    municipality: str | None
+    doc_type: str
+    year: int | None
+    page: int | None
+    line_start: int
+    line_end: int
+    section: str
+    text: str = Field(description="The exact source text of the lines, for quoting.")
+    score: float
+    chunk_id: str
+    citation: str = Field(description="Ready-to-paste citation string.")
+
+
+class SearchResponse(BaseModel):
+    results: list[SearchResult]
+
+
+class DocumentPublic(BaseModel):
+    doc_id: str
+    title: str
+    source: str
+    municipality: str | None
+    doc_type: str | None
+    year: int | None
+    period: str | None
+    pages: int | None
+    lines: int | None
+    chunks: int
+    figures: int
+    sha256: str | None
+    ingested_at: float | None
+    access: str
+    format: str | None
+    inferred: dict[str, bool]
+
+
+class DocumentsResponse(BaseModel):
+    documents: list[DocumentPublic]
+
+
+class PassageLine(BaseModel):
+    line: int
+    page: int | None
+    text: str
+
+
+class PassageResponse(BaseModel):
+    doc_id: str
+    title: str
+    source: str
+    municipality: str | None
+    year: int | None
+    page: int | None
+    line_start: int
+    line_end: int
+    text: str = Field(description="The exact source text of the requested lines.")
+    citation: str = Field(description="Ready-to-paste citation: title, municipality, year, lines, quote.")
+    lines: list[PassageLine]
+    context_before: list[PassageLine]
+    context_after: list[PassageLine]

@@ -1,0 +1,6 @@
+"""The assistant layer: the application service over ingest (and, later, metrics)."""
+
+from assistant.citations import format_citation, format_location
+from assistant.services import Passage, PolicyAssistant, build_assistant
+
+__all__ = ["Passage", "PolicyAssistant", "build_assistant", "format_citation", "format_location"]

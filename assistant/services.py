@@ -1,0 +1,169 @@
+"""The application service: one object the API and the CLI both use.
+
+It owns the search index, the retriever and the ingest entry point, built once from Settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.citations import format_citation
+from corpus import DocumentNotFoundError, InvalidRequestError, Settings, is_valid_doc_id
+from ingest import (
+    Embedder,
+    HybridRetriever,
+    IndexStep,
+    IngestReport,
+    SearchFilters,
+    SearchHit,
+    SearchIndex,
+    VectorIndex,
+    build_index,
+    create_embedder,
+    create_vector_index,
+)
+
+PASSAGE_MAX_LINES = 400
+
+
+@dataclass(slots=True)
+class Passage:
+    doc_id: str
+    title: str
+    source: str
+    municipality: str | None
+    year: int | None
+    page: int | None
+    line_start: int
+    line_end: int
+    text: str
+    citation: str
+    context_before: list[dict[str, Any]]
+    lines: list[dict[str, Any]]
+    context_after: list[dict[str, Any]]
+
+
+class PolicyAssistant:
+    """Search, documents, passages and ingest over the current index version."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        vectors: VectorIndex | None = None,
+        steps: Sequence[IndexStep] = (),
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder or create_embedder(settings)
+        self.vectors = vectors or create_vector_index(settings)
+        self.index = SearchIndex(settings, self.vectors, self.embedder)
+        self.retriever = HybridRetriever(self.index, settings)
+        self.steps = tuple(steps)
+
+    def warm_up(self) -> None:
+        self.embedder.warm_up()
+
+    # ----- ingest -------------------------------------------------------------------------
+    def ingest(self, paths: Sequence[Path] | None = None, *, prune: bool = False, progress: bool = False) -> IngestReport:
+        return build_index(
+            self.settings, paths, prune=prune, progress=progress, steps=self.steps,
+            embedder=self.embedder, vectors=self.vectors,
+        )
+
+    # ----- read side ----------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        if not self.index.ready():
+            return {"status": "ok", "index_version": None, "documents": 0, "chunks": 0, "figures": 0}
+        snap = self.index.snapshot()
+        figures = int(snap.manifest.get("steps", {}).get("metrics", {}).get("figures", 0))
+        return {
+            "status": "ok", "index_version": snap.version, "documents": len(snap.documents),
+            "chunks": int(snap.manifest.get("chunks", 0)), "figures": figures,
+        }
+
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None, mode: str = "hybrid") -> list[SearchHit]:
+        if not query.strip():
+            raise InvalidRequestError("the query is empty", code="empty_query")
+        if len(query) > self.settings.api.max_question_chars:
+            raise InvalidRequestError(
+                f"the query is {len(query)} characters; the limit is {self.settings.api.max_question_chars}",
+                code="query_too_long",
+            )
+        k = max(1, min(k, self.settings.api.max_k))
+        return self.retriever.search(query, k=k, filters=filters, mode=mode)  # type: ignore[arg-type]
+
+    def documents(self, access: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+        snap = self.index.snapshot()
+        out = []
+        for doc_id, entry in sorted(snap.documents.items()):
+            if access is not None and entry.get("access", "public") not in access:
+                continue
+            out.append({
+                "doc_id": doc_id, "title": entry["title"], "source": entry["source"],
+                "municipality": entry.get("municipality"), "doc_type": entry.get("doc_type"),
+                "year": entry.get("year"), "period": entry.get("period"), "pages": entry.get("pages"),
+                "lines": entry.get("lines"), "chunks": entry.get("chunks", 0),
+                "figures": entry.get("figures", 0), "sha256": entry.get("sha256"),
+                "ingested_at": entry.get("ingested_at") or snap.manifest.get("created_at"),
+                "access": entry.get("access", "public"), "format": entry.get("format"),
+                "inferred": entry.get("inferred", {}),
+            })
+        return out
+
+    def document_entry(self, doc_id: str, access: tuple[str, ...] | None = None) -> dict[str, Any]:
+        if not is_valid_doc_id(doc_id):
+            raise DocumentNotFoundError(f"no document with id {doc_id!r}")
+        entry = self.index.snapshot().documents.get(doc_id)
+        if entry is None or (access is not None and entry.get("access", "public") not in access):
+            raise DocumentNotFoundError(f"no document with id {doc_id!r}")
+        return entry
+
+    def passage(
+        self,
+        doc_id: str,
+        line_start: int | None = None,
+        line_end: int | None = None,
+        page: int | None = None,
+        *,
+        context: int = 5,
+        access: tuple[str, ...] | None = None,
+    ) -> Passage:
+        entry = self.document_entry(doc_id, access)
+        doc = self.index.snapshot().document(doc_id)
+        if doc is None:
+            raise DocumentNotFoundError(f"no document with id {doc_id!r}")
+        units = [sl for sl in doc.lines if page is None or sl.page == page]
+        if page is not None and not units:
+            raise InvalidRequestError(f"page {page} does not exist in {doc.meta.source}", code="invalid_range")
+        first = units[0].line if units else 1
+        last = units[-1].line if units else 1
+        start = line_start if line_start is not None else first
+        end = line_end if line_end is not None else (start if line_start is not None and page is None else last)
+        if start < 1 or end < start or start > last:
+            raise InvalidRequestError(
+                f"invalid line range {start}-{end}; the {'page' if page else 'document'} has lines {first}-{last}",
+                code="invalid_range",
+            )
+        end = min(end, last, start + PASSAGE_MAX_LINES - 1)
+        picked = [sl for sl in units if start <= sl.line <= end]
+        before = [sl for sl in units if start - context <= sl.line < start]
+        after = [sl for sl in units if end < sl.line <= end + context]
+        text = "\n".join(sl.text for sl in picked)
+        as_dict = lambda items: [{"line": sl.line, "page": sl.page, "text": sl.text} for sl in items]  # noqa: E731
+        return Passage(
+            doc_id=doc_id, title=entry["title"], source=entry["source"],
+            municipality=entry.get("municipality"), year=entry.get("year"),
+            page=page if page is not None else (picked[0].page if picked else None),
+            line_start=start, line_end=end, text=text,
+            citation=format_citation(entry, page if page is not None else (picked[0].page if picked else None), start, end, text),
+            context_before=as_dict(before), lines=as_dict(picked), context_after=as_dict(after),
+        )
+
+
+def build_assistant(settings: Settings | None = None, **overrides: Any) -> PolicyAssistant:
+    """The composition used by both the API (in its lifespan) and the CLI."""
+    return PolicyAssistant(settings or Settings(), **overrides)

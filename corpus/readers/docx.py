@@ -1,0 +1,211 @@
+"""DOCX: body paragraphs and table rows in document order, with page numbers from page breaks.
+
+``SourceLine.line`` is the running number of the non-empty paragraph or table row (1-based);
+``page`` counts explicit page breaks (``w:br w:type="page"``, ``pageBreakBefore``, section
+breaks that start a new page) and the breaks Word recorded when it last laid the document out
+(``w:lastRenderedPageBreak``). A rendered break that directly follows an explicit one is the
+same break and is counted once. Table rows join their cells with `` | ``. Text boxes, headers,
+footers, footnotes and comments are not read. The zip is checked before anything is parsed.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from corpus.errors import CorpusError, CorruptDocumentError, DocumentTooLargeError
+from corpus.model import ExtractedText, SourceLine
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 100
+MAX_MEMBERS = 10_000
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_SKIP = {f"{{{W}}}txbxContent", f"{{{MC}}}Fallback", f"{{{W}}}del", f"{{{W}}}moveFrom",
+         f"{{{W}}}instrText", f"{{{W}}}delText", f"{{{W}}}pPr", f"{{{W}}}rPr"}
+_NEW_PAGE_SECTIONS = {"nextPage", "oddPage", "evenPage"}
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def check_zip(data: bytes, name: str) -> None:
+    """Refuse zip bombs and archives that are not Word documents, before any parsing."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise CorruptDocumentError(f"{name}: not a valid DOCX (zip) file ({exc})") from None
+    if len(infos) > MAX_MEMBERS:
+        raise DocumentTooLargeError(f"{name}: the DOCX holds {len(infos):,} files")
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    if total > MAX_UNCOMPRESSED:
+        raise DocumentTooLargeError(
+            f"{name}: the DOCX unpacks to {total:,} bytes, over the limit of "
+            f"{MAX_UNCOMPRESSED:,} bytes"
+        )
+    worst = max((i.file_size / max(1, i.compress_size) for i in infos), default=0.0)
+    if total / max(1, packed) > MAX_RATIO or worst > MAX_RATIO:
+        raise DocumentTooLargeError(
+            f"{name}: the DOCX is compressed more than {MAX_RATIO}x (a zip bomb?); refused"
+        )
+    if "word/document.xml" not in {i.filename for i in infos}:
+        raise CorruptDocumentError(f"{name}: not a Word document (no word/document.xml)")
+
+
+@dataclass
+class _Pages:
+    """Page counter over the document's break markers."""
+
+    name: str
+    max_pages: int
+    page: int = 1
+    after_explicit: bool = False  # an explicit break with no text after it yet
+    seen_text: bool = False
+    pending_section: bool = False
+    section_types: dict[int, bool] = field(default_factory=dict)
+
+    def explicit(self) -> None:
+        self._next()
+        self.after_explicit = True
+
+    def rendered(self) -> None:
+        if self.seen_text and not self.after_explicit:
+            self._next()
+
+    def text(self) -> None:
+        if self.pending_section:
+            self.pending_section = False
+            self.explicit()
+        self.seen_text = True
+        self.after_explicit = False
+
+    def _next(self) -> None:
+        self.page += 1
+        if self.page > self.max_pages:
+            raise DocumentTooLargeError(
+                f"{self.name}: more than {self.max_pages:,} pages (the limit)"
+            )
+
+
+def _events(el: etree._Element) -> Iterator[tuple[str, str]]:
+    """Walk a paragraph or row in document order: ("text", s), ("explicit"|"rendered", "")."""
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SKIP:
+            continue
+        if tag == _w("t"):
+            yield "text", child.text or ""
+        elif tag in (_w("tab"), _w("ptab")):
+            yield "text", "\t"
+        elif tag == _w("br"):
+            if child.get(_w("type")) == "page":
+                yield "explicit", ""
+            elif child.get(_w("type")) != "column":
+                yield "text", "\n"
+        elif tag == _w("cr"):
+            yield "text", "\n"
+        elif tag == _w("noBreakHyphen"):
+            yield "text", "-"
+        elif tag == _w("lastRenderedPageBreak"):
+            yield "rendered", ""
+        elif tag == _w("p") and el.tag == _w("tc"):
+            yield "text", " "  # paragraphs inside one table cell
+            yield from _events(child)
+        else:
+            yield from _events(child)
+
+
+def _starts_page(p: etree._Element) -> bool:
+    flag = p.find(f"{_w('pPr')}/{_w('pageBreakBefore')}")
+    return flag is not None and flag.get(_w("val"), "true") not in ("0", "false", "off")
+
+
+def _clean(text: str) -> str:
+    return unicodedata.normalize("NFC", text.replace("\n", " ").replace("\t", " ")).strip()
+
+
+def _line(el: etree._Element, pages: _Pages) -> tuple[str, int]:
+    """The visible text of a paragraph or row and the page it starts on."""
+    if el.tag == _w("p") and _starts_page(el):
+        pages.explicit()
+    if el.tag == _w("tr"):
+        cells = []
+        start = 0
+        for tc in el.iterchildren(_w("tc")):
+            parts = []
+            for kind, value in _events(tc):
+                start = _track(kind, value, pages, start)
+                parts.append(value)
+            cells.append(_clean("".join(parts)))
+        return (" | ".join(cells) if any(cells) else ""), start or pages.page
+    parts, start = [], 0
+    for kind, value in _events(el):
+        start = _track(kind, value, pages, start)
+        parts.append(value)
+    return _clean("".join(parts)), start or pages.page
+
+
+def _track(kind: str, value: str, pages: _Pages, start: int) -> int:
+    if kind == "explicit":
+        pages.explicit()
+    elif kind == "rendered":
+        pages.rendered()
+    elif value.strip():
+        pages.text()
+        return start or pages.page
+    return start
+
+
+def _blocks(parent: etree._Element) -> Iterator[etree._Element]:
+    """Paragraphs and table rows of the body in document order (content controls unwrapped)."""
+    for child in parent:
+        if child.tag == _w("p"):
+            yield child
+        elif child.tag == _w("tbl"):
+            yield from child.iterchildren(_w("tr"))
+        elif child.tag in (_w("sdt"), _w("customXml"), _w("sdtContent")):
+            yield from _blocks(child.find(_w("sdtContent")) if child.tag == _w("sdt") else child)
+
+
+def _section_breaks(body: etree._Element) -> dict[int, bool]:
+    """For each paragraph that ends a section: does the next section start on a new page?"""
+    sects = body.xpath(".//w:pPr/w:sectPr | ./w:sectPr", namespaces={"w": W})
+    out: dict[int, bool] = {}
+    for here, nxt in zip(sects, sects[1:], strict=False):
+        kind = nxt.find(_w("type"))
+        value = "nextPage" if kind is None else kind.get(_w("val"), "nextPage")
+        out[id(here.getparent().getparent())] = value in _NEW_PAGE_SECTIONS
+    return out
+
+
+def read_docx(data: bytes, name: str, *, max_pages: int) -> ExtractedText:
+    """Read a DOCX body. Raises a typed :class:`~corpus.errors.CorpusError`."""
+    check_zip(data, name)
+    try:
+        import docx
+
+        body = docx.Document(io.BytesIO(data)).element.body
+    except CorpusError:
+        raise
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors, ...
+        raise CorruptDocumentError(
+            f"{name}: the DOCX cannot be read, it is damaged ({type(exc).__name__}: {exc})"
+        ) from None
+    pages = _Pages(name, max_pages)
+    section_ends = _section_breaks(body)
+    lines: list[SourceLine] = []
+    for block in _blocks(body):
+        text, page = _line(block, pages)
+        if text:
+            lines.append(SourceLine(line=len(lines) + 1, text=text, page=page))
+        if section_ends.get(id(block)):
+            pages.pending_section = True
+    return ExtractedText(format="docx", lines=lines, pages=pages.page)
