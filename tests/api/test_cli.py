@@ -1,0 +1,54 @@
+"""The console script, run as a user would (a subprocess), with the fake embedder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+
+def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": str(data_dir), "POLICY_ASSISTANT_EMBEDDING__BACKEND": "fake"}
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+def test_ingest_search_and_exit_codes(tmp_path: Path, corpus_copy: Path) -> None:
+    data = tmp_path / "data"
+    (corpus_copy / "kapot.pdf").write_bytes(b"%PDF-1.4 broken")
+    first = run_cli(data, "ingest", str(corpus_copy))
+    assert first.returncode == 1, first.stderr  # one file failed
+    assert "failed" in first.stdout and "kapot.pdf" in first.stdout
+    assert "chunk size" in first.stdout and "index version" in first.stdout
+    assert "reading" in first.stderr  # the progress bar
+    (corpus_copy / "kapot.pdf").unlink()
+    again = run_cli(data, "ingest", str(corpus_copy), "--json")
+    assert again.returncode == 0
+    report = json.loads(again.stdout)
+    assert {f["status"] for f in report["files"]} == {"unchanged"}
+
+    found = run_cli(data, "search", "hoeveel loonkostensubsidie contracten gestart", "--json", "-k", "3")
+    assert found.returncode == 0, found.stderr
+    results = json.loads(found.stdout)["results"]
+    assert len(results) == 3 and all(r["line_start"] <= r["line_end"] for r in results)
+    text = run_cli(data, "search", "statushouders", "-k", "2")
+    assert "regels" in text.stdout and text.stdout.count("“") == 2
+
+
+def test_bad_input_gives_a_clear_error(tmp_path: Path) -> None:
+    missing = run_cli(tmp_path, "ingest", str(tmp_path / "bestaat-niet.pdf"))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    empty = run_cli(tmp_path, "search", "   ")
+    assert empty.returncode == 2 and "error [" in empty.stderr
+
+
+def test_settings_are_listed() -> None:
+    out = run_cli(Path("/tmp"), "settings").stdout
+    assert "POLICY_ASSISTANT_EMBEDDING__BACKEND" in out and "POLICY_ASSISTANT_INDEX__BACKEND" in out

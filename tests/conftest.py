@@ -1,0 +1,49 @@
+"""Shared fixtures. Unit tests use the deterministic hashing embedder and embedded Chroma."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from corpus import BUNDLED_CORPUS_DIR, Settings
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_EVAL = REPO.parent / "shared" / "eval"
+SEEDS = sorted(p for p in BUNDLED_CORPUS_DIR.glob("00*.txt"))
+
+
+def fake_settings(data_dir: Path, **overrides: object) -> Settings:
+    return Settings(
+        data_dir=data_dir,
+        embedding={"backend": "fake"},  # type: ignore[arg-type]
+        **overrides,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return fake_settings(tmp_path / "data")
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled corpus (the five documents and the manifest)."""
+    target = tmp_path / "corpus"
+    target.mkdir()
+    for path in [*SEEDS, BUNDLED_CORPUS_DIR / "manifest.toml"]:
+        shutil.copy2(path, target / path.name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built_fake_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """The bundled corpus ingested once with the fake embedder (read-only for tests)."""
+    from ingest import build_index
+
+    settings = fake_settings(tmp_path_factory.mktemp("fake-index"))
+    report = build_index(settings)
+    assert not report.failed
+    yield settings

@@ -1,0 +1,37 @@
+import pytest
+
+from corpus import find_periods
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "cumulative"),
+    [
+        ("betreft de periode 1e t/m 3e kwartaal 20191.", "2019-Q1..Q3", True),
+        ("over de eerste drie kwartalen van 2024", "2024-Q1..Q3", True),
+        ("tot en met het derde kwartaal van 2024", "2024-Q1..Q3", True),
+        ("in het derde kwartaal van 2024", "2024-Q3", False),
+        ("in Q3 2024", "2024-Q3", False),
+        ("2024-Q2", "2024-Q2", False),
+        ("Aantallen op peildatum 1 oktober 2024:", "2024-10-01", False),
+        ("eind september 2024", "2024-09-30", False),
+        ("per 1-10-2017", "2017-10-01", False),
+        ("re-integratiebeleid 2016-2020", "2016..2020", False),
+        ("the first three quarters of 2024", "2024-Q1..Q3", True),
+        ("in 2018 was dat 63.1%", "2018", False),
+    ],
+)
+def test_period_phrases(text: str, period: str, cumulative: bool) -> None:
+    found = find_periods(text, reference_year=2023)
+    assert found and found[0].period == period and found[0].cumulative is cumulative
+
+
+def test_relative_year_uses_the_document_year() -> None:
+    found = find_periods("de eerste drie kwartalen van het afgelopen jaar", reference_year=2023)
+    assert found[0].period == "2022-Q1..Q3"
+    assert find_periods("de eerste drie kwartalen van het afgelopen jaar") == []
+
+
+def test_invalid_dates_are_not_periods() -> None:
+    assert all(p.kind != "date" for p in find_periods("31 februari 2024"))
