@@ -123,6 +123,56 @@ def search(
 
 
 @app.command()
+def metrics(
+    q: Annotated[str | None, typer.Option("--q", help="A figure question, e.g. 'Hoeveel LKS-contracten zijn er in Q3 gestart?'.")] = None,
+    subject: Annotated[str | None, typer.Option(help="Filter: subject contains.")] = None,
+    period: Annotated[str | None, typer.Option(help="Filter: period starts with, e.g. 2024.")] = None,
+    municipality: Annotated[str | None, typer.Option(help="Filter: municipality.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Filter: result, target, budget, forecast, context.")] = None,
+    doc_id: Annotated[str | None, typer.Option(help="Filter: one document.")] = None,
+    csv: Annotated[bool, typer.Option("--csv", help="Print the table as CSV.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON like GET /api/v1/metrics.")] = False,
+) -> None:
+    """Figures from the metrics table: filtered, or answering a figure question."""
+    import pandas as pd
+
+    from assistant.figures import PUBLIC_COLUMNS, FigureFilters, row_to_public
+
+    assistant = _assistant(Settings())
+    filters = FigureFilters(subject, None, period, municipality, kind, doc_id)
+    try:
+        if q:
+            result = assistant.figures.answer(q, filters)
+            rows, status, reasons, conflicts = [row_to_public(r) for r in result.rows], result.status, result.reasons, result.conflicts
+        else:
+            rows = [row_to_public(r) for r in assistant.figures.filter(filters).to_dict("records")]
+            status, reasons, conflicts = ("answered" if rows else "none"), [], []
+    except PolicyAssistantError as exc:
+        _fail(exc)
+        return
+    if csv:
+        columns = list(PUBLIC_COLUMNS) + [c for c in ("partial_reason", "conflict") if rows and c in rows[0]]
+        typer.echo(pd.DataFrame(rows, columns=columns).to_csv(index=False), nl=False)
+        return
+    if as_json:
+        payload = {"figures": rows, "status": status, "reasons": reasons, "conflicts": conflicts}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1, default=str))
+        return
+    typer.secho(f"status: {status}", bold=True)
+    for reason in reasons:
+        typer.echo(f"  partial: {reason}")
+    for row in rows:
+        flag = "  [CONFLICT]" if row.get("conflict") else ""
+        cum = " cumulative" if row["cumulative"] else ""
+        typer.echo(
+            f"{row['value']} {row['unit']} | {row['period']}{cum} | {row['kind']} | {row['municipality']} | "
+            f"{row['source']} line {row['line']}{flag}\n   “{row['quote']}”"
+        )
+    if not rows:
+        typer.echo("no figures found")
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default from settings).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,

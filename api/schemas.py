@@ -87,3 +87,32 @@ class PassageResponse(BaseModel):
     lines: list[PassageLine]
     context_before: list[PassageLine]
     context_after: list[PassageLine]
+
+
+class FigureRow(BaseModel):
+    figure_id: str
+    subject: str
+    measure: str
+    value: float | int
+    unit: str
+    period: str
+    cumulative: bool
+    period_inferred: bool
+    kind: str
+    municipality: str
+    approx: bool
+    doc_id: str
+    source: str
+    page: int | None
+    line: int
+    quote: str = Field(description="Exact text of the source line holding the figure.")
+    partial_reason: str | None = None
+    conflict: bool | None = None
+    match_score: float | None = None
+
+
+class MetricsResponse(BaseModel):
+    figures: list[FigureRow]
+    status: str = Field("answered", description="answered | partial | none (for a question q).")
+    reasons: list[str] = Field(default_factory=list, description="Why the answer is partial.")
+    conflicts: list[list[str]] = Field(default_factory=list, description="figure_ids that disagree.")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.citations import format_citation
+from assistant.figures import FigureService
 from corpus import DocumentNotFoundError, InvalidRequestError, Settings, is_valid_doc_id
 from ingest import (
     Embedder,
@@ -62,7 +63,12 @@ class PolicyAssistant:
         self.vectors = vectors or create_vector_index(settings)
         self.index = SearchIndex(settings, self.vectors, self.embedder)
         self.retriever = HybridRetriever(self.index, settings)
+        if not steps and settings.metrics.enabled:
+            from metrics import FigureStep
+
+            steps = (FigureStep(),)
         self.steps = tuple(steps)
+        self.figures = FigureService(self.index)
 
     def warm_up(self) -> None:
         self.embedder.warm_up()
@@ -99,6 +105,7 @@ class PolicyAssistant:
     def documents(self, access: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
         snap = self.index.snapshot()
         out = []
+        per_doc = snap.manifest.get("steps", {}).get("metrics", {}).get("per_document", {})
         for doc_id, entry in sorted(snap.documents.items()):
             if access is not None and entry.get("access", "public") not in access:
                 continue
@@ -107,7 +114,7 @@ class PolicyAssistant:
                 "municipality": entry.get("municipality"), "doc_type": entry.get("doc_type"),
                 "year": entry.get("year"), "period": entry.get("period"), "pages": entry.get("pages"),
                 "lines": entry.get("lines"), "chunks": entry.get("chunks", 0),
-                "figures": entry.get("figures", 0), "sha256": entry.get("sha256"),
+                "figures": int(per_doc.get(doc_id, 0)), "sha256": entry.get("sha256"),
                 "ingested_at": entry.get("ingested_at") or snap.manifest.get("created_at"),
                 "access": entry.get("access", "public"), "format": entry.get("format"),
                 "inferred": entry.get("inferred", {}),

@@ -38,24 +38,17 @@ METRICS = ("hit@1", "hit@5", "hit@10", "mrr")
 K, SLACK = 10, 2
 
 
-class MemoEmbedder:
-    """Remembers query vectors so scoring many configs embeds each question once."""
+def memoize_queries(embedder: Any) -> None:
+    """Remember query vectors so scoring many configs embeds each question once."""
+    memo: dict[tuple[str, ...], Any] = {}
+    inner = embedder.embed_queries
 
-    def __init__(self, inner: Any) -> None:
-        self.inner, self.name, self.dim = inner, inner.name, inner.dim
-        self.memo: dict[tuple[str, ...], Any] = {}
+    def embed_queries(texts: list[str]) -> Any:
+        if tuple(texts) not in memo:
+            memo[tuple(texts)] = inner(texts)
+        return memo[tuple(texts)]
 
-    def warm_up(self) -> None:
-        self.inner.warm_up()
-
-    def embed_queries(self, texts: list[str]) -> Any:
-        key = tuple(texts)
-        if key not in self.memo:
-            self.memo[key] = self.inner.embed_queries(texts)
-        return self.memo[key]
-
-    def embed_passages(self, texts: list[str]) -> Any:
-        return self.inner.embed_passages(texts)
+    embedder.embed_queries = embed_queries
 
 
 def load_set(paths: list[Path]) -> list[dict[str, Any]]:
@@ -224,13 +217,22 @@ def misses(
     return sorted(rows, key=worst, reverse=True)[:10]
 
 
+def by_lang(sets: dict[str, list[dict[str, Any]]], runs: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for (n, qs), lang in product(sets.items(), ("nl", "en")):
+        keep = [i for i, q in enumerate(qs) if q.get("lang") == lang]
+        out[f"{n}/{lang}"] = {m: score([runs[n][m]["ranks"][i] for i in keep]) for m in MODES}
+    return out
+
+
 def machine(pa: PolicyAssistant) -> dict[str, Any]:
     cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     model = next((ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines()
                   if ln.startswith("model name")), "unknown")  # fmt: skip
     return {"nproc": len(os.sched_getaffinity(0)), "cpu": model,
             "date": datetime.now().astimezone().isoformat(timespec="seconds"),
-            "python": sys.version.split()[0], "embedder": pa.embedder.name}  # fmt: skip
+            "python": sys.version.split()[0], "embedder": pa.embedder.name,
+            "loadavg_end": [round(x, 2) for x in os.getloadavg()]}  # fmt: skip
 
 
 def fmt_row(cells: list[Any]) -> str:
@@ -241,10 +243,11 @@ def report_md(res: dict[str, Any]) -> str:
     m, ing, lat = res["machine"], res["ingest"], res["latency"]
     head = ["set", "mode", "n", *METRICS]
     lines = ["# Retrieval benchmark", "",
-             f"{m['date']} · {m['cpu']} · nproc {m['nproc']} · embedder `{m['embedder']}`", "",
+             f"{m['date']} · {m['cpu']} · nproc {m['nproc']} · embedder `{m['embedder']}` · "
+             f"load avg start/end {m['loadavg_start']} / {m['loadavg_end']}", "",
              f"Retrieval settings: `{json.dumps(res['settings']['retrieval'])}`", "",
              fmt_row(head), fmt_row(["---"] * len(head))]  # fmt: skip
-    for name, by_mode in res["scores"].items():
+    for name, by_mode in {**res["scores"], **res["by_lang"]}.items():
         for mode in MODES:
             s = by_mode[mode]
             lines.append(fmt_row([name, mode, s["n"], *(s[k] for k in METRICS)]))
@@ -319,21 +322,23 @@ def main() -> None:
     everything = [json.loads(ln)["question"] for p in [*args.own, *args.sets]
                   for ln in p.read_text().splitlines() if ln.strip()]  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="bench-retrieval-", ignore_cleanup_errors=True) as tmp:
+        load0 = [round(x, 2) for x in os.getloadavg()]
         pa, ingest = ingest_timings(args, Path(tmp))
         lat = latency(pa, everything)
-        pa.index.embedder = MemoEmbedder(pa.index.embedder)
+        memoize_queries(pa.index.embedder)
         runs: dict[str, Any] = {}
         for (name, qs), mode in product(sets.items(), MODES):
             ranks, tops = run_set(pa, qs, mode, desc=f"{name} {mode}")
             runs.setdefault(name, {})[mode] = {"ranks": ranks, "tops": tops}
         res: dict[str, Any] = {
-            "machine": machine(pa),
+            "machine": {**machine(pa), "loadavg_start": load0},
             "settings": pa.settings.model_dump(
                 mode="json", include={"embedding", "index", "retrieval"}
             ),
             "ingest": ingest,
             "latency": lat,
             "scores": {n: {m: score(r[m]["ranks"]) for m in MODES} for n, r in runs.items()},
+            "by_lang": by_lang(sets, runs),
             "misses": misses(pa, sets, runs),
             "ranks": {n: {m: r[m]["ranks"] for m in MODES} for n, r in runs.items()},
             "question_ids": {n: [q["id"] for q in qs] for n, qs in sets.items()},

@@ -8,6 +8,8 @@ from corpus.chunking import chunk_document
 from corpus.cleaning import clean_line_text, clean_lines, join_lines
 from corpus.documents import (
     document_from_bytes,
+    document_from_json,
+    document_to_json,
     is_valid_doc_id,
     iter_corpus_files,
     load_document,
@@ -62,6 +64,8 @@ __all__ = [
     "clean_line_text",
     "clean_lines",
     "document_from_bytes",
+    "document_from_json",
+    "document_to_json",
     "find_periods",
     "infer_metadata",
     "is_valid_doc_id",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tomllib
 import unicodedata
@@ -13,7 +14,7 @@ from typing import Any, cast
 from corpus.cleaning import clean_line_text
 from corpus.errors import ManifestError
 from corpus.metadata import infer_metadata
-from corpus.model import DOC_TYPES, AccessLevel, Document, DocumentMeta
+from corpus.model import DOC_TYPES, AccessLevel, Document, DocumentMeta, SourceLine
 from corpus.readers import SUPPORTED_SUFFIXES, read_bytes
 
 MANIFEST_NAME = "manifest.toml"
@@ -111,3 +112,16 @@ def load_document(
     path: Path, *, overrides: Mapping[str, Any] | None = None, **limits: int
 ) -> Document:
     return document_from_bytes(path.read_bytes(), path.name, overrides=overrides, **limits)
+
+
+def document_to_json(doc: Document) -> str:
+    """The stored form of an ingested document: metadata and its exact source lines."""
+    payload = {"meta": doc.meta.to_dict(), "lines": [[sl.line, sl.page, sl.text] for sl in doc.lines]}
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def document_from_json(text: str) -> Document:
+    payload = json.loads(text)
+    meta = DocumentMeta(**payload["meta"])
+    lines = [SourceLine(line=line, page=page, text=body) for line, page, body in payload["lines"]]
+    return Document(meta=meta, lines=lines)

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from corpus import Document, DocumentMeta, IndexNotReadyError, SourceLine
+from corpus import Document, IndexNotReadyError, document_from_json, document_to_json
 from ingest.vector_index import VectorIndex
 
 CHUNK_COLUMNS = (
@@ -135,12 +135,8 @@ class VersionBuilder:
         return collection_name(self.version)
 
     def write_document(self, doc: Document) -> None:
-        payload = {
-            "meta": doc.meta.to_dict(),
-            "lines": [[sl.line, sl.page, sl.text] for sl in doc.lines],
-        }
         (self.path / "documents" / f"{doc.meta.doc_id}.json").write_text(
-            json.dumps(payload, ensure_ascii=False), encoding="utf-8"
+            document_to_json(doc), encoding="utf-8"
         )
 
     def copy_document(self, previous: Path, doc_id: str) -> None:
@@ -169,10 +165,7 @@ def read_document(version_path: Path, doc_id: str) -> Document | None:
     path = version_path / "documents" / f"{doc_id}.json"
     if not path.is_file():
         return None
-    payload = json.loads(path.read_text(encoding="utf-8"))
-    meta = DocumentMeta(**payload["meta"])
-    lines = [SourceLine(line=line, page=page, text=text) for line, page, text in payload["lines"]]
-    return Document(meta=meta, lines=lines)
+    return document_from_json(path.read_text(encoding="utf-8"))
 
 
 def chunks_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:

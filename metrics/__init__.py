@@ -1,0 +1,49 @@
+"""The metrics layer: every figure in the corpus as a typed table with provenance.
+
+Extraction (``extract_figures``), the Parquet store inside each index version
+(``FigureStep``, ``PandasMetricsStore``), question parsing and ranking (``answer_figures``) and
+charts (``render_chart``). Numbers are never computed by a language model.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from metrics.query import FigureQuery, FigureResult, answer_figures, parse_question
+from metrics.schema import COLUMNS, KINDS, UNITS, empty_frame, figures_frame
+from metrics.store import FIGURES_FILE, FigureStep, MetricsStore, PandasMetricsStore
+
+if TYPE_CHECKING:
+    from corpus import Document
+
+
+def extract_figures(doc: Document) -> list[dict[str, Any]]:
+    """Every figure of a document as a row dict (see ``metrics.extract``)."""
+    from metrics.extract import extract_figures as _extract
+
+    return _extract(doc)
+
+
+def render_chart(rows: Any, title: str, fmt: str = "png") -> bytes:
+    from metrics.chart import render_chart as _render
+
+    return _render(rows, title, fmt)
+
+
+__all__ = [
+    "COLUMNS",
+    "FIGURES_FILE",
+    "KINDS",
+    "UNITS",
+    "FigureQuery",
+    "FigureResult",
+    "FigureStep",
+    "MetricsStore",
+    "PandasMetricsStore",
+    "answer_figures",
+    "empty_frame",
+    "extract_figures",
+    "figures_frame",
+    "parse_question",
+    "render_chart",
+]

@@ -1,0 +1,316 @@
+"""Figure questions to ranked rows: subject, measure, period, municipality and kind.
+
+Rules the users rely on:
+
+* A target is never returned as a result (only when the question asks for a target).
+* An exact period wins; otherwise the nearest period is returned with a ``partial`` reason
+  (a cumulative Q1..Q3 figure when Q3 alone was asked, another year).
+* Another municipality than asked is ``partial`` too.
+* Rows that give different values for the same thing are all returned, flagged as a conflict.
+* Nothing relevant: nothing at all. Never an unrelated number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+import pandas as pd
+
+from corpus import find_periods
+from corpus.synonyms import synonym_groups
+from metrics.vocabulary import kind_words, municipality_words, question_stopwords
+
+Status = Literal["answered", "partial", "none"]
+_TOKEN = re.compile(r"[a-zà-ÿ][a-zà-ÿ0-9-]+|\d+")
+_QUARTER = re.compile(r"\b(?:Q([1-4])|([1-4])e\s+kwartaal|(eerste|tweede|derde|vierde|first|second|third|fourth)\s+(?:kwartaal|quarter))\b", re.I)
+_ORD = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("dutch_porter")
+
+
+def stem_tokens(text: str) -> list[str]:
+    words = _TOKEN.findall(text.lower().replace("é", "e").replace("ë", "e"))
+    parts: list[str] = []
+    for word in words:
+        parts.extend(p for p in word.split("-") if p)
+    return [str(s) for s in _stemmer().stemWords(parts)]
+
+
+@dataclass(slots=True)
+class FigureQuery:
+    text: str
+    terms: list[str]
+    subjects: dict[str, set[str]]
+    measures: dict[str, set[str]]
+    period: str | None = None
+    year: int | None = None
+    quarter: int | None = None
+    municipality: str | None = None
+    kind: str | None = None
+    free: list[str] = field(default_factory=list)
+    must: list[str] = field(default_factory=list)
+    wants_count: bool = False
+    wants_percent: bool = False
+
+
+@dataclass(slots=True)
+class FigureResult:
+    status: Status
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    conflicts: list[list[str]] = field(default_factory=list)
+    query: FigureQuery | None = None
+
+
+def _group_stems(terms: tuple[str, ...]) -> set[str]:
+    return {" ".join(stem_tokens(t)) for t in terms}
+
+
+def parse_question(question: str) -> FigureQuery:
+    """Parse a Dutch or English figure question."""
+    low = question.lower()
+    subjects: dict[str, set[str]] = {}
+    measures: dict[str, set[str]] = {}
+    spans: dict[tuple[str, str], tuple[int, int]] = {}
+    for section, target in (("subjects", subjects), ("measures", measures)):
+        for name, terms in synonym_groups().get(section, {}).items():
+            found = [m for t in terms for m in re.finditer(rf"(?<![\w]){re.escape(t)}\w*", low)]
+            if found:
+                target[name] = _group_stems(terms)
+                longest = max(found, key=lambda m: m.end() - m.start())
+                spans[(section, name)] = longest.span()
+    for (section, name), (start, end) in list(spans.items()):
+        inside = any(
+            other != (section, name) and o_start <= start and end <= o_end and (o_end - o_start) > (end - start)
+            for other, (o_start, o_end) in spans.items()
+        )
+        if inside:
+            (subjects if section == "subjects" else measures).pop(name, None)
+    stop = question_stopwords()
+    covered = {s for groups in (subjects, measures) for g in groups.values() for t in g for s in t.split()}
+    terms = [t for t in stem_tokens(question) if t not in stop and not t.isdigit()]
+    free = [t for t in terms if not any(t.startswith(c) or c.startswith(t) for c in covered if len(c) >= 3)]
+    names = {w.lower() for ws in municipality_words().values() for w in ws}
+    must = [
+        s
+        for word in re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][\w-]{2,})", question.strip())
+        if word.lower() not in names
+        for s in stem_tokens(word)
+        if not any(s.startswith(c) or c.startswith(s) for c in covered if len(c) >= 3)
+    ]
+    query = FigureQuery(text=question, terms=terms, subjects=subjects, measures=measures, free=free, must=must)
+    query.wants_count = bool(re.search(r"\b(hoeveel|how many|aantal|number of)\b", low)) and not re.search(
+        r"percentage|procent|%|aandeel|share|rate\b|graad|percent", low
+    )
+    query.wants_percent = bool(re.search(r"percentage|procent|%|aandeel|share|rate\b|graad|percent", low))
+    periods = find_periods(question)
+    if periods:
+        best = periods[0]
+        query.period = best.period
+        years = re.findall(r"(?:19|20)\d\d", best.period)
+        query.year = int(years[0]) if years else None
+        q = re.search(r"Q([1-4])$", best.period)
+        query.quarter = int(q.group(1)) if q and ".." not in best.period else None
+    m = _QUARTER.search(question)
+    if m and query.quarter is None and (query.period is None or re.fullmatch(r"\d{4}", query.period or "")):
+        query.quarter = int(m.group(1) or m.group(2) or _ORD[m.group(3).lower()])
+        query.period = f"{query.year}-Q{query.quarter}" if query.year else None
+    for name, words in municipality_words().items():
+        if any(re.search(rf"\b{re.escape(w)}\b", low) for w in words):
+            query.municipality = name
+            break
+    for kind, words in kind_words().items():
+        if any(re.search(rf"\b{re.escape(w)}", low) for w in words):
+            query.kind = kind
+            break
+    return query
+
+
+def _row_text(row: pd.Series) -> str:
+    return f"{row['subject']} {row['measure']} {row['quote']}"
+
+
+def _stem_hit(term: str, row_stems: set[str], joined: str) -> bool:
+    if " " in term:
+        return term in joined
+    return term in row_stems or (len(term) >= 5 and any(s.startswith(term) for s in row_stems))
+
+
+def _relevance(query: FigureQuery, row_stems: set[str], joined: str, vocabulary: set[str]) -> float:
+    """0 when the row is not about the asked subject; else a score that rewards overlap."""
+    def hit(group: set[str]) -> bool:
+        return any(_stem_hit(g, row_stems, joined) for g in group)
+
+    if not all(hit(group) for group in query.subjects.values()):
+        return 0.0
+    if not all(_stem_hit(t, row_stems, joined) for t in query.must):
+        return 0.0
+    known_free = [t for t in set(query.free) if t in vocabulary]
+    free_hits = sum(1 for t in known_free if _stem_hit(t, row_stems, joined))
+    if known_free and free_hits / len(known_free) < 0.5:
+        return 0.0
+    if not query.subjects and not free_hits:
+        return 0.0
+    measure_hits = sum(1 for g in query.measures.values() if hit(g))
+    return 3.0 * len(query.subjects) + 2.0 * measure_hits + free_hits / max(len(known_free), 1)
+
+
+def _period_years(period: str) -> tuple[int, int] | None:
+    years = [int(y) for y in re.findall(r"(?:19|20)\d\d", period)]
+    return (min(years), max(years)) if years else None
+
+
+def _quarter_span(period: str) -> tuple[int, int] | None:
+    m = re.search(r"Q([1-4])(?:\.\.Q([1-4]))?$", period)
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2) or m.group(1))
+
+
+def _period_fit(query: FigureQuery, period: str) -> tuple[str, str | None]:
+    """('exact' | 'near' | 'other', partial reason)."""
+    if query.period is None and query.quarter is None:
+        return "exact", None
+    years = _period_years(period)
+    span = _quarter_span(period)
+    if query.quarter is not None and span is not None and (query.year is None or (years and years[0] == query.year)):
+        if span == (query.quarter, query.quarter):
+            return "exact", None
+        if span[0] <= query.quarter <= span[1]:
+            return "near", f"cumulative: only a figure over Q{span[0]}..Q{span[1]} ({period}) exists, not Q{query.quarter} alone"
+    if query.period is not None and period == query.period:
+        return "exact", None
+    if query.year is not None and years is not None:
+        plain_year = query.period is not None and re.fullmatch(r"\d{4}", query.period)
+        if plain_year and query.quarter is None and years[0] == query.year == years[1]:
+            return "exact", None
+        if years[0] <= query.year <= years[1]:
+            return "near", f"period: the figure covers {period}, not exactly {query.period}"
+        return "other", f"period: no figure for {query.period}; nearest is {period}"
+    return "other", f"period: no figure for {query.period or 'Q' + str(query.quarter)}; nearest is {period}"
+
+
+def _vocabulary(frame: pd.DataFrame) -> set[str]:
+    key = (id(frame), len(frame))
+    cached = _VOCAB_CACHE.get(key)
+    if cached is None:
+        text = " ".join(frame["subject"].astype(str)) + " " + " ".join(frame["measure"].astype(str)) + " " + " ".join(frame["quote"].astype(str))
+        cached = set(stem_tokens(text))
+        _VOCAB_CACHE.clear()
+        _VOCAB_CACHE[key] = cached
+    return cached
+
+
+_VOCAB_CACHE: dict[tuple[int, int], set[str]] = {}
+
+
+def _measure_key(row: dict[str, Any]) -> str:
+    stems = set(stem_tokens(f"{row['measure']} {row['quote']}"))
+    groups = sorted(
+        name for name, terms in synonym_groups().get("measures", {}).items()
+        if any(_stem_hit(t, stems, " ".join(stems)) for t in _group_stems(terms))
+    )
+    return ",".join(groups)
+
+
+def answer_figures(frame: pd.DataFrame, question: str, *, limit: int = 8) -> FigureResult:
+    """Rank the figures table for a question, with partial reasons and conflicts."""
+    query = parse_question(question)
+    if frame.empty or (not query.subjects and len(query.terms) < 1):
+        return FigureResult("none", query=query)
+    allowed = [query.kind] if query.kind else ["result", "context"]
+    candidates = frame[frame["kind"].isin(allowed)]
+    if query.wants_count and (candidates["unit"] == "count").any():
+        candidates = candidates[candidates["unit"] == "count"]
+    elif query.wants_percent and (candidates["unit"] == "percent").any():
+        candidates = candidates[candidates["unit"].isin(["percent", "ratio"])]
+    vocabulary = _vocabulary(frame)
+    scored = []
+    for _, row in candidates.iterrows():
+        stems = stem_tokens(_row_text(row))
+        score = _relevance(query, set(stems), " ".join(stems), vocabulary)
+        if score > 0:
+            scored.append((score, row))
+    if not scored:
+        return FigureResult("none", query=query)
+    best = max(s for s, _ in scored)
+    relevant = [(s, r) for s, r in scored if s >= best * 0.75]
+    if query.measures:
+        def measure_hit(row: pd.Series) -> bool:
+            stems = stem_tokens(f"{row['measure']} {row['quote']}")
+            joined = " ".join(stems)
+            return all(any(_stem_hit(t, set(stems), joined) for t in g) for g in query.measures.values())
+
+        matching = [(s, r) for s, r in relevant if measure_hit(r)]
+        relevant = matching or relevant
+    reasons: list[str] = []
+    if query.municipality:
+        local = [(s, r) for s, r in relevant if str(r["municipality"]).lower() == query.municipality.lower()]
+        if local:
+            relevant = local
+        else:
+            found = sorted({str(r["municipality"]) for _, r in relevant})
+            reasons.append(f"municipality: no figure for {query.municipality}; the documents give {', '.join(found)}")
+    fits = [(_period_fit(query, str(r["period"])), s, r) for s, r in relevant]
+    exact = [(s, r, None) for (fit, _), s, r in fits if fit == "exact"]
+    if exact:
+        chosen = exact
+    else:
+        near = [(s, r, why) for (fit, why), s, r in fits if fit == "near"]
+        chosen = near or [(s, r, why) for (_, why), s, r in fits]
+        reasons.extend(sorted({why for _, _, why in chosen if why}))
+    chosen.sort(key=lambda t: (-t[0], str(t[1]["period"])), reverse=False)
+    rows = []
+    for score, row, why in chosen[:limit]:
+        record = {k: (None if pd.isna(v) else v) for k, v in row.to_dict().items()}
+        record["match_score"] = round(float(score), 3)
+        record["partial_reason"] = why
+        record["conflict"] = False
+        rows.append(record)
+    conflicts = _flag_conflicts(rows)
+    status: Status = "partial" if reasons else "answered"
+    return FigureResult(status, rows, reasons, conflicts, query)
+
+
+def _flag_conflicts(rows: list[dict[str, Any]]) -> list[list[str]]:
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        key = (_measure_key(row), str(row["unit"]), str(row["period"]), str(row["municipality"]), str(row["kind"]))
+        groups.setdefault(key, []).append(row)
+    conflicts = []
+    for members in groups.values():
+        for cluster in _similar_clusters(members):
+            if len({round(float(m["value"]), 6) for m in cluster}) > 1:
+                for m in cluster:
+                    m["conflict"] = True
+                conflicts.append([str(m["figure_id"]) for m in cluster])
+    return conflicts
+
+
+def _similar_clusters(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Rows that state the same thing: from different documents, or the same label elsewhere."""
+    def label(row: dict[str, Any]) -> str:
+        return re.sub(r"[\d\s.,:;%€]+", " ", str(row["measure"]).lower()).strip()
+
+    def same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        if a["doc_id"] != b["doc_id"]:
+            return True
+        return label(a) == label(b) and abs(int(a["line"]) - int(b["line"])) > 5
+
+    clusters: list[list[dict[str, Any]]] = []
+    for row in rows:
+        for cluster in clusters:
+            if all(same(row, other) for other in cluster):
+                cluster.append(row)
+                break
+        else:
+            clusters.append([row])
+    return [c for c in clusters if len(c) > 1]

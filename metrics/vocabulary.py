@@ -1,0 +1,32 @@
+"""Loaders for the question vocabulary in ``vocab/questions.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+_QUESTIONS = Path(__file__).with_name("vocab") / "questions.toml"
+
+
+@lru_cache(maxsize=1)
+def _questions() -> dict[str, Any]:
+    with _QUESTIONS.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def kind_words() -> dict[str, list[str]]:
+    return dict(_questions()["kinds"])
+
+
+def municipality_words() -> dict[str, list[str]]:
+    return dict(_questions()["municipalities"])
+
+
+@lru_cache(maxsize=1)
+def question_stopwords() -> frozenset[str]:
+    from metrics.query import stem_tokens
+
+    words = _questions()["stopwords"]["words"]
+    return frozenset(s for w in words for s in stem_tokens(w))
