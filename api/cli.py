@@ -38,8 +38,12 @@ def _fail(exc: PolicyAssistantError) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders; default: the bundled corpus.")] = None,
-    prune: Annotated[bool, typer.Option("--prune", help="Remove documents whose files are gone.")] = False,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders; default: the bundled corpus.")
+    ] = None,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Remove documents whose files are gone.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Ingest documents into a new index version (idempotent; unchanged files are skipped)."""
@@ -57,8 +61,15 @@ def ingest(
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:
         for f in report.files:
-            color = {"failed": "red", "added": "green", "updated": "yellow", "removed": "yellow"}.get(f.status)
-            detail = f"{f.chunks} chunks" if f.status != "failed" else f"[{f.error_code}] {f.message}"
+            color = {
+                "failed": "red",
+                "added": "green",
+                "updated": "yellow",
+                "removed": "yellow",
+            }.get(f.status)
+            detail = (
+                f"{f.chunks} chunks" if f.status != "failed" else f"[{f.error_code}] {f.message}"
+            )
             typer.secho(f"  {f.status:<9} {f.source}  {detail}", fg=color)
         sizes = report.chunk_sizes
         typer.echo(
@@ -79,9 +90,13 @@ def ingest(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Question or search words, e.g. 'loonkostensubsidie gestart'.")],
+    query: Annotated[
+        str, typer.Argument(help="Question or search words, e.g. 'loonkostensubsidie gestart'.")
+    ],
     k: Annotated[int, typer.Option("-k", help="Number of results.")] = 5,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON like GET /api/v1/search.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON like GET /api/v1/search.")
+    ] = False,
     municipality: Annotated[str | None, typer.Option(help="Only this municipality.")] = None,
     year: Annotated[int | None, typer.Option(help="Only documents of this year.")] = None,
     doc_type: Annotated[str | None, typer.Option(help="Only this document type.")] = None,
@@ -105,7 +120,9 @@ def search(
         results = []
         for hit in hits:
             row = {key: v for key, v in hit.to_dict().items() if key != "clean_text"}
-            row["citation"] = format_citation(docs[hit.doc_id], hit.page, hit.line_start, hit.line_end, hit.text)
+            row["citation"] = format_citation(
+                docs[hit.doc_id], hit.page, hit.line_start, hit.line_end, hit.text
+            )
             results.append(row)
         typer.echo(json.dumps({"results": results}, ensure_ascii=False, indent=1))
         return
@@ -124,14 +141,25 @@ def search(
 
 @app.command()
 def metrics(
-    q: Annotated[str | None, typer.Option("--q", help="A figure question, e.g. 'Hoeveel LKS-contracten zijn er in Q3 gestart?'.")] = None,
+    q: Annotated[
+        str | None,
+        typer.Option(
+            "--q", help="A figure question, e.g. 'Hoeveel LKS-contracten zijn er in Q3 gestart?'."
+        ),
+    ] = None,
     subject: Annotated[str | None, typer.Option(help="Filter: subject contains.")] = None,
-    period: Annotated[str | None, typer.Option(help="Filter: period starts with, e.g. 2024.")] = None,
+    period: Annotated[
+        str | None, typer.Option(help="Filter: period starts with, e.g. 2024.")
+    ] = None,
     municipality: Annotated[str | None, typer.Option(help="Filter: municipality.")] = None,
-    kind: Annotated[str | None, typer.Option(help="Filter: result, target, budget, forecast, context.")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="Filter: result, target, budget, forecast, context.")
+    ] = None,
     doc_id: Annotated[str | None, typer.Option(help="Filter: one document.")] = None,
     csv: Annotated[bool, typer.Option("--csv", help="Print the table as CSV.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON like GET /api/v1/metrics.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON like GET /api/v1/metrics.")
+    ] = False,
 ) -> None:
     """Figures from the metrics table: filtered, or answering a figure question."""
     import pandas as pd
@@ -143,7 +171,12 @@ def metrics(
     try:
         if q:
             result = assistant.figures.answer(q, filters)
-            rows, status, reasons, conflicts = [row_to_public(r) for r in result.rows], result.status, result.reasons, result.conflicts
+            rows, status, reasons, conflicts = (
+                [row_to_public(r) for r in result.rows],
+                result.status,
+                result.reasons,
+                result.conflicts,
+            )
         else:
             rows = [row_to_public(r) for r in assistant.figures.filter(filters).to_dict("records")]
             status, reasons, conflicts = ("answered" if rows else "none"), [], []
@@ -151,7 +184,9 @@ def metrics(
         _fail(exc)
         return
     if csv:
-        columns = list(PUBLIC_COLUMNS) + [c for c in ("partial_reason", "conflict") if rows and c in rows[0]]
+        columns = list(PUBLIC_COLUMNS) + [
+            c for c in ("partial_reason", "conflict") if rows and c in rows[0]
+        ]
         typer.echo(pd.DataFrame(rows, columns=columns).to_csv(index=False), nl=False)
         return
     if as_json:

@@ -83,7 +83,9 @@ class PassageResponse(BaseModel):
     line_start: int
     line_end: int
     text: str = Field(description="The exact source text of the requested lines.")
-    citation: str = Field(description="Ready-to-paste citation: title, municipality, year, lines, quote.")
+    citation: str = Field(
+        description="Ready-to-paste citation: title, municipality, year, lines, quote."
+    )
     lines: list[PassageLine]
     context_before: list[PassageLine]
     context_after: list[PassageLine]
@@ -115,4 +117,6 @@ class MetricsResponse(BaseModel):
     figures: list[FigureRow]
     status: str = Field("answered", description="answered | partial | none (for a question q).")
     reasons: list[str] = Field(default_factory=list, description="Why the answer is partial.")
-    conflicts: list[list[str]] = Field(default_factory=list, description="figure_ids that disagree.")
+    conflicts: list[list[str]] = Field(
+        default_factory=list, description="figure_ids that disagree."
+    )

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from corpus import Settings
+from corpus import BUNDLED_CORPUS_DIR, Settings
 
 PREFIX = "POLICY_ASSISTANT_"
 
@@ -34,7 +34,12 @@ def iter_settings() -> Iterator[tuple[str, str, str, str]]:
                     subfield.description or "",
                 )
         else:
-            yield f"{PREFIX}{name.upper()}", _type_name(annotation), _default(field), field.description or ""
+            yield (
+                f"{PREFIX}{name.upper()}",
+                _type_name(annotation),
+                _default(field),
+                field.description or "",
+            )
 
 
 def _type_name(annotation: Any) -> str:
@@ -45,6 +50,6 @@ def _type_name(annotation: Any) -> str:
 def settings_table() -> str:
     rows = ["| Variable | Type | Default | Description |", "|---|---|---|---|"]
     for env, type_name, default, description in iter_settings():
-        shown = default.replace(str(Settings.model_fields["corpus_dirs"].default_factory()[0]), "<bundled corpus>")  # type: ignore[misc]
+        shown = default.replace(str(BUNDLED_CORPUS_DIR), "<bundled corpus>")
         rows.append(f"| `{env}` | {type_name.replace('|', '/')} | `{shown}` | {description} |")
     return "\n".join(rows)

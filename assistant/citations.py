@@ -10,7 +10,9 @@ def format_location(page: int | None, line_start: int, line_end: int) -> str:
     return f"p. {page}, {lines}" if page else lines
 
 
-def format_citation(doc: dict[str, Any], page: int | None, line_start: int, line_end: int, quote: str) -> str:
+def format_citation(
+    doc: dict[str, Any], page: int | None, line_start: int, line_end: int, quote: str
+) -> str:
     """``Title (Municipality, 2025), bestand, regels 83-98: "quote"``."""
     where = ", ".join(str(p) for p in (doc.get("municipality"), doc.get("year")) if p)
     head = f"{doc.get('title', '')} ({where})" if where else str(doc.get("title", ""))

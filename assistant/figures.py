@@ -13,8 +13,22 @@ from ingest import SearchIndex
 from metrics import FigureResult, PandasMetricsStore, answer_figures, render_chart
 
 PUBLIC_COLUMNS = (
-    "figure_id", "subject", "measure", "value", "unit", "period", "cumulative", "period_inferred",
-    "kind", "municipality", "approx", "doc_id", "source", "page", "line", "quote",
+    "figure_id",
+    "subject",
+    "measure",
+    "value",
+    "unit",
+    "period",
+    "cumulative",
+    "period_inferred",
+    "kind",
+    "municipality",
+    "approx",
+    "doc_id",
+    "source",
+    "page",
+    "line",
+    "quote",
 )
 
 
@@ -77,11 +91,18 @@ class FigureService:
             frame = frame[frame["doc_id"] == filters.doc_id]
         return frame
 
-    def answer(self, question: str, filters: FigureFilters | None = None, access: tuple[str, ...] | None = None) -> FigureResult:
+    def answer(
+        self,
+        question: str,
+        filters: FigureFilters | None = None,
+        access: tuple[str, ...] | None = None,
+    ) -> FigureResult:
         frame = self.filter(filters or FigureFilters(), access)
         return answer_figures(frame, question)
 
-    def chart(self, subject: str, measure: str | None, fmt: str, access: tuple[str, ...] | None = None) -> bytes:
+    def chart(
+        self, subject: str, measure: str | None, fmt: str, access: tuple[str, ...] | None = None
+    ) -> bytes:
         if not subject.strip():
             raise InvalidRequestError("subject is required", code="invalid_request")
         rows = self.filter(FigureFilters(subject=subject, measure=measure), access)

@@ -12,7 +12,13 @@ from typing import Any
 
 from assistant.citations import format_citation
 from assistant.figures import FigureService
-from corpus import DocumentNotFoundError, InvalidRequestError, Settings, is_valid_doc_id
+from corpus import (
+    DocumentNotFoundError,
+    InvalidRequestError,
+    Settings,
+    SourceLine,
+    is_valid_doc_id,
+)
 from ingest import (
     Embedder,
     HybridRetriever,
@@ -74,24 +80,42 @@ class PolicyAssistant:
         self.embedder.warm_up()
 
     # ----- ingest -------------------------------------------------------------------------
-    def ingest(self, paths: Sequence[Path] | None = None, *, prune: bool = False, progress: bool = False) -> IngestReport:
+    def ingest(
+        self, paths: Sequence[Path] | None = None, *, prune: bool = False, progress: bool = False
+    ) -> IngestReport:
         return build_index(
-            self.settings, paths, prune=prune, progress=progress, steps=self.steps,
-            embedder=self.embedder, vectors=self.vectors,
+            self.settings,
+            paths,
+            prune=prune,
+            progress=progress,
+            steps=self.steps,
+            embedder=self.embedder,
+            vectors=self.vectors,
         )
 
     # ----- read side ----------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
         if not self.index.ready():
-            return {"status": "ok", "index_version": None, "documents": 0, "chunks": 0, "figures": 0}
+            return {
+                "status": "ok",
+                "index_version": None,
+                "documents": 0,
+                "chunks": 0,
+                "figures": 0,
+            }
         snap = self.index.snapshot()
         figures = int(snap.manifest.get("steps", {}).get("metrics", {}).get("figures", 0))
         return {
-            "status": "ok", "index_version": snap.version, "documents": len(snap.documents),
-            "chunks": int(snap.manifest.get("chunks", 0)), "figures": figures,
+            "status": "ok",
+            "index_version": snap.version,
+            "documents": len(snap.documents),
+            "chunks": int(snap.manifest.get("chunks", 0)),
+            "figures": figures,
         }
 
-    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None, mode: str = "hybrid") -> list[SearchHit]:
+    def search(
+        self, query: str, k: int = 10, filters: SearchFilters | None = None, mode: str = "hybrid"
+    ) -> list[SearchHit]:
         if not query.strip():
             raise InvalidRequestError("the query is empty", code="empty_query")
         if len(query) > self.settings.api.max_question_chars:
@@ -109,16 +133,26 @@ class PolicyAssistant:
         for doc_id, entry in sorted(snap.documents.items()):
             if access is not None and entry.get("access", "public") not in access:
                 continue
-            out.append({
-                "doc_id": doc_id, "title": entry["title"], "source": entry["source"],
-                "municipality": entry.get("municipality"), "doc_type": entry.get("doc_type"),
-                "year": entry.get("year"), "period": entry.get("period"), "pages": entry.get("pages"),
-                "lines": entry.get("lines"), "chunks": entry.get("chunks", 0),
-                "figures": int(per_doc.get(doc_id, 0)), "sha256": entry.get("sha256"),
-                "ingested_at": entry.get("ingested_at") or snap.manifest.get("created_at"),
-                "access": entry.get("access", "public"), "format": entry.get("format"),
-                "inferred": entry.get("inferred", {}),
-            })
+            out.append(
+                {
+                    "doc_id": doc_id,
+                    "title": entry["title"],
+                    "source": entry["source"],
+                    "municipality": entry.get("municipality"),
+                    "doc_type": entry.get("doc_type"),
+                    "year": entry.get("year"),
+                    "period": entry.get("period"),
+                    "pages": entry.get("pages"),
+                    "lines": entry.get("lines"),
+                    "chunks": entry.get("chunks", 0),
+                    "figures": int(per_doc.get(doc_id, 0)),
+                    "sha256": entry.get("sha256"),
+                    "ingested_at": entry.get("ingested_at") or snap.manifest.get("created_at"),
+                    "access": entry.get("access", "public"),
+                    "format": entry.get("format"),
+                    "inferred": entry.get("inferred", {}),
+                }
+            )
         return out
 
     def document_entry(self, doc_id: str, access: tuple[str, ...] | None = None) -> dict[str, Any]:
@@ -145,11 +179,17 @@ class PolicyAssistant:
             raise DocumentNotFoundError(f"no document with id {doc_id!r}")
         units = [sl for sl in doc.lines if page is None or sl.page == page]
         if page is not None and not units:
-            raise InvalidRequestError(f"page {page} does not exist in {doc.meta.source}", code="invalid_range")
+            raise InvalidRequestError(
+                f"page {page} does not exist in {doc.meta.source}", code="invalid_range"
+            )
         first = units[0].line if units else 1
         last = units[-1].line if units else 1
         start = line_start if line_start is not None else first
-        end = line_end if line_end is not None else (start if line_start is not None and page is None else last)
+        end = (
+            line_end
+            if line_end is not None
+            else (start if line_start is not None and page is None else last)
+        )
         if start < 1 or end < start or start > last:
             raise InvalidRequestError(
                 f"invalid line range {start}-{end}; the {'page' if page else 'document'} has lines {first}-{last}",
@@ -160,14 +200,30 @@ class PolicyAssistant:
         before = [sl for sl in units if start - context <= sl.line < start]
         after = [sl for sl in units if end < sl.line <= end + context]
         text = "\n".join(sl.text for sl in picked)
-        as_dict = lambda items: [{"line": sl.line, "page": sl.page, "text": sl.text} for sl in items]  # noqa: E731
+
+        def as_dict(items: list[SourceLine]) -> list[dict[str, Any]]:
+            return [{"line": sl.line, "page": sl.page, "text": sl.text} for sl in items]
+
         return Passage(
-            doc_id=doc_id, title=entry["title"], source=entry["source"],
-            municipality=entry.get("municipality"), year=entry.get("year"),
+            doc_id=doc_id,
+            title=entry["title"],
+            source=entry["source"],
+            municipality=entry.get("municipality"),
+            year=entry.get("year"),
             page=page if page is not None else (picked[0].page if picked else None),
-            line_start=start, line_end=end, text=text,
-            citation=format_citation(entry, page if page is not None else (picked[0].page if picked else None), start, end, text),
-            context_before=as_dict(before), lines=as_dict(picked), context_after=as_dict(after),
+            line_start=start,
+            line_end=end,
+            text=text,
+            citation=format_citation(
+                entry,
+                page if page is not None else (picked[0].page if picked else None),
+                start,
+                end,
+                text,
+            ),
+            context_before=as_dict(before),
+            lines=as_dict(picked),
+            context_after=as_dict(after),
         )
 
 

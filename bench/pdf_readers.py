@@ -107,8 +107,16 @@ SPACED = "Letterspatiëring: 21,29% van € 8,6 miljoen"
 GLYPHS = "Glyph voor glyph: 6.143 woningzoekenden in 2023"
 
 
-def paragraph(text: str, x: float, y: float, width: float, font: str, justify: bool = False,
-              size: float = 10, lead: float = 13) -> tuple[list[Line], float]:
+def paragraph(
+    text: str,
+    x: float,
+    y: float,
+    width: float,
+    font: str,
+    justify: bool = False,
+    size: float = 10,
+    lead: float = 13,
+) -> tuple[list[Line], float]:
     lines: list[Line] = []
     wrapped = simpleSplit(text, font, size, width)
     for i, t in enumerate(wrapped):
@@ -185,9 +193,13 @@ def build_pages(font: str, bold: str) -> list[list[Item]]:
     pages.append([h, Item("body", a + b + odd)])
     n = len(pages)
     for i, items in enumerate(pages, start=1):
-        hdr = Line("Gemeente Zuidhaven – Uitvoeringsprogramma Wonen 2024–2027 Versie 1.2", [
-            (m, 805, "Gemeente Zuidhaven – Uitvoeringsprogramma Wonen 2024–2027", font, 8, "l"),
-            (W - m, 805, "Versie 1.2", font, 8, "r")])
+        hdr = Line(
+            "Gemeente Zuidhaven – Uitvoeringsprogramma Wonen 2024–2027 Versie 1.2",
+            [
+                (m, 805, "Gemeente Zuidhaven – Uitvoeringsprogramma Wonen 2024–2027", font, 8, "l"),
+                (W - m, 805, "Versie 1.2", font, 8, "r"),
+            ],
+        )
         ftr = Line(f"Pagina {i} van {n}", [(W / 2 - 25, 30, f"Pagina {i} van {n}", font, 8, "l")])
         items.insert(0, Item("header", [hdr]))
         items.append(Item("footer", [ftr]))
@@ -230,8 +242,9 @@ def make_docs() -> tuple[list[Doc], Doc]:
     ):
         pages = build_pages(font, bold)
         truth = [[ln.text for it in p for ln in it.lines] for p in pages]
-        two = [[ln.text for it in p if it.kind in ("left", "right") for ln in it.lines]
-               for p in pages]
+        two = [
+            [ln.text for it in p if it.kind in ("left", "right") for ln in it.lines] for p in pages
+        ]
         docs.append(Doc(name, render(pages, shuffled), truth, two))
     big = build_pages("Vera", "Vera-Bold") * 15
     speed = Doc("speed-60-pages", render(big, False), [], [])
@@ -239,6 +252,7 @@ def make_docs() -> tuple[list[Doc], Doc]:
 
 
 # --- extractors: bytes -> text per page ------------------------------------------------------
+
 
 def ex_pypdf(data: bytes, mode: Literal["plain", "layout"] = "plain") -> list[str]:
     from pypdf import PdfReader
@@ -250,8 +264,10 @@ def ex_pdfminer(data: bytes) -> list[str]:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LTTextContainer
 
-    return ["".join(e.get_text() for e in page if isinstance(e, LTTextContainer))
-            for page in extract_pages(io.BytesIO(data))]
+    return [
+        "".join(e.get_text() for e in page if isinstance(e, LTTextContainer))
+        for page in extract_pages(io.BytesIO(data))
+    ]
 
 
 def ex_pdfplumber(data: bytes, layout: bool = False) -> list[str]:
@@ -282,8 +298,10 @@ def ex_corpus_reader(data: bytes) -> list[str]:
     from corpus.readers.pdf import read_pdf
 
     out = read_pdf(data, "bench.pdf", max_pages=10_000)
-    return ["\n".join(sl.text for sl in out.lines if sl.page == n)
-            for n in range(1, (out.pages or 0) + 1)]
+    return [
+        "\n".join(sl.text for sl in out.lines if sl.page == n)
+        for n in range(1, (out.pages or 0) + 1)
+    ]
 
 
 EXTRACTORS: dict[str, tuple[str, Callable[[bytes], list[str]]]] = {
@@ -324,7 +342,7 @@ def recall(truth: list[str], got: list[str]) -> float:
 
 def pair_order(truth: list[str], text: str) -> float:
     pos = [text.find(t) for t in truth]
-    pairs = [(a, b) for i, a in enumerate(pos) for b in pos[i + 1:]]
+    pairs = [(a, b) for i, a in enumerate(pos) for b in pos[i + 1 :]]
     return sum(a != -1 and b != -1 and a < b for a, b in pairs) / max(1, len(pairs))
 
 
@@ -344,15 +362,24 @@ def score(doc: Doc, pages: list[str]) -> dict[str, float]:
             found += bool(hits)
             right += i in hits
     return {
-        "char_similarity": statistics.mean(sims), "exact_lines": statistics.mean(exact),
-        "word_recall": statistics.mean(words), "page_attribution": right / max(1, found),
-        "numbers_exact": statistics.mean(nums), "two_column_order": statistics.mean(order2),
+        "char_similarity": statistics.mean(sims),
+        "exact_lines": statistics.mean(exact),
+        "word_recall": statistics.mean(words),
+        "page_attribution": right / max(1, found),
+        "numbers_exact": statistics.mean(nums),
+        "two_column_order": statistics.mean(order2),
         "page_count_ok": float(len(pages) == len(doc.truth)),
     }
 
 
-METRICS = ["char_similarity", "exact_lines", "word_recall", "page_attribution", "numbers_exact",
-           "two_column_order"]
+METRICS = [
+    "char_similarity",
+    "exact_lines",
+    "word_recall",
+    "page_attribution",
+    "numbers_exact",
+    "two_column_order",
+]
 
 
 def run() -> dict[str, dict]:
@@ -382,13 +409,25 @@ def run() -> dict[str, dict]:
 
 
 def report(results: dict[str, dict]) -> str:
-    cols = ["chars", "exact lines", "words", "page attr", "numbers", "2-col order", "quality",
-            "ms/page", "licence"]
+    cols = [
+        "chars",
+        "exact lines",
+        "words",
+        "page attr",
+        "numbers",
+        "2-col order",
+        "quality",
+        "ms/page",
+        "licence",
+    ]
     out = ["| library | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     for name, e in sorted(results.items(), key=lambda kv: (-kv[1]["quality"], kv[0])):
         vals = [f"{e['mean'][m]:.3f}" for m in METRICS]
-        vals += [f"**{e['quality']:.3f}**", f"{e.get('ms_per_page', float('nan')):.1f}",
-                 e["licence"]]
+        vals += [
+            f"**{e['quality']:.3f}**",
+            f"{e.get('ms_per_page', float('nan')):.1f}",
+            e["licence"],
+        ]
         out.append(f"| {name} | " + " | ".join(vals) + " |")
     return "\n".join(out)
 
@@ -412,7 +451,8 @@ def main() -> None:
     per_doc = "\n".join(
         f"| {n} | {d} | {m['exact_lines']:.3f} | {m['char_similarity']:.3f} | "
         f"{m['two_column_order']:.3f} |"
-        for n, e in results.items() for d, m in e["docs"].items()
+        for n, e in results.items()
+        for d, m in e["docs"].items()
     )
     (RESULTS / "pdf_readers.md").write_text(
         "# PDF text extractors\n\nGenerated by `bench/pdf_readers.py`: three 4-page Dutch policy "
@@ -422,10 +462,14 @@ def main() -> None:
         "with Dutch numbers, justified text drawn word by word, a hyphen at a line end, "
         "letter-spaced text and text drawn glyph by glyph. Scores are 0–1 (means over pages "
         "and documents); `quality` is the mean of the six scores; speed is the best of 3 runs "
-        "over a 60-page PDF (ms per page).\n\n" + table + "\n\n" + CHOICE
+        "over a 60-page PDF (ms per page).\n\n"
+        + table
+        + "\n\n"
+        + CHOICE
         + "\n\n## Per document\n\n"
         "| library | document | exact lines | chars | 2-col order |\n|---|---|---|---|---|\n"
-        + per_doc + "\n"
+        + per_doc
+        + "\n"
     )
 
 

@@ -97,7 +97,8 @@ def make_settings(data_dir: Path, args: argparse.Namespace) -> Settings:
     emb: dict[str, Any] = {"backend": args.embedder}
     if args.embedder == "sentence-transformers":
         emb["model_path"] = args.model_dir
-    return Settings(data_dir=data_dir, embedding=emb)  # type: ignore[arg-type]
+    metrics = {"enabled": args.metrics}  # figure extraction is not retrieval: off by default
+    return Settings(data_dir=data_dir, embedding=emb, metrics=metrics)  # type: ignore[arg-type]
 
 
 def ingest_timings(args: argparse.Namespace, tmp: Path) -> tuple[PolicyAssistant, dict[str, Any]]:
@@ -179,15 +180,30 @@ def tune(
     return {"best": best, "best_scores": held, "trials": trials}
 
 
+def dense_matrix(pa: PolicyAssistant) -> tuple[Any, list[str], np.ndarray]:
+    snap = pa.index.snapshot()
+    ids = list(snap.chunks["chunk_id"])
+    vecs = pa.vectors.get_vectors(snap.collection, ids)
+    return snap, ids, np.vstack([vecs[i] for i in ids])
+
+
+def hnsw_recall(pa: PolicyAssistant, questions: list[str]) -> float:
+    """Share of the exact (brute-force) dense top-10 that Chroma's HNSW query returns."""
+    snap, ids, matrix = dense_matrix(pa)
+    found = 0
+    for q in questions:
+        vec = pa.index.embedder.embed_queries([q])[0]
+        exact = {ids[i] for i in np.argsort(-(matrix @ vec))[:K]}
+        found += len(exact & {h.id for h in pa.vectors.query(snap.collection, vec, K)})
+    return round(found / (K * len(questions)), 4)
+
+
 def misses(
     pa: PolicyAssistant, sets: dict[str, list[dict[str, Any]]], runs: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """The worst hybrid ranks, with where the evidence chunk ranks in full BM25 / dense lists."""
-    snap = pa.index.snapshot()
+    snap, _, matrix = dense_matrix(pa)
     chunks = snap.chunks
-    ids = list(chunks["chunk_id"])
-    vecs = pa.vectors.get_vectors(snap.collection, ids)
-    matrix = np.vstack([vecs[i] for i in ids])
     names = chunks["doc_source"].map(lambda s: Path(str(s)).name).to_numpy()
     starts, ends = chunks["line_start"].to_numpy(), chunks["line_end"].to_numpy()
     span = lambda src, lo, hi: (names == src) & (starts <= hi) & (ends >= lo)  # noqa: E731
@@ -252,7 +268,8 @@ def report_md(res: dict[str, Any]) -> str:
             s = by_mode[mode]
             lines.append(fmt_row([name, mode, s["n"], *(s[k] for k in METRICS)]))
     lines += ["", f"Hybrid latency (k={K}, {lat['n']} queries): p50 {lat['p50_ms']} ms, "
-              f"p95 {lat['p95_ms']} ms", "",
+              f"p95 {lat['p95_ms']} ms; Chroma HNSW recall@10 vs exact search "
+              f"{res['hnsw_recall@10']}", "",
               f"Ingest ({ing['documents']} docs, {ing['chunks']} chunks): model load "
               f"{ing['model_load_s']} s, cold {ing['cold_s']} s, unchanged {ing['unchanged_s']} s, "
               f"warm re-embed (cache copied to a new data dir) {ing['warm_reembed_s']} s "
@@ -315,6 +332,7 @@ def main() -> None:
     ap.add_argument("--own", type=Path, nargs="*",
                     default=sorted((REPO / "eval/questions").glob("*.jsonl")))  # fmt: skip
     ap.add_argument("--tune", action="store_true", help="grid-search fusion settings on own")
+    ap.add_argument("--metrics", action="store_true", help="also extract figures in ingest")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
 
@@ -333,13 +351,14 @@ def main() -> None:
         res: dict[str, Any] = {
             "machine": {**machine(pa), "loadavg_start": load0},
             "settings": pa.settings.model_dump(
-                mode="json", include={"embedding", "index", "retrieval"}
+                mode="json", include={"embedding", "index", "retrieval", "metrics"}
             ),
             "ingest": ingest,
             "latency": lat,
             "scores": {n: {m: score(r[m]["ranks"]) for m in MODES} for n, r in runs.items()},
             "by_lang": by_lang(sets, runs),
             "misses": misses(pa, sets, runs),
+            "hnsw_recall@10": hnsw_recall(pa, [q["question"] for qs in sets.values() for q in qs]),
             "ranks": {n: {m: r[m]["ranks"] for m in MODES} for n, r in runs.items()},
             "question_ids": {n: [q["id"] for q in qs] for n, qs in sets.items()},
         }

@@ -68,9 +68,9 @@ def iter_corpus_files(folder: Path) -> Iterator[Path]:
             path.is_file()
             and path.suffix.lower() in SUPPORTED_SUFFIXES
             and not path.name.startswith(".")
+            and path.name.lower() not in ("readme.md", "readme.txt")
         ):
-            if path.name.lower() not in ("readme.md", "readme.txt"):
-                yield path
+            yield path
 
 
 def document_from_bytes(
@@ -116,7 +116,10 @@ def load_document(
 
 def document_to_json(doc: Document) -> str:
     """The stored form of an ingested document: metadata and its exact source lines."""
-    payload = {"meta": doc.meta.to_dict(), "lines": [[sl.line, sl.page, sl.text] for sl in doc.lines]}
+    payload = {
+        "meta": doc.meta.to_dict(),
+        "lines": [[sl.line, sl.page, sl.text] for sl in doc.lines],
+    }
     return json.dumps(payload, ensure_ascii=False)
 
 

@@ -39,7 +39,7 @@ def municipalities() -> tuple[Municipality, ...]:
     for raw in (_VOCAB / "municipalities.txt").read_text(encoding="utf-8").splitlines():
         if not raw.strip() or raw.startswith("#"):
             continue
-        name, forms, region = (raw.split("|") + ["", ""])[:3]
+        name, forms, region = [*raw.split("|"), "", ""][:3]
         adjectives = tuple(f for f in forms.split(",") if f)
         out.append(Municipality(name, (name, *adjectives), region or None))
     return tuple(out)

@@ -140,7 +140,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             re.compile(rf"\b(?P<d>[0-3]?\d)\s+(?P<m>{mon})\b(?!\.?\s+\d)", flags),
         ),
         ("yearedge", re.compile(rf"\b(?P<edge>{edge})\s+{_YEAR}\b", flags)),
-        ("openfrom", re.compile(rf"\b(?P<from>{open_from})\s+{_YEAR}\b(?!\s*(?:{thru}|tot))", flags)),
+        (
+            "openfrom",
+            re.compile(rf"\b(?P<from>{open_from})\s+{_YEAR}\b(?!\s*(?:{thru}|tot))", flags),
+        ),
         (
             "yrange",
             re.compile(
@@ -269,13 +272,17 @@ def _merge_ranges(text: str, found: list[PeriodMatch]) -> list[PeriodMatch]:
             and (match.kind == "date" or re.fullmatch(r"\d{4}-\d\d", match.period))
             and len(prev.period) == len(match.period)
         )
-        if prev is not None and same_shape and _THROUGH.match(text[prev.end : match.start]):
-            if prev.period < match.period:
-                period, cumulative, kind = _span_name(prev.period, match.period)
-                out[-1] = PeriodMatch(
-                    prev.start, match.end, text[prev.start : match.end], period, cumulative, kind
-                )
-                continue
+        if (
+            prev is not None
+            and same_shape
+            and _THROUGH.match(text[prev.end : match.start])
+            and prev.period < match.period
+        ):
+            period, cumulative, kind = _span_name(prev.period, match.period)
+            out[-1] = PeriodMatch(
+                prev.start, match.end, text[prev.start : match.end], period, cumulative, kind
+            )
+            continue
         out.append(match)
     return out
 

@@ -169,7 +169,7 @@ def _ingest_locked(
 ) -> IngestReport:
     previous = store.current() if store.current_version() else None
     old_docs: dict[str, dict[str, Any]] = previous.manifest["documents"] if previous else {}
-    same_embedder = bool(previous) and previous.manifest.get("embedder") == embedder.name
+    same_embedder = previous is not None and previous.manifest.get("embedder") == embedder.name
     report = IngestReport(version=None, previous_version=previous.version if previous else None)
 
     new_docs: list[Document] = []
@@ -280,7 +280,7 @@ def _write_version(
         frames.append(old_chunks[old_chunks["doc_id"].isin(carried)])
         for doc_id in carried:
             builder.copy_document(previous, doc_id)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for doc in new_docs:
         builder.write_document(doc)
         chunks = chunk_document(

@@ -37,7 +37,14 @@ def render_chart(rows: pd.DataFrame, title: str, fmt: str = "png") -> bytes:
         label = f"{source} ({', '.join(sorted(set(group['kind'])))})"
         ax.plot(xs, group["value"], marker="o", label=label)
         for x, value, line in zip(xs, group["value"], group["line"], strict=True):
-            ax.annotate(f"{value:g}", (x, value), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
+            ax.annotate(
+                f"{value:g}",
+                (x, value),
+                textcoords="offset points",
+                xytext=(0, 6),
+                ha="center",
+                fontsize=8,
+            )
             del line
     ax.set_xticks(range(len(periods)), periods, rotation=30, ha="right")
     unit = ", ".join(sorted(set(known["unit"])))

@@ -25,8 +25,20 @@ from metrics.vocabulary import kind_words, municipality_words, question_stopword
 
 Status = Literal["answered", "partial", "none"]
 _TOKEN = re.compile(r"[a-zà-ÿ][a-zà-ÿ0-9-]+|\d+")
-_QUARTER = re.compile(r"\b(?:Q([1-4])|([1-4])e\s+kwartaal|(eerste|tweede|derde|vierde|first|second|third|fourth)\s+(?:kwartaal|quarter))\b", re.I)
-_ORD = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}
+_QUARTER = re.compile(
+    r"\b(?:Q([1-4])|([1-4])e\s+kwartaal|(eerste|tweede|derde|vierde|first|second|third|fourth)\s+(?:kwartaal|quarter))\b",
+    re.I,
+)
+_ORD = {
+    "eerste": 1,
+    "tweede": 2,
+    "derde": 3,
+    "vierde": 4,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+}
 
 
 @lru_cache(maxsize=1)
@@ -81,23 +93,32 @@ def parse_question(question: str) -> FigureQuery:
     measures: dict[str, set[str]] = {}
     spans: dict[tuple[str, str], tuple[int, int]] = {}
     for section, target in (("subjects", subjects), ("measures", measures)):
-        for name, terms in synonym_groups().get(section, {}).items():
-            found = [m for t in terms for m in re.finditer(rf"(?<![\w]){re.escape(t)}\w*", low)]
+        for name, forms in synonym_groups().get(section, {}).items():
+            found = [m for t in forms for m in re.finditer(rf"(?<![\w]){re.escape(t)}\w*", low)]
             if found:
-                target[name] = _group_stems(terms)
+                target[name] = _group_stems(forms)
                 longest = max(found, key=lambda m: m.end() - m.start())
                 spans[(section, name)] = longest.span()
     for (section, name), (start, end) in list(spans.items()):
         inside = any(
-            other != (section, name) and o_start <= start and end <= o_end and (o_end - o_start) > (end - start)
+            other != (section, name)
+            and o_start <= start
+            and end <= o_end
+            and (o_end - o_start) > (end - start)
             for other, (o_start, o_end) in spans.items()
         )
         if inside:
             (subjects if section == "subjects" else measures).pop(name, None)
     stop = question_stopwords()
-    covered = {s for groups in (subjects, measures) for g in groups.values() for t in g for s in t.split()}
+    covered = {
+        s for groups in (subjects, measures) for g in groups.values() for t in g for s in t.split()
+    }
     terms = [t for t in stem_tokens(question) if t not in stop and not t.isdigit()]
-    free = [t for t in terms if not any(t.startswith(c) or c.startswith(t) for c in covered if len(c) >= 3)]
+    free = [
+        t
+        for t in terms
+        if not any(t.startswith(c) or c.startswith(t) for c in covered if len(c) >= 3)
+    ]
     names = {w.lower() for ws in municipality_words().values() for w in ws}
     must = [
         s
@@ -106,11 +127,15 @@ def parse_question(question: str) -> FigureQuery:
         for s in stem_tokens(word)
         if not any(s.startswith(c) or c.startswith(s) for c in covered if len(c) >= 3)
     ]
-    query = FigureQuery(text=question, terms=terms, subjects=subjects, measures=measures, free=free, must=must)
-    query.wants_count = bool(re.search(r"\b(hoeveel|how many|aantal|number of)\b", low)) and not re.search(
-        r"percentage|procent|%|aandeel|share|rate\b|graad|percent", low
+    query = FigureQuery(
+        text=question, terms=terms, subjects=subjects, measures=measures, free=free, must=must
     )
-    query.wants_percent = bool(re.search(r"percentage|procent|%|aandeel|share|rate\b|graad|percent", low))
+    query.wants_count = bool(
+        re.search(r"\b(hoeveel|how many|aantal|number of)\b", low)
+    ) and not re.search(r"percentage|procent|%|aandeel|share|rate\b|graad|percent", low)
+    query.wants_percent = bool(
+        re.search(r"percentage|procent|%|aandeel|share|rate\b|graad|percent", low)
+    )
     periods = find_periods(question)
     if periods:
         best = periods[0]
@@ -120,7 +145,11 @@ def parse_question(question: str) -> FigureQuery:
         q = re.search(r"Q([1-4])$", best.period)
         query.quarter = int(q.group(1)) if q and ".." not in best.period else None
     m = _QUARTER.search(question)
-    if m and query.quarter is None and (query.period is None or re.fullmatch(r"\d{4}", query.period or "")):
+    if (
+        m
+        and query.quarter is None
+        and (query.period is None or re.fullmatch(r"\d{4}", query.period or ""))
+    ):
         query.quarter = int(m.group(1) or m.group(2) or _ORD[m.group(3).lower()])
         query.period = f"{query.year}-Q{query.quarter}" if query.year else None
     for name, words in municipality_words().items():
@@ -146,6 +175,7 @@ def _stem_hit(term: str, row_stems: set[str], joined: str) -> bool:
 
 def _relevance(query: FigureQuery, row_stems: set[str], joined: str, vocabulary: set[str]) -> float:
     """0 when the row is not about the asked subject; else a score that rewards overlap."""
+
     def hit(group: set[str]) -> bool:
         return any(_stem_hit(g, row_stems, joined) for g in group)
 
@@ -181,11 +211,18 @@ def _period_fit(query: FigureQuery, period: str) -> tuple[str, str | None]:
         return "exact", None
     years = _period_years(period)
     span = _quarter_span(period)
-    if query.quarter is not None and span is not None and (query.year is None or (years and years[0] == query.year)):
+    if (
+        query.quarter is not None
+        and span is not None
+        and (query.year is None or (years and years[0] == query.year))
+    ):
         if span == (query.quarter, query.quarter):
             return "exact", None
         if span[0] <= query.quarter <= span[1]:
-            return "near", f"cumulative: only a figure over Q{span[0]}..Q{span[1]} ({period}) exists, not Q{query.quarter} alone"
+            return (
+                "near",
+                f"cumulative: only a figure over Q{span[0]}..Q{span[1]} ({period}) exists, not Q{query.quarter} alone",
+            )
     if query.period is not None and period == query.period:
         return "exact", None
     if query.year is not None and years is not None:
@@ -195,14 +232,23 @@ def _period_fit(query: FigureQuery, period: str) -> tuple[str, str | None]:
         if years[0] <= query.year <= years[1]:
             return "near", f"period: the figure covers {period}, not exactly {query.period}"
         return "other", f"period: no figure for {query.period}; nearest is {period}"
-    return "other", f"period: no figure for {query.period or 'Q' + str(query.quarter)}; nearest is {period}"
+    return (
+        "other",
+        f"period: no figure for {query.period or 'Q' + str(query.quarter)}; nearest is {period}",
+    )
 
 
 def _vocabulary(frame: pd.DataFrame) -> set[str]:
     key = (id(frame), len(frame))
     cached = _VOCAB_CACHE.get(key)
     if cached is None:
-        text = " ".join(frame["subject"].astype(str)) + " " + " ".join(frame["measure"].astype(str)) + " " + " ".join(frame["quote"].astype(str))
+        text = (
+            " ".join(frame["subject"].astype(str))
+            + " "
+            + " ".join(frame["measure"].astype(str))
+            + " "
+            + " ".join(frame["quote"].astype(str))
+        )
         cached = set(stem_tokens(text))
         _VOCAB_CACHE.clear()
         _VOCAB_CACHE[key] = cached
@@ -215,7 +261,8 @@ _VOCAB_CACHE: dict[tuple[int, int], set[str]] = {}
 def _measure_key(row: dict[str, Any]) -> str:
     stems = set(stem_tokens(f"{row['measure']} {row['quote']}"))
     groups = sorted(
-        name for name, terms in synonym_groups().get("measures", {}).items()
+        name
+        for name, terms in synonym_groups().get("measures", {}).items()
         if any(_stem_hit(t, stems, " ".join(stems)) for t in _group_stems(terms))
     )
     return ",".join(groups)
@@ -244,23 +291,34 @@ def answer_figures(frame: pd.DataFrame, question: str, *, limit: int = 8) -> Fig
     best = max(s for s, _ in scored)
     relevant = [(s, r) for s, r in scored if s >= best * 0.75]
     if query.measures:
+
         def measure_hit(row: pd.Series) -> bool:
             stems = stem_tokens(f"{row['measure']} {row['quote']}")
             joined = " ".join(stems)
-            return all(any(_stem_hit(t, set(stems), joined) for t in g) for g in query.measures.values())
+            return all(
+                any(_stem_hit(t, set(stems), joined) for t in g) for g in query.measures.values()
+            )
 
         matching = [(s, r) for s, r in relevant if measure_hit(r)]
         relevant = matching or relevant
     reasons: list[str] = []
     if query.municipality:
-        local = [(s, r) for s, r in relevant if str(r["municipality"]).lower() == query.municipality.lower()]
+        local = [
+            (s, r)
+            for s, r in relevant
+            if str(r["municipality"]).lower() == query.municipality.lower()
+        ]
         if local:
             relevant = local
         else:
             found = sorted({str(r["municipality"]) for _, r in relevant})
-            reasons.append(f"municipality: no figure for {query.municipality}; the documents give {', '.join(found)}")
+            reasons.append(
+                f"municipality: no figure for {query.municipality}; the documents give {', '.join(found)}"
+            )
     fits = [(_period_fit(query, str(r["period"])), s, r) for s, r in relevant]
-    exact = [(s, r, None) for (fit, _), s, r in fits if fit == "exact"]
+    exact: list[tuple[float, Any, str | None]] = [
+        (s, r, None) for (fit, _), s, r in fits if fit == "exact"
+    ]
     if exact:
         chosen = exact
     else:
@@ -283,7 +341,13 @@ def answer_figures(frame: pd.DataFrame, question: str, *, limit: int = 8) -> Fig
 def _flag_conflicts(rows: list[dict[str, Any]]) -> list[list[str]]:
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
-        key = (_measure_key(row), str(row["unit"]), str(row["period"]), str(row["municipality"]), str(row["kind"]))
+        key = (
+            _measure_key(row),
+            str(row["unit"]),
+            str(row["period"]),
+            str(row["municipality"]),
+            str(row["kind"]),
+        )
         groups.setdefault(key, []).append(row)
     conflicts = []
     for members in groups.values():
@@ -297,6 +361,7 @@ def _flag_conflicts(rows: list[dict[str, Any]]) -> list[list[str]]:
 
 def _similar_clusters(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Rows that state the same thing: from different documents, or the same label elsewhere."""
+
     def label(row: dict[str, Any]) -> str:
         return re.sub(r"[\d\s.,:;%€]+", " ", str(row["measure"]).lower()).strip()
 

@@ -27,13 +27,21 @@ class FigureStep:
     name = "metrics"
 
     def build(
-        self, version_dir: Path, new_docs: Sequence[Document], carried: Sequence[str], previous: Path | None
+        self,
+        version_dir: Path,
+        new_docs: Sequence[Document],
+        carried: Sequence[str],
+        previous: Path | None,
     ) -> dict[str, Any]:
         from metrics.extract import extract_figures
 
         frames = []
         reuse: set[str] = set()
-        if previous is not None and (previous / FIGURES_FILE).is_file() and (previous / FIGURES_META).is_file():
+        if (
+            previous is not None
+            and (previous / FIGURES_FILE).is_file()
+            and (previous / FIGURES_META).is_file()
+        ):
             meta = json.loads((previous / FIGURES_META).read_text(encoding="utf-8"))
             if meta.get("extractor") == EXTRACTOR_VERSION:
                 reuse = set(carried) & set(meta.get("documents", []))

@@ -44,7 +44,9 @@ def metrics(
         import pandas as pd
 
         buffer = io.StringIO()
-        columns = list(PUBLIC_COLUMNS) + [c for c in ("partial_reason", "conflict") if rows and c in rows[0]]
+        columns = list(PUBLIC_COLUMNS) + [
+            c for c in ("partial_reason", "conflict") if rows and c in rows[0]
+        ]
         pd.DataFrame(rows, columns=columns).to_csv(buffer, index=False)
         return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8")
     return MetricsResponse(figures=rows, status=status, reasons=reasons, conflicts=conflicts)
@@ -52,7 +54,10 @@ def metrics(
 
 @router.get(
     "/chart",
-    responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}, 422: {"model": ErrorResponse}},
+    responses={
+        200: {"content": {"image/png": {}, "image/svg+xml": {}}},
+        422: {"model": ErrorResponse},
+    },
     summary="One figure over periods across documents, as PNG or SVG",
 )
 def chart(

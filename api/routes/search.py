@@ -29,7 +29,10 @@ def search(
     mode: Annotated[str, Query(pattern="^(hybrid|bm25|dense)$")] = "hybrid",
 ) -> SearchResponse:
     filters = SearchFilters(
-        municipality=municipality or None, year=year, doc_type=doc_type or None, doc_id=doc_id or None
+        municipality=municipality or None,
+        year=year,
+        doc_type=doc_type or None,
+        doc_id=doc_id or None,
     )
     hits = assistant.search(q, k=k, filters=filters, mode=mode)
     docs = assistant.index.snapshot().documents
@@ -37,7 +40,9 @@ def search(
         results=[
             SearchResult(
                 **{k_: v for k_, v in hit.to_dict().items() if k_ in SearchResult.model_fields},
-                citation=format_citation(docs[hit.doc_id], hit.page, hit.line_start, hit.line_end, hit.text),
+                citation=format_citation(
+                    docs[hit.doc_id], hit.page, hit.line_start, hit.line_end, hit.text
+                ),
             )
             for hit in hits
         ]

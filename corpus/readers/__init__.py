@@ -30,7 +30,9 @@ def sniff_format(data: bytes, name: str) -> DocFormat:
         return "pdf"
     if data[:8] == _OLE_MAGIC:
         if suffix == ".docx":
-            raise EncryptedDocumentError(f"{name}: a password-protected Office document; remove the password first")
+            raise EncryptedDocumentError(
+                f"{name}: a password-protected Office document; remove the password first"
+            )
         raise UnsupportedFormatError(f"{name}: an old binary Office file; save it as .docx or PDF")
     if data[:4] == b"PK\x03\x04":
         if b"word/" in data[:200_000] or suffix == ".docx":

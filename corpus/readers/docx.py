@@ -27,8 +27,16 @@ MAX_RATIO = 100
 MAX_MEMBERS = 10_000
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_SKIP = {f"{{{W}}}txbxContent", f"{{{MC}}}Fallback", f"{{{W}}}del", f"{{{W}}}moveFrom",
-         f"{{{W}}}instrText", f"{{{W}}}delText", f"{{{W}}}pPr", f"{{{W}}}rPr"}
+_SKIP = {
+    f"{{{W}}}txbxContent",
+    f"{{{MC}}}Fallback",
+    f"{{{W}}}del",
+    f"{{{W}}}moveFrom",
+    f"{{{W}}}instrText",
+    f"{{{W}}}delText",
+    f"{{{W}}}pPr",
+    f"{{{W}}}rPr",
+}
 _NEW_PAGE_SECTIONS = {"nextPage", "oddPage", "evenPage"}
 _SECTIONS = etree.XPath(".//w:pPr/w:sectPr | ./w:sectPr", namespaces={"w": W})
 

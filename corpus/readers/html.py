@@ -25,12 +25,61 @@ if TYPE_CHECKING:
     from bs4 import Tag
     from lxml.html import HtmlElement
 
-DROP = {"script", "style", "nav", "header", "footer", "noscript", "template", "head", "svg",
-        "iframe", "object", "button", "select", "dialog"}
-BLOCK = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "div", "dt", "dd",
-         "caption", "figcaption", "address", "section", "article", "main", "aside", "details",
-         "summary", "legend", "fieldset", "form", "ul", "ol", "dl", "table", "thead", "tbody",
-         "tfoot", "figure", "center", "body", "html", "hr"}
+DROP = {
+    "script",
+    "style",
+    "nav",
+    "header",
+    "footer",
+    "noscript",
+    "template",
+    "head",
+    "svg",
+    "iframe",
+    "object",
+    "button",
+    "select",
+    "dialog",
+}
+BLOCK = {
+    "p",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "blockquote",
+    "div",
+    "dt",
+    "dd",
+    "caption",
+    "figcaption",
+    "address",
+    "section",
+    "article",
+    "main",
+    "aside",
+    "details",
+    "summary",
+    "legend",
+    "fieldset",
+    "form",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "figure",
+    "center",
+    "body",
+    "html",
+    "hr",
+}
 LXML_MAX_LINE = 65_535
 _CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
@@ -98,8 +147,9 @@ def _from_soup(tag: Tag) -> _Node:
             child, Comment | Declaration | Doctype | ProcessingInstruction
         ):
             content.append(str(child))
-    return _Node(tag.name.lower(), {k: str(v) for k, v in tag.attrs.items()},
-                 tag.sourceline or 1, content)
+    return _Node(
+        tag.name.lower(), {k: str(v) for k, v in tag.attrs.items()}, tag.sourceline or 1, content
+    )
 
 
 def parse(text: str) -> _Node:
@@ -135,9 +185,12 @@ def _keep_content_headers(node: _Node, in_content: bool = False) -> None:
 
 
 def _hidden(node: _Node) -> bool:
-    return (node.tag in DROP or "hidden" in node.attrs
-            or node.attrs.get("aria-hidden") == "true"
-            or bool(_DISPLAY_NONE.search(node.attrs.get("style", ""))))
+    return (
+        node.tag in DROP
+        or "hidden" in node.attrs
+        or node.attrs.get("aria-hidden") == "true"
+        or bool(_DISPLAY_NONE.search(node.attrs.get("style", "")))
+    )
 
 
 def _all_text(node: _Node) -> str:
@@ -149,8 +202,11 @@ def _all_text(node: _Node) -> str:
 
 
 def _row(tr: _Node) -> str:
-    cells = [_collapse(_all_text(c)) for c in tr.content
-             if isinstance(c, _Node) and c.tag in ("td", "th") and not _hidden(c)]
+    cells = [
+        _collapse(_all_text(c))
+        for c in tr.content
+        if isinstance(c, _Node) and c.tag in ("td", "th") and not _hidden(c)
+    ]
     return " | ".join(cells) if any(cells) else ""
 
 

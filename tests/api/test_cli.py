@@ -14,9 +14,17 @@ pytestmark = pytest.mark.unit
 
 
 def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": str(data_dir), "POLICY_ASSISTANT_EMBEDDING__BACKEND": "fake"}
+    env = {
+        **os.environ,
+        "POLICY_ASSISTANT_DATA_DIR": str(data_dir),
+        "POLICY_ASSISTANT_EMBEDDING__BACKEND": "fake",
+    }
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args], capture_output=True, text=True, env=env, timeout=300
+        [sys.executable, "-m", "api.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
 
 
@@ -34,7 +42,9 @@ def test_ingest_search_and_exit_codes(tmp_path: Path, corpus_copy: Path) -> None
     report = json.loads(again.stdout)
     assert {f["status"] for f in report["files"]} == {"unchanged"}
 
-    found = run_cli(data, "search", "hoeveel loonkostensubsidie contracten gestart", "--json", "-k", "3")
+    found = run_cli(
+        data, "search", "hoeveel loonkostensubsidie contracten gestart", "--json", "-k", "3"
+    )
     assert found.returncode == 0, found.stderr
     results = json.loads(found.stdout)["results"]
     assert len(results) == 3 and all(r["line_start"] <= r["line_end"] for r in results)

@@ -27,7 +27,10 @@ class VectorIndexContract:
 
     def _fill(self, index: VectorIndex, name: str, n: int = 6) -> np.ndarray:
         vectors = _vectors(n)
-        metas = [{"doc_id": f"d{i % 2}", "year": 2019 + (i % 3), "municipality": "Enschede"} for i in range(n)]
+        metas = [
+            {"doc_id": f"d{i % 2}", "year": 2019 + (i % 3), "municipality": "Enschede"}
+            for i in range(n)
+        ]
         index.upsert(name, [f"c{i}" for i in range(n)], vectors, metas)
         return vectors
 

@@ -31,12 +31,22 @@ def test_heading_detection(text: str, level: int | None) -> None:
 
 
 def test_sections_and_coordinates() -> None:
-    doc = _doc([
-        "1. INLEIDING", "Dit is de inleiding van het stuk.", "",
-        "1.1 Aanpak", "We doen het zo.", "",
-        "2. RESULTATEN", "In de eerste drie kwartalen zien we voor LKS onderstaand resultaat:", "",
-        "o Totaal LKS contracten: 671", "", "o Gestarte contracten: 220",
-    ])
+    doc = _doc(
+        [
+            "1. INLEIDING",
+            "Dit is de inleiding van het stuk.",
+            "",
+            "1.1 Aanpak",
+            "We doen het zo.",
+            "",
+            "2. RESULTATEN",
+            "In de eerste drie kwartalen zien we voor LKS onderstaand resultaat:",
+            "",
+            "o Totaal LKS contracten: 671",
+            "",
+            "o Gestarte contracten: 220",
+        ]
+    )
     chunks = chunk_document(doc, max_chars=200, min_chars=0)
     by_section = {c.section: c for c in chunks}
     assert "1. INLEIDING > 1.1 Aanpak" in by_section

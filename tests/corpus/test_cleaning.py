@@ -28,16 +28,22 @@ def test_clean_line_text(raw: str, clean: str) -> None:
 
 
 def test_join_undoes_hyphenation_but_keeps_compound_hyphens() -> None:
-    assert join_lines(["de kwetsbare midden-", "groepen worden"]) == "de kwetsbare middengroepen worden"
+    assert (
+        join_lines(["de kwetsbare midden-", "groepen worden"])
+        == "de kwetsbare middengroepen worden"
+    )
     assert join_lines(["aantal WW-", "uitkeringen"]) == "aantal WW-uitkeringen"
     assert join_lines(["met LKS-", "doelgroep"]) == "met LKS-doelgroep"
     assert join_lines(["lead:", "- item één", "- item twee"]) == "lead:\n- item één\n- item twee"
 
 
 def test_page_number_lines_are_dropped_but_table_values_are_kept() -> None:
-    lines = [SourceLine(i + 1, t) for i, t in enumerate(
-        ["Tekst die eindigt.", "", "2", "", "Ambitie", "Aantal deelnemers:", "250", "429"]
-    )]
+    lines = [
+        SourceLine(i + 1, t)
+        for i, t in enumerate(
+            ["Tekst die eindigt.", "", "2", "", "Ambitie", "Aantal deelnemers:", "250", "429"]
+        )
+    ]
     cleaned = clean_lines(lines)
     assert cleaned[2] == ""  # a lone page number between blank lines
     assert cleaned[6] == "250" and cleaned[7] == "429"  # values in a table block stay

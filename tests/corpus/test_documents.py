@@ -43,7 +43,12 @@ def test_corpus_listing_skips_manifest_and_code(tmp_path: Path) -> None:
 
 def test_line_coordinates_are_exact_for_crlf_text() -> None:
     doc = document_from_bytes(b"eerste\r\ntweede\r\n\r\nvierde\r\n", "a.txt")
-    assert [(sl.line, sl.text) for sl in doc.lines] == [(1, "eerste"), (2, "tweede"), (3, ""), (4, "vierde")]
+    assert [(sl.line, sl.text) for sl in doc.lines] == [
+        (1, "eerste"),
+        (2, "tweede"),
+        (3, ""),
+        (4, "vierde"),
+    ]
 
 
 def test_bad_inputs_raise_typed_errors() -> None:

@@ -22,11 +22,19 @@ from corpus.model import ExtractedText
 from corpus.readers import read_bytes, read_path
 
 PAGES = [
-    ["Gemeente Zuidhaven – Nota Wonen", "1. Inleiding",
-     "In 2023 stonden 6.143 woningzoekenden ingeschreven.", "Pagina 1 van 3"],
-    ["Gemeente Zuidhaven – Nota Wonen", "2. Analyse",
-     "De coördinatie van ideeën ligt bij het team Wonen; ’s-Hertogenbosch doet mee.",
-     "Een stijging van 21,29% en een budget van € 8,6 miljoen.", "Pagina 2 van 3"],
+    [
+        "Gemeente Zuidhaven – Nota Wonen",
+        "1. Inleiding",
+        "In 2023 stonden 6.143 woningzoekenden ingeschreven.",
+        "Pagina 1 van 3",
+    ],
+    [
+        "Gemeente Zuidhaven – Nota Wonen",
+        "2. Analyse",
+        "De coördinatie van ideeën ligt bij het team Wonen; ’s-Hertogenbosch doet mee.",
+        "Een stijging van 21,29% en een budget van € 8,6 miljoen.",
+        "Pagina 2 van 3",
+    ],
     ["Gemeente Zuidhaven – Nota Wonen", "3. Reïntegratie en café-overleg", "Pagina 3 van 3"],
 ]
 
@@ -248,8 +256,10 @@ def test_docx_rendered_page_breaks_count_once_after_an_explicit_break() -> None:
 @pytest.mark.integration
 def test_docx_skips_deleted_and_hidden_text() -> None:
     def edit(xml: str) -> str:
-        deleted = '<w:del w:id="1" w:author="a"><w:r><w:delText>geschrapt </w:delText></w:r></w:del>'
-        hidden = '<w:r><w:rPr><w:vanish/></w:rPr><w:t>verborgen </w:t></w:r>'
+        deleted = (
+            '<w:del w:id="1" w:author="a"><w:r><w:delText>geschrapt </w:delText></w:r></w:del>'
+        )
+        hidden = "<w:r><w:rPr><w:vanish/></w:rPr><w:t>verborgen </w:t></w:r>"
         return xml.replace("<w:r><w:t>Het budget", deleted + hidden + "<w:r><w:t>Het budget", 1)
 
     got = read_bytes(_with_document_xml(make_docx(), edit), "wijzigingen.docx")
@@ -365,8 +375,14 @@ def test_html_lists_pre_and_header_inside_article() -> None:
     )
     got = read_bytes(html.encode(), "lijst.html")
     assert [(sl.line, sl.text) for sl in got.lines] == [
-        (2, "Titel"), (3, "- Stap één"), (4, "- Stap twee"), (4, "- Detail"),
-        (6, "regel 1"), (7, "regel 2"), (8, "Tekst staart"), (8, "Alinea"),
+        (2, "Titel"),
+        (3, "- Stap één"),
+        (4, "- Stap twee"),
+        (4, "- Detail"),
+        (6, "regel 1"),
+        (7, "regel 2"),
+        (8, "Tekst staart"),
+        (8, "Alinea"),
     ]
 
 

@@ -19,10 +19,18 @@ pytestmark = pytest.mark.integration
 
 
 def _ingest_process(data: Path, corpus: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": str(data), "POLICY_ASSISTANT_EMBEDDING__BACKEND": "fake",
-           "POLICY_ASSISTANT_EMBEDDING__BATCH_SIZE": "4"}
-    return subprocess.Popen([sys.executable, "-m", "api.cli", "ingest", str(corpus)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "POLICY_ASSISTANT_DATA_DIR": str(data),
+        "POLICY_ASSISTANT_EMBEDDING__BACKEND": "fake",
+        "POLICY_ASSISTANT_EMBEDDING__BATCH_SIZE": "4",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "ingest", str(corpus)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @pytest.mark.parametrize("kill_after", ["partial_dir", "early", "late"])
@@ -40,7 +48,9 @@ def test_kill_9_mid_ingest(tmp_path: Path, corpus_copy: Path, kill_after: str) -
     proc = _ingest_process(data, corpus_copy)
     deadline = time.monotonic() + 120
     if kill_after == "partial_dir":
-        while time.monotonic() < deadline and not list((data / "index" / "versions").glob("*.partial")):
+        while time.monotonic() < deadline and not list(
+            (data / "index" / "versions").glob("*.partial")
+        ):
             time.sleep(0.01)
     else:
         time.sleep(0.8 if kill_after == "early" else 2.5)
@@ -52,7 +62,9 @@ def test_kill_9_mid_ingest(tmp_path: Path, corpus_copy: Path, kill_after: str) -
         # the previous version is intact: every chunk in parquet, BM25 and Chroma
         assert len(pd.read_parquet(current.path / "chunks.parquet")) == chunks_before
         assert create_vector_index(settings).count(f"chunks-{before.version}") == chunks_before
-    index = SearchIndex(settings, create_vector_index(settings), FakeEmbedder(settings.embedding.fake_dim))
+    index = SearchIndex(
+        settings, create_vector_index(settings), FakeEmbedder(settings.embedding.fake_dim)
+    )
     hits = HybridRetriever(index, settings).search("loonkostensubsidie", k=3)
     assert len(hits) == 3
 

@@ -33,30 +33,46 @@ def test_first_ingest_then_unchanged_is_skipped(settings: Settings, corpus_copy:
     assert second.version == first.version and second.embedded == 0
 
 
-def test_changed_document_is_replaced_and_cache_reused(settings: Settings, corpus_copy: Path) -> None:
+def test_changed_document_is_replaced_and_cache_reused(
+    settings: Settings, corpus_copy: Path
+) -> None:
     first = build_index(settings, [corpus_copy])
     target = corpus_copy / "003_9d2ec121fa2b4399.txt"
-    target.write_text(target.read_text(encoding="utf-8") + "\nNieuwe slotzin over de sportdag.\n", encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8") + "\nNieuwe slotzin over de sportdag.\n",
+        encoding="utf-8",
+    )
     second = build_index(settings, [corpus_copy])
     assert _statuses(second)["003_9d2ec121fa2b4399.txt"] == "updated"
     assert second.version != first.version
     # only the changed document's chunks were embedded again
     assert 0 < second.embedded <= 15 and second.cached > 400
-    chunks = pd.read_parquet(settings.data_dir / "index" / "versions" / str(second.version) / "chunks.parquet")
+    chunks = pd.read_parquet(
+        settings.data_dir / "index" / "versions" / str(second.version) / "chunks.parquet"
+    )
     letter = chunks[chunks.doc_id == "003_9d2ec121fa2b4399"]
     assert letter["quote"].str.contains("sportdag").any()
     assert len(chunks) == _collection_count(settings, second.version or "")
 
 
-def test_prune_removes_documents_whose_files_are_gone(settings: Settings, corpus_copy: Path) -> None:
+def test_prune_removes_documents_whose_files_are_gone(
+    settings: Settings, corpus_copy: Path
+) -> None:
     build_index(settings, [corpus_copy])
     (corpus_copy / "002_9a8395ceee984767.txt").unlink()
     kept = build_index(settings, [corpus_copy])
-    assert "002_9a8395ceee984767" in IndexStore(settings.data_dir / "index", create_vector_index(settings)).current().manifest["documents"]
+    assert (
+        "002_9a8395ceee984767"
+        in IndexStore(settings.data_dir / "index", create_vector_index(settings))
+        .current()
+        .manifest["documents"]
+    )
     assert kept.documents == 5
     pruned = build_index(settings, [corpus_copy], prune=True)
     assert _statuses(pruned)["002_9a8395ceee984767.txt"] == "removed" and pruned.documents == 4
-    chunks = pd.read_parquet(settings.data_dir / "index" / "versions" / str(pruned.version) / "chunks.parquet")
+    chunks = pd.read_parquet(
+        settings.data_dir / "index" / "versions" / str(pruned.version) / "chunks.parquet"
+    )
     assert "002_9a8395ceee984767" not in set(chunks.doc_id)
     assert _collection_count(settings, pruned.version or "") == len(chunks)
 
@@ -77,13 +93,21 @@ def test_one_bad_file_does_not_stop_the_others(settings: Settings, corpus_copy: 
 class _ExplodingStep:
     name = "explode"
 
-    def build(self, version_dir: Path, new_docs: Sequence[Document], carried: Sequence[str], previous: Path | None) -> dict[str, Any]:
+    def build(
+        self,
+        version_dir: Path,
+        new_docs: Sequence[Document],
+        carried: Sequence[str],
+        previous: Path | None,
+    ) -> dict[str, Any]:
         raise RuntimeError("crash in the middle of an ingest")
 
 
 def test_crash_mid_ingest_keeps_previous_version(settings: Settings, corpus_copy: Path) -> None:
     first = build_index(settings, [corpus_copy])
-    (corpus_copy / "nieuw.md").write_text("# Nieuw\n\nEen nieuw document over beschut werk.\n", encoding="utf-8")
+    (corpus_copy / "nieuw.md").write_text(
+        "# Nieuw\n\nEen nieuw document over beschut werk.\n", encoding="utf-8"
+    )
     with pytest.raises(RuntimeError):
         build_index(settings, [corpus_copy], steps=[_ExplodingStep()])
     store = IndexStore(settings.data_dir / "index", create_vector_index(settings))
@@ -99,8 +123,16 @@ def test_step_writes_into_the_same_version(settings: Settings, corpus_copy: Path
     class _Recorder:
         name = "recorder"
 
-        def build(self, version_dir: Path, new_docs: Sequence[Document], carried: Sequence[str], previous: Path | None) -> dict[str, Any]:
-            (version_dir / "recorded.json").write_text(json.dumps(sorted(d.meta.doc_id for d in new_docs)))
+        def build(
+            self,
+            version_dir: Path,
+            new_docs: Sequence[Document],
+            carried: Sequence[str],
+            previous: Path | None,
+        ) -> dict[str, Any]:
+            (version_dir / "recorded.json").write_text(
+                json.dumps(sorted(d.meta.doc_id for d in new_docs))
+            )
             return {"documents": len(new_docs)}
 
     report = build_index(settings, [corpus_copy], steps=[_Recorder()])

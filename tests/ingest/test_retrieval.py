@@ -19,13 +19,19 @@ pytestmark = pytest.mark.unit
 
 @pytest.fixture(scope="module")
 def retriever(built_fake_index: Settings) -> HybridRetriever:
-    index = SearchIndex(built_fake_index, create_vector_index(built_fake_index), FakeEmbedder(built_fake_index.embedding.fake_dim))
+    index = SearchIndex(
+        built_fake_index,
+        create_vector_index(built_fake_index),
+        FakeEmbedder(built_fake_index.embedding.fake_dim),
+    )
     return HybridRetriever(index, built_fake_index)
 
 
 def test_lks_question_finds_the_2024_contract_figures(retriever: HybridRetriever) -> None:
     hits = retriever.search("hoeveel loonkostensubsidie contracten gestart", k=5)
-    assert any(h.source == "001_2e26a5924f710f99.txt" and h.line_start <= 89 <= h.line_end for h in hits)
+    assert any(
+        h.source == "001_2e26a5924f710f99.txt" and h.line_start <= 89 <= h.line_end for h in hits
+    )
     for hit in hits:
         assert hit.text.splitlines()[0] in (hit.text,) or hit.line_end >= hit.line_start
 
@@ -43,10 +49,15 @@ def test_k_is_respected_and_scores_descend(retriever: HybridRetriever, mode: str
         (SearchFilters(municipality="hengelo"), lambda h: h.municipality == "Hengelo"),
         (SearchFilters(year=2023), lambda h: h.year == 2023),
         (SearchFilters(doc_type="beleidskader"), lambda h: h.doc_type == "beleidskader"),
-        (SearchFilters(doc_id="000_8b61c92ddb7f1bd9"), lambda h: h.doc_id == "000_8b61c92ddb7f1bd9"),
+        (
+            SearchFilters(doc_id="000_8b61c92ddb7f1bd9"),
+            lambda h: h.doc_id == "000_8b61c92ddb7f1bd9",
+        ),
     ],
 )
-def test_filters_apply_to_both_retrievers(retriever: HybridRetriever, filters: SearchFilters, check: object) -> None:
+def test_filters_apply_to_both_retrievers(
+    retriever: HybridRetriever, filters: SearchFilters, check: object
+) -> None:
     for mode in ("hybrid", "bm25", "dense"):
         hits = retriever.search("werk en inkomen participatie", k=10, filters=filters, mode=mode)  # type: ignore[arg-type]
         assert hits and all(check(h) for h in hits)  # type: ignore[operator]
@@ -62,7 +73,9 @@ def test_synonyms_bridge_the_question_and_the_text(retriever: HybridRetriever) -
     assert any("LKS" in h.text for h in hits[:3])
 
 
-def test_hybrid_ranks_a_passage_found_by_both_above_one_found_by_one(retriever: HybridRetriever) -> None:
+def test_hybrid_ranks_a_passage_found_by_both_above_one_found_by_one(
+    retriever: HybridRetriever,
+) -> None:
     hits = retriever.search("Gestarte contracten LKS", k=10)
     both = [h for h in hits if h.bm25_rank and h.dense_rank]
     assert both and hits[0].bm25_rank is not None and hits[0].dense_rank is not None

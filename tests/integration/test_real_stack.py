@@ -12,11 +12,17 @@ from corpus import Settings
 pytestmark = pytest.mark.integration
 
 PDF_PAGES = [
-    ["Uitvoeringsprogramma Werk en Inkomen 2025", "Gemeente Almelo",
-     "In de eerste drie kwartalen van 2024 zijn 312 proefplaatsingen gestart.",
-     "De gemeente Almelo wil meer inwoners aan het werk helpen."],
-    ["Statushouders", "In 2024 volgden 85 statushouders een inburgeringstraject.",
-     "Het doel voor 2025 is dat 60 procent binnen drie jaar werkt."],
+    [
+        "Uitvoeringsprogramma Werk en Inkomen 2025",
+        "Gemeente Almelo",
+        "In de eerste drie kwartalen van 2024 zijn 312 proefplaatsingen gestart.",
+        "De gemeente Almelo wil meer inwoners aan het werk helpen.",
+    ],
+    [
+        "Statushouders",
+        "In 2024 volgden 85 statushouders een inburgeringstraject.",
+        "Het doel voor 2025 is dat 60 procent binnen drie jaar werkt.",
+    ],
 ]
 
 
@@ -41,7 +47,9 @@ def _make_docx(path: Path) -> None:
     document = docx.Document()
     document.add_heading("Raadsbrief jongerenaanpak Almelo", level=1)
     document.add_paragraph("Geachte leden van de raad,")
-    document.add_paragraph("Het Jongerenactieteam sprak in 2023 met 420 jongeren zonder startkwalificatie.")
+    document.add_paragraph(
+        "Het Jongerenactieteam sprak in 2023 met 420 jongeren zonder startkwalificatie."
+    )
     document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
     document.add_paragraph("Op de tweede pagina staat de klanttevredenheid: een 7,4.")
     table = document.add_table(rows=2, cols=2)
@@ -57,18 +65,23 @@ def mixed_corpus(tmp_path: Path) -> Path:
     _make_pdf(folder / "programma-almelo.pdf")
     _make_docx(folder / "raadsbrief-jongeren.docx")
     (folder / "notitie.md").write_text(
-        "# Notitie beschut werk\n\nIn Hengelo werken 45 mensen in een beschutte werkplek.\n", encoding="utf-8"
+        "# Notitie beschut werk\n\nIn Hengelo werken 45 mensen in een beschutte werkplek.\n",
+        encoding="utf-8",
     )
     return folder
 
 
-def test_real_stack_finds_pdf_and_docx_passages(real_settings: Settings, mixed_corpus: Path) -> None:
+def test_real_stack_finds_pdf_and_docx_passages(
+    real_settings: Settings, mixed_corpus: Path
+) -> None:
     assistant = build_assistant(real_settings)
     report = assistant.ingest([mixed_corpus])
     assert not report.failed, report.failed
     assert report.documents == 3 and report.embedded == report.chunks > 0
 
-    hits = assistant.search("Hoeveel mensen met een verblijfsvergunning deden mee aan inburgering?", k=3, mode="dense")
+    hits = assistant.search(
+        "Hoeveel mensen met een verblijfsvergunning deden mee aan inburgering?", k=3, mode="dense"
+    )
     assert hits[0].source == "programma-almelo.pdf" and hits[0].page == 2
     assert "85 statushouders" in hits[0].text
 
@@ -94,7 +107,9 @@ def test_real_embedder_dense_search_on_bundled_corpus(real_settings: Settings) -
     report = assistant.ingest()
     assert report.documents == 5 and not report.failed
     hits = assistant.search("hoeveel loonkostensubsidie contracten gestart", k=5)
-    assert any(h.source == "001_2e26a5924f710f99.txt" and h.line_start <= 89 <= h.line_end for h in hits)
+    assert any(
+        h.source == "001_2e26a5924f710f99.txt" and h.line_start <= 89 <= h.line_end for h in hits
+    )
     # re-ingest embeds nothing again
     again = assistant.ingest()
     assert again.version == report.version and again.embedded == 0
