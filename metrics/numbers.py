@@ -130,7 +130,7 @@ def _glued(text: str, start: int, end: int) -> bool:
     nxt2 = text[end + 1] if end + 1 < len(text) else " "
     if prev.isalnum() or prev in "_/#@&\\" or (prev in ".,:" and prev2.isdigit()):
         return True
-    if prev in ".;”’\"?!" and prev2.isalpha():
+    if prev in '.;”’"?!' and prev2.isalpha():
         return True  # footnote mark after a word: "stegen.8"
     if prev == "-" and prev2.isalpha():
         return True  # COVID-19, mbo-4
@@ -217,13 +217,17 @@ def _structural(text: str, c: dict[str, Any]) -> bool:
     at_start = re.fullmatch(r"[\s\-–•*(]*", before) is not None
     if at_start and re.match(r"[.)](?:\s|$)", after):
         return True  # "1. Inleiding", "2) ..."
-    if at_start and re.match(r"\.?\s+[A-Z]", text[c["num_end"] :]) and (
-        not c["integer"] or c["value"] <= 30
+    if (
+        at_start
+        and re.match(r"\.?\s+[A-Z]", text[c["num_end"] :])
+        and (not c["integer"] or c["value"] <= 30)
     ):
         return True  # "2.4 Uitstroom", "1 Meer banen creëren", footnote "5 Arbeidsmarkt..."
     if at_start and re.fullmatch(r"\s*", text[c["num_end"] :]) and c["integer"] and c["value"] < 10:
         return True  # a lone small number: page or line number
-    footnote = re.search(r"[.!?][\"”’)]?\s+$", before) and re.match(r"\s*(?:$|[A-Z\n])", text[c["end"] :])
+    footnote = re.search(r"[.!?][\"”’)]?\s+$", before) and re.match(
+        r"\s*(?:$|[A-Z\n])", text[c["end"] :]
+    )
     return bool(footnote and c["integer"] and c["value"] <= 30)
 
 
@@ -237,7 +241,9 @@ def _pairs(text: str, cands: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for i in range(len(cands) - 1):
         a, b = cands[i], cands[i + 1]
         link = _link(text, a, b)
-        if a.get("ref") and re.fullmatch(r"\s*(?:,|en|of|t/m|tot(?:\s+en\s+met)?|-|–|/|&)\s*", link):
+        if a.get("ref") and re.fullmatch(
+            r"\s*(?:,|en|of|t/m|tot(?:\s+en\s+met)?|-|–|/|&)\s*", link
+        ):
             b["ref"] = True
         if re.fullmatch(r"\s+(?:op|out\s+of)\s+(?:de\s+|the\s+|every\s+)?", link, re.I) or (
             re.fullmatch(r"\s+van\s+de\s+", link, re.I) and b["value"] in (10, 100, 1000)
@@ -260,9 +266,9 @@ def _pairs(text: str, cands: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 a["unit"] = b["unit"]
                 if b["scaled"] and not a["scaled"]:
                     a["value"] *= b["value"] / max(_unscaled(text, b), 1e-12)
-        if re.fullmatch(r"[^:.;\d]*:\s*", link) and ":" not in text[: a["start"]].split("\n")[-1]:
-            if not a["marked"] and re.search(r"[A-Za-z]", link):
-                drop.add(i)  # "Uitstroom > 12 maanden: 645": the 12 is part of the label
+        label = re.fullmatch(r"[^:.;\d]*:\s*", link) and re.search(r"[A-Za-z]", link)
+        if label and ":" not in text[: a["start"]].split("\n")[-1] and not a["marked"]:
+            drop.add(i)  # "Uitstroom > 12 maanden: 645": the 12 is part of the label
     return [c for i, c in enumerate(cands) if i not in drop and not c.get("ref")]
 
 
@@ -295,7 +301,8 @@ def _unit(text: str, c: dict[str, Any]) -> str:
 
 
 def _masked_spans(text: str) -> list[tuple[int, int]]:
-    spans = [(p.start, p.end) for p in find_periods(text)]
+    # any reference year will do here: "het afgelopen jaar" is a period, not a figure
+    spans = [(p.start, p.end) for p in find_periods(text, reference_year=2000)]
     spans += [m.span() for m in _regexes()["mask"].finditer(text)]
     for m in _regexes()["ages_paren"].finditer(text):
         if _regexes()["age"].search(m.group(0)) and text[: m.start()].strip():
@@ -330,8 +337,10 @@ def find_numbers(text: str) -> list[NumberMatch]:
 
 def _inside(c: dict[str, Any], d: dict[str, Any]) -> bool:
     """``c`` lies within the longer expression ``d`` (``de helft`` vs a spelled word)."""
-    return d["start"] <= c["start"] and c["end"] <= d["end"] and (d["end"] - d["start"]) > (
-        c["end"] - c["start"]
+    return (
+        d["start"] <= c["start"]
+        and c["end"] <= d["end"]
+        and (d["end"] - d["start"]) > (c["end"] - c["start"])
     )
 
 

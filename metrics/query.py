@@ -325,7 +325,10 @@ def answer_figures(frame: pd.DataFrame, question: str, *, limit: int = 8) -> Fig
         near = [(s, r, why) for (fit, why), s, r in fits if fit == "near"]
         chosen = near or [(s, r, why) for (_, why), s, r in fits]
         reasons.extend(sorted({why for _, _, why in chosen if why}))
-    chosen.sort(key=lambda t: (-t[0], str(t[1]["period"])), reverse=False)
+    # best match first; among equal matches the most recent period (a question without a year
+    # means the latest figure)
+    chosen.sort(key=lambda t: str(t[1]["period"]), reverse=True)
+    chosen.sort(key=lambda t: -t[0])
     rows = []
     for score, row, why in chosen[:limit]:
         record = {k: (None if pd.isna(v) else v) for k, v in row.to_dict().items()}

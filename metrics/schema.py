@@ -61,10 +61,10 @@ def _schema() -> Any:
 def figures_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
     """Build and validate the figures table from extractor rows."""
     records = []
-    for row in rows:
+    for n, row in enumerate(rows):
         record = {column: row.get(column) for column in COLUMNS}
-        if not record["figure_id"]:
-            record["figure_id"] = f"{row['doc_id']}:{row['line']}:{row.get('_n', 0)}"
+        if not record["figure_id"]:  # unique within the table: the row's position breaks ties
+            record["figure_id"] = f"{row['doc_id']}:{row['line']}:{n}"
         for flag in ("cumulative", "period_inferred", "approx"):
             record[flag] = bool(record[flag])
         record["municipality"] = record["municipality"] or "onbekend"

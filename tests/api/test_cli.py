@@ -51,6 +51,17 @@ def test_ingest_search_and_exit_codes(tmp_path: Path, corpus_copy: Path) -> None
     text = run_cli(data, "search", "statushouders", "-k", "2")
     assert "regels" in text.stdout and text.stdout.count("“") == 2
 
+    # figures were extracted in the same ingest; a figure question reads them
+    question = "Hoeveel LKS-contracten zijn er in Q3 gestart?"
+    answer = run_cli(data, "metrics", "--q", question, "--json")
+    assert answer.returncode == 0, answer.stderr
+    body = json.loads(answer.stdout)
+    assert body["status"] == "partial" and body["figures"][0]["cumulative"] is True
+    table = run_cli(data, "metrics", "--q", question, "--csv")
+    header, first = table.stdout.splitlines()[:2]
+    assert header.startswith("figure_id,subject,measure,value,unit,period")
+    assert str(body["figures"][0]["value"]) in first and "2024-Q1..Q3" in first
+
 
 def test_bad_input_gives_a_clear_error(tmp_path: Path) -> None:
     missing = run_cli(tmp_path, "ingest", str(tmp_path / "bestaat-niet.pdf"))

@@ -1,0 +1,395 @@
+"""Figure extraction: every figure of a document as a row of the figures table.
+
+The document is read as units (:func:`metrics.layout.units`): headings, paragraphs, list items
+and table rows. Each figure found by :func:`metrics.numbers.find_numbers` gets
+
+* its period: the period nearest to it in its sentence; else a period stated earlier in the
+  paragraph; else the period an introducing sentence ("In de eerste drie kwartalen van 2024 zien
+  we onderstaand resultaat:") or a heading ("Aantallen op peildatum 1 oktober 2024") states for
+  the block beneath it; else the document's reporting period, marked ``period_inferred``;
+* its kind (result, target, budget, forecast, context) from cue words and section headings;
+* its scope: the document's municipality, or a region or the country when the clause says so;
+* its provenance: source line, page and a verbatim quote of that line.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from corpus import PeriodMatch, find_periods
+from metrics.context import (
+    Sentence,
+    context_period,
+    heading_kind,
+    is_intro,
+    kind_of,
+    measure_of,
+    own_period,
+    scope_of,
+    sentences,
+    subject_of,
+)
+from metrics.layout import Unit, quote_for, raw_span, units
+from metrics.numbers import NumberMatch, find_numbers, with_unit
+
+if TYPE_CHECKING:
+    from corpus import Document
+
+
+_FRAMEWORK_TYPES = frozenset({"beleidskader", "nota"})
+
+
+@dataclass(slots=True)
+class _Period:
+    period: str
+    cumulative: bool
+    inferred: bool = False
+    via: str = "own"
+
+
+@dataclass(slots=True)
+class _State:
+    """What the text above a figure says about it."""
+
+    section_period: _Period | None = None
+    block_period: _Period | None = None
+    section_kind: str | None = None
+    block_kind: str | None = None
+    block_subject: str | None = None
+    heading: str = ""
+    columns: list[str] | None = None
+    scale: float | None = None
+    row_group: _Period | None = None
+
+
+def _from_match(p: PeriodMatch, via: str = "own") -> _Period:
+    whole = re.fullmatch(r"(\d{4})-Q1\.\.Q4", p.period)  # all four quarters: the year
+    if whole:
+        return _Period(whole.group(1), False, False, via)
+    return _Period(p.period, p.cumulative, False, via)
+
+
+def _fallback(doc: Document) -> _Period:
+    if doc.meta.period and re.match(r"^\d{4}", doc.meta.period):
+        cumulative = ".." in doc.meta.period and "Q1" in doc.meta.period
+        return _Period(doc.meta.period, cumulative, True, "fallback")
+    if doc.meta.year:
+        return _Period(str(doc.meta.year), False, True, "fallback")
+    return _Period("unknown", False, True, "fallback")
+
+
+def _refine(period: _Period, doc: Document) -> _Period:
+    """A section's plain year that holds the reporting period: the reporting period is meant."""
+    reporting = doc.meta.period or ""
+    if re.fullmatch(r"\d{4}", period.period) and reporting.startswith(period.period + "-"):
+        return _Period(reporting, "Q1.." in reporting, False, period.via + "+refined")
+    return period
+
+
+def _timeless(match: NumberMatch) -> bool:
+    """A duration, an age, a spelled or approximate number with no period of its own: a general
+    statement ("drie leidende principes", "circa 7000 jongvolwassenen"), not a period's figure."""
+    return match.unit == "other" or match.spelled or match.approx
+
+
+def _default_kind(
+    row_period: str, scope: str | None, doc: Document, inherited: str | None = None
+) -> str:
+    """The kind of a figure without a cue word in its sentence."""
+    if row_period == "unknown":
+        return "context"  # a general statement: a duration, an age, "drie leidende principes"
+    years = [int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", row_period)]
+    ref = reporting_year(doc) or 0
+    if years and ref and min(years) > ref:
+        return "forecast"  # a figure for a year after the reporting period
+    if years and ref and max(years) < ref - 1:
+        return "context"  # a figure from well before the period the document reports on
+    if scope is not None:
+        return "context"  # another area's figure
+    if inherited is not None:
+        return inherited  # the kind of the section or of the sentence introducing the block
+    return "context" if doc.meta.doc_type in _FRAMEWORK_TYPES else "result"
+
+
+_FOOTNOTE_LINE = re.compile(
+    r"\s*\d{1,2}\s+(?:https?:|www\.)|\s*\d{1,2}\s+\S.*\b(?:19|20)\d\d\.?\s*$"
+)
+_AXIS = re.compile(r"\s*(\d{1,3})(?:\s+\d{1,3}){2,}\s*")
+_SCALE = re.compile(
+    r"\W*(?:bedragen\s+)?(?:x|×|in)\s*(?:€\s*)?(?:1\s*)?(?P<s>mln\.?|miljoen|miljoenen|mld\.?|miljard"
+    r"|1\.000|duizend|duizenden)\s*(?:euro|€)?\W*",
+    re.I,
+)
+_HALVES = re.compile(r"\b(?:eerste|first)\b.*\b(?:tweede|second)\b.*\b(?:helft|half)\b", re.I)
+_SCALES = {"mln": 1e6, "mil": 1e6, "mld": 1e9, "1.0": 1e3, "dui": 1e3}
+
+
+def _not_a_figure(doc: Document, unit: Unit, match: NumberMatch) -> bool:
+    """Footnotes, section numbers at the start of a source line and chart axis ticks."""
+    piece, offset = unit.locate(match.num_start)
+    raw = doc.lines[piece.index].text
+    if _FOOTNOTE_LINE.match(raw) and offset < 3:
+        return True
+    if _FOOTNOTE_LINE.match(raw) and re.match(r"\s*\d{1,2}\s+(?:https?:|www\.)", raw):
+        return True  # digits inside a footnote's address
+    axis = _AXIS.fullmatch(piece.clean)
+    if axis:
+        ticks = [int(t) for t in piece.clean.split()]
+        steps = {b - a for a, b in itertools.pairwise(ticks)}
+        if len(steps) == 1 and steps.pop() > 0:
+            return True  # "22 23 24 25": an axis, not figures
+    if offset == 0 and match.unit not in ("percent", "euro") and not match.spelled:
+        rest = piece.clean[match.num_end - match.num_start :]
+        prev = doc.lines[piece.index - 1].text.strip() if piece.index > 0 else ""
+        small = match.value <= 30 and (not prev or prev.endswith((".", ":", "!", "?")))
+        if re.match(r"\s+[A-Z][a-z]", rest) and (small or not match.value.is_integer()):
+            return True  # "3.2 Meer passend werk": a section number opening the line
+    return False
+
+
+def _dedupe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per value, unit and source line (PDF text repeats a cell: "Totaal: 5.687 Totaal:
+    5.687")."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for row in rows:
+        key = (row["page"], row["line"], row["value"], row["unit"])
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out
+
+
+def _year_of(period: _Period) -> _Period:
+    m = re.match(r"(\d{4})", period.period)
+    return _Period(m.group(1), False, period.inferred, period.via) if m else period
+
+
+def reporting_year(doc: Document) -> int | None:
+    """The year the document reports on (its period's first year), else its own year."""
+    m = re.match(r"(\d{4})", doc.meta.period or "")
+    return int(m.group(1)) if m else doc.meta.year
+
+
+def _rows_for(doc: Document, unit: Unit, state: _State, fallback: _Period) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    found = find_numbers(unit.text)
+    if not found:
+        return rows
+    found = [m for m in found if not _not_a_figure(doc, unit, m)]
+    if state.scale is not None and unit.kind in ("row", "lone", "prose"):
+        factor = state.scale
+        found = [with_unit(m, "euro", factor) if m.unit in ("count", "other") else m for m in found]
+    sents = sentences(unit.text)
+    columns = _column_periods(unit, found, state, reporting_year(doc))
+    for n, match in enumerate(found):
+        sent = next((s for s in sents if s.start <= match.start < s.end), None)
+        if sent is None:
+            continue
+        s_start, s_end = match.start - sent.start, match.end - sent.start
+        year = _year_before(unit.text[: sent.start]) or reporting_year(doc)
+        period = columns[n] if columns else None
+        if period is None:
+            period = _period_for(sents, sent, match, found, state, fallback, year)
+        scope = scope_of(sent.text, s_start, s_end, doc.meta.municipality)
+        kind = kind_of(sent.text, s_start, s_end, None, match.unit)
+        if kind is None or (kind == "result" and scope is not None):
+            kind = _default_kind(period.period, scope, doc, state.block_kind or state.section_kind)
+        if period.via != "own" and kind in ("target", "budget", "forecast"):
+            period = _year_of(period)  # a target, budget or forecast is set for a year
+        rows.append(_row(doc, unit, match, sent.text, s_start, s_end, period, kind, scope, state))
+    return rows
+
+
+def _year_before(text: str) -> int | None:
+    years = re.findall(r"(?<![\d,.])((?:19|20)\d\d)(?![\d,.])", text)
+    return int(years[-1]) if years else None
+
+
+def _column_periods(
+    unit: Unit, found: list[NumberMatch], state: _State, year: int | None
+) -> list[_Period] | None:
+    """Periods of a table row's values from column headers (``2024 2025 2026``)."""
+    if unit.kind not in ("row", "lone") or not state.columns or len(found) != len(state.columns):
+        return None
+    if "{y}" in state.columns[0]:  # half-year columns; the row is led by its year
+        lead = re.match(r"\W*((?:19|20)\d\d)\b", unit.text)
+        if not lead:
+            return None
+        return [_Period(c.format(y=lead.group(1)), False, False, "column") for c in state.columns]
+    if find_periods(unit.text, reference_year=year):
+        return None
+    return [_Period(c, False, False, "column") for c in state.columns]
+
+
+def _period_for(
+    sents: list[Sentence],
+    sent: Sentence,
+    match: NumberMatch,
+    found: list[NumberMatch],
+    state: _State,
+    fallback: _Period,
+    year: int | None,
+) -> _Period:
+    others = [
+        (m.start - sent.start, m.end - sent.start)
+        for m in found
+        if sent.start <= m.start < sent.end
+    ]
+    own = own_period(sent.text, match.start - sent.start, match.end - sent.start, year, others)
+    if own is not None:
+        return _from_match(own)
+    if state.row_group is not None:
+        return state.row_group
+    for earlier in reversed([s for s in sents if s.end <= sent.start]):
+        stated = context_period(earlier.text, year)
+        if stated is not None:
+            carried = _from_match(stated, "paragraph")
+            event = re.fullmatch(r"\d{4}-\d\d", stated.period)  # a month, not a reference date
+            return _year_of(carried) if event else carried  # "In juli 2019 startte ..."
+    if _timeless(match):
+        return _Period("unknown", False, False, "timeless")
+    for inherited in (state.block_period, state.section_period):
+        if inherited is not None:
+            return inherited
+    return fallback
+
+
+def _row(
+    doc: Document,
+    unit: Unit,
+    match: NumberMatch,
+    sentence: str,
+    s_start: int,
+    s_end: int,
+    period: _Period,
+    kind: str,
+    scope: str | None,
+    state: _State,
+) -> dict[str, Any]:
+    piece, offset = unit.locate(match.num_start)
+    sl = doc.lines[piece.index]
+    num_len = max(1, match.num_end - match.num_start)
+    rs, re_ = raw_span(sl, piece.clean, offset, min(len(piece.clean), offset + num_len))
+    quote = quote_for(sl, rs, re_) or sl.text.strip() or match.raw
+    municipality = scope or doc.meta.municipality or "onbekend"
+    return {
+        "subject": subject_of(
+            sentence, subject_of(unit.text, _section_subject(state), match.start), s_start
+        ),
+        "measure": measure_of(sentence, s_start, s_end),
+        "value": float(match.value),
+        "unit": match.unit,
+        "period": period.period,
+        "cumulative": period.cumulative,
+        "period_inferred": period.inferred,
+        "kind": kind,
+        "municipality": municipality,
+        "approx": match.approx,
+        "doc_id": doc.meta.doc_id,
+        "source": doc.meta.source,
+        "page": sl.page,
+        "line": sl.line,
+        "quote": quote,
+        "_via": period.via,
+    }
+
+
+def _section_subject(state: _State) -> str:
+    heading = subject_of(state.heading, re.sub(r"\s+", " ", state.heading).strip().lower()[:60])
+    return state.block_subject or heading or "onbekend"
+
+
+def extract_figures(doc: Document) -> list[dict[str, Any]]:
+    """Every figure of ``doc`` as a row dict with the columns of the figures table."""
+    return [{k: v for k, v in row.items() if k != "_via"} for row in extract_traced(doc)]
+
+
+_YEARS_LINE = re.compile(r"\W*(?:(?:19|20)\d\d\W+){1,}(?:19|20)\d\d\W*")
+
+
+def extract_traced(doc: Document) -> list[dict[str, Any]]:
+    """As :func:`extract_figures`, plus ``_via``: where each row's period came from."""
+    state = _State()
+    fallback = _fallback(doc)
+    year = reporting_year(doc)
+    rows: list[dict[str, Any]] = []
+    for unit in units(doc):
+        _update_table(doc, unit, state, year)
+        if unit.kind in ("heading", "caption"):
+            found = context_period(unit.text, year)
+            if unit.kind == "heading":
+                state.section_period = (
+                    _refine(_from_match(found, "heading"), doc) if found else None
+                )
+                state.section_kind = heading_kind(unit.text)
+                state.heading = unit.text
+                state.block_period = None
+                state.block_kind = None
+                state.block_subject = None
+            elif found:
+                state.block_period = _from_match(found, "caption")
+            if not find_numbers(unit.text):
+                continue
+        unit_rows = _rows_for(doc, unit, state, fallback)
+        rows.extend(unit_rows)
+        _update_block(unit, unit_rows, state, year, doc)
+    return _dedupe(rows)
+
+
+def _update_table(doc: Document, unit: Unit, state: _State, year: int | None) -> None:
+    """Column headers of years, a caption's range of years, and row groups led by a year."""
+    words = len(re.findall(r"[^\W\d_]{2,}", unit.text))
+    if unit.kind in ("heading",) or (unit.kind in ("prose", "item") and words >= 8):
+        state.columns = None
+        state.row_group = None
+        state.scale = None
+        if state.block_period is not None and state.block_period.via == "caption":
+            state.block_period = None
+    if _HALVES.search(unit.text) and unit.kind != "heading":
+        state.columns = ["{y}-H1", "{y}-H2", "{y}"]
+    scale = _SCALE.fullmatch(unit.text)
+    if scale:
+        state.scale = _SCALES[scale.group("s").lower()[:3]]
+    if unit.kind == "caption":
+        state.block_kind = None
+        found = context_period(unit.text, year)
+        span = re.fullmatch(r"(\d{4})\.\.(\d{4})", found.period) if found else None
+        if span and int(span.group(2)) - int(span.group(1)) <= 10:
+            first, last = int(span.group(1)), int(span.group(2))
+            state.columns = [str(y) for y in range(first, last + 1)]
+        else:
+            state.columns = None
+    if unit.kind in ("row", "lone"):
+        for sl in reversed(doc.lines[max(0, unit.first - 3) : unit.first]):
+            if _YEARS_LINE.fullmatch(sl.text.strip()):
+                state.columns = re.findall(r"(?:19|20)\d\d", sl.text)
+                break
+        lead = re.match(r"\W*((?:19|20)\d\d)\b", unit.text)
+        if lead:
+            state.row_group = _Period(lead.group(1), False, False, "rowgroup")
+    elif words >= 3:
+        state.row_group = None
+
+
+def _update_block(
+    unit: Unit, unit_rows: list[dict[str, Any]], state: _State, year: int | None, doc: Document
+) -> None:
+    """A paragraph that states a period (and no figures after it) sets it for what follows."""
+    if unit.kind not in ("prose", "item", "lone"):
+        return
+    last = sentences(unit.text)[-1].text if unit.text else ""
+    found = context_period(last, year)
+    if found is not None and (not unit_rows or is_intro(last)):
+        state.block_period = _refine(_from_match(found, "block"), doc)
+        kind = kind_of(last, len(last), len(last), None)
+        state.block_kind = kind if is_intro(last) else None
+        intro_subject = subject_of(unit.text, "", len(unit.text)) if is_intro(last) else ""
+        state.block_subject = intro_subject or None
+    elif unit_rows and unit.kind == "prose" and not is_intro(last):
+        state.block_period = None
+        state.block_kind = None
+        state.block_subject = None

@@ -1,0 +1,57 @@
+"""find_numbers: Dutch and English number formats, and what is not a figure."""
+
+from __future__ import annotations
+
+import pytest
+
+from metrics.numbers import find_numbers
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("Het bestand telt 6.143 uitkeringen.", 6143.0, "count"),
+        ("Dat is 21,29% van het bestand.", 21.29, "percent"),
+        ("Er is € 8,6 miljoen beschikbaar.", 8_600_000.0, "euro"),
+        ("Er liepen 1.241 trajecten.", 1241.0, "count"),
+        ("Dat betreft vijftig werkgevers.", 50.0, "count"),
+        ("The rate rose to 12.5% last year.", 12.5, "percent"),
+        ("We helped 1,234 people into work.", 1234.0, "count"),
+        ("Een bedrag van 8,6 mln voor re-integratie.", 8_600_000.0, "euro"),
+        ("Een bedrag van € 5.000,- per persoon.", 5000.0, "euro"),
+        ("Zeven op de tien inwoners werkt.", 0.7, "ratio"),
+    ],
+)
+def test_number_formats(text: str, value: float, unit: str) -> None:
+    found = find_numbers(text)
+    assert [(m.value, m.unit) for m in found] == [(value, unit)]
+
+
+def test_range_gives_both_ends() -> None:
+    found = find_numbers("een case-load van 40 tot 75 werkzoekenden per FTE")
+    assert [m.value for m in found] == [40.0, 75.0]
+    assert all(m.in_range for m in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De uitstroom steeg in 20191 fors.",  # footnote digit glued to a year
+        "2.4 Uitstroom",  # section number
+        "7",  # a lone small number: a page or line number
+        "Op 1 oktober 2024 en op 15-03-2023 is gemeten.",  # dates
+        "In 2024 en 2025 gaan we door.",  # years
+        "1. Inleiding",  # list numbering
+        "Zie tabel 3 en artikel 7.",  # references
+    ],
+)
+def test_not_figures(text: str) -> None:
+    assert find_numbers(text) == []
+
+
+def test_approx_word_is_flagged() -> None:
+    (match,) = find_numbers("Er doen ruim 300 inwoners mee.")
+    assert match.value == 300.0
+    assert match.approx
