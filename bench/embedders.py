@@ -16,11 +16,10 @@ pipeline), or 12-line windows with a 4-line overlap when the corpus package lack
 A hit is a chunk in the question's ``source`` (or an ``also`` source) whose lines overlap
 ``evidence_lines`` widened by ±2. Writes ``bench/results/embedders.{json,md,png}``.
 
-All candidates run in one process, one after another, in 32-chunk batches in document order
-(the ingest default). torch and sentence-transformers are imported once before any timing, so
-``load_s`` is the model load alone for every candidate; the import is reported separately.
-``cpu_util`` (process CPU time / wall time while embedding passages, at most the core count)
-shows whether other jobs on the machine competed for the cores.
+Candidates run one after another in one process, in ``--batch-size`` (32, the ingest default)
+batches in document order. torch is imported before any timing, so ``load_s`` is the model load
+alone. ``cpu_util`` (CPU time / wall time while embedding, at most the core count) falling well
+below the core count means other jobs competed for the cores.
 """
 
 from __future__ import annotations
@@ -133,11 +132,6 @@ def score(ranks: list[int | None]) -> dict[str, float]:
     }
     out["mrr"] = sum(1 / r for r in ranks if r) / n
     return {"n": len(ranks), **{k: round(v, 4) for k, v in out.items()}}
-
-
-def set_batch(size: int) -> None:
-    global BATCH
-    BATCH = size
 
 
 # ------------------------------------------------------------------------- candidates
@@ -340,7 +334,7 @@ def plot(rows: list[dict[str, Any]], path: Path, n_questions: int, n_chunks: int
     ax.legend(fontsize=8)
     speeds = [r["chunks_per_s"] for r in rows]
     bars = ax2.bar([r["name"] for r in rows], speeds, color="gray")
-    ax2.bar_label(bars, fmt="%.0f", fontsize=8)
+    ax2.bar_label(bars, fmt="%.1f", fontsize=8)
     ax2.set_title(f"Passages/s ({n_chunks} chunks, {CPU_THREADS} cores)")
     ax2.tick_params(axis="x", rotation=30)
     fig.tight_layout()
@@ -349,6 +343,7 @@ def plot(rows: list[dict[str, Any]], path: Path, n_questions: int, n_chunks: int
 
 
 def main(argv: list[str] | None = None) -> int:
+    global BATCH
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--model-dir", type=Path, default=None, help="e5 sentence-transformers folder"
@@ -356,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=None, help="candidate names to run")
     parser.add_argument("--batch-size", type=int, default=BATCH, help="texts per batch")
     args = parser.parse_args(argv)
-    set_batch(args.batch_size)
+    BATCH = args.batch_size
     if args.model_dir is None:
         from corpus import Settings
 

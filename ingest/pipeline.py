@@ -41,6 +41,7 @@ class IndexStep(Protocol):
     """Something else built into every version beside the chunks (e.g. the figures table)."""
 
     name: str
+    version: str  # a new version rebuilds the step for every document, changed or not
 
     def build(
         self,
@@ -195,7 +196,10 @@ def _ingest_locked(
             carried.append(doc_id)
             entries[doc_id] = entry
 
-    if previous and not report.changed and same_embedder:
+    same_steps = previous is not None and previous.manifest.get("step_versions", {}) == {
+        s.name: s.version for s in steps
+    }
+    if previous and not report.changed and same_embedder and same_steps:
         report.version = previous.version
         report.documents = len(old_docs)
         report.chunks = int(previous.manifest.get("chunks", 0))
@@ -343,6 +347,7 @@ def _write_version(
             "embedder": embedder.name,
             "dim": int(vectors.shape[1]) if len(frame) else 0,
             "steps": report.steps,
+            "step_versions": {s.name: s.version for s in steps},
             "chunk_sizes": report.chunk_sizes,
         }
     )

@@ -17,6 +17,7 @@ from typing import Any
 
 from corpus import PeriodMatch, find_periods
 from corpus.synonyms import synonym_groups
+from metrics.vocabulary import label_stopwords
 
 _VOCAB = Path(__file__).with_name("vocab")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"“‘-])|\n")
@@ -123,6 +124,9 @@ def _distance(text: str, p: PeriodMatch, start: int, end: int) -> float | None:
     if p.end <= start:
         between = text[p.end : start]
         dist = float(len(between))
+        closed = re.match(r"\s*\)\s*,?\s*(?:en|of|maar|and)\b", between)
+        if closed and "(" in text[max(0, p.start - 30) : p.start]:
+            dist += 60  # "826 personen (peildatum september 2019)": the figure before it
     elif p.start >= end:
         between = text[end : p.start]
         dist = float(len(between))
@@ -133,6 +137,8 @@ def _distance(text: str, p: PeriodMatch, start: int, end: int) -> float | None:
     else:
         return None
     conjunction = re.search(r"[;:]|\b(?:en|and|terwijl|maar)\b", between)
+    if p.start >= end and _SUBORDINATE.search(between):
+        return None  # "..., met name doordat we in 2018 constateerden": the clause's own year
     if conjunction and (dist > 40 or p.start >= end):
         dist += 60  # the period belongs to the next clause
     return dist
@@ -175,9 +181,19 @@ def _named(text: str, p: PeriodMatch) -> bool:
     return bool(_NAMED.search(text[max(0, p.start - 40) : p.start]))
 
 
+_SUBORDINATE = re.compile(r"\b(?:doordat|omdat|nadat|aangezien|because)\b", re.I)
+
+
+def _subordinate(text: str, p: PeriodMatch) -> bool:
+    """A period in a clause of cause or sequence ("doordat we in 2018 constateerden")."""
+    clause = re.split(r"[,;:]", text[: p.start])[-1]
+    return bool(_SUBORDINATE.search(clause))
+
+
 def context_period(text: str, year: int | None) -> PeriodMatch | None:
-    """The last period a sentence states for what follows (``In de eerste drie kwartalen...``)."""
-    found = periods_in(text, year)
+    """The last period a sentence states for what follows (``In de eerste drie kwartalen...``),
+    leaving out a period in a clause of cause or sequence."""
+    found = [p for p in periods_in(text, year) if not _subordinate(text, p)]
     return found[-1] if found else None
 
 
@@ -218,8 +234,32 @@ def kind_of(
         for kind, pattern in _kind_cues():
             if pattern.match(label.group(1)):
                 return kind
+    if _past_aside(sentence, start, end):  # "streven naar 6.384 (in 2018 was dat 6.596)"
+        return "context"
     skip = () if unit == "euro" else ("budget",)
+    modified = _MODIFIED.search(sentence)
+    if modified:  # "het verwachte resultaat": the expectation, not a result
+        for kind, pattern in _kind_cues():
+            if kind not in skip and pattern.fullmatch(modified.group(1)):
+                return kind
     return _nearest_cue(sentence, start, end, skip) or heading_kind
+
+
+_PAST = re.compile(r"(?<![\w])(?:was|waren|bedroeg|bedroegen|lag|lagen)(?![\w])", re.I)
+
+
+def _past_aside(sentence: str, start: int, end: int) -> bool:
+    """The figure stands in a parenthesis that states a past value: a comparison, not a cue."""
+    opened = sentence.rfind("(", 0, start)
+    if opened < 0 or ")" in sentence[opened:start]:
+        return False
+    closed = sentence.find(")", end)
+    return bool(_PAST.search(sentence[opened : closed if closed >= 0 else len(sentence)]))
+
+
+_MODIFIED = re.compile(
+    r"(?<![\w])(verwachte|geraamde|veronderstelde|beoogde|begrote)\s+(?:resulta|realisatie)", re.I
+)
 
 
 def heading_kind(text: str) -> str | None:
@@ -264,87 +304,12 @@ def subject_of(text: str, fallback: str, pos: int | None = None) -> str:
 
 
 _LABEL_WORDS = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
-_STOP = frozenset(
-    [
-        "de",
-        "het",
-        "een",
-        "en",
-        "in",
-        "op",
-        "van",
-        "voor",
-        "met",
-        "te",
-        "om",
-        "dat",
-        "die",
-        "naar",
-        "bij",
-        "aan",
-        "uit",
-        "als",
-        "of",
-        "door",
-        "is",
-        "zijn",
-        "wordt",
-        "worden",
-        "was",
-        "waren",
-        "we",
-        "wij",
-        "er",
-        "tot",
-        "ook",
-        "maar",
-        "dan",
-        "nog",
-        "niet",
-        "meer",
-        "dit",
-        "deze",
-        "ons",
-        "onze",
-        "hun",
-        "ruim",
-        "circa",
-        "ongeveer",
-        "bijna",
-        "zo'n",
-        "zo’n",
-        "rond",
-        "maximaal",
-        "minimaal",
-        "tenminste",
-        "ten",
-        "minste",
-        "jaar",
-        "the",
-        "of",
-        "and",
-        "to",
-        "for",
-        "with",
-        "in",
-        "on",
-        "a",
-        "an",
-        "at",
-        "by",
-        "is",
-        "are",
-        "was",
-        "were",
-        "from",
-    ]
-)
 
 
 def _content(words: list[str]) -> list[str]:
-    while words and words[0].lower() in _STOP:
+    while words and words[0].lower() in label_stopwords():
         words = words[1:]
-    while words and words[-1].lower() in _STOP:
+    while words and words[-1].lower() in label_stopwords():
         words = words[:-1]
     return words
 
@@ -360,8 +325,8 @@ def measure_of(text: str, start: int, end: int) -> str:
             return " ".join(words[-6:]).lower()
     after = re.split(r"[,.;:()]", text[end : end + 60])[0]
     words = _LABEL_WORDS.findall(after)
-    if words and words[0].lower() not in _STOP:
-        stop = next((k for k, w in enumerate(words) if w.lower() in _STOP), len(words))
+    if words and words[0].lower() not in label_stopwords():
+        stop = next((k for k, w in enumerate(words) if w.lower() in label_stopwords()), len(words))
         return " ".join(words[: min(stop, 4)]).lower()
     for segment in reversed(re.split(r"[,;:()]", text[max(0, start - 80) : start])):
         words = _content(_LABEL_WORDS.findall(segment))

@@ -14,12 +14,11 @@ and table rows. Each figure found by :func:`metrics.numbers.find_numbers` gets
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from corpus import PeriodMatch, find_periods
+from corpus import find_periods
 from metrics.context import (
     Sentence,
     context_period,
@@ -32,22 +31,41 @@ from metrics.context import (
     sentences,
     subject_of,
 )
-from metrics.layout import Unit, quote_for, raw_span, units
+from metrics.layout import Unit, not_a_figure, quote_for, raw_span, units
 from metrics.numbers import NumberMatch, find_numbers, with_unit
+from metrics.periods_context import (
+    Period as _Period,
+)
+from metrics.periods_context import (
+    change_period,
+    chapter_period,
+    current_year,
+    is_event,
+    named_policy_period,
+    reporting_year,
+    total_period,
+)
+from metrics.periods_context import (
+    fallback_period as _fallback,
+)
+from metrics.periods_context import (
+    from_match as _from_match,
+)
+from metrics.periods_context import (
+    partial as _partial,
+)
+from metrics.periods_context import (
+    refine as _refine,
+)
+from metrics.periods_context import (
+    year_of as _year_of,
+)
 
 if TYPE_CHECKING:
     from corpus import Document
 
 
 _FRAMEWORK_TYPES = frozenset({"beleidskader", "nota"})
-
-
-@dataclass(slots=True)
-class _Period:
-    period: str
-    cumulative: bool
-    inferred: bool = False
-    via: str = "own"
 
 
 @dataclass(slots=True)
@@ -63,35 +81,15 @@ class _State:
     columns: list[str] | None = None
     scale: float | None = None
     row_group: _Period | None = None
-
-
-def _from_match(p: PeriodMatch, via: str = "own") -> _Period:
-    whole = re.fullmatch(r"(\d{4})-Q1\.\.Q4", p.period)  # all four quarters: the year
-    if whole:
-        return _Period(whole.group(1), False, False, via)
-    return _Period(p.period, p.cumulative, False, via)
-
-
-def _fallback(doc: Document) -> _Period:
-    if doc.meta.period and re.match(r"^\d{4}", doc.meta.period):
-        cumulative = ".." in doc.meta.period and "Q1" in doc.meta.period
-        return _Period(doc.meta.period, cumulative, True, "fallback")
-    if doc.meta.year:
-        return _Period(str(doc.meta.year), False, True, "fallback")
-    return _Period("unknown", False, True, "fallback")
-
-
-def _refine(period: _Period, doc: Document) -> _Period:
-    """A section's plain year that holds the reporting period: the reporting period is meant."""
-    reporting = doc.meta.period or ""
-    if re.fullmatch(r"\d{4}", period.period) and reporting.startswith(period.period + "-"):
-        return _Period(reporting, "Q1.." in reporting, False, period.via + "+refined")
-    return period
+    reporting_year: int | None = None
+    chapter_period: _Period | None = None
 
 
 def _timeless(match: NumberMatch) -> bool:
     """A duration, an age, a spelled or approximate number with no period of its own: a general
     statement ("drie leidende principes", "circa 7000 jongvolwassenen"), not a period's figure."""
+    if match.unit == "euro":
+        return False  # "bijna 2,25 miljoen euro": an amount of money is a period's amount
     return match.unit == "other" or match.spelled or match.approx
 
 
@@ -114,10 +112,6 @@ def _default_kind(
     return "context" if doc.meta.doc_type in _FRAMEWORK_TYPES else "result"
 
 
-_FOOTNOTE_LINE = re.compile(
-    r"\s*\d{1,2}\s+(?:https?:|www\.)|\s*\d{1,2}\s+\S.*\b(?:19|20)\d\d\.?\s*$"
-)
-_AXIS = re.compile(r"\s*(\d{1,3})(?:\s+\d{1,3}){2,}\s*")
 _SCALE = re.compile(
     r"\W*(?:bedragen\s+)?(?:x|×|in)\s*(?:€\s*)?(?:1\s*)?(?P<s>mln\.?|miljoen|miljoenen|mld\.?|miljard"
     r"|1\.000|duizend|duizenden)\s*(?:euro|€)?\W*",
@@ -125,29 +119,6 @@ _SCALE = re.compile(
 )
 _HALVES = re.compile(r"\b(?:eerste|first)\b.*\b(?:tweede|second)\b.*\b(?:helft|half)\b", re.I)
 _SCALES = {"mln": 1e6, "mil": 1e6, "mld": 1e9, "1.0": 1e3, "dui": 1e3}
-
-
-def _not_a_figure(doc: Document, unit: Unit, match: NumberMatch) -> bool:
-    """Footnotes, section numbers at the start of a source line and chart axis ticks."""
-    piece, offset = unit.locate(match.num_start)
-    raw = doc.lines[piece.index].text
-    if _FOOTNOTE_LINE.match(raw) and offset < 3:
-        return True
-    if _FOOTNOTE_LINE.match(raw) and re.match(r"\s*\d{1,2}\s+(?:https?:|www\.)", raw):
-        return True  # digits inside a footnote's address
-    axis = _AXIS.fullmatch(piece.clean)
-    if axis:
-        ticks = [int(t) for t in piece.clean.split()]
-        steps = {b - a for a, b in itertools.pairwise(ticks)}
-        if len(steps) == 1 and steps.pop() > 0:
-            return True  # "22 23 24 25": an axis, not figures
-    if offset == 0 and match.unit not in ("percent", "euro") and not match.spelled:
-        rest = piece.clean[match.num_end - match.num_start :]
-        prev = doc.lines[piece.index - 1].text.strip() if piece.index > 0 else ""
-        small = match.value <= 30 and (not prev or prev.endswith((".", ":", "!", "?")))
-        if re.match(r"\s+[A-Z][a-z]", rest) and (small or not match.value.is_integer()):
-            return True  # "3.2 Meer passend werk": a section number opening the line
-    return False
 
 
 def _dedupe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -163,23 +134,12 @@ def _dedupe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _year_of(period: _Period) -> _Period:
-    m = re.match(r"(\d{4})", period.period)
-    return _Period(m.group(1), False, period.inferred, period.via) if m else period
-
-
-def reporting_year(doc: Document) -> int | None:
-    """The year the document reports on (its period's first year), else its own year."""
-    m = re.match(r"(\d{4})", doc.meta.period or "")
-    return int(m.group(1)) if m else doc.meta.year
-
-
 def _rows_for(doc: Document, unit: Unit, state: _State, fallback: _Period) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     found = find_numbers(unit.text)
     if not found:
         return rows
-    found = [m for m in found if not _not_a_figure(doc, unit, m)]
+    found = [m for m in found if not not_a_figure(doc, unit, m)]
     if state.scale is not None and unit.kind in ("row", "lone", "prose"):
         factor = state.scale
         found = [with_unit(m, "euro", factor) if m.unit in ("count", "other") else m for m in found]
@@ -194,12 +154,18 @@ def _rows_for(doc: Document, unit: Unit, state: _State, fallback: _Period) -> li
         period = columns[n] if columns else None
         if period is None:
             period = _period_for(sents, sent, match, found, state, fallback, year)
+            period = _partial(period, unit, doc)
+            change = change_period(sent.text, s_start, period.period, doc.meta.period)
+            if change is not None:
+                period = _Period(change, True, False, period.via + "+change")
         scope = scope_of(sent.text, s_start, s_end, doc.meta.municipality)
         kind = kind_of(sent.text, s_start, s_end, None, match.unit)
         if kind is None or (kind == "result" and scope is not None):
             kind = _default_kind(period.period, scope, doc, state.block_kind or state.section_kind)
         if period.via != "own" and kind in ("target", "budget", "forecast"):
             period = _year_of(period)  # a target, budget or forecast is set for a year
+        elif period.via == "own" and is_event(sent.text, period.period, started=True):
+            period = _year_of(period)  # "In juli 2019 is gestart met de pilot om 100 ..."
         rows.append(_row(doc, unit, match, sent.text, s_start, s_end, period, kind, scope, state))
     return rows
 
@@ -244,15 +210,25 @@ def _period_for(
         return _from_match(own)
     if state.row_group is not None:
         return state.row_group
-    for earlier in reversed([s for s in sents if s.end <= sent.start]):
+    now = current_year(sent.text, state.reporting_year)
+    if now is not None:
+        return _Period(now, False, False, "current")
+    before = [s for s in sents if s.end <= sent.start]
+    for earlier in reversed(before):
         stated = context_period(earlier.text, year)
         if stated is not None:
             carried = _from_match(stated, "paragraph")
-            event = re.fullmatch(r"\d{4}-\d\d", stated.period)  # a month, not a reference date
-            return _year_of(carried) if event else carried  # "In juli 2019 startte ..."
+            event = is_event(earlier.text, stated.period)  # "In juli 2019 startte ..."
+            return _year_of(carried) if event else carried
+        now = current_year(earlier.text, state.reporting_year)
+        if now is not None and earlier is before[-1]:
+            return _Period(now, False, False, "current")  # "Momenteel ... . Meer dan de helft"
     if _timeless(match):
+        chapter = state.chapter_period
+        if state.block_period is None and chapter is not None and ".." in chapter.period:
+            return chapter  # "1. EAA 2016-2018": "vier doelstellingen" are the policy period's
         return _Period("unknown", False, False, "timeless")
-    for inherited in (state.block_period, state.section_period):
+    for inherited in (state.block_period, state.section_period, state.chapter_period):
         if inherited is not None:
             return inherited
     return fallback
@@ -313,17 +289,28 @@ _YEARS_LINE = re.compile(r"\W*(?:(?:19|20)\d\d\W+){1,}(?:19|20)\d\d\W*")
 
 def extract_traced(doc: Document) -> list[dict[str, Any]]:
     """As :func:`extract_figures`, plus ``_via``: where each row's period came from."""
-    state = _State()
-    fallback = _fallback(doc)
     year = reporting_year(doc)
+    state = _State(reporting_year=year)
+    fallback = _fallback(doc)
     rows: list[dict[str, Any]] = []
+    block: list[dict[str, Any]] = []  # a chart's or table's values without a period yet
     for unit in units(doc):
         _update_table(doc, unit, state, year)
+        chapter = chapter_period(unit.text, unit.kind, year)
+        if chapter is not None:
+            state.chapter_period = _from_match(chapter[0], "chapter") if chapter[0] else None
+            if chapter[1]:
+                state.chapter_period = _Period(chapter[1], False, False, "chapter-named")
         if unit.kind in ("heading", "caption"):
             found = context_period(unit.text, year)
             if unit.kind == "heading":
+                named = named_policy_period(unit.text)
                 state.section_period = (
-                    _refine(_from_match(found, "heading"), doc) if found else None
+                    _refine(_from_match(found, "heading"), doc)
+                    if found
+                    else _Period(named, False, False, "heading-named")
+                    if named
+                    else None
                 )
                 state.section_kind = heading_kind(unit.text)
                 state.heading = unit.text
@@ -335,6 +322,10 @@ def extract_traced(doc: Document) -> list[dict[str, Any]]:
             if not find_numbers(unit.text):
                 continue
         unit_rows = _rows_for(doc, unit, state, fallback)
+        if total_period(unit.text, unit_rows, block) or unit.kind not in ("row", "lone"):
+            block = []
+        else:
+            block.extend(r for r in unit_rows if r["_via"] == "fallback")
         rows.extend(unit_rows)
         _update_block(unit, unit_rows, state, year, doc)
     return _dedupe(rows)

@@ -8,6 +8,7 @@ the source line it came from, so a figure found in the text can be cited at its 
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from functools import lru_cache
 
 from corpus import Document, SourceLine, clean_line_text, clean_lines
 from metrics.numbers import NumberMatch, find_numbers
+from metrics.vocabulary import function_words
 
 UnitKind = str  # heading | caption | prose | item | row | lone
 
@@ -22,52 +24,6 @@ _TERMINAL = re.compile(r"[.!?;:][\"”’)]*$")
 _ITEM = re.compile(r"^(?:- |\* ?|\d{1,2}[.)]\s|[a-z][.)]\s)")
 _CAPTION = re.compile(r"^(?:tabel|figuur|grafiek|table|figure|chart)\b", re.I)
 _SECTION_NO = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]")
-_FUNCTION_WORDS = frozenset(
-    [
-        "de",
-        "het",
-        "een",
-        "en",
-        "in",
-        "op",
-        "van",
-        "voor",
-        "met",
-        "te",
-        "om",
-        "dat",
-        "die",
-        "naar",
-        "bij",
-        "aan",
-        "uit",
-        "als",
-        "of",
-        "door",
-        "is",
-        "zijn",
-        "wordt",
-        "we",
-        "wij",
-        "tot",
-        "ook",
-        "maar",
-        "dan",
-        "nog",
-        "niet",
-        "meer",
-        "the",
-        "of",
-        "and",
-        "to",
-        "for",
-        "with",
-        "in",
-        "on",
-        "a",
-        "an",
-    ]
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +86,7 @@ def is_heading_line(text: str, prev_blank: bool, next_text: str) -> bool:
         return True
     if text.endswith(":") or not prev_blank or len(words) > 7 or not text[:1].isupper():
         return False
-    if words[-1].lower() in _FUNCTION_WORDS:
+    if words[-1].lower() in function_words():
         return False
     return not next_text or next_text[:1].isupper()
 
@@ -308,3 +264,32 @@ def quote_for(sl: SourceLine, rs: int, re_: int, limit: int = 160) -> str:
     strip_left = len(quote) - len(quote.lstrip(" \t\u00a0-–•·*\uf0b7\ufffd"))
     quote = quote[strip_left:].rstrip()
     return quote or raw[rs:re_]
+
+
+_FOOTNOTE_LINE = re.compile(
+    r"\s*\d{1,2}\s+(?:https?:|www\.)|\s*\d{1,2}\s+\S.*\b(?:19|20)\d\d\.?\s*$"
+)
+_AXIS = re.compile(r"\s*(\d{1,3})(?:\s+\d{1,3}){2,}\s*")
+
+
+def not_a_figure(doc: Document, unit: Unit, match: NumberMatch) -> bool:
+    """Footnotes, section numbers at the start of a source line and chart axis ticks."""
+    piece, offset = unit.locate(match.num_start)
+    raw = doc.lines[piece.index].text
+    if _FOOTNOTE_LINE.match(raw) and offset < 3:
+        return True
+    if _FOOTNOTE_LINE.match(raw) and re.match(r"\s*\d{1,2}\s+(?:https?:|www\.)", raw):
+        return True  # digits inside a footnote's address
+    axis = _AXIS.fullmatch(piece.clean)
+    if axis:
+        ticks = [int(t) for t in piece.clean.split()]
+        steps = {b - a for a, b in itertools.pairwise(ticks)}
+        if len(steps) == 1 and steps.pop() > 0:
+            return True  # "22 23 24 25": an axis, not figures
+    if offset == 0 and match.unit not in ("percent", "euro") and not match.spelled:
+        rest = piece.clean[match.num_end - match.num_start :]
+        prev = doc.lines[piece.index - 1].text.strip() if piece.index > 0 else ""
+        small = match.value <= 30 and (not prev or prev.endswith((".", ":", "!", "?")))
+        if re.match(r"\s+[A-Z][a-z]", rest) and (small or not match.value.is_integer()):
+            return True  # "3.2 Meer passend werk": a section number opening the line
+    return False

@@ -349,7 +349,8 @@ def _flag_conflicts(rows: list[dict[str, Any]]) -> list[list[str]]:
             str(row["unit"]),
             str(row["period"]),
             str(row["municipality"]),
-            str(row["kind"]),
+            # a result and a context figure are both observations: they can contradict
+            "observed" if row["kind"] in ("result", "context") else str(row["kind"]),
         )
         groups.setdefault(key, []).append(row)
     conflicts = []

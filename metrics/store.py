@@ -18,13 +18,14 @@ from metrics.schema import empty_frame, figures_frame, validate
 
 FIGURES_FILE = "figures.parquet"
 FIGURES_META = "figures_meta.json"
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 
 class FigureStep:
     """Extract figures of new documents; carry over the rows of unchanged ones."""
 
     name = "metrics"
+    version = EXTRACTOR_VERSION
 
     def build(
         self,

@@ -1,4 +1,4 @@
-"""Loaders for the question vocabulary in ``vocab/questions.toml``."""
+"""Loaders for the word lists in ``vocab/questions.toml`` and ``vocab/words.toml``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 _QUESTIONS = Path(__file__).with_name("vocab") / "questions.toml"
+_WORDS = Path(__file__).with_name("vocab") / "words.toml"
 
 
 @lru_cache(maxsize=1)
@@ -30,3 +31,21 @@ def question_stopwords() -> frozenset[str]:
 
     words = _questions()["stopwords"]["words"]
     return frozenset(s for w in words for s in stem_tokens(w))
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, Any]:
+    with _WORDS.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Words a label or heading cannot end with."""
+    return frozenset(_words()["function_words"])
+
+
+@lru_cache(maxsize=1)
+def label_stopwords() -> frozenset[str]:
+    """Words trimmed from the ends of a measure label."""
+    return function_words() | frozenset(_words()["label_stopwords"])

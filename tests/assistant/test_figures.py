@@ -149,3 +149,22 @@ def test_reingest_keeps_figures_and_chunks_in_step(tmp_path: Path) -> None:
     pa = _ingest(settings, folder, prune=True)
     figures, chunk_docs = table()
     assert set(figures["doc_id"]) == chunk_docs == {"voortgang"}
+
+
+def test_a_new_extractor_version_reextracts_unchanged_documents(tmp_path: Path) -> None:
+    from metrics import FigureStep
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "voortgang.txt").write_text(DOC_A, encoding="utf-8")
+    settings = fake_settings(tmp_path / "data")
+    first = _ingest(settings, folder)
+    version, figures = first.index.snapshot().version, len(first.figures.frame())
+    assert _ingest(settings, folder).index.snapshot().version == version  # nothing to do
+
+    step = FigureStep()
+    step.version = "next"  # what a release with a changed extractor looks like
+    pa = PolicyAssistant(settings, steps=(step,))
+    report = pa.ingest([folder])
+    assert report.version != version
+    assert report.steps["metrics"]["figures"] == figures > 0

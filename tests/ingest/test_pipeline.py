@@ -91,6 +91,7 @@ def test_one_bad_file_does_not_stop_the_others(settings: Settings, corpus_copy: 
 
 
 class _ExplodingStep:
+    version = "1"
     name = "explode"
 
     def build(
@@ -121,6 +122,7 @@ def test_crash_mid_ingest_keeps_previous_version(settings: Settings, corpus_copy
 
 def test_step_writes_into_the_same_version(settings: Settings, corpus_copy: Path) -> None:
     class _Recorder:
+        version = "1"
         name = "recorder"
 
         def build(
