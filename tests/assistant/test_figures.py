@@ -168,3 +168,13 @@ def test_a_new_extractor_version_reextracts_unchanged_documents(tmp_path: Path) 
     report = pa.ingest([folder])
     assert report.version != version
     assert report.steps["metrics"]["figures"] == figures > 0
+
+
+def test_bundled_corpus_conflict_is_shown_with_both_sources(assistant: PolicyAssistant) -> None:
+    # the 2019 evaluation and the 2023 council letter give different 2018 caseloads
+    result = assistant.figures.answer("Hoeveel bijstandsuitkeringen waren er in 2018?")
+    flagged = [r for r in result.rows if r.get("conflict")]
+    assert result.conflicts and len({r["doc_id"] for r in flagged}) == 2
+    assert len({r["value"] for r in flagged}) == 2 and {r["period"] for r in flagged} == {"2018"}
+    for row in flagged:
+        assert row["quote"] in _source_line(row)
