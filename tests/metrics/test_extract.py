@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from corpus import Document, DocumentMeta, SourceLine
 from metrics.extract import extract_figures
 from metrics.schema import COLUMNS, KINDS, UNITS, figures_frame
+from tests.metrics.documents import by_value, make_doc
 
 pytestmark = pytest.mark.unit
-
-
-def _doc(
-    texts: list[str], period: str | None = "2024-Q1..Q3", doc_type: str = "raadsbrief"
-) -> Document:
-    meta = DocumentMeta(
-        "d1", "d1.txt", "Raadsbrief", "Enschede", doc_type, 2025, period, "x", "txt"
-    )
-    return Document(meta, [SourceLine(i + 1, t) for i, t in enumerate(texts)])
-
-
-def _by_value(rows: list[dict[str, Any]]) -> dict[float, dict[str, Any]]:
-    return {row["value"]: row for row in rows}
 
 
 LKS = [
@@ -41,7 +26,7 @@ LKS = [
 
 
 def test_label_value_list_takes_the_period_of_the_intro_sentence() -> None:
-    rows = extract_figures(_doc(LKS))
+    rows = extract_figures(make_doc(LKS))
     assert [(r["line"], r["value"]) for r in rows] == [(6, 671.0), (7, 451.0), (8, 220.0)]
     for row in rows:
         assert row["period"] == "2024-Q1..Q3"
@@ -50,16 +35,16 @@ def test_label_value_list_takes_the_period_of_the_intro_sentence() -> None:
         assert row["kind"] == "result"
         assert row["unit"] == "count"
         assert row["municipality"] == "Enschede"
-    assert _by_value(rows)[220.0]["measure"] == "gestarte contracten"
+    assert by_value(rows)[220.0]["measure"] == "gestarte contracten"
 
 
 def test_page_number_line_is_not_a_figure() -> None:
-    rows = extract_figures(_doc(LKS))
-    assert 12.0 not in _by_value(rows)
+    rows = extract_figures(make_doc(LKS))
+    assert 12.0 not in by_value(rows)
 
 
 def test_peildatum_heading_applies_to_rows_beneath() -> None:
-    doc = _doc(
+    doc = make_doc(
         [
             "Aantallen op peildatum 1 oktober 2024",
             "",
@@ -73,14 +58,14 @@ def test_peildatum_heading_applies_to_rows_beneath() -> None:
 
 
 def test_period_in_the_sentence_wins_and_fallback_is_marked_inferred() -> None:
-    doc = _doc(
+    doc = make_doc(
         [
             "Eind september 2024 is 21,29% van ons bestand actief in een traject.",
             "",
             "Er zijn 907 inwoners uit de bijstand gestroomd.",
         ]
     )
-    rows = _by_value(extract_figures(doc))
+    rows = by_value(extract_figures(doc))
     assert rows[21.29]["period"] == "2024-09-30"
     assert rows[21.29]["unit"] == "percent"
     assert rows[21.29]["period_inferred"] is False
@@ -89,13 +74,13 @@ def test_period_in_the_sentence_wins_and_fallback_is_marked_inferred() -> None:
 
 
 def test_comparison_base_is_not_the_figures_period() -> None:
-    rows = extract_figures(_doc(["Instroom: 1.137 (daling t.o.v. 2022 en 2023)."]))
+    rows = extract_figures(make_doc(["Instroom: 1.137 (daling t.o.v. 2022 en 2023)."]))
     assert rows[0]["value"] == 1137.0
     assert rows[0]["period"] not in ("2022", "2023")
 
 
 def test_kinds_target_result_budget_forecast() -> None:
-    doc = _doc(
+    doc = make_doc(
         [
             "Daarmee is het doel van 22% voor 2024 bijna behaald.",
             "",
@@ -106,7 +91,7 @@ def test_kinds_target_result_budget_forecast() -> None:
             "Naar verwachting groeit het aantal banen met 0,8% in 2025.",
         ]
     )
-    rows = _by_value(extract_figures(doc))
+    rows = by_value(extract_figures(doc))
     assert rows[22.0]["kind"] == "target"
     assert rows[220.0]["kind"] == "result"
     assert rows[8_600_000.0]["kind"] == "budget"
@@ -116,14 +101,14 @@ def test_kinds_target_result_budget_forecast() -> None:
 
 
 def test_national_and_regional_scope() -> None:
-    doc = _doc(
+    doc = make_doc(
         [
             "Landelijk zien we een stijging van 0,49% en in Enschede is de stijging 1,14%.",
             "",
             "In Twente groeit de werkgelegenheid met 1,1% in 2025.",
         ]
     )
-    rows = _by_value(extract_figures(doc))
+    rows = by_value(extract_figures(doc))
     assert rows[0.49]["municipality"] == "Nederland"
     assert rows[0.49]["kind"] == "context"
     assert rows[1.14]["municipality"] == "Enschede"
@@ -135,8 +120,8 @@ def test_quote_is_verbatim_and_line_is_where_the_number_stands() -> None:
         "Het bijstandsbestand kromp van 6.352 in 2018 naar",
         "5.719 in september 2022. Dat  is   een   mooi resultaat.",
     ]
-    doc = _doc(texts)
-    rows = _by_value(extract_figures(doc))
+    doc = make_doc(texts)
+    rows = by_value(extract_figures(doc))
     assert rows[6352.0]["line"] == 1
     assert rows[6352.0]["period"] == "2018"
     assert rows[5719.0]["line"] == 2
@@ -148,7 +133,7 @@ def test_quote_is_verbatim_and_line_is_where_the_number_stands() -> None:
 
 
 def test_table_with_year_columns_and_amount_scale() -> None:
-    doc = _doc(
+    doc = make_doc(
         [
             "Tabel 13 Aantal deelnames leerroutes, 2022 tot en met 2024",
             "",
@@ -168,13 +153,13 @@ def test_table_with_year_columns_and_amount_scale() -> None:
 
 
 def test_general_statement_has_no_period() -> None:
-    rows = extract_figures(_doc(["We hebben drie leidende principes geformuleerd."]))
+    rows = extract_figures(make_doc(["We hebben drie leidende principes geformuleerd."]))
     assert [(r["value"], r["period"], r["kind"]) for r in rows] == [(3.0, "unknown", "context")]
 
 
 def test_rows_validate_through_the_figures_frame() -> None:
     texts = [*LKS, "", "Landelijk zien we een stijging van 0,49% en in Enschede 1,14%."]
-    rows = extract_figures(_doc(texts))
+    rows = extract_figures(make_doc(texts))
     for row in rows:
         assert set(row) == set(COLUMNS) - {"figure_id"}
         assert row["unit"] in UNITS and row["kind"] in KINDS
@@ -189,6 +174,6 @@ def test_rows_validate_through_the_figures_frame() -> None:
 
 
 def test_fallback_without_reporting_period_uses_the_year() -> None:
-    rows = extract_figures(_doc(["Er zijn 907 inwoners uitgestroomd."], period=None))
+    rows = extract_figures(make_doc(["Er zijn 907 inwoners uitgestroomd."], period=None))
     assert rows[0]["period"] == "2025"
     assert rows[0]["period_inferred"] is True

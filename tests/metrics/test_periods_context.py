@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from corpus import Document, DocumentMeta, SourceLine
 from metrics.extract import extract_figures
 from metrics.periods_context import change_period, current_year, is_event, named_policy_period
+from tests.metrics.documents import by_value, make_doc
 
 pytestmark = pytest.mark.unit
-
-
-def _doc(
-    texts: list[str], period: str | None = "2024-Q1..Q3", doc_type: str = "raadsbrief"
-) -> Document:
-    meta = DocumentMeta(
-        "d1", "d1.txt", "Raadsbrief", "Enschede", doc_type, 2025, period, "x", "txt"
-    )
-    return Document(meta, [SourceLine(i + 1, t) for i, t in enumerate(texts)])
-
-
-def _by_value(rows: list[dict[str, Any]]) -> dict[float, dict[str, Any]]:
-    return {row["value"]: row for row in rows}
 
 
 def test_present_tense_gives_the_reporting_year() -> None:
     assert current_year("In Twente werkt momenteel 7 op de 10 inwoners.", 2024) == "2024"
     assert current_year("Net zoals in 2023 heeft ongeveer 60% een lange afstand.", 2024) == "2024"
     assert current_year("Inmiddels zijn 18 plaatsingen gerealiseerd.", 2024) is None
-    rows = _by_value(
+    rows = by_value(
         extract_figures(
-            _doc(
+            make_doc(
                 [
                     "Net zoals in 2023 heeft in Enschede ongeveer 60% van het bestand een lange",
                     "afstand tot de arbeidsmarkt. Meer dan de helft daarvan is ouder dan 55 jaar.",
@@ -48,9 +33,9 @@ def test_present_tense_gives_the_reporting_year() -> None:
 def test_chapter_naming_a_policy_period_sets_it_for_its_subsections() -> None:
     assert named_policy_period("1. EAA 2016-2018") == "2016..2018"
     assert named_policy_period("Wet inburgering 2021") is None
-    rows = _by_value(
+    rows = by_value(
         extract_figures(
-            _doc(
+            make_doc(
                 [
                     "1. EAA 2016-2018",
                     "",
@@ -71,7 +56,7 @@ def test_chapter_naming_a_policy_period_sets_it_for_its_subsections() -> None:
 
 def test_table_row_of_the_reporting_year_holds_the_reporting_period() -> None:
     rows = extract_figures(
-        _doc(
+        make_doc(
             [
                 "In- en uitstroom Instroom Uitstroom",
                 "",
@@ -81,16 +66,16 @@ def test_table_row_of_the_reporting_year_holds_the_reporting_period() -> None:
             ]
         )
     )
-    by = _by_value(rows)
+    by = by_value(rows)
     assert by[1275.0]["period"] == "2023"
     assert by[1091.0]["period"] == "2024-Q1..Q3"
     assert by[945.0]["cumulative"] is True
 
 
 def test_closing_total_states_the_period_of_the_chart_above() -> None:
-    rows = _by_value(
+    rows = by_value(
         extract_figures(
-            _doc(
+            make_doc(
                 [
                     "Uitstroom naar werk",
                     "",
@@ -110,9 +95,9 @@ def test_closing_total_states_the_period_of_the_chart_above() -> None:
 
 
 def test_parenthesised_date_belongs_to_the_figure_before_it() -> None:
-    rows = _by_value(
+    rows = by_value(
         extract_figures(
-            _doc(
+            make_doc(
                 [
                     "Er is partiële uitstroom, 826 personen (peildatum september 2019) en gemiddeld",
                     "815 personen over de periode 1-1-2019 t/m 30-9-2019.",
@@ -129,9 +114,9 @@ def test_a_start_date_is_an_event_not_a_reference_date() -> None:
     assert is_event("per 1-7-2019 is gestart met de pilot", "2019-07-01")
     assert not is_event("Op peildatum 30 september 2024 zijn er 5.687", "2024-09-30")
     assert not is_event("5.719 in september 2022", "2022-09", started=True)
-    rows = _by_value(
+    rows = by_value(
         extract_figures(
-            _doc(
+            make_doc(
                 [
                     "Per 1-7-2019 is gestart met de pilot in de wijk Noord. De pilot wordt",
                     "bemenst door 3 consulenten en heeft de regie over ruim 700 klanten.",
@@ -149,9 +134,9 @@ def test_a_change_up_to_the_end_of_the_reporting_period_covers_the_period() -> N
     )
     level = "Het bestand kromp van 6.352 in 2018 naar 5.719 in september 2022."
     assert change_period(level, level.index("5.719"), "2022-09", "2022-Q1..Q3") is None
-    rows = _by_value(
+    rows = by_value(
         extract_figures(
-            _doc(
+            make_doc(
                 [
                     "Op peildatum 30 september 2024 zijn er 5.687 uitkeringen. In Enschede is de",
                     "stijging +1,14%, landelijk is deze +0,49%.",
@@ -165,9 +150,9 @@ def test_a_change_up_to_the_end_of_the_reporting_period_covers_the_period() -> N
 
 
 def test_a_year_in_a_clause_of_cause_is_not_the_figures_period() -> None:
-    rows = _by_value(
+    rows = by_value(
         extract_figures(
-            _doc(
+            make_doc(
                 [
                     "Begin 2019 was er geen aanleiding voor grote wijzigingen. Wel voor een",
                     "verschuiving bij drie van de vier doelstellingen, met name doordat we in 2018",
@@ -184,9 +169,9 @@ def test_a_year_in_a_clause_of_cause_is_not_the_figures_period() -> None:
 
 
 def test_an_approximate_amount_of_money_keeps_its_period_and_expected_result_is_forecast() -> None:
-    rows = _by_value(
+    rows = by_value(
         extract_figures(
-            _doc(
+            make_doc(
                 [
                     "BUIG",
                     "",
