@@ -44,11 +44,14 @@ check: $(STAMP)
 	$(BIN)/lint-imports
 
 bench: install
+	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/retrieval.py
+	$(BIN)/python bench/embedders.py
 	$(BIN)/python bench/pdf_readers.py
 
 eval: install
-	$(BIN)/python bench/retrieval.py --sets-only
+	$(BIN)/python -m bench.figures_eval
+	$(BIN)/python bench/retrieval.py
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache
