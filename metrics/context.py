@@ -303,6 +303,20 @@ def subject_of(text: str, fallback: str, pos: int | None = None) -> str:
     return best[1] if best else fallback
 
 
+def subject_phrase(text: str, subject: str) -> str:
+    """The words naming ``subject`` in ``text`` ("de netto participatiegraad" -> "netto
+    participatiegraad"): the synonym with up to two content words before it."""
+    low = text.lower()
+    for t in synonym_groups().get("subjects", {}).get(subject, ()):
+        m = re.search(rf"(?<![\w]){re.escape(t)}\w*", low)
+        if m:
+            before = _LABEL_WORDS.findall(low[: m.start()])[-2:]
+            while before and before[0] in label_stopwords():
+                before = before[1:]
+            return " ".join([*before, m.group(0)])
+    return ""
+
+
 _LABEL_WORDS = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 
 

@@ -30,6 +30,7 @@ from metrics.context import (
     scope_of,
     sentences,
     subject_of,
+    subject_phrase,
 )
 from metrics.layout import Unit, not_a_figure, quote_for, raw_span, units
 from metrics.numbers import NumberMatch, find_numbers, with_unit
@@ -83,6 +84,15 @@ class _State:
     row_group: _Period | None = None
     reporting_year: int | None = None
     chapter_period: _Period | None = None
+    previous_subject: str = ""  # the subject named in the paragraph before
+    previous_phrase: str = ""  # and the words naming it there
+
+
+# "In 2018 was dat 63,1%": the figure's subject is the one named just before
+_ANAPHOR = re.compile(
+    r"(?<![\w])(?:(?:was|is|waren|zijn|bedroeg)\s+(?:dat|dit)|^\W*(?:dat|dit|that|this)\s+(?:was|is|were|bedroeg))(?![\w])",
+    re.I,
+)
 
 
 def _timeless(match: NumberMatch) -> bool:
@@ -252,11 +262,13 @@ def _row(
     rs, re_ = raw_span(sl, piece.clean, offset, min(len(piece.clean), offset + num_len))
     quote = quote_for(sl, rs, re_) or sl.text.strip() or match.raw
     municipality = scope or doc.meta.municipality or "onbekend"
+    around, measure = _section_subject(state), measure_of(sentence, s_start, s_end)
+    if state.previous_subject and _ANAPHOR.search(sentence):
+        around = state.previous_subject
+        measure = state.previous_phrase or measure
     return {
-        "subject": subject_of(
-            sentence, subject_of(unit.text, _section_subject(state), match.start), s_start
-        ),
-        "measure": measure_of(sentence, s_start, s_end),
+        "subject": subject_of(sentence, subject_of(unit.text, around, match.start), s_start),
+        "measure": measure,
         "value": float(match.value),
         "unit": match.unit,
         "period": period.period,
@@ -328,6 +340,9 @@ def extract_traced(doc: Document) -> list[dict[str, Any]]:
             block.extend(r for r in unit_rows if r["_via"] == "fallback")
         rows.extend(unit_rows)
         _update_block(unit, unit_rows, state, year, doc)
+        if unit.kind in ("prose", "item"):
+            state.previous_subject = subject_of(unit.text, "", len(unit.text))
+            state.previous_phrase = subject_phrase(unit.text, state.previous_subject)
     return _dedupe(rows)
 
 

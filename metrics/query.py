@@ -228,6 +228,11 @@ def _period_fit(query: FigureQuery, period: str) -> tuple[str, str | None]:
     if query.year is not None and years is not None:
         plain_year = query.period is not None and re.fullmatch(r"\d{4}", query.period)
         if plain_year and query.quarter is None and years[0] == query.year == years[1]:
+            if span is not None and span != (1, 4):  # a part of the year asked as the year
+                return (
+                    "near",
+                    f"period: the figure covers {period}, not the whole year {query.year}",
+                )
             return "exact", None
         if years[0] <= query.year <= years[1]:
             return "near", f"period: the figure covers {period}, not exactly {query.period}"

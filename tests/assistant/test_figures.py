@@ -66,6 +66,15 @@ def test_running_lks_contracts_in_english(assistant: PolicyAssistant) -> None:
     assert top["quote"] in _source_line(top)
 
 
+def test_net_participation_rate_in_english(assistant: PolicyAssistant) -> None:
+    # "In 2018 was dat 63.1%." names its subject only in the sentence before
+    result = assistant.figures.answer("What was the net participation rate in 2018?")
+    top = result.rows[0]
+    assert result.status == "answered" and top["unit"] == "percent" and top["period"] == "2018"
+    assert top["subject"] == "participatiegraad" and "netto" in top["measure"]
+    assert top["quote"] in _source_line(top) and "63.1" in top["quote"]
+
+
 def test_a_target_is_never_returned_as_a_result(assistant: PolicyAssistant) -> None:
     frame = assistant.figures.frame()
     assert {"target", "result"} <= set(frame["kind"])
@@ -115,6 +124,8 @@ def test_conflicting_figures_are_all_returned_with_their_sources(tmp_path: Path)
     flagged = [r for r in result.rows if r.get("conflict")]
     assert {r["source"] for r in flagged} == {"voortgang.txt", "raadsbrief.txt"}
     assert 300 not in {int(r["value"]) for r in result.rows}  # the target is no result
+    # the whole year was asked, the documents only give the first three quarters
+    assert result.status == "partial" and any("whole year" in r for r in result.reasons)
 
 
 def test_reingest_keeps_figures_and_chunks_in_step(tmp_path: Path) -> None:

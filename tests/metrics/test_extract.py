@@ -177,3 +177,16 @@ def test_fallback_without_reporting_period_uses_the_year() -> None:
     rows = extract_figures(make_doc(["Er zijn 907 inwoners uitgestroomd."], period=None))
     assert rows[0]["period"] == "2025"
     assert rows[0]["period_inferred"] is True
+
+
+def test_an_anaphor_takes_the_subject_of_the_sentence_before() -> None:
+    doc = make_doc(
+        [
+            "De netto participatiegraad moet omhoog.",
+            "",
+            "In 2018 was dat 63,1%.",
+        ]
+    )
+    (row,) = extract_figures(doc)
+    assert row["value"] == 63.1 and row["unit"] == "percent" and row["period"] == "2018"
+    assert row["subject"] == "participatiegraad" and row["measure"] == "netto participatiegraad"
