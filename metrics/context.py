@@ -336,7 +336,14 @@ def measure_of(text: str, start: int, end: int) -> str:
     if ":" in before:
         words = _content(_LABEL_WORDS.findall(before[: before.rfind(":")]))
         if words:
-            return " ".join(words[-6:]).lower()
+            label = " ".join(words[-6:]).lower()
+            if re.search(
+                r"\d", before[before.rfind(":") :]
+            ):  # "Uitstroom: 200 (waarvan 71 naar werk"
+                part = re.split(r"[,.;:()]|\s(?:en|and|of|or)\s|\d", text[end : end + 60])[0]
+                detail = _LABEL_WORDS.findall(part)[:3]
+                return " ".join([label, *detail]).lower() if detail else label
+            return label
     after = re.split(r"[,.;:()]", text[end : end + 60])[0]
     words = _LABEL_WORDS.findall(after)
     if words and words[0].lower() not in label_stopwords():

@@ -233,6 +233,8 @@ def _period_fit(query: FigureQuery, period: str) -> tuple[str, str | None]:
                     "near",
                     f"period: the figure covers {period}, not the whole year {query.year}",
                 )
+            if re.fullmatch(r"\d{4}-\d\d(?:-\d\d)?", period):  # a reference date or month
+                return "near", f"period: taken on {period}, not over the whole year {query.year}"
             return "exact", None
         if years[0] <= query.year <= years[1]:
             return "near", f"period: the figure covers {period}, not exactly {query.period}"

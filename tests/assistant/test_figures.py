@@ -75,6 +75,13 @@ def test_net_participation_rate_in_english(assistant: PolicyAssistant) -> None:
     assert top["quote"] in _source_line(top) and "63.1" in top["quote"]
 
 
+def test_a_reference_date_asked_as_a_whole_year_is_partial(assistant: PolicyAssistant) -> None:
+    result = assistant.figures.answer("Hoeveel mensen zijn in 2024 uitgestroomd naar werk?")
+    assert result.status == "partial" and result.rows
+    assert all(r["period"] != "2024" for r in result.rows)
+    assert any("whole year 2024" in r for r in result.reasons)
+
+
 def test_a_target_is_never_returned_as_a_result(assistant: PolicyAssistant) -> None:
     frame = assistant.figures.frame()
     assert {"target", "result"} <= set(frame["kind"])

@@ -190,3 +190,11 @@ def test_an_anaphor_takes_the_subject_of_the_sentence_before() -> None:
     (row,) = extract_figures(doc)
     assert row["value"] == 63.1 and row["unit"] == "percent" and row["period"] == "2018"
     assert row["subject"] == "participatiegraad" and row["measure"] == "netto participatiegraad"
+
+
+def test_a_part_after_the_labelled_total_gets_its_own_measure() -> None:
+    doc = make_doc(["Uitstroom: 200 (waarvan onder andere 71 naar werk en 20 naar studie)"])
+    rows = by_value(extract_figures(doc))
+    assert rows[200.0]["measure"] == "uitstroom"
+    assert rows[71.0]["measure"] == "uitstroom naar werk"
+    assert rows[20.0]["measure"] == "uitstroom naar studie"
