@@ -14,7 +14,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from assistant.evidence import EvidenceFinder, PassageEvidence
+from assistant.evidence import EvidenceFinder, PassageEvidence, has_figure
 from assistant.figure_text import describe_conflict, describe_missing, describe_row, phrases
 from assistant.figures import FigureFilters, row_to_public
 from assistant.grounding import ground_answer
@@ -35,6 +35,7 @@ Route = Literal["metrics", "passages", "both", "none"]
 REFUSE_BELOW: dict[str, float] = {"nl": 0.2, "en": 0.0}
 UNKNOWN_SHARE = 0.4
 MAX_FIGURE_ROWS = 3
+MAX_EXTRA_SENTENCES = 2  # passage sentences added beside figure rows
 SEARCH_K = 8
 
 
@@ -96,7 +97,8 @@ class Answerer:
         )
         hits = self.assistant.search(question, k=SEARCH_K, filters=search_filters)
         lang = detect_language(question)
-        found = self.evidence.passages(question, hits)
+        figure_question = is_figure_question(question)
+        found = self.evidence.passages(question, hits, wants_numbers=figure_question)
         unknown = self.evidence.unknown_terms(found.terms) if lang == "nl" else []
         weak = (
             not found.picked
@@ -106,8 +108,10 @@ class Answerer:
         draft = None
         if weak:
             draft = self._refusal(hits, lang)
-        elif is_figure_question(question):
+        elif figure_question:
             draft = self._figures(question, filters, lang)
+            if draft is not None:
+                self._add_passages(draft, found, lang)
         if draft is None:
             draft = self._passages(found, lang)
         draft.extra["evidence"] = {
@@ -187,6 +191,28 @@ class Answerer:
             [row_to_public(r) for r in shown],
             extra={"figure_status": result.status, "partial_reasons": result.reasons},
         )
+
+    def _add_passages(self, draft: _Draft, found: PassageEvidence, lang: Language) -> None:
+        """Beside figure rows, the best passage sentences that hold a figure (route ``both``)."""
+        extra = [
+            ev
+            for ev in found.picked[:MAX_EXTRA_SENTENCES]
+            if has_figure(ev.quote)
+            and not any(
+                c["doc_id"] == ev.doc_id
+                and c["line_start"] <= ev.line_end
+                and ev.line_start <= c["line_end"]
+                for c in draft.citations
+            )
+        ]
+        if not extra:
+            return
+        draft.lines.extend(["", str(phrases(lang)["also"])])
+        for ev in extra:
+            cid = f"c{len(draft.citations) + 1}"
+            draft.citations.append(self.evidence.citation(cid, ev))
+            draft.lines.append(f"- “{ev.quote}” [{cid}]")
+        draft.route = "both"
 
     # ----- passages -----------------------------------------------------------------------
     def _passages(self, found: PassageEvidence, lang: Language) -> _Draft:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from assistant.language import stems
 
 _BULLET = re.compile(r"^\s*(?:[-•*▪·oe]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
+_CLOSED = re.compile(r"[.!?:;]\s*$")
 _END = re.compile(r"[.!?](?=\s)")
 MAX_CHARS = 420
 MIN_WORDS = 4
@@ -28,16 +29,24 @@ class Sentence:
 
 
 def _blocks(lines: Sequence[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Runs of lines that may hold one sentence. A bullet starts a run; so does a blank line,
+    unless the text before it ends mid-sentence and the text after it goes on in lower case
+    (PDF exports often put a blank line between the lines of one sentence)."""
     blocks: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
+    blank = False
     for number, raw in lines:
         text = " ".join(raw.split())
-        if not text or _BULLET.match(raw):
+        if not text:
+            blank = True
+            continue
+        continues = bool(current) and not _CLOSED.search(current[-1][1]) and text[:1].islower()
+        if _BULLET.match(raw) or (blank and not continues):
             if current:
                 blocks.append(current)
-            current = [(number, text)] if text else []
-            continue
+            current = []
         current.append((number, text))
+        blank = False
     if current:
         blocks.append(current)
     return blocks
