@@ -49,6 +49,7 @@ bench: install
 
 eval: install
 	$(BIN)/python bench/retrieval.py --sets-only
+	$(BIN)/python -m bench.ask_eval
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache

@@ -141,11 +141,11 @@ class EvidenceFinder:
         return PassageEvidence(picked, best, terms)
 
     def unknown_terms(self, terms: Sequence[str]) -> list[str]:
-        """Question terms (4+ letters) that occur nowhere in the corpus, not even as a prefix."""
+        """Question terms (3+ letters) that occur nowhere in the corpus, not even as a prefix."""
         vocab = self.idf()
         out = []
         for term in sorted(set(terms)):
-            if len(term) < 4 or term in vocab:
+            if len(term) < 3 or term in vocab:
                 continue
             if len(term) >= 5 and any(matches(term, {v}) for v in vocab):
                 continue
