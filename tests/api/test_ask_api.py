@@ -102,3 +102,18 @@ def test_cli_ask_json_prints_the_ask_response(built_figure_index: Settings) -> N
     assert text.returncode == 0 and "[partial]" in text.stdout and "[c1]" in text.stdout
     empty = run_cli(built_figure_index.data_dir, "ask", "  ")
     assert empty.returncode == 2 and "empty_question" in empty.stderr
+
+
+def test_ask_stream_sends_tokens_then_the_full_response(client: TestClient) -> None:
+    response = client.post("/api/v1/ask/stream", json={"question": QUESTION})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = []
+    for block in response.text.strip().split("\n\n"):
+        head, data = block.split("\n", 1)
+        events.append((head.removeprefix("event: "), json.loads(data.removeprefix("data: "))))
+    assert events[-1][0] == "final" and {e for e, _ in events[:-1]} == {"token"}
+    final = events[-1][1]
+    assert set(final) == RESPONSE_FIELDS
+    assert "".join(d["text"] for _, d in events[:-1]) == final["answer"]
+    assert_error_shape(client.post("/api/v1/ask/stream", json={"question": " "}), 422)
