@@ -134,6 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedder", default="fake", help="Embedding backend (default: fake).")
     parser.add_argument("-v", "--verbose", action="store_true", help="One line per question.")
     parser.add_argument("--json", action="store_true", help="Print the scores as JSON.")
+    parser.add_argument(
+        "--save",
+        action="store_true",
+        help="Write bench/results/ask_eval_<embedder>.json (named by the embedder used).",
+    )
     args = parser.parse_args(argv)
 
     from assistant import PolicyAssistant
@@ -160,6 +165,14 @@ def main(argv: list[str] | None = None) -> int:
     scores = score(questions, results)
     scores["embedder"] = settings.embedding.backend
     scores["seconds"] = round(time.perf_counter() - started, 1)
+    if args.save:
+        scores["note"] = (
+            "fake hashing embedder: tests the answer pipeline, not the product's retrieval"
+            if scores["embedder"] == "fake"
+            else "measured with the product embedder"
+        )
+        out = REPO / "bench" / "results" / f"ask_eval_{scores['embedder']}.json"
+        out.write_text(json.dumps(scores, indent=1) + "\n", encoding="utf-8")
     if args.json:
         print(json.dumps(scores, indent=1))
     else:

@@ -179,3 +179,32 @@ def test_sentences_keep_their_line_ranges() -> None:
     assert [(s.text, s.line_start, s.line_end) for s in split] == [
         ("- moet de graad (het deel van de bevolking) omhoog.", 1, 3)
     ]
+
+
+def test_vocab_files_load_and_every_phrase_renders() -> None:
+    import string
+
+    from assistant.figure_text import phrases
+    from assistant.language import word_list
+
+    assert word_list("nl") and word_list("en") and word_list("figure_cues")
+    nl, en = phrases("nl"), phrases("en")
+    assert set(nl) == set(en)
+    for table in (nl, en):
+        for key, phrase in table.items():
+            if isinstance(phrase, list):
+                assert len(phrase) == 4, key
+                continue
+            names = {f for _, f, _, _ in string.Formatter().parse(phrase) if f}
+            rendered = phrase.format(**dict.fromkeys(names, "X"))
+            assert "{" not in rendered, key
+
+
+def test_figure_answer_adds_figure_bearing_passages(assistant: PolicyAssistant) -> None:
+    result = assistant.ask("Hoeveel LKS-contracten zijn er in Q3 gestart?")
+    if result.trace["route"] == "both":
+        extra = [
+            c for c in result.citations if c["line_start"] != c["line_end"]
+        ] or result.citations
+        assert any(ch.isdigit() for c in extra for ch in c["quote"])
+    assert len({c["id"] for c in result.citations}) == len(result.citations)
