@@ -31,11 +31,12 @@ Route = Literal["metrics", "passages", "both", "none"]
 # embedder (bench/ask_eval.py): refuse when the best sentence covers less than this
 # idf-weighted share of the question's content words, or (Dutch questions) when this share
 # of those words occurs nowhere in the corpus. English questions are matched against Dutch
-# text, so word coverage says little there: only an empty result refuses.
-REFUSE_BELOW: dict[str, float] = {"nl": 0.2, "en": 0.0}
+# text, so word coverage says little there: only a best sentence sharing no word refuses.
+REFUSE_BELOW: dict[str, float] = {"nl": 0.2, "en": 0.01}
 UNKNOWN_SHARE = 0.4
 MAX_FIGURE_ROWS = 3
 MAX_EXTRA_SENTENCES = 2  # passage sentences added beside figure rows
+EXTRA_MIN_COVERAGE = 0.3  # ... and only when they match the question this well
 SEARCH_K = 8
 
 
@@ -198,6 +199,7 @@ class Answerer:
             ev
             for ev in found.picked[:MAX_EXTRA_SENTENCES]
             if has_figure(ev.quote)
+            and ev.coverage >= EXTRA_MIN_COVERAGE
             and not any(
                 c["doc_id"] == ev.doc_id
                 and c["line_start"] <= ev.line_end

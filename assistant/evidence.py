@@ -40,6 +40,7 @@ class Evidence:
     line_end: int
     quote: str
     score: float
+    coverage: float = 0.0  # idf-weighted share of the question's terms in the quote
 
 
 @dataclass(slots=True)
@@ -119,6 +120,7 @@ class EvidenceFinder:
                             sentence.line_end,
                             sentence.text,
                             round(score, 4),
+                            cover,
                         ),
                     )
                 )

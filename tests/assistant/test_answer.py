@@ -208,3 +208,11 @@ def test_figure_answer_adds_figure_bearing_passages(assistant: PolicyAssistant) 
         ] or result.citations
         assert any(ch.isdigit() for c in extra for ch in c["quote"])
     assert len({c["id"] for c in result.citations}) == len(result.citations)
+
+
+def test_english_question_sharing_no_word_with_the_documents_is_refused(
+    assistant: PolicyAssistant,
+) -> None:
+    result = assistant.ask("What is the price of a swimming pool subscription?")
+    assert result.status == "refused" and result.language == "en"
+    assert result.citations == [] and result.answer.startswith("The documents do not contain")
