@@ -38,6 +38,8 @@ MAX_FIGURE_ROWS = 3
 MAX_EXTRA_SENTENCES = 2  # passage sentences added beside figure rows
 EXTRA_MIN_COVERAGE = 0.3  # ... and only when they match the question this well
 SEARCH_K = 8
+HYBRID_READ = 6  # hybrid hits whose sentences are read ...
+LEXICAL_K = 3  # ... plus the best BM25 hits
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +101,12 @@ class Answerer:
         hits = self.assistant.search(question, k=SEARCH_K, filters=search_filters)
         lang = detect_language(question)
         figure_question = is_figure_question(question)
-        found = self.evidence.passages(question, hits, wants_numbers=figure_question)
+        # the best lexical hits too: a passage that names the asked words is read even when the
+        # (approximate) dense search happens to rank it low
+        lexical = self.assistant.search(question, k=LEXICAL_K, filters=search_filters, mode="bm25")
+        found = self.evidence.passages(
+            question, _merge(hits[:HYBRID_READ], lexical), wants_numbers=figure_question
+        )
         unknown = self.evidence.unknown_terms(found.terms) if lang == "nl" else []
         weak = (
             not found.picked
@@ -261,3 +268,8 @@ def _distinct(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if row.get("conflict") or len(out) < MAX_FIGURE_ROWS:
             out.append(row)
     return out
+
+
+def _merge(first: list[SearchHit], more: list[SearchHit]) -> list[SearchHit]:
+    seen = {h.chunk_id for h in first}
+    return [*first, *(h for h in more if h.chunk_id not in seen)]

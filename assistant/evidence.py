@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from assistant.services import PolicyAssistant
 
 CONTEXT_LINES = 3  # lines read around a hit, so its sentences are whole
-HITS_READ = 6  # top search hits whose sentences are scored
+HITS_READ = 9  # top search hits whose sentences are scored
 MAX_SENTENCES = 3
 NUMBER_BONUS = 0.15  # figure questions: a sentence with a figure beats one without
 KEEP_RATIO = 0.7  # a further sentence must score at least this share of the best
