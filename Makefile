@@ -52,6 +52,7 @@ bench: install
 eval: install
 	$(BIN)/python -m bench.figures_eval
 	$(BIN)/python bench/retrieval.py
+	$(BIN)/python -m bench.ask_eval --data-dir data --embedder sentence-transformers --save
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache

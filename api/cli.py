@@ -140,6 +140,47 @@ def search(
 
 
 @app.command()
+def ask(
+    question: Annotated[
+        str,
+        typer.Argument(help="A question, e.g. 'Hoeveel LKS-contracten zijn er in Q3 gestart?'."),
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print exactly the POST /api/v1/ask response.")
+    ] = False,
+    conversation: Annotated[
+        str | None, typer.Option("--conversation", help="Conversation id of a follow-up.")
+    ] = None,
+    municipality: Annotated[str | None, typer.Option(help="Only this municipality.")] = None,
+    year: Annotated[int | None, typer.Option(help="Only documents of this year.")] = None,
+    doc_type: Annotated[str | None, typer.Option(help="Only this document type.")] = None,
+    doc_id: Annotated[str | None, typer.Option(help="Only this document.")] = None,
+) -> None:
+    """Answer a question from the documents and figures, with line-exact citations."""
+    from assistant import AskFilters
+
+    assistant = _assistant(Settings())
+    try:
+        result = assistant.ask(
+            question, conversation, AskFilters(municipality, year, doc_type, doc_id)
+        )
+    except PolicyAssistantError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str))
+        return
+    typer.secho(f"[{result.status}]", bold=True)
+    typer.echo(result.answer)
+    for c in result.citations:
+        where = f"p. {c['page']}, " if c["page"] else ""
+        typer.echo(
+            f"  [{c['id']}] {c['title']} ({c['municipality']}, {c['year']}), {c['source']}, "
+            f"{where}regels {c['line_start']}-{c['line_end']}"
+        )
+
+
+@app.command()
 def metrics(
     q: Annotated[
         str | None,

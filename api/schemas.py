@@ -120,3 +120,51 @@ class MetricsResponse(BaseModel):
     conflicts: list[list[str]] = Field(
         default_factory=list, description="figure_ids that disagree."
     )
+
+
+class AskFiltersIn(BaseModel):
+    municipality: str | None = Field(None, max_length=100)
+    year: int | None = Field(None, ge=1900, le=2100)
+    doc_type: str | None = Field(None, max_length=100)
+    doc_id: str | None = Field(None, max_length=128)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(description="The question, in Dutch or English.")
+    conversation_id: str | None = Field(None, max_length=128)
+    filters: AskFiltersIn = Field(default_factory=AskFiltersIn)
+
+
+class Citation(BaseModel):
+    id: str = Field(description="Label used in the answer text, e.g. c1.")
+    doc_id: str
+    title: str
+    source: str
+    municipality: str | None
+    doc_type: str | None
+    year: int | None
+    page: int | None
+    line_start: int
+    line_end: int
+    quote: str = Field(description="Exact text of the cited lines (whitespace collapsed).")
+    score: float
+
+
+class AskTrace(BaseModel):
+    route: str = Field(description="metrics | passages | both | none")
+    index_version: str | None
+    timings_ms: dict[str, int]
+    grounding: dict[str, object] = Field(
+        description="The numeric grounding check of the answer text."
+    )
+    model_config = {"extra": "allow"}
+
+
+class AskResponse(BaseModel):
+    status: str = Field(description="answered | partial | refused")
+    answer: str = Field(description="Markdown, in the language of the question.")
+    language: str = Field(description="nl | en")
+    conversation_id: str
+    citations: list[Citation]
+    figures: list[FigureRow]
+    trace: AskTrace

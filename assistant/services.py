@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.answer import Answerer, AskFilters, AskResult
 from assistant.citations import format_citation
 from assistant.figures import FigureService
 from corpus import (
@@ -75,9 +76,27 @@ class PolicyAssistant:
             steps = (FigureStep(),)
         self.steps = tuple(steps)
         self.figures = FigureService(self.index)
+        self.answerer = Answerer(self)
 
     def warm_up(self) -> None:
         self.embedder.warm_up()
+
+    def ask(
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        filters: AskFilters | None = None,
+    ) -> AskResult:
+        """Answer a chat question with citations and figures (the ``/ask`` response)."""
+        limit = self.settings.api.max_question_chars
+        if not question.strip():
+            raise InvalidRequestError("the question is empty", code="empty_question")
+        if len(question) > limit:
+            raise InvalidRequestError(
+                f"the question is {len(question)} characters; the limit is {limit}",
+                code="question_too_long",
+            )
+        return self.answerer.ask(question, conversation_id, filters)
 
     # ----- ingest -------------------------------------------------------------------------
     def ingest(

@@ -47,3 +47,13 @@ def built_fake_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setti
     report = build_index(settings)
     assert not report.failed
     yield settings
+
+
+@pytest.fixture(scope="session")
+def built_figure_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """The bundled corpus ingested once with the fake embedder and the figures step."""
+    from assistant import PolicyAssistant
+
+    settings = fake_settings(tmp_path_factory.mktemp("figure-index"))
+    assert not PolicyAssistant(settings).ingest().failed
+    yield settings

@@ -1,0 +1,63 @@
+"""``POST /api/v1/ask`` (and ``/ask/stream``): a question answered from figures and passages."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+from api.deps import ReadyAssistantDep
+from api.schemas import AskRequest, AskResponse, ErrorResponse
+from assistant import AskFilters
+
+router = APIRouter(prefix="/api/v1", tags=["ask"])
+
+
+@router.post(
+    "/ask",
+    response_model=AskResponse,
+    responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    summary="Answer a question with line-exact citations (answered, partial or refused)",
+)
+def ask(request: AskRequest, assistant: ReadyAssistantDep) -> AskResponse:
+    f = request.filters
+    result = assistant.ask(
+        request.question,
+        request.conversation_id,
+        AskFilters(f.municipality, f.year, f.doc_type, f.doc_id),
+    )
+    return AskResponse.model_validate(result.to_dict())
+
+
+def _sse(event: str, data: object) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.post(
+    "/ask/stream",
+    responses={
+        200: {"content": {"text/event-stream": {}}},
+        422: {"model": ErrorResponse},
+        503: {"model": ErrorResponse},
+    },
+    summary="The same answer as Server-Sent Events: token events, then one final event",
+)
+def ask_stream(request: AskRequest, assistant: ReadyAssistantDep) -> StreamingResponse:
+    f = request.filters
+    # answered before streaming starts, so a bad question is still a 4xx with the error shape
+    result = assistant.ask(
+        request.question,
+        request.conversation_id,
+        AskFilters(f.municipality, f.year, f.doc_type, f.doc_id),
+    )
+    final = AskResponse.model_validate(result.to_dict()).model_dump(mode="json")
+
+    def events() -> Iterator[str]:
+        for token in re.findall(r"\S+\s*|\s+", result.answer):
+            yield _sse("token", {"text": token})
+        yield _sse("final", final)
+
+    return StreamingResponse(events(), media_type="text/event-stream")

@@ -1,0 +1,275 @@
+"""Answer a chat question from the figures table and from passages, with line-exact citations.
+
+Routing: a figure question goes to ``FigureService.answer``; when it finds rows the route is
+``metrics`` (each row cited by its source line), else the question falls back to passages.
+Passages: the most relevant sentences of the top hits, quoted and cited. When even the best
+sentence covers too little of the question, the answer is ``refused`` and names the nearest
+documents. Every number in the final text is checked against the cited quotes and figure rows.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from assistant.evidence import EvidenceFinder, PassageEvidence, has_figure
+from assistant.figure_text import describe_conflict, describe_missing, describe_row, phrases
+from assistant.figures import FigureFilters, row_to_public
+from assistant.grounding import ground_answer
+from assistant.language import Language, detect_language, is_figure_question
+from ingest import SearchFilters, SearchHit
+
+if TYPE_CHECKING:
+    from assistant.services import PolicyAssistant
+
+Status = Literal["answered", "partial", "refused"]
+Route = Literal["metrics", "passages", "both", "none"]
+
+# Refusal, calibrated on eval/questions/*.jsonl and the shared dev-004 set with the fake
+# embedder (bench/ask_eval.py): refuse when the best sentence covers less than this
+# idf-weighted share of the question's content words, or (Dutch questions) when this share
+# of those words occurs nowhere in the corpus. English questions are matched against Dutch
+# text, so word coverage says little there: only a best sentence sharing no word refuses.
+REFUSE_BELOW: dict[str, float] = {"nl": 0.2, "en": 0.01}
+UNKNOWN_SHARE = 0.4
+MAX_FIGURE_ROWS = 3
+MAX_EXTRA_SENTENCES = 2  # passage sentences added beside figure rows
+EXTRA_MIN_COVERAGE = 0.3  # ... and only when they match the question this well
+SEARCH_K = 8
+HYBRID_READ = 6  # hybrid hits whose sentences are read ...
+LEXICAL_K = 3  # ... plus the best BM25 hits
+
+
+@dataclass(frozen=True, slots=True)
+class AskFilters:
+    municipality: str | None = None
+    year: int | None = None
+    doc_type: str | None = None
+    doc_id: str | None = None
+
+
+@dataclass(slots=True)
+class AskResult:
+    """The ``/ask`` response (API.md)."""
+
+    status: Status
+    answer: str
+    language: Language
+    conversation_id: str
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    trace: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class _Draft:
+    status: Status
+    route: Route
+    lines: list[str]
+    citations: list[dict[str, Any]]
+    figures: list[dict[str, Any]]
+    names: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Answerer:
+    """The default writer: no language model, sentences built from rows and quoted sources."""
+
+    def __init__(
+        self, assistant: PolicyAssistant, *, refuse_below: dict[str, float] | None = None
+    ) -> None:
+        self.assistant = assistant
+        self.evidence = EvidenceFinder(assistant)
+        self.refuse_below = refuse_below or REFUSE_BELOW
+
+    def ask(
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        filters: AskFilters | None = None,
+    ) -> AskResult:
+        started = time.perf_counter()
+        filters = filters or AskFilters()
+        search_filters = SearchFilters(
+            filters.municipality, filters.year, filters.doc_type, filters.doc_id
+        )
+        hits = self.assistant.search(question, k=SEARCH_K, filters=search_filters)
+        lang = detect_language(question)
+        figure_question = is_figure_question(question)
+        # the best lexical hits too: a passage that names the asked words is read even when the
+        # (approximate) dense search happens to rank it low
+        lexical = self.assistant.search(question, k=LEXICAL_K, filters=search_filters, mode="bm25")
+        found = self.evidence.passages(
+            question, _merge(hits[:HYBRID_READ], lexical), wants_numbers=figure_question
+        )
+        unknown = self.evidence.unknown_terms(found.terms) if lang == "nl" else []
+        weak = (
+            not found.picked
+            or found.best < self.refuse_below[lang]
+            or len(unknown) >= UNKNOWN_SHARE * max(len(set(found.terms)), 1)
+        )
+        draft = None
+        if weak:
+            draft = self._refusal(hits, lang)
+        elif figure_question:
+            draft = self._figures(question, filters, lang)
+            if draft is not None:
+                self._add_passages(draft, found, lang)
+        if draft is None:
+            draft = self._passages(found, lang)
+        draft.extra["evidence"] = {
+            "best_coverage": round(found.best, 3),
+            "threshold": self.refuse_below[lang],
+            "unknown_terms": unknown,
+        }
+        answer, report = ground_answer(
+            "\n".join(draft.lines),
+            [c["quote"] for c in draft.citations],
+            draft.figures,
+            draft.names,
+        )
+        status = draft.status
+        if not report.ok:
+            status = "partial" if status == "answered" else status
+            answer = f"{answer}\n\n{phrases(lang)['removed_numbers']}".strip()
+        if not answer.strip():
+            answer = str(phrases(lang)["refused"])
+        trace = {
+            "route": draft.route,
+            "index_version": self.assistant.index.snapshot().version,
+            "timings_ms": {"total": round((time.perf_counter() - started) * 1000)},
+            "grounding": report.to_dict(),
+            **draft.extra,
+        }
+        return AskResult(
+            status=status,
+            answer=answer,
+            language=lang,
+            conversation_id=conversation_id or uuid.uuid4().hex,
+            citations=draft.citations,
+            figures=draft.figures,
+            trace=trace,
+        )
+
+    # ----- figures ------------------------------------------------------------------------
+    def _figures(self, question: str, filters: AskFilters, lang: Language) -> _Draft | None:
+        result = self.assistant.figures.answer(
+            question, FigureFilters(municipality=filters.municipality, doc_id=filters.doc_id)
+        )
+        docs = self.assistant.index.snapshot().documents
+        rows = [
+            r
+            for r in result.rows
+            if (filters.year is None or docs.get(r["doc_id"], {}).get("year") == filters.year)
+            and (
+                filters.doc_type is None
+                or docs.get(r["doc_id"], {}).get("doc_type") == filters.doc_type
+            )
+        ]
+        if not rows:
+            return None
+        top = rows[0].get("match_score") or 1.0
+        shown = _distinct(rows)
+        p = phrases(lang)
+        status: Status = "partial" if result.status == "partial" else "answered"
+        lines = [str(p["intro_partial"] if status == "partial" else p["intro_answered"]), ""]
+        citations: list[dict[str, Any]] = []
+        for row in shown:
+            ev = self.evidence.figure_line(row, round(float(row.get("match_score") or 0) / top, 4))
+            cid = f"c{len(citations) + 1}"
+            if ev is not None:
+                citations.append(self.evidence.citation(cid, ev))
+            lines.append(f"- {describe_row(row, cid if ev else '-', lang)}")
+        quarter = result.query.quarter if result.query else None
+        notes = (
+            describe_missing(result.reasons, shown, quarter, lang) if status == "partial" else []
+        )
+        conflict = describe_conflict(shown, lang)
+        lines.extend(["", *notes, *([conflict] if conflict else [])])
+        return _Draft(
+            status,
+            "metrics",
+            lines,
+            citations,
+            [row_to_public(r) for r in shown],
+            extra={"figure_status": result.status, "partial_reasons": result.reasons},
+        )
+
+    def _add_passages(self, draft: _Draft, found: PassageEvidence, lang: Language) -> None:
+        """Beside figure rows, the best passage sentences that hold a figure (route ``both``)."""
+        extra = [
+            ev
+            for ev in found.picked[:MAX_EXTRA_SENTENCES]
+            if has_figure(ev.quote)
+            and ev.coverage >= EXTRA_MIN_COVERAGE
+            and not any(
+                c["doc_id"] == ev.doc_id
+                and c["line_start"] <= ev.line_end
+                and ev.line_start <= c["line_end"]
+                for c in draft.citations
+            )
+        ]
+        if not extra:
+            return
+        draft.lines.extend(["", str(phrases(lang)["also"])])
+        for ev in extra:
+            cid = f"c{len(draft.citations) + 1}"
+            draft.citations.append(self.evidence.citation(cid, ev))
+            draft.lines.append(f"- “{ev.quote}” [{cid}]")
+        draft.route = "both"
+
+    # ----- passages -----------------------------------------------------------------------
+    def _passages(self, found: PassageEvidence, lang: Language) -> _Draft:
+        p = phrases(lang)
+        citations = []
+        lines = [str(p["passages_intro"]), ""]
+        for number, ev in enumerate(found.picked, start=1):
+            cid = f"c{number}"
+            citations.append(self.evidence.citation(cid, ev))
+            lines.append(f"- “{ev.quote}” [{cid}]")
+        return _Draft("answered", "passages", lines, citations, [])
+
+    def _refusal(self, hits: list[SearchHit], lang: Language) -> _Draft:
+        p = phrases(lang)
+        nearest: dict[str, SearchHit] = {}
+        for hit in hits:
+            nearest.setdefault(hit.title, hit)
+        named = list(nearest.values())[:3]
+        lines = [str(p["refused"])]
+        if named:
+            titles = "; ".join(h.title for h in named)
+            lines.append(str(p["refused_nearest"]).format(titles=titles))
+        documents = [{"doc_id": h.doc_id, "title": h.title, "source": h.source} for h in named]
+        return _Draft(
+            "refused",
+            "none",
+            lines,
+            [],
+            [],
+            names=[h.title for h in named],
+            extra={"named_documents": documents},
+        )
+
+
+def _distinct(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The best rows, one per value, period, municipality and kind; every conflicting row."""
+    seen: set[tuple[Any, ...]] = set()
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        key = (row["value"], row["period"], row["municipality"], row["kind"], row["unit"])
+        if key in seen and not row.get("conflict"):
+            continue
+        seen.add(key)
+        if row.get("conflict") or len(out) < MAX_FIGURE_ROWS:
+            out.append(row)
+    return out
+
+
+def _merge(first: list[SearchHit], more: list[SearchHit]) -> list[SearchHit]:
+    seen = {h.chunk_id for h in first}
+    return [*first, *(h for h in more if h.chunk_id not in seen)]

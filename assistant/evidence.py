@@ -1,0 +1,195 @@
+"""Evidence for an answer: figure rows and passage sentences, as citations with exact lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+from assistant.language import content_stems
+from assistant.sentences import (
+    MAX_CHARS,
+    Sentence,
+    coverage,
+    idf_table,
+    matches,
+    split_sentences,
+    usable,
+)
+from ingest import SearchHit
+
+if TYPE_CHECKING:
+    from assistant.services import PolicyAssistant
+
+CONTEXT_LINES = 3  # lines read around a hit, so its sentences are whole
+HITS_READ = 9  # top search hits whose sentences are scored
+MAX_SENTENCES = 3
+NUMBER_BONUS = 0.15  # figure questions: a sentence with a figure beats one without
+KEEP_RATIO = 0.7  # a further sentence must score at least this share of the best
+
+
+@dataclass(slots=True)
+class Evidence:
+    """One cited place: a sentence of a hit, or the line of a figure row."""
+
+    doc_id: str
+    page: int | None
+    line_start: int
+    line_end: int
+    quote: str
+    score: float
+    coverage: float = 0.0  # idf-weighted share of the question's terms in the quote
+
+
+@dataclass(slots=True)
+class PassageEvidence:
+    picked: list[Evidence]
+    best: float  # coverage of the best sentence (0..1): the refusal signal
+    terms: list[str]
+
+
+class EvidenceFinder:
+    """Reads the raw source lines of hits and figure rows through the assistant."""
+
+    def __init__(self, assistant: PolicyAssistant) -> None:
+        self.assistant = assistant
+        self._idf: tuple[str, dict[str, float]] | None = None
+
+    def idf(self) -> dict[str, float]:
+        snap = self.assistant.index.snapshot()
+        if self._idf is None or self._idf[0] != snap.version:
+            self._idf = (snap.version, idf_table(snap.chunks["text"].astype(str)))
+        return self._idf[1]
+
+    def _sentences(self, hit: SearchHit) -> list[Sentence]:
+        """Sentences around a hit, and each pair of neighbours (a figure often follows its
+        subject in the next sentence). Neighbours are separated only by whitespace in the
+        source, so a pair, too, stands verbatim in its lines."""
+        doc = self.assistant.index.snapshot().document(hit.doc_id)
+        if doc is None:
+            return []
+        first = hit.line_start - CONTEXT_LINES
+        lines = [
+            (sl.line, sl.text)
+            for sl in doc.lines
+            if first <= sl.line <= hit.line_end + CONTEXT_LINES
+            and (hit.page is None or sl.page == hit.page)
+        ]
+        if not lines:
+            return []
+        sentences = split_sentences(lines)
+        # a sentence cut off by the start of the read window is not quoted
+        if sentences and sentences[0].line_start == lines[0][0] and sentences[0].text[:1].islower():
+            sentences = sentences[1:]
+        pairs = [
+            Sentence(f"{a.text} {b.text}", a.line_start, b.line_end)
+            for a, b in pairwise(sentences)
+            if len(a.text) + len(b.text) < MAX_CHARS
+        ]
+        return [s for s in [*sentences, *pairs] if usable(s)]
+
+    def passages(
+        self, question: str, hits: Sequence[SearchHit], *, wants_numbers: bool = False
+    ) -> PassageEvidence:
+        """The best sentences of the top hits; with ``wants_numbers`` those holding a numeral
+        come first among equals."""
+        terms = content_stems(question)
+        idf = self.idf()
+        scored: list[tuple[float, Evidence]] = []
+        seen: set[tuple[str, str]] = set()
+        for rank, hit in enumerate(hits[:HITS_READ], start=1):
+            for sentence in self._sentences(hit):
+                key = (hit.doc_id, sentence.text)
+                if key in seen:
+                    continue
+                seen.add(key)
+                cover = coverage(terms, sentence.text, idf)
+                bonus = (
+                    (NUMBER_BONUS if wants_numbers else 0.03) if has_figure(sentence.text) else 0.0
+                )
+                score = cover + bonus + 0.02 / rank - 0.0005 * len(sentence.text) / 100
+                scored.append(
+                    (
+                        cover,
+                        Evidence(
+                            hit.doc_id,
+                            hit.page,
+                            sentence.line_start,
+                            sentence.line_end,
+                            sentence.text,
+                            round(score, 4),
+                            cover,
+                        ),
+                    )
+                )
+        if not scored:
+            return PassageEvidence([], 0.0, terms)
+        scored.sort(key=lambda t: -t[1].score)
+        best = max(cover for cover, _ in scored)
+        picked: list[Evidence] = []
+        for cover, ev in scored:
+            if cover < best * KEEP_RATIO or len(picked) >= MAX_SENTENCES:
+                continue
+            if any(
+                p.doc_id == ev.doc_id
+                and p.line_start <= ev.line_end
+                and ev.line_start <= p.line_end
+                for p in picked
+            ):
+                continue
+            picked.append(ev)
+        return PassageEvidence(picked, best, terms)
+
+    def unknown_terms(self, terms: Sequence[str]) -> list[str]:
+        """Question terms (3+ letters) that occur nowhere in the corpus, not even as a prefix."""
+        vocab = self.idf()
+        out = []
+        for term in sorted(set(terms)):
+            if len(term) < 3 or term in vocab:
+                continue
+            if len(term) >= 5 and any(matches(term, {v}) for v in vocab):
+                continue
+            out.append(term)
+        return out
+
+    def figure_line(self, row: dict[str, Any], score: float) -> Evidence | None:
+        """The full source line of a figure row, read through ``PolicyAssistant.passage``."""
+        try:
+            passage = self.assistant.passage(
+                str(row["doc_id"]), int(row["line"]), int(row["line"]), page=row.get("page")
+            )
+        except Exception:  # a row of a document no longer in the index
+            return None
+        quote = " ".join(passage.text.split())
+        if not quote:
+            return None
+        return Evidence(
+            passage.doc_id, passage.page, passage.line_start, passage.line_end, quote, score
+        )
+
+    def citation(self, cid: str, ev: Evidence) -> dict[str, Any]:
+        entry = self.assistant.index.snapshot().documents.get(ev.doc_id, {})
+        return {
+            "id": cid,
+            "doc_id": ev.doc_id,
+            "title": entry.get("title", ""),
+            "source": entry.get("source", ""),
+            "municipality": entry.get("municipality"),
+            "doc_type": entry.get("doc_type"),
+            "year": entry.get("year"),
+            "page": ev.page,
+            "line_start": ev.line_start,
+            "line_end": ev.line_end,
+            "quote": ev.quote,
+            "score": ev.score,
+        }
+
+
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*\s*%|(?<![\w.,])(?!(?:19|20)\d\d(?![\d.,]))\d+(?:[.,]\d+)*")
+
+
+def has_figure(text: str) -> bool:
+    """A numeral that is not just a year."""
+    return bool(_FIGURE.search(text))

@@ -1,0 +1,107 @@
+"""Figure rows as sentences in the question's language (phrases in ``vocab/phrases.toml``)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from assistant.language import Language
+from assistant.numeric import format_value
+
+_PHRASES = Path(__file__).with_name("vocab") / "phrases.toml"
+
+
+@lru_cache(maxsize=1)
+def _all_phrases() -> dict[str, dict[str, Any]]:
+    with _PHRASES.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def phrases(lang: Language) -> dict[str, Any]:
+    return _all_phrases()[lang]
+
+
+def describe_period(period: str | None, lang: Language) -> str:
+    """``2024-Q1..Q3`` -> "de eerste drie kwartalen van 2024" / "the first three quarters of 2024"."""
+    p = phrases(lang)
+    period = period or "unknown"
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])\.\.Q([1-4])", period):
+        year, first, last = m.group(1), int(m.group(2)), int(m.group(3))
+        if first == 1:
+            return str(p["period_quarters"]).format(n=p["numerals"][last - 1], year=year)
+        return str(p["period_quarter_range"]).format(
+            first=p["ordinals"][first - 1], last=p["ordinals"][last - 1], year=year
+        )
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", period):
+        return str(p["period_quarter"]).format(
+            ordinal=p["ordinals"][int(m.group(2)) - 1], year=m.group(1)
+        )
+    if m := re.fullmatch(r"(\d{4})-H([12])", period):
+        return str(p["period_half"]).format(
+            ordinal=p["ordinals"][int(m.group(2)) - 1], year=m.group(1)
+        )
+    if re.fullmatch(r"\d{4}", period):
+        return str(p["period_year"]).format(year=period)
+    if m := re.fullmatch(r"(\d{4})\.\.(\d{4})", period):
+        return str(p["period_years"]).format(first=m.group(1), last=m.group(2))
+    if period == "unknown":
+        return str(p["period_unknown"])
+    return period
+
+
+def describe_row(row: dict[str, Any], cid: str, lang: Language) -> str:
+    p = phrases(lang)
+    unit = str(row.get("unit") or "other")
+    municipality = row.get("municipality")
+    return str(p["figure"]).format(
+        measure=str(row.get("measure") or "").strip().rstrip(":") or "-",
+        subject=row.get("subject") or "-",
+        where=str(p["where"]).format(municipality=municipality) if municipality else "",
+        value=format_value(float(row["value"]), unit, lang),
+        unit=p.get(f"unit_{unit}", ""),
+        period=describe_period(row.get("period"), lang),
+        cumulative=p["cumulative"] if row.get("cumulative") else "",
+        kind=p.get(f"kind_{row.get('kind')}", row.get("kind")),
+        source=row.get("source"),
+        line=row.get("line"),
+        cid=cid,
+    )
+
+
+def describe_missing(
+    reasons: Sequence[str], rows: Sequence[dict[str, Any]], quarter: int | None, lang: Language
+) -> list[str]:
+    """What the partial answer lacks, from the reasons of ``metrics.answer_figures``."""
+    p = phrases(lang)
+    top = rows[0] if rows else {}
+    out: list[str] = []
+    for reason in reasons:
+        kind = reason.split(":", 1)[0].strip()
+        if kind == "cumulative" and quarter:
+            text = str(p["missing_cumulative"]).format(
+                ordinal=p["ordinals"][quarter - 1], period=describe_period(top.get("period"), lang)
+            )
+        elif kind == "municipality":
+            found = sorted({str(r.get("municipality")) for r in rows if r.get("municipality")})
+            text = str(p["missing_municipality"]).format(found=", ".join(found) or "-")
+        else:
+            text = str(p["missing_period"]).format(period=describe_period(top.get("period"), lang))
+        if text not in out:
+            out.append(text)
+    return out
+
+
+def describe_conflict(rows: Sequence[dict[str, Any]], lang: Language) -> str | None:
+    clashing = [r for r in rows if r.get("conflict")]
+    if len(clashing) < 2:
+        return None
+    values = "; ".join(
+        f"{format_value(float(r['value']), str(r.get('unit') or 'other'), lang)} "
+        f"({r.get('source')}, {'regel' if lang == 'nl' else 'line'} {r.get('line')})"
+        for r in clashing
+    )
+    return str(phrases(lang)["conflict"]).format(values=values)

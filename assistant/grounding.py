@@ -1,0 +1,93 @@
+"""Numeric grounding: every number in an answer must stand in a cited quote or a figure row.
+
+Citation labels (``[c1]``), line references (``regel 89``), file names and the names of
+documents are references, not claims, and are left out of the check. A line of the answer
+with a number found in no source is removed, and the check is recorded for the trace.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.numeric import is_grounded, numbers_in, value_pool
+
+_REFERENCES = (
+    re.compile(r"\[c\d+\]"),
+    re.compile(r"\b(?:regels?|lines?|p\.)\s*\d+(?:\s*[-–]\s*\d+)?", re.I),
+    re.compile(r"[\w-]+\.(?:txt|md|pdf|docx|html?)\b", re.I),
+)
+
+
+@dataclass(slots=True)
+class GroundingReport:
+    numbers: int = 0
+    grounded: int = 0
+    removed_lines: list[str] = field(default_factory=list)
+    ungrounded: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.ungrounded
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "checked": True,
+            "numbers": self.numbers,
+            "grounded": self.grounded,
+            "ok": self.ok,
+            "ungrounded": self.ungrounded,
+            "removed_lines": self.removed_lines,
+            "ignored": "citation labels, line references, file names, document names",
+        }
+
+
+def strip_references(text: str, names: Iterable[str] = ()) -> str:
+    for name in sorted(set(names), key=len, reverse=True):
+        if name:
+            text = text.replace(name, " ")
+    for pattern in _REFERENCES:
+        text = pattern.sub(" ", text)
+    return text
+
+
+def figure_texts(rows: Sequence[dict[str, Any]]) -> list[str]:
+    return [f"{r.get('quote', '')} {r.get('period', '')}" for r in rows]
+
+
+def ground_answer(
+    answer: str,
+    quotes: Sequence[str],
+    rows: Sequence[dict[str, Any]],
+    names: Iterable[str] = (),
+) -> tuple[str, GroundingReport]:
+    """Drop the answer lines holding an ungrounded number; report what was checked."""
+    pool = value_pool([*quotes, *figure_texts(rows)], [float(r["value"]) for r in rows])
+    names = list(names)
+    report = GroundingReport()
+    kept: list[str] = []
+    for line in answer.split("\n"):
+        bad = []
+        for token, readings in numbers_in(strip_references(line, names)):
+            report.numbers += 1
+            if is_grounded(readings, pool):
+                report.grounded += 1
+            else:
+                bad.append(token)
+        if bad:
+            report.ungrounded.extend(bad)
+            report.removed_lines.append(line)
+        else:
+            kept.append(line)
+    return "\n".join(kept).strip(), report
+
+
+def ungrounded_numbers(
+    answer: str, quotes: Sequence[str], rows: Sequence[dict[str, Any]], names: Iterable[str] = ()
+) -> list[str]:
+    """The numbers of ``answer`` found in no quote or figure row (for tests and the bench)."""
+    pool = value_pool([*quotes, *figure_texts(rows)], [float(r["value"]) for r in rows])
+    text = strip_references(answer, names)
+    return [tok for tok, readings in numbers_in(text) if not is_grounded(readings, pool)]

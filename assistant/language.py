@@ -1,0 +1,76 @@
+"""Question language (nl/en) from word lists, and stemmed content terms for matching.
+
+The word lists live in ``vocab/language.toml``; the stemmer is PyStemmer ``dutch_porter``, as in
+the BM25 index, so a question term and a passage word meet in the same stemmed form.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+Language = Literal["nl", "en"]
+
+_VOCAB = Path(__file__).with_name("vocab") / "language.toml"
+_WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ0-9'-]*|\d+(?:[.,]\d+)*", re.I)
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> dict[str, Any]:
+    with _VOCAB.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def word_list(section: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _vocab()[section]["words"])
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def detect_language(question: str) -> Language:
+    """``en`` when English function words outnumber Dutch ones; ``nl`` otherwise."""
+    tokens = words(question)
+    nl = sum(1 for t in tokens if t in word_list("nl"))
+    en = sum(1 for t in tokens if t in word_list("en"))
+    return "en" if en > nl else "nl"
+
+
+def is_figure_question(question: str) -> bool:
+    low = " ".join(words(question))
+    return any(re.search(rf"\b{re.escape(cue)}\b", low) for cue in word_list("figure_cues"))
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("dutch_porter")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    return word_list("nl") | word_list("en") | word_list("stopwords")
+
+
+def stems(text: str) -> list[str]:
+    """Stemmed words of ``text`` (hyphenated words split), digits kept as they stand."""
+    parts: list[str] = []
+    for word in words(text.replace("é", "e").replace("ë", "e")):
+        parts.extend(p for p in re.split(r"[-']", word) if p)
+    return [str(s) for s in _stemmer().stemWords(parts)]
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that carry content: no function words, no bare numbers."""
+    stop = _stopwords()
+    kept: list[str] = []
+    for word in words(text.replace("é", "e").replace("ë", "e")):
+        for part in re.split(r"[-']", word):
+            if part and part not in stop and not part[0].isdigit() and len(part) > 1:
+                kept.append(part)
+    return [str(s) for s in _stemmer().stemWords(kept)]
