@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "eval"
 TOLERANCE = 2
@@ -152,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     questions = load_questions(question_sets())
     results = []
     started = time.perf_counter()
-    for q in questions:
+    for q in tqdm(questions, desc="asking", unit="question", disable=args.verbose):
         r = assistant.ask(q["question"]).to_dict()
         results.append(r)
         if args.verbose:
