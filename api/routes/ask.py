@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import ReadyAssistantDep
 from api.schemas import AskRequest, AskResponse, ErrorResponse
-from assistant import AskFilters
+from assistant import AskFilters, AskResult, PolicyAssistant
 
 router = APIRouter(prefix="/api/v1", tags=["ask"])
 
@@ -23,13 +23,16 @@ router = APIRouter(prefix="/api/v1", tags=["ask"])
     summary="Answer a question with line-exact citations (answered, partial or refused)",
 )
 def ask(request: AskRequest, assistant: ReadyAssistantDep) -> AskResponse:
+    return AskResponse.model_validate(_answer(request, assistant).to_dict())
+
+
+def _answer(request: AskRequest, assistant: PolicyAssistant) -> AskResult:
     f = request.filters
-    result = assistant.ask(
+    return assistant.ask(
         request.question,
         request.conversation_id,
         AskFilters(f.municipality, f.year, f.doc_type, f.doc_id),
     )
-    return AskResponse.model_validate(result.to_dict())
 
 
 def _sse(event: str, data: object) -> str:
@@ -46,13 +49,8 @@ def _sse(event: str, data: object) -> str:
     summary="The same answer as Server-Sent Events: token events, then one final event",
 )
 def ask_stream(request: AskRequest, assistant: ReadyAssistantDep) -> StreamingResponse:
-    f = request.filters
     # answered before streaming starts, so a bad question is still a 4xx with the error shape
-    result = assistant.ask(
-        request.question,
-        request.conversation_id,
-        AskFilters(f.municipality, f.year, f.doc_type, f.doc_id),
-    )
+    result = _answer(request, assistant)
     final = AskResponse.model_validate(result.to_dict()).model_dump(mode="json")
 
     def events() -> Iterator[str]:
