@@ -18,6 +18,7 @@ from assistant.sentences import (
     split_sentences,
     usable,
 )
+from corpus import PolicyAssistantError
 from ingest import SearchHit
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ class EvidenceFinder:
             passage = self.assistant.passage(
                 str(row["doc_id"]), int(row["line"]), int(row["line"]), page=row.get("page")
             )
-        except Exception:  # a row of a document no longer in the index
+        except PolicyAssistantError:  # a row of a document no longer in the index
             return None
         quote = " ".join(passage.text.split())
         if not quote:
