@@ -19,9 +19,10 @@ from typing import Any
 
 from tqdm import tqdm
 
+from bench.evidence import in_targets, targets
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "eval"
-TOLERANCE = 2
 
 
 def question_sets() -> list[Path]:
@@ -50,19 +51,7 @@ def _states(answer: str, number: float) -> bool:
 
 
 def _hit(citation: dict[str, Any], q: dict[str, Any]) -> bool:
-    places = [q, *q.get("also", [])]
-    for place in places:
-        lines = place.get("evidence_lines") or []
-        if (
-            citation["source"] == place.get("source")
-            and lines
-            and (
-                citation["line_start"] <= lines[1] + TOLERANCE
-                and citation["line_end"] >= lines[0] - TOLERANCE
-            )
-        ):
-            return True
-    return False
+    return in_targets(citation["source"], citation["line_start"], citation["line_end"], targets(q))
 
 
 def _faithful(citation: dict[str, Any], corpus: Path) -> bool:

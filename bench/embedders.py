@@ -42,13 +42,15 @@ from tqdm import tqdm
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.evidence import SLACK, in_targets, targets  # noqa: E402
+
 RESULTS = REPO / "bench" / "results"
 CORPUS_DIR = REPO / "corpus"
 QUESTION_SETS = [
     Path("/work/shared/eval/dev-004.jsonl"),
     *sorted((REPO / "eval/questions").glob("*.jsonl")),
 ]
-K, SLACK, BATCH = 10, 2, 32
+K, BATCH = 10, 32
 WINDOW, OVERLAP = 12, 4
 CPU_THREADS = (
     len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -107,20 +109,11 @@ def load_questions() -> tuple[list[dict[str, Any]], list[str]]:
     return [q for q in seen.values() if q.get("expect_status") != "refused"], used
 
 
-def targets(q: dict[str, Any]) -> list[tuple[str, int, int]]:
-    places = [q, *q.get("also", [])]
-    return [
-        (Path(p["source"]).name, p["evidence_lines"][0] - SLACK, p["evidence_lines"][-1] + SLACK)
-        for p in places
-        if p.get("evidence_lines")
-    ]
-
-
 def first_rank(order: np.ndarray, chunks: list[ChunkRef], q: dict[str, Any]) -> int | None:
     tgts = targets(q)
     for rank, idx in enumerate(order[:K], 1):
         c = chunks[idx]
-        if any(c.source == s and c.line_start <= hi and c.line_end >= lo for s, lo, hi in tgts):
+        if in_targets(c.source, c.line_start, c.line_end, tgts):
             return rank
     return None
 

@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from assistant.services import PolicyAssistant, build_assistant  # noqa: E402
+from bench.evidence import in_targets, targets  # noqa: E402
 from corpus import Settings  # noqa: E402
 from ingest import HybridRetriever  # noqa: E402
 
@@ -35,7 +36,7 @@ RESULTS = REPO / "bench" / "results"
 DEV = Path("/work/shared/eval/dev-004.jsonl")
 MODES = ("bm25", "dense", "hybrid")
 METRICS = ("hit@1", "hit@5", "hit@10", "mrr")
-K, SLACK = 10, 2
+K = 10
 
 
 def memoize_queries(embedder: Any) -> None:
@@ -56,18 +57,8 @@ def load_set(paths: list[Path]) -> list[dict[str, Any]]:
     return [q for q in rows if q.get("expect_status") != "refused"]
 
 
-def targets(q: dict[str, Any]) -> list[tuple[str, int, int]]:
-    places = [q, *q.get("also", [])]
-    return [
-        (Path(p["source"]).name, p["evidence_lines"][0] - SLACK, p["evidence_lines"][-1] + SLACK)
-        for p in places
-        if p.get("evidence_lines")
-    ]
-
-
 def is_hit(hit: Any, tgts: list[tuple[str, int, int]]) -> bool:
-    name = Path(hit.source).name
-    return any(name == s and hit.line_start <= hi and hit.line_end >= lo for s, lo, hi in tgts)
+    return in_targets(hit.source, hit.line_start, hit.line_end, tgts)
 
 
 def first_rank(hits: list[Any], q: dict[str, Any]) -> int | None:
