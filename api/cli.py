@@ -157,12 +157,12 @@ def ask(
     doc_id: Annotated[str | None, typer.Option(help="Only this document.")] = None,
 ) -> None:
     """Answer a question from the documents and figures, with line-exact citations."""
-    from assistant import AskFilters
+    from ingest import SearchFilters
 
     assistant = _assistant(Settings())
     try:
         result = assistant.ask(
-            question, conversation, AskFilters(municipality, year, doc_type, doc_id)
+            question, conversation, SearchFilters(municipality, year, doc_type, doc_id)
         )
     except PolicyAssistantError as exc:
         _fail(exc)

@@ -42,14 +42,6 @@ HYBRID_READ = 6  # hybrid hits whose sentences are read ...
 LEXICAL_K = 3  # ... plus the best BM25 hits
 
 
-@dataclass(frozen=True, slots=True)
-class AskFilters:
-    municipality: str | None = None
-    year: int | None = None
-    doc_type: str | None = None
-    doc_id: str | None = None
-
-
 @dataclass(slots=True)
 class AskResult:
     """The ``/ask`` response (API.md)."""
@@ -91,19 +83,16 @@ class Answerer:
         self,
         question: str,
         conversation_id: str | None = None,
-        filters: AskFilters | None = None,
+        filters: SearchFilters | None = None,
     ) -> AskResult:
         started = time.perf_counter()
-        filters = filters or AskFilters()
-        search_filters = SearchFilters(
-            filters.municipality, filters.year, filters.doc_type, filters.doc_id
-        )
-        hits = self.assistant.search(question, k=SEARCH_K, filters=search_filters)
+        filters = filters or SearchFilters()
+        hits = self.assistant.search(question, k=SEARCH_K, filters=filters)
         lang = detect_language(question)
         figure_question = is_figure_question(question)
         # the best lexical hits too: a passage that names the asked words is read even when the
         # (approximate) dense search happens to rank it low
-        lexical = self.assistant.search(question, k=LEXICAL_K, filters=search_filters, mode="bm25")
+        lexical = self.assistant.search(question, k=LEXICAL_K, filters=filters, mode="bm25")
         found = self.evidence.passages(
             question, _merge(hits[:HYBRID_READ], lexical), wants_numbers=figure_question
         )
@@ -157,7 +146,7 @@ class Answerer:
         )
 
     # ----- figures ------------------------------------------------------------------------
-    def _figures(self, question: str, filters: AskFilters, lang: Language) -> _Draft | None:
+    def _figures(self, question: str, filters: SearchFilters, lang: Language) -> _Draft | None:
         result = self.assistant.figures.answer(
             question, FigureFilters(municipality=filters.municipality, doc_id=filters.doc_id)
         )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import Answerer, AskFilters, AskResult
+from assistant.answer import Answerer, AskResult
 from assistant.citations import format_citation
 from assistant.figures import FigureService
 from corpus import (
@@ -85,18 +85,22 @@ class PolicyAssistant:
         self,
         question: str,
         conversation_id: str | None = None,
-        filters: AskFilters | None = None,
+        filters: SearchFilters | None = None,
     ) -> AskResult:
         """Answer a chat question with citations and figures (the ``/ask`` response)."""
-        limit = self.settings.api.max_question_chars
-        if not question.strip():
-            raise InvalidRequestError("the question is empty", code="empty_question")
-        if len(question) > limit:
-            raise InvalidRequestError(
-                f"the question is {len(question)} characters; the limit is {limit}",
-                code="question_too_long",
-            )
+        self._check_text(question, "question")
         return self.answerer.ask(question, conversation_id, filters)
+
+    def _check_text(self, text: str, noun: str) -> None:
+        """An empty or over-long question or query is a typed 422 error."""
+        limit = self.settings.api.max_question_chars
+        if not text.strip():
+            raise InvalidRequestError(f"the {noun} is empty", code=f"empty_{noun}")
+        if len(text) > limit:
+            raise InvalidRequestError(
+                f"the {noun} is {len(text)} characters; the limit is {limit}",
+                code=f"{noun}_too_long",
+            )
 
     # ----- ingest -------------------------------------------------------------------------
     def ingest(
@@ -135,13 +139,7 @@ class PolicyAssistant:
     def search(
         self, query: str, k: int = 10, filters: SearchFilters | None = None, mode: str = "hybrid"
     ) -> list[SearchHit]:
-        if not query.strip():
-            raise InvalidRequestError("the query is empty", code="empty_query")
-        if len(query) > self.settings.api.max_question_chars:
-            raise InvalidRequestError(
-                f"the query is {len(query)} characters; the limit is {self.settings.api.max_question_chars}",
-                code="query_too_long",
-            )
+        self._check_text(query, "query")
         k = max(1, min(k, self.settings.api.max_k))
         return self.retriever.search(query, k=k, filters=filters, mode=mode)  # type: ignore[arg-type]
 

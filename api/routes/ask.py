@@ -11,7 +11,8 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import ReadyAssistantDep
 from api.schemas import AskRequest, AskResponse, ErrorResponse
-from assistant import AskFilters, AskResult, PolicyAssistant
+from assistant import AskResult, PolicyAssistant
+from ingest import SearchFilters
 
 router = APIRouter(prefix="/api/v1", tags=["ask"])
 
@@ -31,7 +32,7 @@ def _answer(request: AskRequest, assistant: PolicyAssistant) -> AskResult:
     return assistant.ask(
         request.question,
         request.conversation_id,
-        AskFilters(f.municipality, f.year, f.doc_type, f.doc_id),
+        SearchFilters(f.municipality, f.year, f.doc_type, f.doc_id),
     )
 
 
