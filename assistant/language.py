@@ -32,12 +32,16 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
+def language_votes(text: str) -> dict[Language, int]:
+    """How many Dutch and English function words ``text`` holds."""
+    tokens = words(text)
+    return {lang: sum(1 for t in tokens if t in word_list(lang)) for lang in ("nl", "en")}
+
+
 def detect_language(question: str) -> Language:
     """``en`` when English function words outnumber Dutch ones; ``nl`` otherwise."""
-    tokens = words(question)
-    nl = sum(1 for t in tokens if t in word_list("nl"))
-    en = sum(1 for t in tokens if t in word_list("en"))
-    return "en" if en > nl else "nl"
+    votes = language_votes(question)
+    return "en" if votes["en"] > votes["nl"] else "nl"
 
 
 def is_figure_question(question: str) -> bool:

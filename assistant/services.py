@@ -13,6 +13,7 @@ from typing import Any
 from assistant.answer import Answerer, AskResult
 from assistant.citations import format_citation
 from assistant.figures import FigureService
+from assistant.llm import ChatModel, create_llm_writer, writer_trace
 from corpus import (
     DocumentNotFoundError,
     InvalidRequestError,
@@ -64,6 +65,7 @@ class PolicyAssistant:
         embedder: Embedder | None = None,
         vectors: VectorIndex | None = None,
         steps: Sequence[IndexStep] = (),
+        chat_model: ChatModel | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder or create_embedder(settings)
@@ -77,6 +79,8 @@ class PolicyAssistant:
         self.steps = tuple(steps)
         self.figures = FigureService(self.index)
         self.answerer = Answerer(self)
+        # the optional LLM writer (None without a model) may reword the default answer
+        self.writer = create_llm_writer(settings, chat_model)
 
     def warm_up(self) -> None:
         self.embedder.warm_up()
@@ -89,7 +93,11 @@ class PolicyAssistant:
     ) -> AskResult:
         """Answer a chat question with citations and figures (the ``/ask`` response)."""
         self._check_text(question, "question")
-        return self.answerer.ask(question, conversation_id, filters)
+        result = self.answerer.ask(question, conversation_id, filters)
+        if self.writer is None:
+            result.trace["writer"] = writer_trace("default")
+            return result
+        return self.writer.rewrite(question, result)
 
     def _check_text(self, text: str, noun: str) -> None:
         """An empty or over-long question or query is a typed 422 error."""

@@ -17,6 +17,7 @@ from corpus.documents import (
     make_doc_id,
 )
 from corpus.errors import (
+    ConfigurationError,
     CorpusError,
     CorruptDocumentError,
     DocumentNotFoundError,
@@ -35,11 +36,12 @@ from corpus.errors import (
 from corpus.metadata import infer_metadata
 from corpus.model import Chunk, Document, DocumentMeta, ExtractedText, SourceLine
 from corpus.periods import PeriodMatch, find_periods
-from corpus.settings import BUNDLED_CORPUS_DIR, Settings
+from corpus.settings import BUNDLED_CORPUS_DIR, LLMSettings, Settings
 
 __all__ = [
     "BUNDLED_CORPUS_DIR",
     "Chunk",
+    "ConfigurationError",
     "CorpusError",
     "CorruptDocumentError",
     "Document",
@@ -51,6 +53,7 @@ __all__ = [
     "ExtractedText",
     "IndexNotReadyError",
     "InvalidRequestError",
+    "LLMSettings",
     "ManifestError",
     "NoTextLayerError",
     "NotFoundError",

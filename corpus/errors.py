@@ -16,7 +16,8 @@ stable ``code`` and an HTTP ``status``. Only ``api/errors.py`` turns them into J
     ├── NotFoundError                (404)
     │   └── DocumentNotFoundError    (404)
     ├── InvalidRequestError          (422)
-    └── IndexNotReadyError           (503)
+    ├── IndexNotReadyError           (503)
+    └── ConfigurationError           (500)
 """
 
 from __future__ import annotations
@@ -89,3 +90,10 @@ class InvalidRequestError(PolicyAssistantError):
 class IndexNotReadyError(PolicyAssistantError):
     code = "index_not_ready"
     status = 503
+
+
+class ConfigurationError(PolicyAssistantError):
+    """A setting names a backend that cannot run here (e.g. its package is not installed)."""
+
+    code = "invalid_configuration"
+    status = 500

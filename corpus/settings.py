@@ -59,12 +59,23 @@ class MetricsSettings(BaseModel):
 
 class LLMSettings(BaseModel):
     backend: Literal["none", "openai", "ollama", "fake"] = Field(
-        "none", description="Optional generative model; `none` keeps the extractive writer."
+        "none",
+        description="Optional language model that may reword the answer (never its facts): "
+        "`none` keeps the extractive writer; `openai` (any OpenAI-compatible server), `ollama`, "
+        "or `fake` (deterministic, for tests).",
     )
-    base_url: str | None = Field(None, description="OpenAI-compatible endpoint base URL.")
+    base_url: str | None = Field(
+        None,
+        description="Endpoint base URL: OpenAI-compatible (`openai`, e.g. http://localhost:11434/v1 "
+        "for Ollama) or the Ollama server (`ollama`, e.g. http://localhost:11434).",
+    )
     model: str = Field("llama3.1", description="Model name at the endpoint.")
     api_key: str = Field("not-needed", description="Key for the endpoint, if it needs one.")
     timeout_s: float = Field(30.0, gt=0, le=600, description="Timeout for one LLM call.")
+    max_tokens: int = Field(800, ge=16, le=8192, description="Longest answer the model may write.")
+    temperature: float = Field(
+        0.0, ge=0, le=2, description="Sampling temperature; 0 keeps the wording repeatable."
+    )
 
 
 class ApiSettings(BaseModel):

@@ -1,0 +1,1 @@
+"""Support code shared by test modules (stub servers, helpers)."""
