@@ -29,12 +29,13 @@ from corpus.errors import (
     NoTextLayerError,
     NotFoundError,
     PolicyAssistantError,
+    StateError,
     TextEncodingError,
     UnsupportedFormatError,
 )
-from corpus.metadata import infer_metadata
+from corpus.metadata import Municipality, infer_metadata, municipalities
 from corpus.model import Chunk, Document, DocumentMeta, ExtractedText, SourceLine
-from corpus.periods import PeriodMatch, find_periods
+from corpus.periods import PeriodMatch, find_periods, find_quarters, period_years
 from corpus.settings import BUNDLED_CORPUS_DIR, Settings
 
 __all__ = [
@@ -52,12 +53,14 @@ __all__ = [
     "IndexNotReadyError",
     "InvalidRequestError",
     "ManifestError",
+    "Municipality",
     "NoTextLayerError",
     "NotFoundError",
     "PeriodMatch",
     "PolicyAssistantError",
     "Settings",
     "SourceLine",
+    "StateError",
     "TextEncodingError",
     "UnsupportedFormatError",
     "chunk_document",
@@ -67,6 +70,7 @@ __all__ = [
     "document_from_json",
     "document_to_json",
     "find_periods",
+    "find_quarters",
     "infer_metadata",
     "is_valid_doc_id",
     "iter_corpus_files",
@@ -74,4 +78,6 @@ __all__ = [
     "load_document",
     "load_manifest",
     "make_doc_id",
+    "municipalities",
+    "period_years",
 ]

@@ -16,7 +16,8 @@ stable ``code`` and an HTTP ``status``. Only ``api/errors.py`` turns them into J
     ├── NotFoundError                (404)
     │   └── DocumentNotFoundError    (404)
     ├── InvalidRequestError          (422)
-    └── IndexNotReadyError           (503)
+    ├── IndexNotReadyError           (503)
+    └── StateError                   (503)
 """
 
 from __future__ import annotations
@@ -88,4 +89,11 @@ class InvalidRequestError(PolicyAssistantError):
 
 class IndexNotReadyError(PolicyAssistantError):
     code = "index_not_ready"
+    status = 503
+
+
+class StateError(PolicyAssistantError):
+    """A conversation or audit database under ``<data_dir>/state`` cannot be read or written."""
+
+    code = "state_unavailable"
     status = 503
