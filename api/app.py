@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
 from api.errors import install_error_handlers
-from api.routes import ask, documents, health, metrics, search
+from api.routes import ask, audit, documents, health, metrics, search
 from assistant import PolicyAssistant, build_assistant
 from corpus import Settings
 
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, **assistant_overrides: Any) -> 
     app.include_router(documents.router)
     app.include_router(metrics.router)
     app.include_router(ask.router)
+    app.include_router(audit.router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

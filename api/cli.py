@@ -178,6 +178,11 @@ def ask(
             f"  [{c['id']}] {c['title']} ({c['municipality']}, {c['year']}), {c['source']}, "
             f"{where}regels {c['line_start']}-{c['line_end']}"
         )
+    typer.secho(
+        f"(conversation {result.conversation_id}: ask a follow-up with "
+        f"--conversation {result.conversation_id})",
+        dim=True,
+    )
 
 
 @app.command()

@@ -131,7 +131,12 @@ class AskFiltersIn(BaseModel):
 
 class AskRequest(BaseModel):
     question: str = Field(description="The question, in Dutch or English.")
-    conversation_id: str | None = Field(None, max_length=128)
+    conversation_id: str | None = Field(
+        None,
+        max_length=128,
+        description="Send back the id of an answer to ask a follow-up ('en in 2022?'). "
+        "1-64 letters, digits, '_' or '-'; an unknown id starts a new conversation under it.",
+    )
     filters: AskFiltersIn = Field(default_factory=AskFiltersIn)
 
 
@@ -150,6 +155,13 @@ class Citation(BaseModel):
     score: float
 
 
+class ConversationTrace(BaseModel):
+    turn: int = Field(description="This answer's turn in its conversation (1, 2, ...).")
+    follow_up: bool = Field(description="The question was read as a follow-up of the turn before.")
+    kind: str = Field(description="new | refine | aspect | subject | source")
+    resolved_question: str = Field(description="The question as answered, after follow-up.")
+
+
 class AskTrace(BaseModel):
     route: str = Field(description="metrics | passages | both | none")
     index_version: str | None
@@ -157,6 +169,7 @@ class AskTrace(BaseModel):
     grounding: dict[str, object] = Field(
         description="The numeric grounding check of the answer text."
     )
+    conversation: ConversationTrace | None = None
     model_config = {"extra": "allow"}
 
 
@@ -168,3 +181,33 @@ class AskResponse(BaseModel):
     citations: list[Citation]
     figures: list[FigureRow]
     trace: AskTrace
+
+
+class AuditPlace(BaseModel):
+    doc_id: str
+    page: int | None
+    line_start: int
+    line_end: int
+    chunk_ids: list[str] = Field(description="The index chunks the cited lines fall in.")
+
+
+class AuditRecordPublic(BaseModel):
+    id: int
+    time: str = Field(description="UTC, ISO 8601.")
+    principal: str = Field(description="API key id or role; `local` without auth.")
+    question: str
+    resolved_question: str = Field(description="The question as answered, after follow-up.")
+    route: str
+    status: str
+    language: str
+    conversation_id: str
+    turn: int | None
+    index_version: str | None
+    latency_ms: int
+    citations: list[AuditPlace]
+    chunk_ids: list[str]
+    figure_ids: list[str]
+
+
+class AuditResponse(BaseModel):
+    records: list[AuditRecordPublic] = Field(description="Newest first.")

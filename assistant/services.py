@@ -5,15 +5,32 @@ It owns the search index, the retriever and the ingest entry point, built once f
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from assistant.answer import Answerer, AskResult
+from assistant.audit import (
+    DEFAULT_PRINCIPAL,
+    AuditLog,
+    AuditRecord,
+    cited_places,
+    create_audit_log,
+    figure_ids,
+)
 from assistant.citations import format_citation
+from assistant.conversation import (
+    ConversationStore,
+    Turn,
+    conversation_id_or_new,
+    create_conversation_store,
+)
 from assistant.figures import FigureService
+from assistant.followup import Resolution, resolve_followup
 from assistant.llm import ChatModel, create_llm_writer, writer_trace
+from assistant.source_answer import answer_from_sources
 from corpus import (
     DocumentNotFoundError,
     InvalidRequestError,
@@ -66,6 +83,8 @@ class PolicyAssistant:
         vectors: VectorIndex | None = None,
         steps: Sequence[IndexStep] = (),
         chat_model: ChatModel | None = None,
+        conversations: ConversationStore | None = None,
+        audit: AuditLog | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder or create_embedder(settings)
@@ -81,6 +100,8 @@ class PolicyAssistant:
         self.answerer = Answerer(self)
         # the optional LLM writer (None without a model) may reword the default answer
         self.writer = create_llm_writer(settings, chat_model)
+        self.conversations = conversations or create_conversation_store(settings)
+        self.audit = audit or create_audit_log(settings)
 
     def warm_up(self) -> None:
         self.embedder.warm_up()
@@ -90,14 +111,72 @@ class PolicyAssistant:
         question: str,
         conversation_id: str | None = None,
         filters: SearchFilters | None = None,
+        *,
+        principal: str | None = None,
     ) -> AskResult:
-        """Answer a chat question with citations and figures (the ``/ask`` response)."""
+        """Answer a chat question with citations and figures (the ``/ask`` response).
+
+        A follow-up is read against the conversation's previous turn (``assistant.followup``);
+        the turn is stored, and every answer is written to the audit log.
+        """
+        started = time.perf_counter()
         self._check_text(question, "question")
-        result = self.answerer.ask(question, conversation_id, filters)
-        if self.writer is None:
-            result.trace["writer"] = writer_trace("default")
-            return result
-        return self.writer.rewrite(question, result)
+        cid = conversation_id_or_new(conversation_id)
+        filters = filters or SearchFilters()
+        previous = self.conversations.last_turn(cid)
+        resolution = resolve_followup(question, previous, filters)
+        if len(resolution.question) > self.settings.api.max_question_chars:
+            resolution = resolve_followup(question, None, filters)
+        if resolution.kind == "source" and previous is not None:
+            result = answer_from_sources(question, previous, cid)
+        else:
+            resolved = SearchFilters(**resolution.frame.filters, access=filters.access)
+            result = self.answerer.ask(resolution.question, cid, resolved)
+            result.conversation_id = cid
+            if self.writer is None:
+                result.trace["writer"] = writer_trace("default")
+            else:
+                result = self.writer.rewrite(resolution.question, result)
+        turn = self.conversations.append(cid, _turn(question, resolution, result))
+        result.trace["conversation"] = {
+            "turn": turn.turn,
+            "follow_up": resolution.follow_up,
+            "kind": resolution.kind,
+            "resolved_question": resolution.question,
+        }
+        self._audit(question, resolution, result, principal, turn.turn, started)
+        return result
+
+    def _audit(
+        self,
+        question: str,
+        resolution: Resolution,
+        result: AskResult,
+        principal: str | None,
+        turn: int,
+        started: float,
+    ) -> None:
+        version = result.trace.get("index_version")
+        snap = self.index.snapshot() if self.index.ready() else None
+        chunks = snap.chunks if snap is not None and snap.version == version else None
+        places, chunk_ids = cited_places(result.citations, chunks)
+        self.audit.append(
+            AuditRecord(
+                principal=principal or DEFAULT_PRINCIPAL,
+                question=question,
+                resolved_question=resolution.question,
+                route=str(result.trace.get("route", "none")),
+                status=result.status,
+                language=result.language,
+                conversation_id=result.conversation_id,
+                turn=turn,
+                index_version=version,
+                latency_ms=round((time.perf_counter() - started) * 1000),
+                citations=places,
+                chunk_ids=chunk_ids,
+                figure_ids=figure_ids(result.figures),
+            )
+        )
 
     def _check_text(self, text: str, noun: str) -> None:
         """An empty or over-long question or query is a typed 422 error."""
@@ -250,6 +329,21 @@ class PolicyAssistant:
             lines=as_dict(picked),
             context_after=as_dict(after),
         )
+
+
+def _turn(question: str, resolution: Resolution, result: AskResult) -> Turn:
+    return Turn(
+        question=question,
+        resolved_question=resolution.question,
+        kind=resolution.kind,
+        language=result.language,
+        status=result.status,
+        route=str(result.trace.get("route", "none")),
+        index_version=result.trace.get("index_version"),
+        frame=resolution.frame,
+        citations=result.citations,
+        figures=result.figures,
+    )
 
 
 def build_assistant(settings: Settings | None = None, **overrides: Any) -> PolicyAssistant:

@@ -30,12 +30,13 @@ from corpus.errors import (
     NoTextLayerError,
     NotFoundError,
     PolicyAssistantError,
+    StateError,
     TextEncodingError,
     UnsupportedFormatError,
 )
-from corpus.metadata import infer_metadata
+from corpus.metadata import Municipality, infer_metadata, municipalities
 from corpus.model import Chunk, Document, DocumentMeta, ExtractedText, SourceLine
-from corpus.periods import PeriodMatch, find_periods
+from corpus.periods import PeriodMatch, find_periods, find_quarters, period_years
 from corpus.settings import BUNDLED_CORPUS_DIR, LLMSettings, Settings
 
 __all__ = [
@@ -55,12 +56,14 @@ __all__ = [
     "InvalidRequestError",
     "LLMSettings",
     "ManifestError",
+    "Municipality",
     "NoTextLayerError",
     "NotFoundError",
     "PeriodMatch",
     "PolicyAssistantError",
     "Settings",
     "SourceLine",
+    "StateError",
     "TextEncodingError",
     "UnsupportedFormatError",
     "chunk_document",
@@ -70,6 +73,7 @@ __all__ = [
     "document_from_json",
     "document_to_json",
     "find_periods",
+    "find_quarters",
     "infer_metadata",
     "is_valid_doc_id",
     "iter_corpus_files",
@@ -77,4 +81,6 @@ __all__ = [
     "load_document",
     "load_manifest",
     "make_doc_id",
+    "municipalities",
+    "period_years",
 ]

@@ -17,7 +17,8 @@ stable ``code`` and an HTTP ``status``. Only ``api/errors.py`` turns them into J
     │   └── DocumentNotFoundError    (404)
     ├── InvalidRequestError          (422)
     ├── IndexNotReadyError           (503)
-    └── ConfigurationError           (500)
+    ├── ConfigurationError           (500)
+    └── StateError                   (503)
 """
 
 from __future__ import annotations
@@ -97,3 +98,10 @@ class ConfigurationError(PolicyAssistantError):
 
     code = "invalid_configuration"
     status = 500
+
+
+class StateError(PolicyAssistantError):
+    """A conversation or audit database under ``<data_dir>/state`` cannot be read or written."""
+
+    code = "state_unavailable"
+    status = 503

@@ -317,3 +317,26 @@ def period_years(period: str) -> tuple[int, int] | None:
     if not years:
         return None
     return min(years), max(years)
+
+
+@lru_cache(maxsize=1)
+def _bare_quarter() -> re.Pattern[str]:
+    ordn = _alt(vocabulary()["ordinals"])
+    return re.compile(
+        rf"\b(?:(?:het\s+|the\s+)?(?P<a>{ordn})\s+(?:kwartaal|quarter)"
+        r"|Q(?P<q>[1-4])|(?:kwartaal|quarter)\s+(?P<q2>[1-4]))\b",
+        re.IGNORECASE,
+    )
+
+
+def find_quarters(text: str) -> list[PeriodMatch]:
+    """Quarters named without a year ("Q3", "het derde kwartaal"): period ``Q3``, kind
+    ``quarter``. A quarter that :func:`find_periods` reads with its year is left out."""
+    full = find_periods(text)
+    out: list[PeriodMatch] = []
+    for m in _bare_quarter().finditer(text):
+        if any(m.start() < p.end and p.start < m.end() for p in full):
+            continue
+        q = int(m.group("q") or m.group("q2") or 0) or _ordinal(m.group("a"))
+        out.append(PeriodMatch(m.start(), m.end(), m.group(0), f"Q{q}", False, "quarter"))
+    return out

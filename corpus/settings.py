@@ -91,6 +91,35 @@ class AuthSettings(BaseModel):
     enabled: bool = Field(False, description="Require API keys (forced on for non-loopback).")
 
 
+class StateSettings(BaseModel):
+    conversation_max_turns: int = Field(
+        20,
+        ge=1,
+        le=1000,
+        description="Turns kept per conversation in <data_dir>/state/conversations.sqlite; "
+        "older turns are dropped.",
+    )
+    conversation_ttl_hours: float = Field(
+        168.0,
+        gt=0,
+        le=24 * 366,
+        description="A conversation idle this long is deleted; its id then starts a new one.",
+    )
+    audit_max_records: int = Field(
+        500,
+        ge=1,
+        le=10_000,
+        description="Most records one GET /api/v1/audit returns (its `limit` is capped here).",
+    )
+    busy_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        le=300,
+        description="How long a write to a state database (SQLite, WAL) waits for another "
+        "process's lock.",
+    )
+
+
 class Settings(BaseSettings):
     """All settings. See the README for the generated table."""
 
@@ -114,11 +143,17 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    state: StateSettings = Field(default_factory=StateSettings)
 
     @model_validator(mode="after")
     def _resolve_paths(self) -> Settings:
         self.data_dir = self.data_dir.expanduser().resolve()
         return self
+
+    @property
+    def state_dir(self) -> Path:
+        """Conversations and the audit log: SQLite files shared by all worker processes."""
+        return self.data_dir / "state"
 
     @property
     def model_dir(self) -> Path:

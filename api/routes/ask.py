@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from api.deps import ReadyAssistantDep
+from api.deps import PrincipalDep, ReadyAssistantDep
 from api.schemas import AskRequest, AskResponse, ErrorResponse
 from assistant import AskResult, PolicyAssistant
 from ingest import SearchFilters
@@ -23,16 +23,17 @@ router = APIRouter(prefix="/api/v1", tags=["ask"])
     responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
     summary="Answer a question with line-exact citations (answered, partial or refused)",
 )
-def ask(request: AskRequest, assistant: ReadyAssistantDep) -> AskResponse:
-    return AskResponse.model_validate(_answer(request, assistant).to_dict())
+def ask(request: AskRequest, assistant: ReadyAssistantDep, principal: PrincipalDep) -> AskResponse:
+    return AskResponse.model_validate(_answer(request, assistant, principal).to_dict())
 
 
-def _answer(request: AskRequest, assistant: PolicyAssistant) -> AskResult:
+def _answer(request: AskRequest, assistant: PolicyAssistant, principal: str | None) -> AskResult:
     f = request.filters
     return assistant.ask(
         request.question,
         request.conversation_id,
         SearchFilters(f.municipality, f.year, f.doc_type, f.doc_id),
+        principal=principal,
     )
 
 
@@ -49,9 +50,11 @@ def _sse(event: str, data: object) -> str:
     },
     summary="The same answer as Server-Sent Events: token events, then one final event",
 )
-def ask_stream(request: AskRequest, assistant: ReadyAssistantDep) -> StreamingResponse:
+def ask_stream(
+    request: AskRequest, assistant: ReadyAssistantDep, principal: PrincipalDep
+) -> StreamingResponse:
     # answered before streaming starts, so a bad question is still a 4xx with the error shape
-    result = _answer(request, assistant)
+    result = _answer(request, assistant, principal)
     final = AskResponse.model_validate(result.to_dict()).model_dump(mode="json")
 
     def events() -> Iterator[str]:

@@ -1,6 +1,6 @@
 import pytest
 
-from corpus import find_periods
+from corpus import find_periods, find_quarters
 
 pytestmark = pytest.mark.unit
 
@@ -35,3 +35,23 @@ def test_relative_year_uses_the_document_year() -> None:
 
 def test_invalid_dates_are_not_periods() -> None:
     assert all(p.kind != "date" for p in find_periods("31 februari 2024"))
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Hoeveel zijn er in Q3 gestart?", [("Q3", "Q3")]),
+        ("in het derde kwartaal", [("het derde kwartaal", "Q3")]),
+        (
+            "in the second quarter and in quarter 4",
+            [("the second quarter", "Q2"), ("quarter 4", "Q4")],
+        ),
+        ("in Q3 2024", []),  # a quarter with its year is find_periods' full period
+        ("het 1e kwartaal van 2023", []),
+        ("in 2024", []),
+    ],
+)
+def test_bare_quarters(text: str, found: list[tuple[str, str]]) -> None:
+    matches = find_quarters(text)
+    assert [(m.text, m.period) for m in matches] == found
+    assert all(m.kind == "quarter" and text[m.start : m.end] == m.text for m in matches)

@@ -1,0 +1,37 @@
+"""``GET /api/v1/audit`` (admin): the audit trail, one record per answer, newest first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from api.deps import AdminDep, AssistantDep
+from api.schemas import AuditRecordPublic, AuditResponse, ErrorResponse
+
+router = APIRouter(prefix="/api/v1", tags=["audit"])
+
+
+@router.get(
+    "/audit",
+    response_model=AuditResponse,
+    responses={403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+    summary="Audit trail of answers, newest first (admin)",
+)
+def audit(
+    assistant: AssistantDep,
+    _admin: AdminDep,
+    limit: Annotated[
+        int, Query(ge=1, description="Most records returned (capped by a setting).")
+    ] = 50,
+    since: Annotated[
+        datetime | None, Query(description="Only records at or after this time (ISO 8601).")
+    ] = None,
+    status: Literal["answered", "partial", "refused"] | None = None,
+    conversation_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> AuditResponse:
+    records = assistant.audit.records(
+        limit=limit, since=since, status=status, conversation_id=conversation_id
+    )
+    return AuditResponse(records=[AuditRecordPublic.model_validate(r.to_dict()) for r in records])

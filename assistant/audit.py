@@ -1,0 +1,203 @@
+"""The audit trail: one append-only record per answer (``/ask``, ``/ask/stream``, CLI ``ask``).
+
+A record holds the time (UTC ISO 8601), who asked (an API key id or role; ``local`` without
+auth), the question and the resolved question, the route, the cited places (doc_id, page, line
+range and the chunk ids they fall in), the figure ids, the index version, status, language,
+conversation id and turn, and the latency. The file is ``<data_dir>/state/audit.sqlite``;
+triggers refuse every UPDATE and DELETE, so the log only grows.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from assistant.state_db import SqliteFile, utc_iso
+from corpus import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    principal TEXT NOT NULL,
+    question TEXT NOT NULL,
+    resolved_question TEXT NOT NULL,
+    route TEXT NOT NULL,
+    status TEXT NOT NULL,
+    language TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    turn INTEGER,
+    index_version TEXT,
+    latency_ms INTEGER NOT NULL,
+    citations TEXT NOT NULL,
+    chunk_ids TEXT NOT NULL,
+    figure_ids TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_time ON audit (time);
+CREATE INDEX IF NOT EXISTS audit_conversation ON audit (conversation_id);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"""
+_JSON_FIELDS = ("citations", "chunk_ids", "figure_ids")
+DEFAULT_PRINCIPAL = "local"
+
+
+@dataclass(slots=True)
+class AuditRecord:
+    """One answer, as the audit log keeps it."""
+
+    principal: str
+    question: str
+    resolved_question: str
+    route: str
+    status: str
+    language: str
+    conversation_id: str
+    turn: int | None
+    index_version: str | None
+    latency_ms: int
+    citations: list[dict[str, Any]] = field(default_factory=list)  # doc_id, page, lines, chunks
+    chunk_ids: list[str] = field(default_factory=list)
+    figure_ids: list[str] = field(default_factory=list)
+    time: str = ""  # set by the log (UTC ISO 8601) when empty
+    id: int | None = None  # set by the log
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class AuditLog(Protocol):
+    """Append-only answer records, readable newest first."""
+
+    def append(self, record: AuditRecord) -> AuditRecord: ...
+
+    def records(
+        self,
+        *,
+        limit: int = 50,
+        since: datetime | None = None,
+        status: str | None = None,
+        conversation_id: str | None = None,
+    ) -> list[AuditRecord]: ...
+
+
+class SqliteAuditLog:
+    """The audit log in one SQLite file (WAL; a connection per operation; append-only)."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        max_records: int = 500,
+        timeout_s: float = 10.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.db = SqliteFile(path, _SCHEMA, timeout_s=timeout_s)
+        self.max_records = max_records
+        self.clock = clock
+
+    def append(self, record: AuditRecord) -> AuditRecord:
+        record.time = record.time or utc_iso(self.clock())
+        row = record.to_dict()
+        row.pop("id")
+        for key in _JSON_FIELDS:
+            row[key] = json.dumps(row[key], ensure_ascii=False, default=str)
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        with self.db.connect() as conn:
+            cursor = conn.execute(
+                f"INSERT INTO audit ({columns}) VALUES ({marks})", tuple(row.values())
+            )
+            record.id = cursor.lastrowid
+        return record
+
+    def records(
+        self,
+        *,
+        limit: int = 50,
+        since: datetime | None = None,
+        status: str | None = None,
+        conversation_id: str | None = None,
+    ) -> list[AuditRecord]:
+        """Newest first; at most ``min(limit, max_records)``; ``since`` is inclusive."""
+        where: list[str] = []
+        args: list[str | int] = []
+        if since is not None:
+            moment = since if since.tzinfo else since.replace(tzinfo=UTC)
+            where.append("time >= ?")
+            args.append(utc_iso(moment.timestamp()))
+        for column, value in (("status", status), ("conversation_id", conversation_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        sql = "SELECT * FROM audit"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id DESC LIMIT ?"
+        args.append(max(1, min(limit, self.max_records)))
+        with self.db.connect() as conn:
+            rows = conn.execute(sql, args).fetchall()
+        return [_record(dict(row)) for row in rows]
+
+
+def _record(row: dict[str, Any]) -> AuditRecord:
+    for key in _JSON_FIELDS:
+        row[key] = json.loads(row[key])
+    return AuditRecord(**row)
+
+
+def cited_places(
+    citations: Sequence[dict[str, Any]], chunks: pd.DataFrame | None
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Each citation's doc_id, page and lines with the chunk ids its lines fall in."""
+    places: list[dict[str, Any]] = []
+    every: list[str] = []
+    for c in citations:
+        ids: list[str] = []
+        if chunks is not None and not chunks.empty:
+            hit = chunks[
+                (chunks["doc_id"] == c["doc_id"])
+                & (chunks["line_start"] <= c["line_end"])
+                & (chunks["line_end"] >= c["line_start"])
+            ]
+            if c.get("page") is not None:
+                hit = hit[hit["page"] == c["page"]]
+            ids = [str(x) for x in hit["chunk_id"]]
+        places.append(
+            {
+                "doc_id": c["doc_id"],
+                "page": c.get("page"),
+                "line_start": c["line_start"],
+                "line_end": c["line_end"],
+                "chunk_ids": ids,
+            }
+        )
+        every.extend(i for i in ids if i not in every)
+    return places, every
+
+
+def figure_ids(figures: Sequence[dict[str, Any]]) -> list[str]:
+    """The figure rows' ids; a row without one is named ``doc_id:line:value``."""
+    return [
+        str(f.get("figure_id") or f"{f.get('doc_id')}:{f.get('line')}:{f.get('value')}")
+        for f in figures
+    ]
+
+
+def create_audit_log(settings: Settings) -> AuditLog:
+    """The audit log of these settings: ``<data_dir>/state/audit.sqlite``."""
+    return SqliteAuditLog(
+        settings.state_dir / "audit.sqlite",
+        max_records=settings.state.audit_max_records,
+        timeout_s=settings.state.busy_timeout_s,
+    )

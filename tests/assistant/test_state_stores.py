@@ -1,0 +1,186 @@
+"""The SQLite conversation store and audit log: bounds, expiry, filters, append-only, and
+several processes writing to one file."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from assistant import (
+    AuditRecord,
+    Frame,
+    SqliteAuditLog,
+    SqliteConversationStore,
+    Turn,
+    create_audit_log,
+    create_conversation_store,
+)
+from assistant.conversation import conversation_id_or_new
+from corpus import InvalidRequestError, Settings
+
+pytestmark = pytest.mark.unit
+
+
+class Clock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def make_turn(question: str, status: str = "answered") -> Turn:
+    return Turn(
+        question=question,
+        resolved_question=question,
+        kind="new",
+        language="nl",
+        status=status,
+        route="passages",
+        index_version="v1",
+        frame=Frame(subject=["LKS"], period="2024-Q3", year=2024, quarter=3),
+        citations=[{"id": "c1", "doc_id": "d", "line_start": 3, "line_end": 4, "quote": "x"}],
+    )
+
+
+def make_record(conversation_id: str, status: str = "answered", time: str = "") -> AuditRecord:
+    return AuditRecord(
+        principal="local",
+        question="q",
+        resolved_question="q",
+        route="passages",
+        status=status,
+        language="nl",
+        conversation_id=conversation_id,
+        turn=1,
+        index_version="v1",
+        latency_ms=5,
+        citations=[{"doc_id": "d", "page": None, "line_start": 1, "line_end": 2, "chunk_ids": []}],
+        chunk_ids=["d:0001"],
+        figure_ids=["d:1:0"],
+        time=time,
+    )
+
+
+def test_conversation_ids_are_made_or_checked() -> None:
+    made = conversation_id_or_new(None)
+    assert len(made) == 32 and made == made.lower()
+    assert conversation_id_or_new("gesprek_1-A") == "gesprek_1-A"
+    for bad in ("", "a b", "x" * 65, "../etc", "id;drop"):
+        with pytest.raises(InvalidRequestError) as err:
+            conversation_id_or_new(bad)
+        assert err.value.code == "invalid_conversation_id" and err.value.status == 422
+
+
+def test_turns_are_numbered_stored_whole_and_bounded(tmp_path: Path) -> None:
+    store = SqliteConversationStore(tmp_path / "c.sqlite", max_turns=3)
+    assert store.last_turn("a") is None
+    for number in range(1, 6):
+        stored = store.append("a", make_turn(f"vraag {number}"))
+        assert stored.turn == number and stored.created_at.endswith("+00:00")
+    store.append("b", make_turn("other"))
+    turns = store.turns("a")
+    assert [t.turn for t in turns] == [3, 4, 5]  # the oldest dropped
+    last = store.last_turn("a")
+    assert last is not None and last.question == "vraag 5"
+    assert last.frame == Frame(subject=["LKS"], period="2024-Q3", year=2024, quarter=3)
+    assert last.citations[0]["quote"] == "x"
+    # another store over the same file (another process's view) reads the same turns
+    again = SqliteConversationStore(tmp_path / "c.sqlite", max_turns=3)
+    assert [t.question for t in again.turns("a")] == ["vraag 3", "vraag 4", "vraag 5"]
+    with sqlite3.connect(tmp_path / "c.sqlite") as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_idle_conversations_expire_and_their_id_starts_again(tmp_path: Path) -> None:
+    clock = Clock()
+    store = SqliteConversationStore(tmp_path / "c.sqlite", ttl_s=3600, clock=clock)
+    store.append("old", make_turn("eerste"))
+    store.append("old", make_turn("tweede"))
+    clock.now += 1800
+    store.append("fresh", make_turn("nieuw"))
+    clock.now += 2400  # "old" idle 70 minutes, "fresh" 40
+    assert store.last_turn("old") is None and store.turns("old") == []
+    assert store.last_turn("fresh") is not None
+    restarted = store.append("old", make_turn("opnieuw"))
+    assert restarted.turn == 1
+    with sqlite3.connect(tmp_path / "c.sqlite") as conn:
+        rows = conn.execute("SELECT question FROM turns WHERE conversation_id = 'old'").fetchall()
+    assert rows == [("opnieuw",)]  # the expired turns are gone from the file
+
+
+def test_the_factories_put_both_files_under_the_state_dir(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, state={"conversation_max_turns": 2})  # type: ignore[arg-type]
+    store = create_conversation_store(settings)
+    for n in range(3):
+        store.append("x", make_turn(str(n)))
+    assert [t.question for t in store.turns("x")] == ["1", "2"]
+    create_audit_log(settings).append(make_record("x"))
+    assert sorted(p.name for p in settings.state_dir.glob("*.sqlite")) == [
+        "audit.sqlite",
+        "conversations.sqlite",
+    ]
+
+
+def test_audit_records_filter_newest_first_with_a_bounded_limit(tmp_path: Path) -> None:
+    clock = Clock()
+    log = SqliteAuditLog(tmp_path / "a.sqlite", max_records=3, clock=clock)
+    for n in range(5):
+        log.append(make_record("c1" if n % 2 else "c2", "refused" if n == 4 else "answered"))
+        clock.now += 60
+    everything = log.records(limit=100)
+    assert len(everything) == 3  # capped by max_records
+    assert [r.id for r in everything] == [5, 4, 3]
+    assert everything[0].figure_ids == ["d:1:0"] and everything[0].chunk_ids == ["d:0001"]
+    assert [r.id for r in log.records(conversation_id="c1")] == [4, 2]
+    assert [r.id for r in log.records(status="refused")] == [5]
+    third = datetime.fromtimestamp(1_800_000_000.0 + 120, UTC)
+    assert [r.id for r in log.records(since=third)] == [5, 4, 3]
+    naive = third.replace(tzinfo=None) + timedelta(seconds=1)  # read as UTC
+    assert [r.id for r in log.records(since=naive)] == [5, 4]
+    assert log.records(since=third + timedelta(hours=1)) == []
+
+
+def test_the_audit_log_refuses_updates_and_deletes(tmp_path: Path) -> None:
+    log = SqliteAuditLog(tmp_path / "a.sqlite")
+    log.append(make_record("c"))
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        for sql in ("UPDATE audit SET status = 'answered'", "DELETE FROM audit"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                conn.execute(sql)
+    assert len(log.records()) == 1
+
+
+def _append_many(path: str, kind: str, name: str, count: int) -> None:
+    if kind == "audit":
+        log = SqliteAuditLog(Path(path), timeout_s=30)
+        for _ in range(count):
+            log.append(make_record(name))
+    else:
+        store = SqliteConversationStore(Path(path), max_turns=1000, timeout_s=30)
+        for n in range(count):
+            store.append("shared", make_turn(f"{name}-{n}"))
+
+
+@pytest.mark.parametrize("kind", ["audit", "conversations"])
+def test_several_processes_append_to_one_file(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / f"{kind}.sqlite"
+    context = multiprocessing.get_context("fork")
+    workers = [
+        context.Process(target=_append_many, args=(str(path), kind, f"p{n}", 25)) for n in range(3)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    if kind == "audit":
+        records = SqliteAuditLog(path, max_records=1000).records(limit=1000)
+        assert len(records) == 75 and len({r.id for r in records}) == 75
+    else:
+        turns = SqliteConversationStore(path, max_turns=1000).turns("shared")
+        assert [t.turn for t in turns] == list(range(1, 76))  # no number given twice
