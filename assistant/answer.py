@@ -35,10 +35,10 @@ Route = Literal["metrics", "passages", "both", "none"]
 REFUSE_BELOW: dict[str, float] = {"nl": 0.2, "en": 0.01}
 UNKNOWN_SHARE = 0.4
 MAX_FIGURE_ROWS = 3
-MAX_EXTRA_SENTENCES = 2  # passage sentences added beside figure rows
-EXTRA_MIN_COVERAGE = 0.3  # ... and only when they match the question this well
-SEARCH_K = 8
-HYBRID_READ = 6  # hybrid hits whose sentences are read ...
+MAX_CITATIONS = 5  # figure rows and passage sentences cited in one answer
+QUOTED = 3  # passage sentences quoted in the answer; the rest are listed as "see also"
+EXTRA_MIN_COVERAGE = 0.2  # beside figure rows, a passage must match the question this well
+SEARCH_K = 12  # hybrid hits whose sentences are read ...
 LEXICAL_K = 3  # ... plus the best BM25 hits
 
 
@@ -84,17 +84,20 @@ class Answerer:
         question: str,
         conversation_id: str | None = None,
         filters: SearchFilters | None = None,
+        *,
+        language: Language | None = None,
     ) -> AskResult:
+        """``language`` overrides the detected one (a follow-up keeps the asker's language)."""
         started = time.perf_counter()
         filters = filters or SearchFilters()
         hits = self.assistant.search(question, k=SEARCH_K, filters=filters)
-        lang = detect_language(question)
+        lang = language or detect_language(question)
         figure_question = is_figure_question(question)
         # the best lexical hits too: a passage that names the asked words is read even when the
         # (approximate) dense search happens to rank it low
         lexical = self.assistant.search(question, k=LEXICAL_K, filters=filters, mode="bm25")
         found = self.evidence.passages(
-            question, _merge(hits[:HYBRID_READ], lexical), wants_numbers=figure_question
+            question, _merge(hits, lexical), wants_numbers=figure_question, lang=lang
         )
         unknown = self.evidence.unknown_terms(found.terms) if lang == "nl" else []
         weak = (
@@ -191,9 +194,10 @@ class Answerer:
 
     def _add_passages(self, draft: _Draft, found: PassageEvidence, lang: Language) -> None:
         """Beside figure rows, the best passage sentences that hold a figure (route ``both``)."""
+        room = MAX_CITATIONS - len(draft.citations)
         extra = [
             ev
-            for ev in found.picked[:MAX_EXTRA_SENTENCES]
+            for ev in found.picked
             if has_figure(ev.quote)
             and ev.coverage >= EXTRA_MIN_COVERAGE
             and not any(
@@ -202,7 +206,7 @@ class Answerer:
                 and ev.line_start <= c["line_end"]
                 for c in draft.citations
             )
-        ]
+        ][: max(room, 0)]
         if not extra:
             return
         draft.lines.extend(["", str(phrases(lang)["also"])])
@@ -217,9 +221,11 @@ class Answerer:
         p = phrases(lang)
         citations = []
         lines = [str(p["passages_intro"]), ""]
-        for number, ev in enumerate(found.picked, start=1):
+        for number, ev in enumerate(found.picked[:MAX_CITATIONS], start=1):
             cid = f"c{number}"
             citations.append(self.evidence.citation(cid, ev))
+            if number == QUOTED + 1:
+                lines.extend(["", str(p["see_also"])])
             lines.append(f"- “{ev.quote}” [{cid}]")
         return _Draft("answered", "passages", lines, citations, [])
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from assistant.language import content_stems
+from assistant.sentence_index import SentenceVectors
 from assistant.sentences import (
     MAX_CHARS,
     Sentence,
@@ -25,10 +29,15 @@ if TYPE_CHECKING:
     from assistant.services import PolicyAssistant
 
 CONTEXT_LINES = 3  # lines read around a hit, so its sentences are whole
-HITS_READ = 9  # top search hits whose sentences are scored
-MAX_SENTENCES = 3
-NUMBER_BONUS = 0.15  # figure questions: a sentence with a figure beats one without
-KEEP_RATIO = 0.7  # a further sentence must score at least this share of the best
+HITS_READ = 15  # top search hits whose sentences are scored
+MAX_SENTENCES = 5  # sentences picked: the answer quotes the first ones, the rest are "see also"
+# The sentence score, tuned on eval/questions/*.jsonl + dev-004 with the e5 index
+# (bench/ask_eval.py): standardised dense similarity + weighted word coverage - log(hit rank)
+# + a figure bonus for figure questions. English questions share few words with Dutch text.
+DENSE_WEIGHT = 1.0
+LEXICAL_WEIGHT = {"nl": 1.5, "en": 0.75}
+RANK_WEIGHT = 1.0
+FIGURE_WEIGHT = 1.0
 
 
 @dataclass(slots=True)
@@ -57,6 +66,7 @@ class EvidenceFinder:
     def __init__(self, assistant: PolicyAssistant) -> None:
         self.assistant = assistant
         self._idf: tuple[str, dict[str, float]] | None = None
+        self._vectors: tuple[str, SentenceVectors] | None = None
 
     def idf(self) -> dict[str, float]:
         snap = self.assistant.index.snapshot()
@@ -89,16 +99,36 @@ class EvidenceFinder:
             for a, b in pairwise(sentences)
             if len(a.text) + len(b.text) < MAX_CHARS
         ]
-        return [s for s in [*sentences, *pairs] if usable(s)]
+        by_line = dict(lines)
+
+        def verbatim(s: Sentence) -> bool:  # a quote must stand, as is, in its cited lines
+            span = " ".join(by_line.get(n, "") for n in range(s.line_start, s.line_end + 1))
+            return " ".join(s.text.split()) in " ".join(span.split())
+
+        return [s for s in [*sentences, *pairs] if usable(s) and verbatim(s)]
+
+    def sentence_vectors(self) -> SentenceVectors:
+        snap = self.assistant.index.snapshot()
+        if self._vectors is None or self._vectors[0] != snap.version:
+            self._vectors = (snap.version, SentenceVectors(snap.path))
+        return self._vectors[1]
 
     def passages(
-        self, question: str, hits: Sequence[SearchHit], *, wants_numbers: bool = False
+        self,
+        question: str,
+        hits: Sequence[SearchHit],
+        *,
+        wants_numbers: bool = False,
+        lang: str = "nl",
     ) -> PassageEvidence:
-        """The best sentences of the top hits; with ``wants_numbers`` those holding a numeral
-        come first among equals."""
+        """The best sentences of the top hits, ranked by a mix of their meaning (the sentence
+        vector against the question vector, standardised over the candidates), the share of the
+        question's words they hold, the rank of their hit, and (``wants_numbers``) a figure."""
         terms = content_stems(question)
         idf = self.idf()
-        scored: list[tuple[float, Evidence]] = []
+        vectors = self.sentence_vectors()
+        query = self.assistant.retriever.query_vector(question) if vectors.ready else None
+        candidates: list[tuple[float, float | None, int, Evidence]] = []
         seen: set[tuple[str, str]] = set()
         for rank, hit in enumerate(hits[:HITS_READ], start=1):
             for sentence in self._sentences(hit):
@@ -106,33 +136,44 @@ class EvidenceFinder:
                 if key in seen:
                     continue
                 seen.add(key)
-                cover = coverage(terms, sentence.text, idf)
-                bonus = (
-                    (NUMBER_BONUS if wants_numbers else 0.03) if has_figure(sentence.text) else 0.0
+                dense = (
+                    vectors.similarity(query, hit.doc_id, sentence.line_start, sentence.line_end)
+                    if query is not None
+                    else None
                 )
-                score = cover + bonus + 0.02 / rank - 0.0005 * len(sentence.text) / 100
-                scored.append(
-                    (
-                        cover,
-                        Evidence(
-                            hit.doc_id,
-                            hit.page,
-                            sentence.line_start,
-                            sentence.line_end,
-                            sentence.text,
-                            round(score, 4),
-                            cover,
-                        ),
-                    )
+                ev = Evidence(
+                    hit.doc_id,
+                    hit.page,
+                    sentence.line_start,
+                    sentence.line_end,
+                    sentence.text,
+                    0.0,
+                    coverage(terms, sentence.text, idf),
                 )
-        if not scored:
+                candidates.append((ev.coverage, dense, rank, ev))
+        if not candidates:
             return PassageEvidence([], 0.0, terms)
-        scored.sort(key=lambda t: -t[1].score)
-        best = max(cover for cover, _ in scored)
+        known = [d for _, d, _, _ in candidates if d is not None]
+        mean = float(np.mean(known)) if known else 0.0
+        spread = float(np.std(known)) if len(known) > 1 else 0.0
+        lexical = LEXICAL_WEIGHT[lang]
+        for cover, dense, rank, ev in candidates:
+            z = (dense - mean) / spread if dense is not None and spread > 0 else -0.5
+            figure = has_figure(ev.quote)
+            ev.score = round(
+                DENSE_WEIGHT * z
+                + lexical * cover
+                - RANK_WEIGHT * math.log(rank)
+                + (FIGURE_WEIGHT if wants_numbers and figure else 0.0)
+                - 0.0005 * len(ev.quote) / 100,
+                4,
+            )
+        ordered = sorted((c[3] for c in candidates), key=lambda ev: -ev.score)
+        best = max(c[0] for c in candidates)
         picked: list[Evidence] = []
-        for cover, ev in scored:
-            if cover < best * KEEP_RATIO or len(picked) >= MAX_SENTENCES:
-                continue
+        for ev in ordered:
+            if len(picked) >= MAX_SENTENCES:
+                break
             if any(
                 p.doc_id == ev.doc_id
                 and p.line_start <= ev.line_end

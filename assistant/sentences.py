@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.language import stems
 
@@ -115,18 +117,37 @@ def idf_table(texts: Iterable[str]) -> dict[str, float]:
         total += 1
         for stem in set(stems(text)):
             counts[stem] = counts.get(stem, 0) + 1
-    return {s: math.log(1 + (total - c + 0.5) / (c + 0.5)) for s, c in counts.items()}
+    return IdfTable({s: math.log(1 + (total - c + 0.5) / (c + 0.5)) for s, c in counts.items()})
+
+
+class IdfTable(dict[str, float]):
+    """Stem -> idf; an unseen stem weighs as much as the rarest seen one."""
+
+    @property
+    def ceiling(self) -> float:
+        top: float | None = self.__dict__.get("_ceiling")
+        if top is None:
+            top = self.__dict__["_ceiling"] = max(self.values(), default=1.0)
+        return top
 
 
 def term_weight(term: str, idf: dict[str, float]) -> float:
-    return idf.get(term, max(idf.values(), default=1.0))
+    if term in idf:
+        return idf[term]
+    return idf.ceiling if isinstance(idf, IdfTable) else max(idf.values(), default=1.0)
 
 
-def matches(term: str, sentence_stems: set[str]) -> bool:
+def matches(term: str, sentence_stems: AbstractSet[str]) -> bool:
     return term in sentence_stems or (
         len(term) >= 5
         and any(s.startswith(term) or (term.startswith(s) and len(s) >= 5) for s in sentence_stems)
     )
+
+
+@lru_cache(maxsize=50_000)
+def stem_set(text: str) -> frozenset[str]:
+    """The stems of a sentence (cached: the same sentences are scored for many questions)."""
+    return frozenset(stems(text))
 
 
 def coverage(terms: Sequence[str], text: str, idf: dict[str, float]) -> float:
@@ -134,7 +155,7 @@ def coverage(terms: Sequence[str], text: str, idf: dict[str, float]) -> float:
     unique = sorted(set(terms))
     if not unique:
         return 0.0
-    have = set(stems(text))
+    have = stem_set(text)
     total = sum(term_weight(t, idf) for t in unique)
     hit = sum(term_weight(t, idf) for t in unique if matches(t, have))
     return hit / total if total else 0.0

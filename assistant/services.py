@@ -29,7 +29,9 @@ from assistant.conversation import (
 )
 from assistant.figures import FigureService
 from assistant.followup import Resolution, resolve_followup
+from assistant.language import detect_language
 from assistant.llm import ChatModel, create_llm_writer, writer_trace
+from assistant.sentence_index import SentenceStep
 from assistant.source_answer import answer_from_sources
 from corpus import (
     DocumentNotFoundError,
@@ -94,7 +96,9 @@ class PolicyAssistant:
         if not steps and settings.metrics.enabled:
             from metrics import FigureStep
 
-            steps = (FigureStep(),)
+            steps = (FigureStep(), SentenceStep(settings, self.embedder))
+        elif not steps:
+            steps = (SentenceStep(settings, self.embedder),)
         self.steps = tuple(steps)
         self.figures = FigureService(self.index)
         self.answerer = Answerer(self)
@@ -131,7 +135,9 @@ class PolicyAssistant:
             result = answer_from_sources(question, previous, cid)
         else:
             resolved = SearchFilters(**resolution.frame.filters, access=filters.access)
-            result = self.answerer.ask(resolution.question, cid, resolved)
+            result = self.answerer.ask(
+                resolution.question, cid, resolved, language=detect_language(question)
+            )
             result.conversation_id = cid
             if self.writer is None:
                 result.trace["writer"] = writer_trace("default")

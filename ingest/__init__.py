@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ingest.embedding import Embedder, FakeEmbedder, create_embedder
+from ingest.embedding.cache import EmbeddingCache
 from ingest.pipeline import FileResult, IndexStep, IngestReport, build_index, chunk_size_summary
 from ingest.retrieval import HybridRetriever, IndexSnapshot, SearchFilters, SearchHit, SearchIndex
 from ingest.store import IndexStore, read_document
@@ -27,6 +28,7 @@ def as_langchain_retriever(retriever: HybridRetriever, **kwargs: Any) -> PolicyR
 __all__ = [
     "ChromaIndex",
     "Embedder",
+    "EmbeddingCache",
     "FakeEmbedder",
     "FileResult",
     "HybridRetriever",

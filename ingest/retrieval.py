@@ -7,6 +7,7 @@ so a query never sees a half-built version. :class:`HybridRetriever` answers que
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +20,8 @@ from ingest.embedding import Embedder
 from ingest.lexical import BM25Index
 from ingest.store import IndexStore, VersionInfo, collection_name, read_document
 from ingest.vector_index import VectorIndex
+
+QUERY_VECTORS_KEPT = 64
 
 Mode = Literal["hybrid", "bm25", "dense"]
 
@@ -74,13 +77,19 @@ class IndexSnapshot:
             self.chunks[f"doc_{column}"] = self.chunks["doc_id"].map(mapping)
         self.bm25 = BM25Index.load(info.path / "bm25")
         self.collection = collection_name(info.version)
+        self._documents: dict[str, Document | None] = {}
         self._positions = dict(zip(self.chunks["chunk_id"], self.chunks["pos"], strict=True))
 
     def position(self, chunk_id: str) -> int | None:
         return self._positions.get(chunk_id)
 
     def document(self, doc_id: str) -> Document | None:
-        return read_document(self.path, doc_id) if doc_id in self.documents else None
+        """A document's stored text (read once per version; the version never changes)."""
+        if doc_id not in self.documents:
+            return None
+        if doc_id not in self._documents:
+            self._documents[doc_id] = read_document(self.path, doc_id)
+        return self._documents[doc_id]
 
     def mask(self, filters: SearchFilters) -> np.ndarray:
         frame = self.chunks
@@ -132,6 +141,23 @@ class HybridRetriever:
     def __init__(self, index: SearchIndex, settings: Settings) -> None:
         self.index = index
         self.settings = settings.retrieval
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors_lock = threading.Lock()
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding; the last few are kept, since one question is searched twice
+        and then matched against sentence vectors."""
+        with self._vectors_lock:
+            if query in self._query_vectors:
+                self._query_vectors.move_to_end(query)
+                return self._query_vectors[query]
+        self.index.embedder.warm_up()
+        vector = self.index.embedder.embed_queries([query])[0]
+        with self._vectors_lock:
+            self._query_vectors[query] = vector
+            while len(self._query_vectors) > QUERY_VECTORS_KEPT:
+                self._query_vectors.popitem(last=False)
+        return vector
 
     def search(
         self, query: str, k: int = 10, filters: SearchFilters | None = None, mode: Mode = "hybrid"
@@ -163,8 +189,7 @@ class HybridRetriever:
     def _dense(
         self, snap: IndexSnapshot, query: str, keep: np.ndarray, filters: SearchFilters, n: int
     ) -> list[tuple[int, float]]:
-        self.index.embedder.warm_up()
-        vector = self.index.embedder.embed_queries([query])[0]
+        vector = self.query_vector(query)
         where: dict[str, Any] = {}
         if filters.doc_id:
             where["doc_id"] = filters.doc_id
