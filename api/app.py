@@ -9,10 +9,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import RedirectResponse
 
 from api.errors import install_error_handlers
-from api.routes import ask, audit, documents, health, metrics, search
+from api.routes import ask, audit, documents, health, metrics, pages, search
 from assistant import PolicyAssistant, build_assistant
 from corpus import Settings
 
@@ -55,9 +54,6 @@ def create_app(settings: Settings | None = None, **assistant_overrides: Any) -> 
     app.include_router(metrics.router)
     app.include_router(ask.router)
     app.include_router(audit.router)
-
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
+    app.include_router(pages.router)
+    app.mount("/static", pages.static_files(), name="static")
     return app

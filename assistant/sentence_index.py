@@ -93,7 +93,7 @@ class SentenceStep:
             self.embedder.warm_up()
             vectors.append(
                 cache.embed(
-                    [r["text"] for r in rows],
+                    [str(r["text"]) for r in rows],
                     self.embedder.embed_passages,
                     batch_size=self.settings.embedding.batch_size,
                 )

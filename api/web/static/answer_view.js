@@ -1,0 +1,193 @@
+// One question and its answer in the conversation: the streamed text, the status in words,
+// the figures table, the chart over periods and the numbered citations.
+import { apiFetch, apiJson, describeError } from "./api.js";
+import { formatNumber, label, placeText, t } from "./i18n.js";
+import { renderMarkdown } from "./markdown.js";
+import { sourceLink } from "./source_view.js";
+
+const MAX_CHARTS = 2;
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function section(turn, key, className, idSuffix = className) {
+  const part = el("section", className);
+  const heading = label(el("h3"), key);
+  heading.id = `${turn.id}-${idSuffix}`;
+  part.setAttribute("aria-labelledby", heading.id);
+  part.append(heading);
+  return part;
+}
+
+export function filtersText(filters) {
+  return [filters.municipality, filters.year, filters.doc_type].filter(Boolean).join(", ");
+}
+
+export function createTurn(number, question, filters) {
+  const id = `turn-${number}`;
+  const root = el("li", "turn");
+  root.id = id;
+  const asked = el("div", "turn-question");
+  asked.append(label(el("p", "label"), "you_asked"), el("p", "question-text", question));
+  const active = filtersText(filters);
+  if (active) asked.append(label(el("p", "turn-filters"), "filters_active", { filters: active }));
+  const answer = el("section", "turn-answer");
+  const head = el("div", "answer-head");
+  const heading = label(el("h2"), "answer_heading");
+  heading.id = `${id}-answer`;
+  answer.setAttribute("aria-labelledby", heading.id);
+  const status = el("span", "status");
+  status.hidden = true;
+  head.append(heading, status);
+  const text = el("div", "answer-text");
+  text.setAttribute("aria-live", "polite");
+  text.setAttribute("aria-busy", "true");
+  text.append(label(el("p", "pending"), "asking"));
+  const extra = el("div", "answer-extra");
+  answer.append(head, text, extra);
+  root.append(asked, answer);
+  return { id, root, status, text, extra, raw: "", citations: new Map() };
+}
+
+export function streamToken(turn, token) {
+  turn.raw += token;
+  turn.text.textContent = turn.raw;
+}
+
+export function showTurnError(turn, error) {
+  turn.text.removeAttribute("aria-busy");
+  turn.text.querySelector(".pending")?.remove();
+  const message = el("p", "error", describeError(error));
+  message.setAttribute("role", "alert");
+  turn.extra.replaceChildren(message);
+  turn.root.classList.add("failed");
+}
+
+function citeMarker(turn, id) {
+  const citation = turn.citations.get(id);
+  if (!citation) return null;
+  const link = sourceLink(citation, `[${citation.number}]`);
+  link.classList.add("cite-ref");
+  link.dataset.cite = `${turn.id}-${id}`;
+  link.setAttribute("aria-label", `${t("citations_heading")} ${citation.number}`);
+  return link;
+}
+
+function citationsList(turn, citations) {
+  const part = section(turn, "citations_heading", "citations");
+  const list = el("ol", "citation-list");
+  for (const citation of citations) {
+    const item = el("li", "citation");
+    item.id = `${turn.id}-${citation.id}`;
+    item.dataset.docId = citation.doc_id;
+    item.dataset.municipality = citation.municipality || "";
+    const link = sourceLink(citation, citation.title);
+    link.classList.add("cite-link");
+    link.dataset.cite = item.id;
+    const place = placeText(citation.line_start, citation.line_end, citation.page);
+    const meta = el("p", "meta", [citation.municipality, citation.year, place].filter(Boolean).join(" · "));
+    item.append(link, meta, el("blockquote", "quote", citation.quote));
+    list.append(item);
+  }
+  part.append(list);
+  return part;
+}
+
+function figureCells(row) {
+  const value = `${row.approx ? "≈ " : ""}${formatNumber(row.value)}`;
+  const period = row.period === "unknown" ? t("period_unknown") : row.period;
+  const source = sourceLink({ doc_id: row.doc_id, line_start: row.line, line_end: row.line, page: row.page });
+  source.classList.add("figure-source");
+  label(source, "line_n", { n: row.line });
+  source.title = row.source;
+  const kind = el("span");
+  label(kind, `kind_${row.kind}`);
+  const cells = [
+    el("span", null, value),
+    label(el("span"), `unit_${row.unit}`),
+    el("span", null, period),
+    kind,
+    el("span", null, row.municipality),
+    source,
+  ];
+  if (row.cumulative) cells[2].append(" (", label(el("span"), "cumulative"), ")");
+  if (row.conflict) cells[0].append(" ", label(el("span", "tag"), "conflict"));
+  return cells;
+}
+
+function figuresTable(turn, figures) {
+  const part = section(turn, "figures_heading", "figures");
+  const wrap = el("div", "table-wrap");
+  const table = el("table", "data-table figures-table");
+  table.setAttribute("aria-labelledby", `${turn.id}-figures`);
+  const head = el("tr");
+  for (const key of ["col_value", "col_unit", "col_period", "col_kind", "col_municipality", "col_source"]) {
+    const th = label(el("th", key === "col_value" ? "num" : null), key);
+    th.scope = "col";
+    head.append(th);
+  }
+  const body = el("tbody");
+  for (const row of figures) {
+    const tr = el("tr");
+    figureCells(row).forEach((cell, i) => {
+      const td = el("td", i === 0 ? "num" : i === 5 ? "nowrap" : null);
+      td.append(cell);
+      tr.append(td);
+    });
+    body.append(tr);
+  }
+  table.append(el("thead"), body);
+  table.tHead.append(head);
+  wrap.append(table);
+  part.append(wrap);
+  return part;
+}
+
+export function renderFinal(turn, response) {
+  turn.raw = response.answer;
+  turn.root.dataset.status = response.status;
+  turn.root.dataset.conversationId = response.conversation_id;
+  response.citations.forEach((citation, i) => turn.citations.set(citation.id, { ...citation, number: i + 1 }));
+  label(turn.status, `status_${response.status}`);
+  turn.status.className = `status status-${response.status}`;
+  turn.status.hidden = false;
+  renderMarkdown(turn.text, response.answer, (id) => citeMarker(turn, id));
+  turn.text.removeAttribute("aria-busy");
+  const parts = [];
+  if (response.figures.length) parts.push(figuresTable(turn, response.figures));
+  if (response.citations.length) parts.push(citationsList(turn, [...turn.citations.values()]));
+  turn.extra.replaceChildren(...parts);
+}
+
+// The chart of a figure over periods, when /metrics knows it for more than one period.
+export async function renderCharts(turn, figures) {
+  const seen = new Set();
+  for (const row of figures) {
+    const key = `${row.subject}\u0000${row.measure}`;
+    if (seen.has(key) || seen.size >= MAX_CHARTS) continue;
+    seen.add(key);
+    const params = new URLSearchParams({ subject: row.subject, measure: row.measure });
+    try {
+      const { figures: rows } = await apiJson(`/api/v1/metrics?${params}`);
+      const periods = new Set(rows.map((r) => r.period).filter((p) => p !== "unknown"));
+      if (periods.size < 2) continue;
+      const blob = await (await apiFetch(`/api/v1/metrics/chart?${params}`)).blob();
+      const part = section(turn, "chart_heading", "chart", `chart-${seen.size}`);
+      const img = el("img", "chart-image");
+      img.src = URL.createObjectURL(blob);
+      img.dataset.i18nAttr = "alt:chart_alt";
+      img.dataset.i18nVars = JSON.stringify({ name: `${row.subject} — ${row.measure}` });
+      img.alt = t("chart_alt", { name: `${row.subject} — ${row.measure}` });
+      part.append(img);
+      const before = [...turn.extra.querySelectorAll(".figures, .chart")].pop();
+      if (before) before.after(part);
+      else turn.extra.prepend(part);
+    } catch {
+      /* a chart is extra: the answer stands without it */
+    }
+  }
+}
