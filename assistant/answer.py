@@ -94,9 +94,12 @@ class Answerer:
         # (approximate) dense search happens to rank it low
         lexical = self.assistant.search(question, k=LEXICAL_K, filters=filters, mode="bm25")
         found = self.evidence.passages(
-            question, _merge(hits[:HYBRID_READ], lexical), wants_numbers=figure_question
+            question,
+            _merge(hits[:HYBRID_READ], lexical),
+            wants_numbers=figure_question,
+            access=filters.access,
         )
-        unknown = self.evidence.unknown_terms(found.terms) if lang == "nl" else []
+        unknown = self.evidence.unknown_terms(found.terms, filters.access) if lang == "nl" else []
         weak = (
             not found.picked
             or found.best < self.refuse_below[lang]
@@ -148,7 +151,9 @@ class Answerer:
     # ----- figures ------------------------------------------------------------------------
     def _figures(self, question: str, filters: SearchFilters, lang: Language) -> _Draft | None:
         result = self.assistant.figures.answer(
-            question, FigureFilters(municipality=filters.municipality, doc_id=filters.doc_id)
+            question,
+            FigureFilters(municipality=filters.municipality, doc_id=filters.doc_id),
+            access=filters.access,
         )
         docs = self.assistant.index.snapshot().documents
         rows = [

@@ -19,7 +19,7 @@ from assistant.sentences import (
     usable,
 )
 from corpus import PolicyAssistantError
-from ingest import SearchHit
+from ingest import SearchFilters, SearchHit
 
 if TYPE_CHECKING:
     from assistant.services import PolicyAssistant
@@ -56,13 +56,24 @@ class EvidenceFinder:
 
     def __init__(self, assistant: PolicyAssistant) -> None:
         self.assistant = assistant
-        self._idf: tuple[str, dict[str, float]] | None = None
+        self._idf: dict[tuple[str, tuple[str, ...] | None], dict[str, float]] = {}
 
-    def idf(self) -> dict[str, float]:
+    def idf(self, access: tuple[str, ...] | None = None) -> dict[str, float]:
+        """Word weights over the chunks the asker may see (so no unseen word leaks through
+        ``unknown_terms`` or the refusal)."""
         snap = self.assistant.index.snapshot()
-        if self._idf is None or self._idf[0] != snap.version:
-            self._idf = (snap.version, idf_table(snap.chunks["text"].astype(str)))
-        return self._idf[1]
+        key = (snap.version, access)
+        table = self._idf.get(key)
+        if table is None:
+            chunks = (
+                snap.chunks
+                if access is None
+                else snap.chunks[snap.mask(SearchFilters(access=access))]
+            )
+            table = idf_table(chunks["text"].astype(str))
+            self._idf = {k: v for k, v in self._idf.items() if k[0] == snap.version}
+            self._idf[key] = table
+        return table
 
     def _sentences(self, hit: SearchHit) -> list[Sentence]:
         """Sentences around a hit, and each pair of neighbours (a figure often follows its
@@ -92,12 +103,17 @@ class EvidenceFinder:
         return [s for s in [*sentences, *pairs] if usable(s)]
 
     def passages(
-        self, question: str, hits: Sequence[SearchHit], *, wants_numbers: bool = False
+        self,
+        question: str,
+        hits: Sequence[SearchHit],
+        *,
+        wants_numbers: bool = False,
+        access: tuple[str, ...] | None = None,
     ) -> PassageEvidence:
         """The best sentences of the top hits; with ``wants_numbers`` those holding a numeral
         come first among equals."""
         terms = content_stems(question)
-        idf = self.idf()
+        idf = self.idf(access)
         scored: list[tuple[float, Evidence]] = []
         seen: set[tuple[str, str]] = set()
         for rank, hit in enumerate(hits[:HITS_READ], start=1):
@@ -143,9 +159,11 @@ class EvidenceFinder:
             picked.append(ev)
         return PassageEvidence(picked, best, terms)
 
-    def unknown_terms(self, terms: Sequence[str]) -> list[str]:
+    def unknown_terms(
+        self, terms: Sequence[str], access: tuple[str, ...] | None = None
+    ) -> list[str]:
         """Question terms (3+ letters) that occur nowhere in the corpus, not even as a prefix."""
-        vocab = self.idf()
+        vocab = self.idf(access)
         out = []
         for term in sorted(set(terms)):
             if len(term) < 3 or term in vocab:

@@ -5,14 +5,16 @@ It owns the search index, the retriever and the ingest entry point, built once f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from assistant.answer import Answerer, AskResult
 from assistant.citations import format_citation
 from assistant.figures import FigureService
+from assistant.uploads import DocumentLibrary
 from corpus import (
     DocumentNotFoundError,
     InvalidRequestError,
@@ -89,7 +91,13 @@ class PolicyAssistant:
     ) -> AskResult:
         """Answer a chat question with citations and figures (the ``/ask`` response)."""
         self._check_text(question, "question")
+        self._check_filters(filters)
         return self.answerer.ask(question, conversation_id, filters)
+
+    def _check_filters(self, filters: SearchFilters | None) -> None:
+        """A filter on a document that does not exist, or may not be seen, is a 404."""
+        if filters is not None and filters.doc_id:
+            self.document_entry(filters.doc_id, filters.access)
 
     def _check_text(self, text: str, noun: str) -> None:
         """An empty or over-long question or query is a typed 422 error."""
@@ -104,7 +112,12 @@ class PolicyAssistant:
 
     # ----- ingest -------------------------------------------------------------------------
     def ingest(
-        self, paths: Sequence[Path] | None = None, *, prune: bool = False, progress: bool = False
+        self,
+        paths: Sequence[Path] | None = None,
+        *,
+        prune: bool = False,
+        progress: bool = False,
+        remove: Collection[str] = (),
     ) -> IngestReport:
         return build_index(
             self.settings,
@@ -114,7 +127,26 @@ class PolicyAssistant:
             steps=self.steps,
             embedder=self.embedder,
             vectors=self.vectors,
+            remove=remove,
         )
+
+    @cached_property
+    def library(self) -> DocumentLibrary:
+        return DocumentLibrary(self)
+
+    def upload(
+        self,
+        data: bytes,
+        file_name: str,
+        overrides: Mapping[str, Any] | None = None,
+        access: tuple[str, ...] | None = None,
+    ) -> dict[str, Any]:
+        """Check, store under <data_dir>/uploads and ingest one file (see assistant.uploads)."""
+        return self.library.upload(data, file_name, overrides, access)
+
+    def delete_document(self, doc_id: str, access: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """Remove a document's chunks and figures in a new index version."""
+        return self.library.delete(doc_id, access)
 
     # ----- read side ----------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
@@ -140,6 +172,7 @@ class PolicyAssistant:
         self, query: str, k: int = 10, filters: SearchFilters | None = None, mode: str = "hybrid"
     ) -> list[SearchHit]:
         self._check_text(query, "query")
+        self._check_filters(filters)
         k = max(1, min(k, self.settings.api.max_k))
         return self.retriever.search(query, k=k, filters=filters, mode=mode)  # type: ignore[arg-type]
 

@@ -15,6 +15,9 @@ from corpus.documents import (
     load_document,
     load_manifest,
     make_doc_id,
+    read_limits,
+    safe_file_name,
+    write_manifest,
 )
 from corpus.errors import (
     CorpusError,
@@ -23,22 +26,37 @@ from corpus.errors import (
     DocumentTooLargeError,
     EmptyDocumentError,
     EncryptedDocumentError,
+    ForbiddenError,
     IndexNotReadyError,
     InvalidRequestError,
     ManifestError,
     NoTextLayerError,
     NotFoundError,
     PolicyAssistantError,
+    RateLimitedError,
+    RequestTooLargeError,
     TextEncodingError,
+    UnauthorizedError,
     UnsupportedFormatError,
 )
 from corpus.metadata import infer_metadata
-from corpus.model import Chunk, Document, DocumentMeta, ExtractedText, SourceLine
+from corpus.model import (
+    ACCESS_LEVELS,
+    AccessLevel,
+    Chunk,
+    Document,
+    DocumentMeta,
+    ExtractedText,
+    SourceLine,
+)
 from corpus.periods import PeriodMatch, find_periods
-from corpus.settings import BUNDLED_CORPUS_DIR, Settings
+from corpus.readers import sniff_format
+from corpus.settings import BUNDLED_CORPUS_DIR, Settings, is_loopback
 
 __all__ = [
+    "ACCESS_LEVELS",
     "BUNDLED_CORPUS_DIR",
+    "AccessLevel",
     "Chunk",
     "CorpusError",
     "CorruptDocumentError",
@@ -49,6 +67,7 @@ __all__ = [
     "EmptyDocumentError",
     "EncryptedDocumentError",
     "ExtractedText",
+    "ForbiddenError",
     "IndexNotReadyError",
     "InvalidRequestError",
     "ManifestError",
@@ -56,9 +75,12 @@ __all__ = [
     "NotFoundError",
     "PeriodMatch",
     "PolicyAssistantError",
+    "RateLimitedError",
+    "RequestTooLargeError",
     "Settings",
     "SourceLine",
     "TextEncodingError",
+    "UnauthorizedError",
     "UnsupportedFormatError",
     "chunk_document",
     "clean_line_text",
@@ -68,10 +90,15 @@ __all__ = [
     "document_to_json",
     "find_periods",
     "infer_metadata",
+    "is_loopback",
     "is_valid_doc_id",
     "iter_corpus_files",
     "join_lines",
     "load_document",
     "load_manifest",
     "make_doc_id",
+    "read_limits",
+    "safe_file_name",
+    "sniff_format",
+    "write_manifest",
 ]

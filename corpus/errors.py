@@ -16,7 +16,11 @@ stable ``code`` and an HTTP ``status``. Only ``api/errors.py`` turns them into J
     ├── NotFoundError                (404)
     │   └── DocumentNotFoundError    (404)
     ├── InvalidRequestError          (422)
-    └── IndexNotReadyError           (503)
+    ├── IndexNotReadyError           (503)
+    ├── UnauthorizedError            (401)
+    ├── ForbiddenError               (403)
+    ├── RequestTooLargeError         (413)
+    └── RateLimitedError             (429)
 """
 
 from __future__ import annotations
@@ -26,9 +30,12 @@ class PolicyAssistantError(Exception):
     code = "internal_error"
     status = 500
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.headers = headers or {}  # extra HTTP headers (WWW-Authenticate, Retry-After)
         if code:
             self.code = code
 
@@ -89,3 +96,23 @@ class InvalidRequestError(PolicyAssistantError):
 class IndexNotReadyError(PolicyAssistantError):
     code = "index_not_ready"
     status = 503
+
+
+class UnauthorizedError(PolicyAssistantError):
+    code = "unauthorized"
+    status = 401
+
+
+class ForbiddenError(PolicyAssistantError):
+    code = "forbidden"
+    status = 403
+
+
+class RequestTooLargeError(PolicyAssistantError):
+    code = "body_too_large"
+    status = 413
+
+
+class RateLimitedError(PolicyAssistantError):
+    code = "rate_limited"
+    status = 429

@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from api.deps import ReadyAssistantDep
+from api.deps import ReaderDep, ReadyAssistantDep
 from api.schemas import AskRequest, AskResponse, ErrorResponse
 from assistant import AskResult, PolicyAssistant
+from assistant.keys import Principal
 from ingest import SearchFilters
 
 router = APIRouter(prefix="/api/v1", tags=["ask"])
@@ -23,16 +24,16 @@ router = APIRouter(prefix="/api/v1", tags=["ask"])
     responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
     summary="Answer a question with line-exact citations (answered, partial or refused)",
 )
-def ask(request: AskRequest, assistant: ReadyAssistantDep) -> AskResponse:
-    return AskResponse.model_validate(_answer(request, assistant).to_dict())
+def ask(request: AskRequest, assistant: ReadyAssistantDep, principal: ReaderDep) -> AskResponse:
+    return AskResponse.model_validate(_answer(request, assistant, principal).to_dict())
 
 
-def _answer(request: AskRequest, assistant: PolicyAssistant) -> AskResult:
+def _answer(request: AskRequest, assistant: PolicyAssistant, principal: Principal) -> AskResult:
     f = request.filters
     return assistant.ask(
         request.question,
         request.conversation_id,
-        SearchFilters(f.municipality, f.year, f.doc_type, f.doc_id),
+        SearchFilters(f.municipality, f.year, f.doc_type, f.doc_id, access=principal.access),
     )
 
 
@@ -49,9 +50,11 @@ def _sse(event: str, data: object) -> str:
     },
     summary="The same answer as Server-Sent Events: token events, then one final event",
 )
-def ask_stream(request: AskRequest, assistant: ReadyAssistantDep) -> StreamingResponse:
+def ask_stream(
+    request: AskRequest, assistant: ReadyAssistantDep, principal: ReaderDep
+) -> StreamingResponse:
     # answered before streaming starts, so a bad question is still a 4xx with the error shape
-    result = _answer(request, assistant)
+    result = _answer(request, assistant, principal)
     final = AskResponse.model_validate(result.to_dict()).model_dump(mode="json")
 
     def events() -> Iterator[str]:
