@@ -10,8 +10,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 
+from api.auth import Authenticator
 from api.errors import install_error_handlers
-from api.routes import ask, audit, documents, health, metrics, pages, search
+from api.limits import install_limits
+from api.routes import ask, audit, documents, health, me, metrics, pages, search
 from assistant import PolicyAssistant, build_assistant
 from corpus import Settings
 
@@ -28,6 +30,7 @@ def create_app(settings: Settings | None = None, **assistant_overrides: Any) -> 
         assistant.warm_up()
         app.state.assistant = assistant
         log.info("index version %s", assistant.health()["index_version"])
+        log.info("auth %s", "on" if app.state.auth.required else "off (local single-user mode)")
         yield
 
     app = FastAPI(
@@ -37,7 +40,9 @@ def create_app(settings: Settings | None = None, **assistant_overrides: Any) -> 
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.auth = Authenticator(settings)
     install_error_handlers(app)
+    install_limits(app, settings)
 
     @app.middleware("http")
     async def add_request_id(
@@ -51,6 +56,7 @@ def create_app(settings: Settings | None = None, **assistant_overrides: Any) -> 
     app.include_router(health.router)
     app.include_router(search.router)
     app.include_router(documents.router)
+    app.include_router(me.router)
     app.include_router(metrics.router)
     app.include_router(ask.router)
     app.include_router(audit.router)

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from api.cli_keys import fail as _fail
+from api.cli_keys import keys_app
 from corpus import PolicyAssistantError, Settings
 
 app = typer.Typer(
@@ -29,11 +31,6 @@ def _assistant(settings: Settings) -> Any:
     from assistant import build_assistant
 
     return build_assistant(settings)
-
-
-def _fail(exc: PolicyAssistantError) -> None:
-    typer.secho(f"error [{exc.code}]: {exc.message}", fg="red", err=True)
-    raise typer.Exit(2)
 
 
 @app.command()
@@ -259,17 +256,50 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
 ) -> None:
-    """Serve the API (and the chat page) with uvicorn."""
+    """Serve the API (and the chat page) with uvicorn.
+
+    Auth is on whenever the address is not loopback (or POLICY_ASSISTANT_AUTH__ENABLED=true);
+    then serve refuses to start until a key exists (`policy-assistant keys create`).
+    """
+    import os
+
     import uvicorn
 
+    if host:
+        # the app is built in each worker from the environment: tell it where it listens
+        os.environ["POLICY_ASSISTANT_API__HOST"] = host
     settings = Settings()
+    if settings.auth_required:
+        from assistant.keys import create_key_store
+
+        if not any(k.revoked_at is None for k in create_key_store(settings).list_keys()):
+            typer.secho(
+                f"error [no_api_keys]: auth is on ({_auth_reason(settings)}) and there is no "
+                "API key yet; create one first:\n"
+                "  policy-assistant keys create --role admin --name <who>",
+                fg="red",
+                err=True,
+            )
+            raise typer.Exit(2)
+    typer.echo(f"auth: {'on' if settings.auth_required else 'off'} ({_auth_reason(settings)})")
     uvicorn.run(
         "api.app:create_app",
         factory=True,
-        host=host or settings.api.host,
+        host=settings.api.host,
         port=port or settings.api.port,
         workers=workers or settings.api.workers,
     )
+
+
+def _auth_reason(settings: Settings) -> str:
+    if settings.auth.enabled:
+        return "POLICY_ASSISTANT_AUTH__ENABLED"
+    if settings.auth_required:
+        return f"forced: {settings.api.host} is not a loopback address"
+    return "local single-user mode on loopback"
+
+
+app.add_typer(keys_app, name="keys")
 
 
 @app.command()
@@ -296,6 +326,12 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except PolicyAssistantError as exc:
+        typer.secho(f"error [{exc.code}]: {exc.message}", fg="red", err=True)
+        sys.exit(2)
+    except Exception as exc:  # no traceback for the user; the type says where to look
+        typer.secho(f"error [internal_error]: {type(exc).__name__}: {exc}", fg="red", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

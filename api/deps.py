@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 
+from api.auth import Authenticator
 from assistant import PolicyAssistant
-from corpus import IndexNotReadyError, Settings
+from assistant.keys import Principal, Role
+from corpus import ForbiddenError, IndexNotReadyError, Settings
 
 
 def get_assistant(request: Request) -> PolicyAssistant:
@@ -27,22 +31,42 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_principal(request: Request) -> str | None:
-    """Who asks, for the audit log: ``request.state.principal`` as the auth layer sets it (an
-    API key id or role); ``None`` (recorded as ``local``) while there is no auth."""
-    principal = getattr(request.state, "principal", None)
-    return str(principal) if principal is not None else None
-
-
-def require_admin(request: Request) -> None:
-    """Admin-only routes (the hook for API-key auth): with auth disabled, the local
-    single-user default, everyone may; with auth enabled, no one until keys with roles exist."""
-    if get_settings(request).auth.enabled:
-        raise HTTPException(status_code=403, detail="this route needs the admin role")
+def get_principal(request: Request) -> Principal:
+    """The caller, from ``Authorization: Bearer <key>`` (the local admin when auth is off)."""
+    auth: Authenticator = request.app.state.auth
+    address = request.client.host if request.client else "unknown"
+    principal = auth.authenticate(request.headers.get("authorization"), address)
+    request.state.principal = principal
+    return principal
 
 
 AssistantDep = Annotated[PolicyAssistant, Depends(get_assistant)]
 ReadyAssistantDep = Annotated[PolicyAssistant, Depends(get_ready_assistant)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-PrincipalDep = Annotated[str | None, Depends(get_principal)]
-AdminDep = Annotated[None, Depends(require_admin)]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def ensure_role(principal: Principal, role: Role) -> Principal:
+    """403 when the caller's role is below ``role`` (reader < clerk < admin)."""
+    if not principal.can(role):
+        raise ForbiddenError(
+            f"this needs the {role} role; your key has the {principal.role} role",
+            code="insufficient_role",
+        )
+    return principal
+
+
+@cache
+def require_role(role: Role) -> Callable[[Principal], Principal]:
+    """A dependency that lets ``role`` and the roles above it through."""
+
+    def check(principal: PrincipalDep) -> Principal:
+        return ensure_role(principal, role)
+
+    check.__name__ = f"require_{role}"
+    return check
+
+
+ReaderDep = Annotated[Principal, Depends(require_role("reader"))]
+ClerkDep = Annotated[Principal, Depends(require_role("clerk"))]
+AdminDep = Annotated[Principal, Depends(require_role("admin"))]

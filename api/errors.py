@@ -18,6 +18,7 @@ from corpus import PolicyAssistantError
 
 log = logging.getLogger("policy_assistant.api")
 
+UPLOAD_PATH = "/api/v1/documents"
 _HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -39,13 +40,35 @@ def request_id(request: Request) -> str:
     return str(rid)
 
 
-def error_response(request: Request, status: int, code: str, message: str) -> JSONResponse:
+def error_response(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     rid = request_id(request)
     return JSONResponse(
         status_code=status,
         content={"error": {"code": code, "message": message, "request_id": rid}},
-        headers={"X-Request-ID": rid},
+        headers={**(headers or {}), "X-Request-ID": rid},
     )
+
+
+class BodyTooLargeError(StarletteHTTPException):
+    """Raised while a body is read past its limit (an HTTPException, so FastAPI's body parsing
+    passes it on instead of turning it into a 400)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, "request body too large")
+        self.limit = limit
+
+
+def too_large_response(request: Request, limit: int) -> JSONResponse:
+    """413 for a body over ``limit``: ``upload_too_large`` on the upload route."""
+    upload = request.method == "POST" and request.url.path.rstrip("/") == UPLOAD_PATH
+    what, code = ("upload", "upload_too_large") if upload else ("request body", "body_too_large")
+    return error_response(request, 413, code, f"the {what} is over the limit of {limit:,} bytes")
 
 
 def _describe_validation(exc: RequestValidationError) -> str:
@@ -59,7 +82,7 @@ def _describe_validation(exc: RequestValidationError) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PolicyAssistantError)
     async def _typed(request: Request, exc: PolicyAssistantError) -> JSONResponse:
-        return error_response(request, exc.status, exc.code, exc.message)
+        return error_response(request, exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -67,9 +90,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, BodyTooLargeError):
+            return too_large_response(request, exc.limit)
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-        return error_response(request, exc.status_code, code, message)
+        return error_response(request, exc.status_code, code, message, dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

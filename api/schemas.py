@@ -211,3 +211,12 @@ class AuditRecordPublic(BaseModel):
 
 class AuditResponse(BaseModel):
     records: list[AuditRecordPublic] = Field(description="Newest first.")
+
+
+class MeResponse(BaseModel):
+    role: str = Field(description="reader | clerk | admin")
+    key_id: str | None = Field(description="The key's id; null in the local mode (auth off).")
+    name: str | None
+    clearance: str = Field(description="The highest access level this key may read.")
+    access: list[str] = Field(description="The access levels this key may read.")
+    auth_required: bool = Field(description="False only in the local single-user mode.")

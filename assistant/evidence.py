@@ -23,7 +23,7 @@ from assistant.sentences import (
     usable,
 )
 from corpus import PolicyAssistantError
-from ingest import SearchHit
+from ingest import SearchFilters, SearchHit
 
 if TYPE_CHECKING:
     from assistant.services import PolicyAssistant
@@ -65,14 +65,25 @@ class EvidenceFinder:
 
     def __init__(self, assistant: PolicyAssistant) -> None:
         self.assistant = assistant
-        self._idf: tuple[str, dict[str, float]] | None = None
+        self._idf: dict[tuple[str, tuple[str, ...] | None], dict[str, float]] = {}
         self._vectors: tuple[str, SentenceVectors] | None = None
 
-    def idf(self) -> dict[str, float]:
+    def idf(self, access: tuple[str, ...] | None = None) -> dict[str, float]:
+        """Word weights over the chunks the asker may see (so no unseen word leaks through
+        ``unknown_terms`` or the refusal)."""
         snap = self.assistant.index.snapshot()
-        if self._idf is None or self._idf[0] != snap.version:
-            self._idf = (snap.version, idf_table(snap.chunks["text"].astype(str)))
-        return self._idf[1]
+        key = (snap.version, access)
+        table = self._idf.get(key)
+        if table is None:
+            chunks = (
+                snap.chunks
+                if access is None
+                else snap.chunks[snap.mask(SearchFilters(access=access))]
+            )
+            table = idf_table(chunks["text"].astype(str))
+            self._idf = {k: v for k, v in self._idf.items() if k[0] == snap.version}
+            self._idf[key] = table
+        return table
 
     def _sentences(self, hit: SearchHit) -> list[Sentence]:
         """Sentences around a hit, and each pair of neighbours (a figure often follows its
@@ -120,12 +131,13 @@ class EvidenceFinder:
         *,
         wants_numbers: bool = False,
         lang: str = "nl",
+        access: tuple[str, ...] | None = None,
     ) -> PassageEvidence:
         """The best sentences of the top hits, ranked by a mix of their meaning (the sentence
         vector against the question vector, standardised over the candidates), the share of the
         question's words they hold, the rank of their hit, and (``wants_numbers``) a figure."""
         terms = content_stems(question)
-        idf = self.idf()
+        idf = self.idf(access)
         vectors = self.sentence_vectors()
         query = self.assistant.retriever.query_vector(question) if vectors.ready else None
         candidates: list[tuple[float, float | None, int, Evidence]] = []
@@ -184,9 +196,11 @@ class EvidenceFinder:
             picked.append(ev)
         return PassageEvidence(picked, best, terms)
 
-    def unknown_terms(self, terms: Sequence[str]) -> list[str]:
+    def unknown_terms(
+        self, terms: Sequence[str], access: tuple[str, ...] | None = None
+    ) -> list[str]:
         """Question terms (3+ letters) that occur nowhere in the corpus, not even as a prefix."""
-        vocab = self.idf()
+        vocab = self.idf(access)
         out = []
         for term in sorted(set(terms)):
             if len(term) < 3 or term in vocab:

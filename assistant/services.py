@@ -6,8 +6,9 @@ It owns the search index, the retriever and the ingest entry point, built once f
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from assistant.language import detect_language
 from assistant.llm import ChatModel, create_llm_writer, writer_trace
 from assistant.sentence_index import SentenceStep
 from assistant.source_answer import answer_from_sources
+from assistant.uploads import DocumentLibrary
 from corpus import (
     DocumentNotFoundError,
     InvalidRequestError,
@@ -127,7 +129,11 @@ class PolicyAssistant:
         self._check_text(question, "question")
         cid = conversation_id_or_new(conversation_id)
         filters = filters or SearchFilters()
-        previous = self.conversations.last_turn(cid)
+        self._check_filters(filters)
+        # a conversation belongs to the key that started it: another key with the same id
+        # starts its own, so no citation of a document it may not see is carried over
+        thread = f"{principal or DEFAULT_PRINCIPAL}:{cid}"
+        previous = self.conversations.last_turn(thread)
         resolution = resolve_followup(question, previous, filters)
         if len(resolution.question) > self.settings.api.max_question_chars:
             resolution = resolve_followup(question, None, filters)
@@ -143,7 +149,7 @@ class PolicyAssistant:
                 result.trace["writer"] = writer_trace("default")
             else:
                 result = self.writer.rewrite(resolution.question, result)
-        turn = self.conversations.append(cid, _turn(question, resolution, result))
+        turn = self.conversations.append(thread, _turn(question, resolution, result))
         result.trace["conversation"] = {
             "turn": turn.turn,
             "follow_up": resolution.follow_up,
@@ -152,6 +158,23 @@ class PolicyAssistant:
         }
         self._audit(question, resolution, result, principal, turn.turn, started)
         return result
+
+    def audit_records(
+        self, access: tuple[str, ...] | None = None, **filters: Any
+    ) -> list[AuditRecord]:
+        """Audit records, newest first; with ``access``, only those whose citations and figures
+        all come from documents the reader may see (the others are left out, not masked)."""
+        records = self.audit.records(**filters)
+        if access is None:
+            return records
+        documents = self.index.snapshot().documents if self.index.ready() else {}
+        allowed = {d for d, e in documents.items() if e.get("access", "public") in access}
+        return [
+            r
+            for r in records
+            if all(c["doc_id"] in allowed for c in r.citations)
+            and all(f.split(":", 1)[0] in allowed for f in r.figure_ids)
+        ]
 
     def _audit(
         self,
@@ -184,11 +207,23 @@ class PolicyAssistant:
             )
         )
 
+    def _check_filters(self, filters: SearchFilters | None) -> None:
+        """A filter on a document that does not exist, or may not be seen, is a 404."""
+        if filters is not None and filters.doc_id:
+            self.document_entry(filters.doc_id, filters.access)
+
     def _check_text(self, text: str, noun: str) -> None:
         """An empty or over-long question or query is a typed 422 error."""
         limit = self.settings.api.max_question_chars
         if not text.strip():
             raise InvalidRequestError(f"the {noun} is empty", code=f"empty_{noun}")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidRequestError(
+                f"the {noun} holds characters that are not valid Unicode (a lone surrogate)",
+                code=f"invalid_{noun}",
+            ) from None
         if len(text) > limit:
             raise InvalidRequestError(
                 f"the {noun} is {len(text)} characters; the limit is {limit}",
@@ -197,7 +232,12 @@ class PolicyAssistant:
 
     # ----- ingest -------------------------------------------------------------------------
     def ingest(
-        self, paths: Sequence[Path] | None = None, *, prune: bool = False, progress: bool = False
+        self,
+        paths: Sequence[Path] | None = None,
+        *,
+        prune: bool = False,
+        progress: bool = False,
+        remove: Collection[str] = (),
     ) -> IngestReport:
         return build_index(
             self.settings,
@@ -207,7 +247,26 @@ class PolicyAssistant:
             steps=self.steps,
             embedder=self.embedder,
             vectors=self.vectors,
+            remove=remove,
         )
+
+    @cached_property
+    def library(self) -> DocumentLibrary:
+        return DocumentLibrary(self)
+
+    def upload(
+        self,
+        data: bytes,
+        file_name: str,
+        overrides: Mapping[str, Any] | None = None,
+        access: tuple[str, ...] | None = None,
+    ) -> dict[str, Any]:
+        """Check, store under <data_dir>/uploads and ingest one file (see assistant.uploads)."""
+        return self.library.upload(data, file_name, overrides, access)
+
+    def delete_document(self, doc_id: str, access: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """Remove a document's chunks and figures in a new index version."""
+        return self.library.delete(doc_id, access)
 
     # ----- read side ----------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
@@ -233,6 +292,7 @@ class PolicyAssistant:
         self, query: str, k: int = 10, filters: SearchFilters | None = None, mode: str = "hybrid"
     ) -> list[SearchHit]:
         self._check_text(query, "query")
+        self._check_filters(filters)
         k = max(1, min(k, self.settings.api.max_k))
         return self.retriever.search(query, k=k, filters=filters, mode=mode)  # type: ignore[arg-type]
 

@@ -15,6 +15,9 @@ from corpus.documents import (
     load_document,
     load_manifest,
     make_doc_id,
+    read_limits,
+    safe_file_name,
+    write_manifest,
 )
 from corpus.errors import (
     ConfigurationError,
@@ -24,23 +27,38 @@ from corpus.errors import (
     DocumentTooLargeError,
     EmptyDocumentError,
     EncryptedDocumentError,
+    ForbiddenError,
     IndexNotReadyError,
     InvalidRequestError,
     ManifestError,
     NoTextLayerError,
     NotFoundError,
     PolicyAssistantError,
+    RateLimitedError,
+    RequestTooLargeError,
     StateError,
     TextEncodingError,
+    UnauthorizedError,
     UnsupportedFormatError,
 )
 from corpus.metadata import Municipality, infer_metadata, municipalities
-from corpus.model import Chunk, Document, DocumentMeta, ExtractedText, SourceLine
+from corpus.model import (
+    ACCESS_LEVELS,
+    AccessLevel,
+    Chunk,
+    Document,
+    DocumentMeta,
+    ExtractedText,
+    SourceLine,
+)
 from corpus.periods import PeriodMatch, find_periods, find_quarters, period_years
-from corpus.settings import BUNDLED_CORPUS_DIR, LLMSettings, Settings
+from corpus.readers import sniff_format
+from corpus.settings import BUNDLED_CORPUS_DIR, LLMSettings, Settings, is_loopback
 
 __all__ = [
+    "ACCESS_LEVELS",
     "BUNDLED_CORPUS_DIR",
+    "AccessLevel",
     "Chunk",
     "ConfigurationError",
     "CorpusError",
@@ -52,6 +70,7 @@ __all__ = [
     "EmptyDocumentError",
     "EncryptedDocumentError",
     "ExtractedText",
+    "ForbiddenError",
     "IndexNotReadyError",
     "InvalidRequestError",
     "LLMSettings",
@@ -61,10 +80,13 @@ __all__ = [
     "NotFoundError",
     "PeriodMatch",
     "PolicyAssistantError",
+    "RateLimitedError",
+    "RequestTooLargeError",
     "Settings",
     "SourceLine",
     "StateError",
     "TextEncodingError",
+    "UnauthorizedError",
     "UnsupportedFormatError",
     "chunk_document",
     "clean_line_text",
@@ -75,6 +97,7 @@ __all__ = [
     "find_periods",
     "find_quarters",
     "infer_metadata",
+    "is_loopback",
     "is_valid_doc_id",
     "iter_corpus_files",
     "join_lines",
@@ -83,4 +106,8 @@ __all__ = [
     "make_doc_id",
     "municipalities",
     "period_years",
+    "read_limits",
+    "safe_file_name",
+    "sniff_format",
+    "write_manifest",
 ]

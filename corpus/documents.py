@@ -9,18 +9,37 @@ import tomllib
 import unicodedata
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from corpus.cleaning import clean_line_text
 from corpus.errors import ManifestError
 from corpus.metadata import infer_metadata
-from corpus.model import DOC_TYPES, AccessLevel, Document, DocumentMeta, SourceLine
+from corpus.model import (
+    ACCESS_LEVELS,
+    DOC_TYPES,
+    AccessLevel,
+    DocFormat,
+    Document,
+    DocumentMeta,
+    SourceLine,
+)
 from corpus.readers import SUPPORTED_SUFFIXES, read_bytes
+
+if TYPE_CHECKING:
+    from corpus.settings import Settings
 
 MANIFEST_NAME = "manifest.toml"
 _OVERRIDABLE = ("title", "municipality", "doc_type", "year", "period", "access")
-_ACCESS = ("public", "internal", "confidential")
 _DOC_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,127}$")
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+_CANONICAL_SUFFIX: dict[DocFormat, str] = {
+    "pdf": ".pdf",
+    "docx": ".docx",
+    "html": ".html",
+    "md": ".md",
+    "txt": ".txt",
+}
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def make_doc_id(file_name: str) -> str:
@@ -35,6 +54,30 @@ def is_valid_doc_id(doc_id: str) -> bool:
     return bool(_DOC_ID.match(doc_id))
 
 
+def safe_file_name(file_name: str, fmt: DocFormat, max_stem: int = 100) -> str:
+    """A file name safe to store: no folders (``../``, ``C:\\``), ASCII letters, digits and
+    ``_.-`` only, no leading dot, and the suffix of the format its content was read as."""
+    base = re.split(r"[\\/]", file_name)[-1]
+    stem = Path(base).stem if Path(base).suffix.lower() in SUPPORTED_SUFFIXES else base
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    slug = _UNSAFE_NAME.sub("-", ascii_stem).strip("-._")[:max_stem].strip("-._")
+    if slug.lower() in ("readme", "manifest"):  # names a corpus folder scan skips
+        slug += "-upload"
+    slug = slug or "document"
+    return slug + _CANONICAL_SUFFIX[fmt]
+
+
+def read_limits(settings: Settings, *, max_bytes: int | None = None) -> dict[str, int]:
+    """The reader limits (size, pages, DOCX unpacked size and ratio) from the settings."""
+    api = settings.api
+    return {
+        "max_bytes": max_bytes or api.max_upload_bytes,
+        "max_pages": api.max_pages,
+        "max_unpacked": api.max_unpacked_bytes,
+        "max_ratio": api.max_compression_ratio,
+    }
+
+
 def validate_overrides(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
     unknown = set(entry) - set(_OVERRIDABLE)
     if unknown:
@@ -42,10 +85,21 @@ def validate_overrides(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
     out = dict(entry)
     if "doc_type" in out and out["doc_type"] not in DOC_TYPES:
         raise ManifestError(f"{where}: doc_type must be one of {DOC_TYPES}")
-    if "access" in out and out["access"] not in _ACCESS:
-        raise ManifestError(f"{where}: access must be one of {_ACCESS}")
-    if "year" in out and not (isinstance(out["year"], int) and 1900 <= out["year"] <= 2100):
+    if "access" in out and out["access"] not in ACCESS_LEVELS:
+        raise ManifestError(f"{where}: access must be one of {ACCESS_LEVELS}")
+    if "year" in out and not (
+        isinstance(out["year"], int)
+        and not isinstance(out["year"], bool)
+        and 1900 <= out["year"] <= 2100
+    ):
         raise ManifestError(f"{where}: year must be an integer year")
+    for key in ("title", "municipality", "period"):
+        if key in out and not (isinstance(out[key], str) and 0 < len(out[key].strip()) <= 300):
+            raise ManifestError(f"{where}: {key} must be a text of 1 to 300 characters")
+        if key in out and _CONTROL_CHARS.search(out[key]):
+            raise ManifestError(
+                f"{where}: {key} must not hold control characters or lone surrogates"
+            )
     return out
 
 
@@ -59,6 +113,28 @@ def load_manifest(folder: Path) -> dict[str, dict[str, Any]]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: not valid TOML: {exc}") from exc
     return {name: validate_overrides(entry, f"{path}[{name}]") for name, entry in data.items()}
+
+
+def write_manifest(folder: Path, entries: Mapping[str, Mapping[str, Any]]) -> None:
+    """Write ``manifest.toml`` (file name → overrides) atomically; it reads back identically."""
+    parts = ["# Written by policy-assistant: metadata of uploaded documents.\n"]
+    for name, fields in sorted(entries.items()):
+        fields = validate_overrides(fields, f"manifest[{name}]")
+        parts.append(f"\n[{_toml_string(name)}]\n")
+        for key, value in fields.items():
+            text = str(value) if isinstance(value, int) else _toml_string(str(value))
+            parts.append(f"{key} = {text}\n")
+    text = "".join(parts)
+    if tomllib.loads(text) != {k: dict(v) for k, v in entries.items()}:
+        raise ManifestError(f"{folder}: the manifest would not read back as written")
+    tmp = folder / f".{MANIFEST_NAME}.tmp"
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(folder / MANIFEST_NAME)
+
+
+def _toml_string(value: str) -> str:
+    # JSON string escapes are TOML basic-string escapes; control characters are refused above
+    return json.dumps(value, ensure_ascii=False)
 
 
 def iter_corpus_files(folder: Path) -> Iterator[Path]:
@@ -80,9 +156,18 @@ def document_from_bytes(
     overrides: Mapping[str, Any] | None = None,
     max_bytes: int = 50 * 1024 * 1024,
     max_pages: int = 2000,
+    max_unpacked: int | None = None,
+    max_ratio: int | None = None,
 ) -> Document:
     """Read and describe a document. Raises a typed CorpusError for bad input."""
-    extracted = read_bytes(data, file_name, max_bytes=max_bytes, max_pages=max_pages)
+    extracted = read_bytes(
+        data,
+        file_name,
+        max_bytes=max_bytes,
+        max_pages=max_pages,
+        max_unpacked=max_unpacked,
+        max_ratio=max_ratio,
+    )
     plain = "\n".join(clean_line_text(sl.text) for sl in extracted.lines)
     inferred = infer_metadata(plain)
     fields: dict[str, Any] = {**inferred, "access": "public"}

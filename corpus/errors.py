@@ -18,7 +18,11 @@ stable ``code`` and an HTTP ``status``. Only ``api/errors.py`` turns them into J
     ├── InvalidRequestError          (422)
     ├── IndexNotReadyError           (503)
     ├── ConfigurationError           (500)
-    └── StateError                   (503)
+    ├── StateError                   (503)
+    ├── UnauthorizedError            (401)
+    ├── ForbiddenError               (403)
+    ├── RequestTooLargeError         (413)
+    └── RateLimitedError             (429)
 """
 
 from __future__ import annotations
@@ -28,9 +32,12 @@ class PolicyAssistantError(Exception):
     code = "internal_error"
     status = 500
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.headers = headers or {}  # extra HTTP headers (WWW-Authenticate, Retry-After)
         if code:
             self.code = code
 
@@ -105,3 +112,23 @@ class StateError(PolicyAssistantError):
 
     code = "state_unavailable"
     status = 503
+
+
+class UnauthorizedError(PolicyAssistantError):
+    code = "unauthorized"
+    status = 401
+
+
+class ForbiddenError(PolicyAssistantError):
+    code = "forbidden"
+    status = 403
+
+
+class RequestTooLargeError(PolicyAssistantError):
+    code = "body_too_large"
+    status = 413
+
+
+class RateLimitedError(PolicyAssistantError):
+    code = "rate_limited"
+    status = 429

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 DocFormat = Literal["txt", "md", "pdf", "docx", "html"]
 AccessLevel = Literal["public", "internal", "confidential"]
+ACCESS_LEVELS: tuple[AccessLevel, ...] = ("public", "internal", "confidential")  # low to high
 DOC_TYPES = (
     "uitvoeringsprogramma",
     "evaluatie",

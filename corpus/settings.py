@@ -7,6 +7,7 @@ Nothing else in the code base reads ``os.environ``: the object is built once and
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -85,10 +86,38 @@ class ApiSettings(BaseModel):
     max_question_chars: int = Field(2000, ge=1, description="Longest accepted question.")
     max_upload_bytes: int = Field(25 * 1024 * 1024, ge=1, description="Largest upload.")
     max_k: int = Field(50, ge=1, le=500, description="Largest k a search may ask for.")
+    max_body_bytes: int = Field(
+        1024 * 1024, ge=1024, description="Largest request body outside uploads (413 beyond)."
+    )
+    max_pages: int = Field(2000, ge=1, description="Most pages a PDF or DOCX may have.")
+    max_unpacked_bytes: int = Field(
+        200 * 1024 * 1024, ge=1024, description="Largest unpacked size of a DOCX (zip bomb guard)."
+    )
+    max_compression_ratio: int = Field(
+        100, ge=2, description="Highest unpacked/packed ratio of a DOCX (zip bomb guard)."
+    )
 
 
 class AuthSettings(BaseModel):
     enabled: bool = Field(False, description="Require API keys (forced on for non-loopback).")
+    cache_seconds: float = Field(
+        60.0, ge=0, le=3600, description="How long a verified key skips the argon2 check."
+    )
+    rate_limit: str = Field(
+        "120/minute",
+        description="Requests per key (`limits` syntax, e.g. `10/second;500/hour`); empty: none.",
+    )
+    failed_auth_limit: str = Field(
+        "30/minute", description="Failed key checks per client address before 429."
+    )
+    rate_limit_storage: str = Field(
+        "memory://",
+        description="`limits` storage URI; per process by default, a shared store (e.g. "
+        "`redis://host:6379`) makes the limit hold across workers.",
+    )
+    upload_access: Literal["public", "internal", "confidential"] = Field(
+        "internal", description="Access level of an upload that does not name one."
+    )
 
 
 class StateSettings(BaseModel):
@@ -151,10 +180,29 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def auth_required(self) -> bool:
+        """Auth is off only in the local single-user mode: on when enabled or not on loopback."""
+        return self.auth.enabled or not is_loopback(self.api.host)
+
+    @property
     def state_dir(self) -> Path:
-        """Conversations and the audit log: SQLite files shared by all worker processes."""
+        """Conversations, the audit log and API keys: SQLite files shared by all workers."""
         return self.data_dir / "state"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
 
     @property
     def model_dir(self) -> Path:
         return self.embedding.model_path or self.data_dir / "models" / "multilingual-e5-small"
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost``; any other name or address is not."""
+    if host.strip().lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

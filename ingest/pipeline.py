@@ -12,7 +12,7 @@ import hashlib
 import json
 import statistics
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -27,6 +27,7 @@ from corpus import (
     iter_corpus_files,
     load_document,
     load_manifest,
+    read_limits,
 )
 from ingest.embedding import Embedder, create_embedder
 from ingest.embedding.cache import EmbeddingCache
@@ -94,9 +95,15 @@ def _overrides_hash(overrides: dict[str, Any] | None) -> str:
 def gather_files(
     settings: Settings, paths: Sequence[Path] | None
 ) -> list[tuple[Path, dict[str, Any] | None]]:
-    """Files to ingest with their manifest overrides (from the manifest in their folder)."""
+    """Files to ingest with their manifest overrides (from the manifest in their folder).
+
+    No paths (None) means the corpus folders and the uploads folder; an empty list, nothing.
+    """
     out: list[tuple[Path, dict[str, Any] | None]] = []
-    for target in paths or settings.corpus_dirs:
+    if paths is None:
+        uploads = [settings.uploads_dir] if settings.uploads_dir.is_dir() else []
+        paths = [*settings.corpus_dirs, *uploads]
+    for target in paths:
         target = Path(target)
         if target.is_dir():
             manifest = load_manifest(target)
@@ -141,8 +148,10 @@ def build_index(
     embedder: Embedder | None = None,
     vectors: VectorIndex | None = None,
     on_stage: Callable[[str], None] | None = None,
+    remove: Collection[str] = (),
 ) -> IngestReport:
-    """Ingest files (default: the configured corpus folders) into a new index version."""
+    """Ingest files (default: the configured corpus folders and the uploads) into a new index
+    version. ``remove`` names documents left out of the new version (a delete)."""
     from filelock import FileLock
 
     started = time.perf_counter()
@@ -153,7 +162,9 @@ def build_index(
         embedder = embedder or create_embedder(settings)
         store = IndexStore(root, vectors)
         store.collect_garbage(settings.index.keep_versions)
-        report = _ingest_locked(settings, store, paths, prune, progress, steps, embedder, on_stage)
+        report = _ingest_locked(
+            settings, store, paths, prune, progress, steps, embedder, on_stage, set(remove)
+        )
     report.seconds = round(time.perf_counter() - started, 2)
     return report
 
@@ -167,6 +178,7 @@ def _ingest_locked(
     steps: Sequence[IndexStep],
     embedder: Embedder,
     on_stage: Callable[[str], None] | None,
+    remove: set[str],
 ) -> IngestReport:
     previous = store.current() if store.current_version() else None
     old_docs: dict[str, dict[str, Any]] = previous.manifest["documents"] if previous else {}
@@ -188,9 +200,10 @@ def _ingest_locked(
     for doc_id, entry in old_docs.items():
         if doc_id in seen:
             continue
-        if prune and (
+        pruned = prune and (
             paths is None or Path(entry.get("path", "")).parent in {Path(p) for p in paths}
-        ):
+        )
+        if doc_id in remove or pruned:
             report.files.append(FileResult(entry["source"], doc_id, "removed"))
         else:
             carried.append(doc_id)
@@ -252,7 +265,8 @@ def _read_one(
         entries[doc_id] = old
         return FileResult(path.name, doc_id, "unchanged", chunks=int(old["chunks"]))
     try:
-        doc = load_document(path, overrides=overrides, max_bytes=settings.api.max_upload_bytes * 4)
+        limits = read_limits(settings, max_bytes=settings.api.max_upload_bytes * 4)
+        doc = load_document(path, overrides=overrides, **limits)
     except CorpusError as exc:
         return FileResult(path.name, doc_id, "failed", error_code=exc.code, message=exc.message)
     new_docs.append(doc)

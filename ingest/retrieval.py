@@ -197,6 +197,8 @@ class HybridRetriever:
             where["year"] = int(filters.year)
         if filters.doc_type:
             where["doc_type"] = filters.doc_type
+        if filters.access is not None:  # so forbidden chunks do not crowd out allowed ones
+            where["access"] = {"$in": list(filters.access)}
         hits = self.index.vectors.query(snap.collection, vector, n * 2 if not where else n, where)
         ranked = []
         for hit in hits:

@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from api.deps import PrincipalDep, ReadyAssistantDep
+from api.deps import ReaderDep, ReadyAssistantDep
 from api.schemas import AskRequest, AskResponse, ErrorResponse
 from assistant import AskResult, PolicyAssistant
+from assistant.keys import Principal
 from ingest import SearchFilters
 
 router = APIRouter(prefix="/api/v1", tags=["ask"])
@@ -23,17 +24,17 @@ router = APIRouter(prefix="/api/v1", tags=["ask"])
     responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
     summary="Answer a question with line-exact citations (answered, partial or refused)",
 )
-def ask(request: AskRequest, assistant: ReadyAssistantDep, principal: PrincipalDep) -> AskResponse:
+def ask(request: AskRequest, assistant: ReadyAssistantDep, principal: ReaderDep) -> AskResponse:
     return AskResponse.model_validate(_answer(request, assistant, principal).to_dict())
 
 
-def _answer(request: AskRequest, assistant: PolicyAssistant, principal: str | None) -> AskResult:
+def _answer(request: AskRequest, assistant: PolicyAssistant, principal: Principal) -> AskResult:
     f = request.filters
     return assistant.ask(
         request.question,
         request.conversation_id,
-        SearchFilters(f.municipality, f.year, f.doc_type, f.doc_id),
-        principal=principal,
+        SearchFilters(f.municipality, f.year, f.doc_type, f.doc_id, access=principal.access),
+        principal=principal.key_id or principal.role,
     )
 
 
@@ -51,7 +52,7 @@ def _sse(event: str, data: object) -> str:
     summary="The same answer as Server-Sent Events: token events, then one final event",
 )
 def ask_stream(
-    request: AskRequest, assistant: ReadyAssistantDep, principal: PrincipalDep
+    request: AskRequest, assistant: ReadyAssistantDep, principal: ReaderDep
 ) -> StreamingResponse:
     # answered before streaming starts, so a bad question is still a 4xx with the error shape
     result = _answer(request, assistant, principal)

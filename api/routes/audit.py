@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["audit"])
 )
 def audit(
     assistant: AssistantDep,
-    _admin: AdminDep,
+    admin: AdminDep,
     limit: Annotated[
         int, Query(ge=1, description="Most records returned (capped by a setting).")
     ] = 50,
@@ -31,7 +31,7 @@ def audit(
     status: Literal["answered", "partial", "refused"] | None = None,
     conversation_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> AuditResponse:
-    records = assistant.audit.records(
-        limit=limit, since=since, status=status, conversation_id=conversation_id
+    records = assistant.audit_records(
+        admin.access, limit=limit, since=since, status=status, conversation_id=conversation_id
     )
     return AuditResponse(records=[AuditRecordPublic.model_validate(r.to_dict()) for r in records])

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import ReadyAssistantDep
+from api.deps import ClerkDep, ReaderDep, ReadyAssistantDep, ensure_role
 from api.schemas import ErrorResponse, MetricsResponse
 from assistant.figures import PUBLIC_COLUMNS, FigureFilters, row_to_public
 
@@ -16,11 +16,17 @@ router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
 @router.get(
     "",
     response_model=MetricsResponse,
-    responses={200: {"content": {"text/csv": {}}}, 422: {"model": ErrorResponse}},
+    responses={
+        200: {"content": {"text/csv": {}}},
+        401: {"model": ErrorResponse},
+        403: {"model": ErrorResponse},
+        422: {"model": ErrorResponse},
+    },
     summary="Figures table: filter it, or ask a figure question with q",
 )
 def metrics(
     assistant: ReadyAssistantDep,
+    principal: ReaderDep,
     q: Annotated[str | None, Query(max_length=2000, description="A figure question.")] = None,
     subject: Annotated[str | None, Query(max_length=200)] = None,
     measure: Annotated[str | None, Query(max_length=200)] = None,
@@ -31,13 +37,16 @@ def metrics(
     format: Literal["json", "csv"] = "json",
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> Response | MetricsResponse:
+    if format == "csv":
+        ensure_role(principal, "clerk")  # an export
     filters = FigureFilters(subject, measure, period, municipality, kind, doc_id)
+    access = principal.access
     if q and q.strip():
-        result = assistant.figures.answer(q, filters)
+        result = assistant.figures.answer(q, filters, access)
         rows = [row_to_public(r) for r in result.rows]
         status, reasons, conflicts = result.status, result.reasons, result.conflicts
     else:
-        frame = assistant.figures.filter(filters).head(limit)
+        frame = assistant.figures.filter(filters, access).head(limit)
         rows = [row_to_public(r) for r in frame.to_dict("records")]
         status, reasons, conflicts = ("answered" if rows else "none"), [], []
     if format == "csv":
@@ -56,16 +65,19 @@ def metrics(
     "/chart",
     responses={
         200: {"content": {"image/png": {}, "image/svg+xml": {}}},
+        401: {"model": ErrorResponse},
+        403: {"model": ErrorResponse},
         422: {"model": ErrorResponse},
     },
     summary="One figure over periods across documents, as PNG or SVG",
 )
 def chart(
     assistant: ReadyAssistantDep,
+    principal: ClerkDep,
     subject: Annotated[str, Query(min_length=1, max_length=200)],
     measure: Annotated[str | None, Query(max_length=200)] = None,
     format: Literal["png", "svg"] = "png",
 ) -> Response:
-    data = assistant.figures.chart(subject, measure, format)
+    data = assistant.figures.chart(subject, measure, format, principal.access)
     media = "image/png" if format == "png" else "image/svg+xml"
     return Response(data, media_type=media)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import ReadyAssistantDep
+from api.deps import ReaderDep, ReadyAssistantDep
 from api.schemas import ErrorResponse, SearchResponse, SearchResult
 from assistant import format_citation
 from ingest import SearchFilters
@@ -15,11 +15,17 @@ router = APIRouter(prefix="/api/v1", tags=["search"])
 @router.get(
     "/search",
     response_model=SearchResponse,
-    responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    responses={
+        401: {"model": ErrorResponse},
+        404: {"model": ErrorResponse},
+        422: {"model": ErrorResponse},
+        503: {"model": ErrorResponse},
+    },
     summary="Hybrid (BM25 + dense) passage search with exact line coordinates",
 )
 def search(
     assistant: ReadyAssistantDep,
+    principal: ReaderDep,
     q: Annotated[str, Query(description="The question or search words.")],
     k: Annotated[int, Query(ge=1, le=500, description="Number of results.")] = 10,
     municipality: str | None = None,
@@ -33,6 +39,7 @@ def search(
         year=year,
         doc_type=doc_type or None,
         doc_id=doc_id or None,
+        access=principal.access,
     )
     hits = assistant.search(q, k=k, filters=filters, mode=mode)
     docs = assistant.index.snapshot().documents

@@ -62,6 +62,8 @@ def read_bytes(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_pages: int = DEFAULT_MAX_PAGES,
+    max_unpacked: int | None = None,
+    max_ratio: int | None = None,
 ) -> ExtractedText:
     """Read a document from bytes. Raises a typed :class:`~corpus.errors.CorpusError`."""
     if len(data) > max_bytes:
@@ -78,7 +80,9 @@ def read_bytes(
     elif fmt == "docx":
         from corpus.readers.docx import read_docx
 
-        extracted = read_docx(data, name, max_pages=max_pages)
+        extracted = read_docx(
+            data, name, max_pages=max_pages, max_unpacked=max_unpacked, max_ratio=max_ratio
+        )
     elif fmt == "html":
         from corpus.readers.html import read_html
 

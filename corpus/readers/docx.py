@@ -45,8 +45,13 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-def check_zip(data: bytes, name: str) -> None:
-    """Refuse zip bombs and archives that are not Word documents, before any parsing."""
+def check_zip(
+    data: bytes, name: str, max_unpacked: int = MAX_UNCOMPRESSED, max_ratio: int = MAX_RATIO
+) -> None:
+    """Refuse zip bombs and archives that are not Word documents, before any parsing.
+
+    The sizes come from the zip directory (``ZipInfo.file_size``), so nothing is unpacked.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
@@ -56,15 +61,14 @@ def check_zip(data: bytes, name: str) -> None:
         raise DocumentTooLargeError(f"{name}: the DOCX holds {len(infos):,} files")
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos)
-    if total > MAX_UNCOMPRESSED:
+    if total > max_unpacked:
         raise DocumentTooLargeError(
-            f"{name}: the DOCX unpacks to {total:,} bytes, over the limit of "
-            f"{MAX_UNCOMPRESSED:,} bytes"
+            f"{name}: the DOCX unpacks to {total:,} bytes, over the limit of {max_unpacked:,} bytes"
         )
     worst = max((i.file_size / max(1, i.compress_size) for i in infos), default=0.0)
-    if total / max(1, packed) > MAX_RATIO or worst > MAX_RATIO:
+    if total / max(1, packed) > max_ratio or worst > max_ratio:
         raise DocumentTooLargeError(
-            f"{name}: the DOCX is compressed more than {MAX_RATIO}x (a zip bomb?); refused"
+            f"{name}: the DOCX is compressed more than {max_ratio}x (a zip bomb?); refused"
         )
     if "word/document.xml" not in {i.filename for i in infos}:
         raise CorruptDocumentError(f"{name}: not a Word document (no word/document.xml)")
@@ -206,9 +210,16 @@ def _section_breaks(body: etree._Element) -> dict[etree._Element, bool]:
     return out
 
 
-def read_docx(data: bytes, name: str, *, max_pages: int) -> ExtractedText:
+def read_docx(
+    data: bytes,
+    name: str,
+    *,
+    max_pages: int,
+    max_unpacked: int | None = None,
+    max_ratio: int | None = None,
+) -> ExtractedText:
     """Read a DOCX body. Raises a typed :class:`~corpus.errors.CorpusError`."""
-    check_zip(data, name)
+    check_zip(data, name, max_unpacked or MAX_UNCOMPRESSED, max_ratio or MAX_RATIO)
     try:
         import docx
 

@@ -1,0 +1,290 @@
+"""Every role × every route, and every access level × every read route: zero unauthorised reads.
+
+A new route fails ``test_every_api_route_is_in_the_matrix`` until it is added to ``ROUTES``
+(and, if it reads documents, to ``read_probes``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from api import create_app
+from corpus import Settings
+from tests.api.conftest import (
+    ALLOWED,
+    NORMAL_QUESTION,
+    PUBLIC_SOURCE,
+    SECRET_DOCS,
+    Keys,
+    SecretDoc,
+    bearer,
+)
+from tests.api.test_api import assert_error_shape
+from tests.conftest import fake_settings
+
+pytestmark = pytest.mark.unit
+PUBLIC_ID = PUBLIC_SOURCE.removesuffix(".txt")
+UNKNOWN_ID = "no-such-document"
+ROLES = ("reader", "clerk", "admin")
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # the route's template, as FastAPI lists it
+    role: str | None  # the lowest role let through; None: open
+    url: str = ""  # the URL called (default: path)
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.url or self.path} {self.kwargs.get('params', '')}"
+
+
+ROUTES = [
+    Route("GET", "/health", None),
+    Route("GET", "/", None, kwargs={"follow_redirects": False}),  # the chat page: no data
+    Route("GET", "/api/v1/me", "reader"),
+    Route("POST", "/api/v1/ask", "reader", kwargs={"json": {"question": NORMAL_QUESTION}}),
+    Route("POST", "/api/v1/ask/stream", "reader", kwargs={"json": {"question": NORMAL_QUESTION}}),
+    Route("GET", "/api/v1/search", "reader", kwargs={"params": {"q": "loonkostensubsidie"}}),
+    Route("GET", "/api/v1/documents", "reader"),
+    Route(
+        "GET",
+        "/api/v1/documents/{doc_id}/passage",
+        "reader",
+        url=f"/api/v1/documents/{PUBLIC_ID}/passage",
+        kwargs={"params": {"line_start": 1}},
+    ),
+    Route("GET", "/api/v1/metrics", "reader", kwargs={"params": {"subject": "loonkosten"}}),
+    Route("GET", "/api/v1/metrics", "clerk", kwargs={"params": {"format": "csv"}}),
+    Route(
+        "GET",
+        "/api/v1/metrics/chart",
+        "clerk",
+        kwargs={"params": {"subject": "loonkostensubsidie"}},
+    ),
+    # an empty file: admins get past auth to a 422, so the shared index is not changed
+    Route("POST", "/api/v1/documents", "admin", kwargs={"files": {"file": ("leeg.txt", b"")}}),
+    Route("DELETE", "/api/v1/documents/{doc_id}", "admin", url=f"/api/v1/documents/{UNKNOWN_ID}"),
+    Route("GET", "/api/v1/audit", "admin"),
+]
+
+
+@pytest.fixture(scope="module")
+def client(authed: TestClient) -> TestClient:
+    return authed
+
+
+def call(client: TestClient, route: Route, key: str | None) -> Any:
+    return client.request(
+        route.method, route.url or route.path, headers=bearer(key), **route.kwargs
+    )
+
+
+def test_every_api_route_is_in_the_matrix(client: TestClient) -> None:
+    served = {
+        (method, r.path)
+        for r in client.app.routes  # type: ignore[attr-defined]
+        if isinstance(r, APIRoute)
+        for method in r.methods
+    }
+    covered = {(r.method, r.path) for r in ROUTES}
+    assert served - covered == set(), "add the new route(s) to ROUTES (and read_probes)"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.id)
+def test_without_a_valid_key_only_health_answers(
+    client: TestClient, keys: Keys, route: Route
+) -> None:
+    bad_keys = {
+        "missing_api_key": [None],
+        "invalid_api_key": [
+            "garbage",
+            "pa_000000000000_" + "x" * 43,  # well formed, unknown id
+            keys.reader[:-2] + ("AA" if not keys.reader.endswith("AA") else "BB"),  # wrong secret
+            keys.revoked,
+        ],
+    }
+    for code, candidates in bad_keys.items():
+        for key in candidates:
+            response = call(client, route, key)
+            if route.role is None:
+                assert response.status_code < 400
+            else:
+                assert_error_shape(response, 401, code)
+                assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    basic = client.request(
+        route.method, route.url or route.path, headers={"Authorization": "Basic eDp5"}
+    )
+    assert (basic.status_code < 400) if route.role is None else (basic.status_code == 401)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.id)
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_its_routes(
+    client: TestClient, keys: Keys, route: Route, role: str
+) -> None:
+    response = call(client, route, keys.by_role()[role])
+    assert response.status_code < 500, response.text
+    if route.role is not None and ROLES.index(role) < ROLES.index(route.role):
+        assert_error_shape(response, 403, "insufficient_role")
+    else:
+        assert response.status_code not in (401, 403), response.text
+
+
+# ----- access levels --------------------------------------------------------------------------
+Probe = tuple[str, str, dict[str, Any]]
+
+
+def read_probes(doc: SecretDoc) -> list[Probe]:
+    """Every read route, aimed at ``doc``."""
+    return [
+        ("GET", "/api/v1/documents", {}),
+        ("GET", "/api/v1/search", {"params": {"q": doc.question, "k": 20}}),
+        ("GET", "/api/v1/search", {"params": {"q": doc.subject, "k": 20, "mode": "bm25"}}),
+        ("GET", "/api/v1/search", {"params": {"q": doc.question, "k": 20, "mode": "dense"}}),
+        ("POST", "/api/v1/ask", {"json": {"question": doc.question}}),
+        ("POST", "/api/v1/ask/stream", {"json": {"question": doc.question}}),
+        ("POST", "/api/v1/ask", {"json": {"question": f"Wat staat er over {doc.subject}?"}}),
+        ("GET", "/api/v1/metrics", {"params": {"q": doc.question}}),
+        ("GET", "/api/v1/metrics", {"params": {"subject": doc.subject}}),
+        ("GET", "/api/v1/metrics", {"params": {"format": "csv", "limit": 10000}}),
+        ("GET", "/api/v1/metrics", {"params": {"limit": 10000}}),
+        ("GET", "/api/v1/metrics", {"params": {"doc_id": doc.doc_id}}),
+        ("GET", "/api/v1/metrics/chart", {"params": {"subject": doc.subject, "format": "svg"}}),
+        ("GET", f"/api/v1/documents/{doc.doc_id}/passage", {"params": {"line_start": 1}}),
+        ("GET", "/api/v1/search", {"params": {"q": doc.subject, "doc_id": doc.doc_id}}),
+        (
+            "POST",
+            "/api/v1/ask",
+            {"json": {"question": doc.question, "filters": {"doc_id": doc.doc_id}}},
+        ),
+        ("GET", "/api/v1/me", {}),
+        # last: the audit trail now holds the questions above, with their citations
+        ("GET", "/api/v1/audit", {"params": {"limit": 500}}),
+    ]
+
+
+def leaked(body: str, doc: SecretDoc, asked: str = "") -> list[str]:
+    """The markers of ``doc`` found in a response body (numbers as whole numbers only),
+    except those the request itself named (a 404 repeats the id it was asked for)."""
+    found = []
+    for marker in doc.markers:
+        if marker.lower() in asked.lower():
+            continue
+        if marker[0].isdigit():
+            if re.search(rf"(?<![\w.,]){re.escape(marker)}(?![\w]|[.,]\d)", body):
+                found.append(marker)
+        elif marker.lower() in body.lower():
+            found.append(marker)
+    return found
+
+
+CALLERS: dict[str, Callable[[Keys], str]] = {
+    "reader": lambda k: k.reader,
+    "clerk": lambda k: k.clerk,
+    "admin": lambda k: k.admin,
+    "admin_public": lambda k: k.admin_public,
+}
+CLEARANCE = {
+    "reader": "public",
+    "clerk": "internal",
+    "admin": "confidential",
+    "admin_public": "public",
+}
+
+
+def _responses(client: TestClient, key: str, doc: SecretDoc) -> Iterator[tuple[Probe, Any]]:
+    for probe in read_probes(doc):
+        method, url, kwargs = probe
+        yield probe, client.request(method, url, headers=bearer(key), **kwargs)
+
+
+@pytest.mark.parametrize("caller", sorted(CALLERS))
+def test_zero_unauthorised_reads(client: TestClient, keys: Keys, caller: str) -> None:
+    key = CALLERS[caller](keys)
+    allowed = ALLOWED[CLEARANCE[caller]]
+    for doc in SECRET_DOCS:
+        seen = False
+        for probe, response in _responses(client, key, doc):
+            assert response.status_code < 500, (probe, response.text)
+            if doc.access in allowed:
+                seen = seen or bool(leaked(response.text, doc))
+            else:
+                assert leaked(response.text, doc, str(probe)) == [], (caller, probe, response.text)
+        # the control: a key with clearance does get the document through these routes
+        assert seen == (doc.access in allowed), (caller, doc.source)
+
+
+@pytest.mark.parametrize("caller", sorted(CALLERS))
+def test_documents_lists_exactly_the_allowed_levels(
+    client: TestClient, keys: Keys, caller: str
+) -> None:
+    docs = client.get("/api/v1/documents", headers=bearer(CALLERS[caller](keys))).json()
+    allowed = ALLOWED[CLEARANCE[caller]]
+    assert {d["access"] for d in docs["documents"]} == set(allowed)
+    expected = {PUBLIC_ID} | {d.doc_id for d in SECRET_DOCS if d.access in allowed}
+    assert {d["doc_id"] for d in docs["documents"]} == expected
+
+
+def _without_ids(response: Any, doc_id: str) -> tuple[int, str, str]:
+    error = response.json()["error"]
+    return response.status_code, error["code"], error["message"].replace(doc_id, "<id>")
+
+
+@pytest.mark.parametrize("caller", ["reader", "admin_public"])
+def test_a_forbidden_document_looks_exactly_like_a_missing_one(
+    client: TestClient, keys: Keys, caller: str
+) -> None:
+    """404 ``document_not_found``, never 403, with the same message as an unknown id."""
+    headers = bearer(CALLERS[caller](keys))
+    for doc in SECRET_DOCS:
+        for ident in (doc.doc_id, UNKNOWN_ID):
+            requests = [
+                client.get(f"/api/v1/documents/{ident}/passage", headers=headers),
+                client.get(
+                    "/api/v1/search", params={"q": "werk", "doc_id": ident}, headers=headers
+                ),
+                client.post(
+                    "/api/v1/ask",
+                    json={"question": "Wat is het doel?", "filters": {"doc_id": ident}},
+                    headers=headers,
+                ),
+            ]
+            if caller == "admin_public":
+                requests.append(client.delete(f"/api/v1/documents/{ident}", headers=headers))
+            for response in requests:
+                assert_error_shape(response, 404, "document_not_found")
+        forbidden = client.get(f"/api/v1/documents/{doc.doc_id}/passage", headers=headers)
+        unknown = client.get(f"/api/v1/documents/{UNKNOWN_ID}/passage", headers=headers)
+        assert _without_ids(forbidden, doc.doc_id) == _without_ids(unknown, UNKNOWN_ID)
+    # and a chart of a forbidden subject is refused like a subject nobody wrote about
+    for doc in SECRET_DOCS:
+        chart = client.get(
+            "/api/v1/metrics/chart", params={"subject": doc.subject}, headers=bearer(keys.clerk)
+        )
+        if doc.access == "confidential":
+            assert_error_shape(chart, 422, "nothing_to_draw")
+        else:
+            assert chart.status_code == 200
+
+
+def test_local_mode_sees_everything(access_index: Settings) -> None:
+    """Auth off (loopback, not enabled): one local user with every document."""
+    settings = fake_settings(access_index.data_dir)
+    assert not settings.auth_required
+    with TestClient(create_app(settings)) as c:
+        me = c.get("/api/v1/me").json()
+        assert (me["role"], me["key_id"], me["auth_required"]) == ("admin", None, False)
+        docs = c.get("/api/v1/documents").json()["documents"]
+        assert {d["access"] for d in docs} == {"public", "internal", "confidential"}
+        found = c.get("/api/v1/search", params={"q": SECRET_DOCS[1].question}).json()
+        assert found["results"][0]["doc_id"] == SECRET_DOCS[1].doc_id
