@@ -259,9 +259,7 @@ class Answerer:
         with_figure = [ev.coverage for ev in found.picked if has_figure(ev.quote)]
         return max(with_figure, default=0.0) < FIGURE_SENTENCE_COVERAGE
 
-    def _refusal(
-        self, hits: list[SearchHit], lang: Language, *, no_figure: bool = False
-    ) -> _Draft:
+    def _refusal(self, hits: list[SearchHit], lang: Language, *, no_figure: bool = False) -> _Draft:
         p = phrases(lang)
         nearest: dict[str, SearchHit] = {}
         for hit in hits:

@@ -111,7 +111,9 @@ def test_and_in_hengelo_carries_subject_and_period_and_says_hengelo_lacks_it(
     assert follow["status"] == "partial"
     assert any(r.startswith("municipality") and "Hengelo" in r for r in reasons), reasons
     assert {f["subject"] for f in follow["figures"]} == {"loonkostensubsidie"}
-    assert "gevraagde gemeente" in follow["answer"]
+    # asked in English, answered in English (the language of the follow-up, not of turn 1)
+    assert follow["language"] == "en"
+    assert "municipality you asked about" in follow["answer"]
     # "en Hengelo?" reads the same way
     short = ask(client, "en Hengelo?", ask(client, QUESTION, None)["conversation_id"])
     assert short["trace"]["conversation"]["resolved_question"].endswith("in Hengelo?")
@@ -223,7 +225,7 @@ def test_the_audit_route_is_admin_only_once_auth_is_on(built_figure_index: Setti
     auth = type(built_figure_index.auth)(enabled=True)
     guarded = built_figure_index.model_copy(update={"auth": auth})
     with TestClient(create_app(guarded), raise_server_exceptions=False) as c:
-        assert_error_shape(c.get("/api/v1/audit"), 403, "forbidden")
+        assert_error_shape(c.get("/api/v1/audit"), 401, "missing_api_key")
 
 
 def test_cli_follow_up_across_invocations(built_figure_index: Settings) -> None:
