@@ -1,15 +1,53 @@
-"""The assistant layer: the application service over ingest (and, later, metrics)."""
+"""The assistant layer: the application service over ingest and metrics, and its evaluation."""
 
 from assistant.answer import Answerer, AskResult
 from assistant.citations import format_citation, format_location
+from assistant.eval_report import SCORE_LABELS, EvalReport, describe_row
+from assistant.eval_scoring import (
+    EVIDENCE_SLACK,
+    evidence_places,
+    first_hit_rank,
+    in_places,
+    load_questions,
+    percentile,
+    score_answer,
+    summarize,
+)
+from assistant.evaluation import (
+    SourceTexts,
+    Subset,
+    below_floors,
+    default_name,
+    evaluate,
+    load_subset,
+    select,
+)
 from assistant.services import Passage, PolicyAssistant, build_assistant
 
 __all__ = [
+    "EVIDENCE_SLACK",
+    "SCORE_LABELS",
     "Answerer",
     "AskResult",
+    "EvalReport",
     "Passage",
     "PolicyAssistant",
+    "SourceTexts",
+    "Subset",
+    "below_floors",
     "build_assistant",
+    "default_name",
+    "describe_row",
+    "evaluate",
+    "evidence_places",
+    "first_hit_rank",
     "format_citation",
     "format_location",
+    "in_places",
+    "load_questions",
+    "load_subset",
+    "percentile",
+    "score_answer",
+    "select",
+    "summarize",
 ]
