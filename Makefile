@@ -48,11 +48,15 @@ bench: install
 	$(BIN)/python bench/retrieval.py
 	$(BIN)/python bench/embedders.py
 	$(BIN)/python bench/pdf_readers.py
+	# /ask p50/p95/p99 over HTTP: uvicorn with 1 worker over a fresh e5 index in a tmp dir
+	POLICY_ASSISTANT_EMBEDDING__MODEL_PATH=$(abspath $(MODEL_DIR)) $(BIN)/python -m bench.ask_latency
 
+# every score of eval/FORMAT.md through the /ask code path -> eval/results/own+dev-004.{json,md}
 eval: install
+	$(PA) ingest
 	$(BIN)/python -m bench.figures_eval
 	$(BIN)/python bench/retrieval.py
-	$(BIN)/python -m bench.ask_eval --data-dir data --embedder sentence-transformers --save
+	$(PA) eval eval/questions/*.jsonl $(wildcard ../shared/eval/dev-004.jsonl) --name own+dev-004
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache

@@ -250,6 +250,67 @@ def metrics(
         typer.echo("no figures found")
 
 
+@app.command("eval")
+def evaluate(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Question sets (JSON Lines, eval/FORMAT.md); default: --subset's."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the results JSON (rows and scores).")
+    ] = False,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for <name>.json and <name>.md.")
+    ] = Path("eval/results"),
+    subset: Annotated[
+        Path | None,
+        typer.Option(help="A subset file (e.g. eval/gate.toml): its ids, sets and floors."),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 when a score is below its --subset floor.")
+    ] = False,
+    name: Annotated[
+        str | None, typer.Option(help="Results name (default: from the files or subset).")
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="One line per question.")
+    ] = False,
+) -> None:
+    """Score question sets through the /ask code path: every eval/FORMAT.md score."""
+    from assistant import default_name, describe_row, evaluate, load_questions, load_subset
+    from assistant import select as select_subset
+
+    settings = Settings()
+    try:
+        picked = load_subset(subset) if subset else None
+        paths = list(files or (picked.sets if picked else []))
+        if not paths:
+            raise typer.BadParameter("give question files or a --subset with sets")
+        questions = load_questions(paths)
+        if picked:
+            questions = select_subset(questions, picked)
+        report = evaluate(
+            _assistant(settings),
+            questions,
+            name=name or (picked.name if picked and not files else default_name(paths)),
+            floors=picked.floors if picked else None,
+            progress=not verbose,
+            on_row=(lambda row: typer.echo(describe_row(row), err=as_json)) if verbose else None,
+        )
+    except PolicyAssistantError as exc:
+        _fail(exc)
+        return
+    json_path, md_path = report.write(out)
+    if as_json:
+        typer.echo(report.to_json(), nl=False)
+    else:
+        typer.echo(report.markdown())
+        typer.echo(f"results: {json_path} {md_path}")
+    if check and not report.passed:
+        typer.secho(f"{len(report.below_floors)} score(s) below floor", fg="red", err=True)
+        raise typer.Exit(1)
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default from settings).")] = None,

@@ -1,4 +1,4 @@
-"""The assistant layer: the application service over ingest (and, later, metrics)."""
+"""The assistant layer: the application service over ingest and metrics, and its evaluation."""
 
 from assistant.answer import Answerer, AskResult
 from assistant.audit import AuditLog, AuditRecord, SqliteAuditLog, create_audit_log
@@ -10,26 +10,64 @@ from assistant.conversation import (
     Turn,
     create_conversation_store,
 )
+from assistant.eval_report import SCORE_LABELS, EvalReport, describe_row
+from assistant.eval_scoring import (
+    EVIDENCE_SLACK,
+    evidence_places,
+    first_hit_rank,
+    in_places,
+    load_questions,
+    percentile,
+    score_answer,
+    summarize,
+)
+from assistant.evaluation import (
+    SourceTexts,
+    Subset,
+    below_floors,
+    default_name,
+    evaluate,
+    load_subset,
+    select,
+)
 from assistant.followup import Resolution, resolve_followup
 from assistant.services import Passage, PolicyAssistant, build_assistant
 
 __all__ = [
+    "EVIDENCE_SLACK",
+    "SCORE_LABELS",
     "Answerer",
     "AskResult",
     "AuditLog",
     "AuditRecord",
     "ConversationStore",
+    "EvalReport",
     "Frame",
     "Passage",
     "PolicyAssistant",
     "Resolution",
+    "SourceTexts",
     "SqliteAuditLog",
     "SqliteConversationStore",
+    "Subset",
     "Turn",
+    "below_floors",
     "build_assistant",
     "create_audit_log",
     "create_conversation_store",
+    "default_name",
+    "describe_row",
+    "evaluate",
+    "evidence_places",
+    "first_hit_rank",
     "format_citation",
     "format_location",
+    "in_places",
+    "load_questions",
+    "load_subset",
+    "percentile",
     "resolve_followup",
+    "score_answer",
+    "select",
+    "summarize",
 ]

@@ -42,7 +42,7 @@ from tqdm import tqdm
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.evidence import SLACK, in_targets, targets  # noqa: E402
+from assistant import EVIDENCE_SLACK, evidence_places, in_places  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
 CORPUS_DIR = REPO / "corpus"
@@ -110,10 +110,10 @@ def load_questions() -> tuple[list[dict[str, Any]], list[str]]:
 
 
 def first_rank(order: np.ndarray, chunks: list[ChunkRef], q: dict[str, Any]) -> int | None:
-    tgts = targets(q)
+    tgts = evidence_places(q)
     for rank, idx in enumerate(order[:K], 1):
         c = chunks[idx]
-        if in_targets(c.source, c.line_start, c.line_end, tgts):
+        if in_places(c.source, c.line_start, c.line_end, tgts):
             return rank
     return None
 
@@ -390,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         "batch_size": BATCH,
         "torch_import_s": torch_import_s,
         "k": K,
-        "line_slack": SLACK,
+        "line_slack": EVIDENCE_SLACK,
         "e5_build_s": build_s,
         "results": rows,
     }

@@ -27,8 +27,8 @@ from tqdm import tqdm
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from assistant import evidence_places, in_places  # noqa: E402
 from assistant.services import PolicyAssistant, build_assistant  # noqa: E402
-from bench.evidence import in_targets, targets  # noqa: E402
 from corpus import Settings  # noqa: E402
 from ingest import HybridRetriever  # noqa: E402
 
@@ -58,11 +58,11 @@ def load_set(paths: list[Path]) -> list[dict[str, Any]]:
 
 
 def is_hit(hit: Any, tgts: list[tuple[str, int, int]]) -> bool:
-    return in_targets(hit.source, hit.line_start, hit.line_end, tgts)
+    return in_places(hit.source, hit.line_start, hit.line_end, tgts)
 
 
 def first_rank(hits: list[Any], q: dict[str, Any]) -> int | None:
-    tgts = targets(q)
+    tgts = evidence_places(q)
     return next((r for r, h in enumerate(hits, 1) if is_hit(h, tgts)), None)
 
 
@@ -204,7 +204,7 @@ def misses(
             rank = runs[name]["hybrid"]["ranks"][i]
             if rank is not None and rank <= 1:
                 continue
-            gold = np.any([span(*t) for t in targets(q)], axis=0)
+            gold = np.any([span(*t) for t in evidence_places(q)], axis=0)
             exact = q["evidence_lines"]
             split = int(span(Path(q["source"]).name, exact[0], exact[-1]).sum())
             bm = snap.bm25.scores(q["question"])

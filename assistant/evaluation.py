@@ -1,0 +1,217 @@
+"""The evaluation run: question sets through ``PolicyAssistant.ask`` (the ``/ask`` code path).
+
+``evaluate`` asks every question with a fresh conversation, times each call, checks every
+citation against the source text and scores the answers (``assistant.eval_scoring``). A
+``Subset`` file (TOML: ``sets``, ``ids`` and ``[floors]``) picks a fixed part of the sets, as the
+CI gate does with ``eval/gate.toml``; a report lists every score below its floor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.eval_report import SCORE_LABELS, EvalReport
+from assistant.eval_scoring import score_answer, summarize
+from corpus import Document, InvalidRequestError
+
+if TYPE_CHECKING:
+    from assistant.services import PolicyAssistant
+
+TEXT_SUFFIXES = (".txt", ".md")
+RowHook = Callable[[dict[str, Any]], None]
+
+
+@dataclass(slots=True)
+class Subset:
+    """A fixed selection of questions with the floor of each score (e.g. ``eval/gate.toml``)."""
+
+    path: Path
+    sets: list[Path]
+    ids: list[str]
+    floors: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def load_subset(path: Path) -> Subset:
+    """Read a subset file; ``sets`` are relative to the file's folder."""
+    try:
+        with Path(path).open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidRequestError(
+            f"cannot read subset {path}: {exc}", code="invalid_subset"
+        ) from exc
+    floors = {str(k): float(v) for k, v in data.get("floors", {}).items()}
+    unknown = sorted(set(floors) - set(SCORE_LABELS))
+    if unknown or not data.get("ids"):
+        raise InvalidRequestError(
+            f"subset {path}: {'unknown scores ' + str(unknown) if unknown else 'no ids'}",
+            code="invalid_subset",
+        )
+    folder = Path(path).parent
+    return Subset(
+        path=Path(path),
+        sets=[folder / s for s in data.get("sets", [])],
+        ids=[str(i) for i in data["ids"]],
+        floors=floors,
+    )
+
+
+def select(questions: list[dict[str, Any]], subset: Subset) -> list[dict[str, Any]]:
+    """The subset's questions in the sets' order; every listed id must exist."""
+    wanted = set(subset.ids)
+    missing = sorted(wanted - {q["id"] for q in questions})
+    if missing:
+        raise InvalidRequestError(
+            f"subset {subset.path}: ids not in the question sets: {', '.join(missing)}",
+            code="invalid_subset",
+        )
+    return [q for q in questions if q["id"] in wanted]
+
+
+class SourceTexts:
+    """The cited lines as the source holds them, to check that each quote stands there.
+
+    A text file still on disk in a corpus folder, unchanged since ingest (same sha256), is read
+    directly; other formats (PDF pages, DOCX) use the lines recorded at ingest.
+    """
+
+    def __init__(self, assistant: PolicyAssistant) -> None:
+        self.assistant = assistant
+        self._files: dict[str, list[str] | None] = {}
+        self._documents: dict[str, Document | None] = {}
+
+    def _file_lines(self, doc_id: str, source: str) -> list[str] | None:
+        if source not in self._files:
+            self._files[source] = None
+            entry = self.assistant.index.snapshot().documents.get(doc_id, {})
+            if Path(source).suffix.lower() in TEXT_SUFFIXES:
+                for folder in self.assistant.settings.corpus_dirs:
+                    path = Path(folder) / source
+                    if path.is_file() and _sha256(path) == entry.get("sha256"):
+                        self._files[source] = path.read_text(encoding="utf-8").split("\n")
+                        break
+        return self._files[source]
+
+    def text(self, citation: dict[str, Any]) -> str:
+        start, end = int(citation["line_start"]), int(citation["line_end"])
+        lines = self._file_lines(citation["doc_id"], citation["source"])
+        if lines is not None:
+            return "\n".join(lines[start - 1 : end])
+        doc_id = citation["doc_id"]
+        if doc_id not in self._documents:
+            self._documents[doc_id] = self.assistant.index.snapshot().document(doc_id)
+        doc = self._documents[doc_id]
+        return doc.text_between(start, end, citation.get("page")) if doc else ""
+
+    def holds(self, citation: dict[str, Any]) -> bool:
+        """Whether the quote stands verbatim (whitespace collapsed) at the cited place."""
+        quote = " ".join(str(citation["quote"]).split())
+        return bool(quote) and quote in " ".join(self.text(citation).split())
+
+
+def _load_average() -> float | None:
+    """The 1-minute load average: latency means little on a busy machine."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def evaluate(
+    assistant: PolicyAssistant,
+    questions: Sequence[dict[str, Any]],
+    *,
+    name: str,
+    floors: dict[str, float] | None = None,
+    progress: bool = True,
+    on_row: RowHook | None = None,
+) -> EvalReport:
+    """Ask every question through ``PolicyAssistant.ask`` and score the answers."""
+    from tqdm import tqdm
+
+    if not assistant.index.ready():
+        from corpus import IndexNotReadyError
+
+        raise IndexNotReadyError("the index is empty: run `policy-assistant ingest` first")
+    assistant.warm_up()
+    load_start = _load_average()
+    sources = SourceTexts(assistant)
+    rows = []
+    started = time.perf_counter()
+    for question in tqdm(
+        questions, desc=f"eval {name}", unit="question", disable=not progress, file=sys.stderr
+    ):
+        t0 = time.perf_counter()
+        response = assistant.ask(question["question"]).to_dict()
+        latency_ms = (time.perf_counter() - t0) * 1000
+        faithful = [sources.holds(c) for c in response["citations"]]
+        row = score_answer(question, response, faithful, latency_ms)
+        rows.append(row)
+        if on_row is not None:
+            on_row(row)
+    meta = {
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - started, 1),
+        "embedder": assistant.settings.embedding.backend,
+        "llm": assistant.settings.llm.backend,
+        "index_version": assistant.index.snapshot().version,
+        "sets": sorted({q.get("set", "") for q in questions}),
+        "load_average": {"start": load_start, "end": _load_average()},
+    }
+    return build_report(name, rows, meta, floors or {})
+
+
+def build_report(
+    name: str, rows: list[dict[str, Any]], meta: dict[str, Any], floors: dict[str, float]
+) -> EvalReport:
+    summary = summarize(rows)
+    return EvalReport(
+        name=name,
+        summary=summary,
+        by_set=_grouped(rows, "set"),
+        by_type=_grouped(rows, "type"),
+        rows=rows,
+        meta=meta,
+        floors=floors,
+        below_floors=below_floors(summary, floors),
+    )
+
+
+def below_floors(summary: dict[str, Any], floors: dict[str, float]) -> list[dict[str, Any]]:
+    """Every score under its floor; a score that could not be computed fails too."""
+    return [
+        {"score": score, "value": summary.get(score), "floor": floor}
+        for score, floor in floors.items()
+        if summary.get(score) is None or summary[score] < floor
+    ]
+
+
+def _grouped(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(str(row[key]), []).append(row)
+    return {name: summarize(group) for name, group in sorted(groups.items())}
+
+
+def default_name(paths: Sequence[Path]) -> str:
+    """The results' name: the set's stem, or the stems joined (``own-000+dev-004``)."""
+    stems = [Path(p).stem for p in paths]
+    joined = "+".join(stems)
+    return joined if len(joined) <= 60 else f"{stems[0]}+{len(stems) - 1}-more"
