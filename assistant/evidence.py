@@ -37,7 +37,10 @@ MAX_SENTENCES = 5  # sentences picked: the answer quotes the first ones, the res
 DENSE_WEIGHT = 1.0
 LEXICAL_WEIGHT = {"nl": 1.5, "en": 0.75}
 RANK_WEIGHT = 1.0
-FIGURE_WEIGHT = 1.0
+FIGURE_WEIGHT = 1.0  # a sentence with a figure, for a figure question
+OTHER_FIGURE_WEIGHT = 0.1  # ... for any other question ("wat was de participatiegraad?")
+YEAR_WEIGHT = 0.5  # a sentence naming a year the question names
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 @dataclass(slots=True)
@@ -169,6 +172,7 @@ class EvidenceFinder:
         mean = float(np.mean(known)) if known else 0.0
         spread = float(np.std(known)) if len(known) > 1 else 0.0
         lexical = LEXICAL_WEIGHT[lang]
+        years = set(_YEAR.findall(question))
         for cover, dense, rank, ev in candidates:
             z = (dense - mean) / spread if dense is not None and spread > 0 else -0.5
             figure = has_figure(ev.quote)
@@ -176,7 +180,8 @@ class EvidenceFinder:
                 DENSE_WEIGHT * z
                 + lexical * cover
                 - RANK_WEIGHT * math.log(rank)
-                + (FIGURE_WEIGHT if wants_numbers and figure else 0.0)
+                + ((FIGURE_WEIGHT if wants_numbers else OTHER_FIGURE_WEIGHT) if figure else 0.0)
+                + (YEAR_WEIGHT if years and years & set(_YEAR.findall(ev.quote)) else 0.0)
                 - 0.0005 * len(ev.quote) / 100,
                 4,
             )
