@@ -315,7 +315,10 @@ def evaluate(
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default from settings).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="Worker processes; more than 1 needs index.backend=http."),
+    ] = None,
 ) -> None:
     """Serve the API (and the chat page) with uvicorn.
 
@@ -330,6 +333,17 @@ def serve(
         # the app is built in each worker from the environment: tell it where it listens
         os.environ["POLICY_ASSISTANT_API__HOST"] = host
     settings = Settings()
+    n_workers = workers or settings.api.workers
+    if n_workers > 1 and settings.index.backend != "http":
+        typer.secho(
+            f"error [embedded_single_process]: --workers {n_workers} needs a Chroma server: the "
+            "embedded Chroma (PersistentClient) is single-process. Start `chroma run --path DIR "
+            "--host 127.0.0.1 --port 8001` and set POLICY_ASSISTANT_INDEX__BACKEND=http "
+            "(see README, 'Several workers').",
+            fg="red",
+            err=True,
+        )
+        raise typer.Exit(2)
     if settings.auth_required:
         from assistant.keys import create_key_store
 
@@ -348,7 +362,7 @@ def serve(
         factory=True,
         host=settings.api.host,
         port=port or settings.api.port,
-        workers=workers or settings.api.workers,
+        workers=n_workers,
     )
 
 
