@@ -234,12 +234,14 @@ def run_phase(dep: Deployment, plan: LoadPlan, name: str, during: Any = None) ->
         thread = threading.Thread(target=during, args=(t0, events, notes), daemon=True)
         thread.start()
     samples = run_load(plan, bar.update)
+    elapsed = time.monotonic() - t0
     bar.close()
     if thread is not None:
         thread.join(timeout=1800)
     after = dep.health()
     return {
-        "summary": summarise(samples, plan.seconds),
+        "summary": summarise(samples, elapsed),
+        "seconds": round(elapsed, 1),
         "health_before": before,
         "health_after": after,
         "events": events,
@@ -272,6 +274,13 @@ def main() -> None:
         phases["1 steady"] = run_phase(dep, plan, "1 steady")
 
         def reingest(t0: float, events: dict[str, float], notes: list[str]) -> None:
+            plan.busy.set()  # the load lasts until the new version is in use
+            try:
+                _reingest(t0, events, notes)
+            finally:
+                plan.busy.clear()
+
+        def _reingest(t0: float, events: dict[str, float], notes: list[str]) -> None:
             time.sleep(min(5.0, args.seconds / 6))
             touched = sorted(dep.corpus.glob("*.txt"))[0]
             with touched.open("a", encoding="utf-8") as f:
@@ -283,8 +292,10 @@ def main() -> None:
             notes.append(
                 f"re-ingest of a changed copy ({touched.name} touched): version "
                 f"{report['version']}, {report['chunks']} chunks, {report['embedded']} embedded, "
-                f"in {events['ingest done'] - events['ingest start']:.1f} s under load"
+                f"in {events['ingest done'] - events['ingest start']:.1f} s under load; the "
+                "load went on until 5 s after the switch to the new version"
             )
+            time.sleep(5.0)  # queries on the new version, still under load
 
         phases_report: dict[str, dict[str, Any]] = {}
         phases["2 during re-ingest"] = run_phase(dep, plan, "2 during re-ingest", reingest)
