@@ -11,6 +11,7 @@ import typer
 
 from api.cli_keys import fail as _fail
 from api.cli_keys import keys_app
+from api.cli_serve import auth_reason, check_can_serve
 from corpus import PolicyAssistantError, Settings
 
 app = typer.Typer(
@@ -334,29 +335,8 @@ def serve(
         os.environ["POLICY_ASSISTANT_API__HOST"] = host
     settings = Settings()
     n_workers = workers or settings.api.workers
-    if n_workers > 1 and settings.index.backend != "http":
-        typer.secho(
-            f"error [embedded_single_process]: --workers {n_workers} needs a Chroma server: the "
-            "embedded Chroma (PersistentClient) is single-process. Start `chroma run --path DIR "
-            "--host 127.0.0.1 --port 8001` and set POLICY_ASSISTANT_INDEX__BACKEND=http "
-            "(see README, 'Several workers').",
-            fg="red",
-            err=True,
-        )
-        raise typer.Exit(2)
-    if settings.auth_required:
-        from assistant.keys import create_key_store
-
-        if not any(k.revoked_at is None for k in create_key_store(settings).list_keys()):
-            typer.secho(
-                f"error [no_api_keys]: auth is on ({_auth_reason(settings)}) and there is no "
-                "API key yet; create one first:\n"
-                "  policy-assistant keys create --role admin --name <who>",
-                fg="red",
-                err=True,
-            )
-            raise typer.Exit(2)
-    typer.echo(f"auth: {'on' if settings.auth_required else 'off'} ({_auth_reason(settings)})")
+    check_can_serve(settings, n_workers)
+    typer.echo(f"auth: {'on' if settings.auth_required else 'off'} ({auth_reason(settings)})")
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -364,14 +344,6 @@ def serve(
         port=port or settings.api.port,
         workers=n_workers,
     )
-
-
-def _auth_reason(settings: Settings) -> str:
-    if settings.auth.enabled:
-        return "POLICY_ASSISTANT_AUTH__ENABLED"
-    if settings.auth_required:
-        return f"forced: {settings.api.host} is not a loopback address"
-    return "local single-user mode on loopback"
 
 
 app.add_typer(keys_app, name="keys")
