@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,49 +42,12 @@ from bench.load_clients import (
     write_markdown,
     write_plot,
 )
+from bench.load_procs import HOST, copy_sqlite, free_port, wait_until, worker_pids
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
 REAL_MODEL = REPO.parent / "main" / "data" / "models" / "multilingual-e5-small"
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-def wait_until(check: Any, what: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except (httpx.HTTPError, OSError):
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"{what} did not come up within {timeout:.0f} s")
-
-
-def children(pid: int) -> list[int]:
-    """Direct child pids of ``pid`` (Linux /proc)."""
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
-
-
-def worker_pids(serve_pid: int) -> list[int]:
-    """Uvicorn workers: the children of the supervisor that run the app (not the
-    multiprocessing resource tracker)."""
-    out = []
-    for pid in children(serve_pid):
-        try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if "resource_tracker" not in cmd:
-            out.append(pid)
-    return out
+SEED_CACHE = REPO.parent / "main" / "data" / "embed_cache.sqlite"  # keyed by model and text
 
 
 def load_questions() -> list[str]:
@@ -124,6 +86,9 @@ class Deployment:
             self.env["POLICY_ASSISTANT_EMBEDDING__BACKEND"] = "fake"
         else:
             self.env["POLICY_ASSISTANT_EMBEDDING__MODEL_PATH"] = str(REAL_MODEL)
+            if SEED_CACHE.is_file():  # a copy of the main checkout's vectors: a faster first ingest
+                (root / "data").mkdir()
+                copy_sqlite(SEED_CACHE, root / "data" / SEED_CACHE.name)
         self.base_url = f"http://{HOST}:{self.api_port}"
         self.procs: list[subprocess.Popen[bytes]] = []
 
