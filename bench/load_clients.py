@@ -247,7 +247,8 @@ def kill_window(phase: dict[str, Any]) -> str:
     later = [s for s in bad if s["start"] > killed + 0.5]
     return (
         f"{len(bad)} errors: {len(in_flight)} were requests in flight on the killed worker "
-        f"(connection reset, no retry by the client), {len(later)} started after the kill"
+        f"(connection reset), {len(later)} started after the kill; "
+        f"{sum(1 for s in bad if 200 <= (s.get('retry_status') or 0) < 300)} succeeded on one retry"
     )
 
 
