@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 MODEL_DIR ?= data/models/multilingual-e5-small
 export POLICY_ASSISTANT_TEST_MODEL_DIR ?= $(abspath $(MODEL_DIR))
 
-.PHONY: install model serve ingest test test-unit check bench eval clean
+.PHONY: install model serve ingest test test-unit check bench eval load clean
 
 install: $(STAMP) model
 
@@ -57,6 +57,11 @@ eval: install
 	$(BIN)/python -m bench.figures_eval
 	$(BIN)/python bench/retrieval.py
 	$(PA) eval eval/questions/*.jsonl $(wildcard ../shared/eval/dev-004.jsonl) --name own+dev-004
+
+# 50 clients for 60 s per phase against 2 workers over a `chroma run` server (steady, during a
+# re-ingest, kill -9 of a worker); writes bench/results/load_test.{json,md,png}
+load: install
+	$(BIN)/python -m bench.load_test
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache

@@ -11,6 +11,7 @@ import typer
 
 from api.cli_keys import fail as _fail
 from api.cli_keys import keys_app
+from api.cli_serve import auth_reason, check_can_serve
 from corpus import PolicyAssistantError, Settings
 
 app = typer.Typer(
@@ -315,7 +316,10 @@ def evaluate(
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default from settings).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="Worker processes; more than 1 needs index.backend=http."),
+    ] = None,
 ) -> None:
     """Serve the API (and the chat page) with uvicorn.
 
@@ -330,34 +334,16 @@ def serve(
         # the app is built in each worker from the environment: tell it where it listens
         os.environ["POLICY_ASSISTANT_API__HOST"] = host
     settings = Settings()
-    if settings.auth_required:
-        from assistant.keys import create_key_store
-
-        if not any(k.revoked_at is None for k in create_key_store(settings).list_keys()):
-            typer.secho(
-                f"error [no_api_keys]: auth is on ({_auth_reason(settings)}) and there is no "
-                "API key yet; create one first:\n"
-                "  policy-assistant keys create --role admin --name <who>",
-                fg="red",
-                err=True,
-            )
-            raise typer.Exit(2)
-    typer.echo(f"auth: {'on' if settings.auth_required else 'off'} ({_auth_reason(settings)})")
+    n_workers = workers or settings.api.workers
+    check_can_serve(settings, n_workers)
+    typer.echo(f"auth: {'on' if settings.auth_required else 'off'} ({auth_reason(settings)})")
     uvicorn.run(
         "api.app:create_app",
         factory=True,
         host=settings.api.host,
         port=port or settings.api.port,
-        workers=workers or settings.api.workers,
+        workers=n_workers,
     )
-
-
-def _auth_reason(settings: Settings) -> str:
-    if settings.auth.enabled:
-        return "POLICY_ASSISTANT_AUTH__ENABLED"
-    if settings.auth_required:
-        return f"forced: {settings.api.host} is not a loopback address"
-    return "local single-user mode on loopback"
 
 
 app.add_typer(keys_app, name="keys")
