@@ -21,6 +21,7 @@ from assistant.sentences import (
     matches,
     split_sentences,
     usable,
+    without_bullet,
 )
 from corpus import PolicyAssistantError
 from ingest import SearchFilters, SearchHit
@@ -161,7 +162,7 @@ class EvidenceFinder:
                     hit.page,
                     sentence.line_start,
                     sentence.line_end,
-                    sentence.text,
+                    without_bullet(sentence.text),
                     0.0,
                     coverage(terms, sentence.text, idf),
                 )
@@ -223,7 +224,7 @@ class EvidenceFinder:
             )
         except PolicyAssistantError:  # a row of a document no longer in the index
             return None
-        quote = " ".join(passage.text.split())
+        quote = without_bullet(" ".join(passage.text.split()))
         if not quote:
             return None
         return Evidence(

@@ -161,6 +161,15 @@ def coverage(terms: Sequence[str], text: str, idf: dict[str, float]) -> float:
     return hit / total if total else 0.0
 
 
+_LEADING_BULLET = re.compile(r"^(?:[-•*▪·oe]|\uf0b7)\s+(?=[A-ZÀ-Ý0-9€])")
+
+
+def without_bullet(text: str) -> str:
+    """A quote without the bullet a PDF export left in front of it ("o Totaal ...",
+    "e In de ..."): the rest still stands verbatim in the source line."""
+    return _LEADING_BULLET.sub("", text, count=1)
+
+
 def usable(sentence: Sentence) -> bool:
     words = sentence.text.split()
     return len(words) >= MIN_WORDS and sum(c.isalpha() for c in sentence.text) >= 15
