@@ -56,7 +56,7 @@ eval: install
 	$(PA) ingest
 	$(BIN)/python -m bench.figures_eval
 	$(BIN)/python bench/retrieval.py
-	$(PA) eval eval/questions/*.jsonl $(wildcard ../shared/eval/dev-004.jsonl) --name own+dev-004
+	$(PA) eval eval/questions/*.jsonl eval/shared/dev-004.jsonl --name own+dev-004
 
 # 50 clients for 60 s per phase against 2 workers over a `chroma run` server (steady, during a
 # re-ingest, kill -9 of a worker); writes bench/results/load_test.{json,md,png}

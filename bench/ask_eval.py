@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "eval"
+SHARED = REPO / "eval" / "shared"  # a copy of ../shared/eval
 
 
 def question_sets() -> list[Path]:

@@ -11,7 +11,7 @@ import pytest
 from corpus import BUNDLED_CORPUS_DIR, Settings
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_EVAL = REPO.parent / "shared" / "eval"
+SHARED_EVAL = REPO / "eval" / "shared"  # a copy of ../shared/eval
 SEEDS = sorted(p for p in BUNDLED_CORPUS_DIR.glob("00*.txt"))
 
 

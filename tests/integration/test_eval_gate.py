@@ -30,8 +30,7 @@ def e5_assistant(tmp_path_factory: pytest.TempPathFactory, real_model_dir: Path)
 def test_gate_subset_scores_are_at_or_above_their_floors(e5_assistant: PolicyAssistant) -> None:
     gate = load_subset(GATE)
     missing = [path for path in gate.sets if not path.is_file()]
-    if missing:
-        pytest.skip(f"question sets not present: {missing}")
+    assert not missing, f"question sets not present: {missing}"
     questions = select(load_questions(gate.sets), gate)
     report = evaluate(e5_assistant, questions, name="gate", floors=gate.floors, progress=False)
     print("\n" + report.markdown())
