@@ -31,7 +31,8 @@ from assistant.evaluation import (
     select,
 )
 from assistant.followup import Resolution, resolve_followup
-from assistant.services import Passage, PolicyAssistant, build_assistant
+from assistant.passages import Passage
+from assistant.services import PolicyAssistant, build_assistant
 
 __all__ = [
     "EVIDENCE_SLACK",

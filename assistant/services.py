@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from assistant.audit import (
     create_audit_log,
     figure_ids,
 )
-from assistant.citations import format_citation
 from assistant.conversation import (
     ConversationStore,
     Turn,
@@ -32,6 +30,7 @@ from assistant.figures import FigureService
 from assistant.followup import Resolution, resolve_followup
 from assistant.language import detect_language
 from assistant.llm import ChatModel, create_llm_writer, writer_trace
+from assistant.passages import Passage, read_passage
 from assistant.sentence_index import SentenceStep
 from assistant.source_answer import answer_from_sources
 from assistant.uploads import DocumentLibrary
@@ -39,7 +38,6 @@ from corpus import (
     DocumentNotFoundError,
     InvalidRequestError,
     Settings,
-    SourceLine,
     is_valid_doc_id,
 )
 from ingest import (
@@ -55,25 +53,6 @@ from ingest import (
     create_embedder,
     create_vector_index,
 )
-
-PASSAGE_MAX_LINES = 400
-
-
-@dataclass(slots=True)
-class Passage:
-    doc_id: str
-    title: str
-    source: str
-    municipality: str | None
-    year: int | None
-    page: int | None
-    line_start: int
-    line_end: int
-    text: str
-    citation: str
-    context_before: list[dict[str, Any]]
-    lines: list[dict[str, Any]]
-    context_after: list[dict[str, Any]]
 
 
 class PolicyAssistant:
@@ -345,56 +324,7 @@ class PolicyAssistant:
     ) -> Passage:
         entry = self.document_entry(doc_id, access)
         doc = self.index.snapshot().document(doc_id)
-        if doc is None:
-            raise DocumentNotFoundError(f"no document with id {doc_id!r}")
-        units = [sl for sl in doc.lines if page is None or sl.page == page]
-        if page is not None and not units:
-            raise InvalidRequestError(
-                f"page {page} does not exist in {doc.meta.source}", code="invalid_range"
-            )
-        first = units[0].line if units else 1
-        last = units[-1].line if units else 1
-        start = line_start if line_start is not None else first
-        end = (
-            line_end
-            if line_end is not None
-            else (start if line_start is not None and page is None else last)
-        )
-        if start < 1 or end < start or start > last:
-            raise InvalidRequestError(
-                f"invalid line range {start}-{end}; the {'page' if page else 'document'} has lines {first}-{last}",
-                code="invalid_range",
-            )
-        end = min(end, last, start + PASSAGE_MAX_LINES - 1)
-        picked = [sl for sl in units if start <= sl.line <= end]
-        before = [sl for sl in units if start - context <= sl.line < start]
-        after = [sl for sl in units if end < sl.line <= end + context]
-        text = "\n".join(sl.text for sl in picked)
-
-        def as_dict(items: list[SourceLine]) -> list[dict[str, Any]]:
-            return [{"line": sl.line, "page": sl.page, "text": sl.text} for sl in items]
-
-        return Passage(
-            doc_id=doc_id,
-            title=entry["title"],
-            source=entry["source"],
-            municipality=entry.get("municipality"),
-            year=entry.get("year"),
-            page=page if page is not None else (picked[0].page if picked else None),
-            line_start=start,
-            line_end=end,
-            text=text,
-            citation=format_citation(
-                entry,
-                page if page is not None else (picked[0].page if picked else None),
-                start,
-                end,
-                text,
-            ),
-            context_before=as_dict(before),
-            lines=as_dict(picked),
-            context_after=as_dict(after),
-        )
+        return read_passage(entry, doc, doc_id, line_start, line_end, page, context)
 
 
 def _turn(question: str, resolution: Resolution, result: AskResult) -> Turn:
