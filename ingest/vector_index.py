@@ -51,6 +51,12 @@ class VectorIndex(Protocol):
     def drop(self, collection: str) -> None: ...
 
 
+# Wide HNSW search and construction lists, built on one thread: with up to a few thousand
+# chunks the dense search is then exact and the same on every build of the same corpus (with
+# the defaults, two builds of one corpus ranked some chunks differently).
+HNSW_CONFIG = {"space": "cosine", "ef_search": 512, "ef_construction": 512, "num_threads": 1}
+
+
 def chroma_where(filters: Mapping[str, Any]) -> dict[str, Any] | None:
     """Translate ``{"year": 2019, "doc_id": "x"}`` into a Chroma ``where`` clause."""
     clauses = [{key: value} for key, value in filters.items() if value is not None]
@@ -89,7 +95,7 @@ class ChromaIndex:
 
     def _collection(self, name: str) -> Any:
         return self._client.get_or_create_collection(
-            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            name, embedding_function=None, configuration={"hnsw": HNSW_CONFIG}
         )
 
     def upsert(
