@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 MODEL_DIR ?= data/models/multilingual-e5-small
 export POLICY_ASSISTANT_TEST_MODEL_DIR ?= $(abspath $(MODEL_DIR))
 
-.PHONY: install model serve ingest test test-unit check bench eval load clean
+.PHONY: install model serve ingest browser test test-unit check bench eval load clean
 
 install: $(STAMP) model
 
@@ -31,7 +31,11 @@ serve: install
 	$(PA) ingest
 	$(PA) serve
 
-test: install
+# the chat page's browser tests drive Debian's chromium (installed here when run as root)
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium; } || { echo "make test needs Debian's chromium for the browser tests: sudo apt-get install chromium (or set POLICY_ASSISTANT_E2E=0 to skip them)" >&2; exit 1; }
+
+test: install browser
 	$(BIN)/python -m pytest
 
 test-unit: $(STAMP)
