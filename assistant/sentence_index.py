@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from assistant.sentences import Sentence, split_sentences, usable
-from corpus import Document, Settings, document_from_json
+from corpus import Document, Settings, read_stored_document
 from ingest import Embedder, EmbeddingCache
 
 SENTENCES_FILE = "sentences.parquet"
@@ -73,8 +73,7 @@ class SentenceStep:
         docs = list(new_docs)
         for doc_id in carried:
             if doc_id not in reuse:
-                stored = version_dir / "documents" / f"{doc_id}.json"
-                docs.append(document_from_json(stored.read_text(encoding="utf-8")))
+                docs.append(read_stored_document(version_dir, doc_id))
         rows = [
             {
                 "doc_id": doc.meta.doc_id,

@@ -16,6 +16,7 @@ from corpus.documents import (
     load_manifest,
     make_doc_id,
     read_limits,
+    read_stored_document,
     safe_file_name,
     write_manifest,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "municipalities",
     "period_years",
     "read_limits",
+    "read_stored_document",
     "safe_file_name",
     "sniff_format",
     "write_manifest",

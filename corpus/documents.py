@@ -213,3 +213,12 @@ def document_from_json(text: str) -> Document:
     meta = DocumentMeta(**payload["meta"])
     lines = [SourceLine(line=line, page=page, text=body) for line, page, body in payload["lines"]]
     return Document(meta=meta, lines=lines)
+
+
+def read_stored_document(version_dir: Path, doc_id: str) -> Document:
+    """The document an index version stored as ``<version_dir>/documents/<doc_id>.json``.
+
+    Raises :class:`FileNotFoundError` when the version holds no document by that id.
+    """
+    stored = version_dir / "documents" / f"{doc_id}.json"
+    return document_from_json(stored.read_text(encoding="utf-8"))

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from corpus import Document, IndexNotReadyError, document_from_json, document_to_json
+from corpus import Document, IndexNotReadyError, document_to_json, read_stored_document
 from ingest.vector_index import VectorIndex
 
 CHUNK_COLUMNS = (
@@ -162,10 +162,11 @@ class VersionBuilder:
 
 
 def read_document(version_path: Path, doc_id: str) -> Document | None:
-    path = version_path / "documents" / f"{doc_id}.json"
-    if not path.is_file():
+    """The document a version stored, or None when it holds none by that id."""
+    try:
+        return read_stored_document(version_path, doc_id)
+    except (FileNotFoundError, NotADirectoryError):
         return None
-    return document_from_json(path.read_text(encoding="utf-8"))
 
 
 def chunks_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:

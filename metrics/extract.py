@@ -15,15 +15,12 @@ and table rows. Each figure found by :func:`metrics.numbers.find_numbers` gets
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from corpus import find_periods
 from metrics.context import (
     Sentence,
     context_period,
     heading_kind,
-    is_intro,
     kind_of,
     measure_of,
     own_period,
@@ -32,6 +29,7 @@ from metrics.context import (
     subject_of,
     subject_phrase,
 )
+from metrics.extract_state import ExtractState, column_periods, update_block, update_table
 from metrics.layout import Unit, not_a_figure, quote_for, raw_span, units
 from metrics.numbers import NumberMatch, find_numbers, with_unit
 from metrics.periods_context import (
@@ -69,25 +67,6 @@ if TYPE_CHECKING:
 _FRAMEWORK_TYPES = frozenset({"beleidskader", "nota"})
 
 
-@dataclass(slots=True)
-class _State:
-    """What the text above a figure says about it."""
-
-    section_period: _Period | None = None
-    block_period: _Period | None = None
-    section_kind: str | None = None
-    block_kind: str | None = None
-    block_subject: str | None = None
-    heading: str = ""
-    columns: list[str] | None = None
-    scale: float | None = None
-    row_group: _Period | None = None
-    reporting_year: int | None = None
-    chapter_period: _Period | None = None
-    previous_subject: str = ""  # the subject named in the paragraph before
-    previous_phrase: str = ""  # and the words naming it there
-
-
 # "In 2018 was dat 63,1%": the figure's subject is the one named just before
 _ANAPHOR = re.compile(
     r"(?<![\w])(?:(?:was|is|waren|zijn|bedroeg)\s+(?:dat|dit)|^\W*(?:dat|dit|that|this)\s+(?:was|is|were|bedroeg))(?![\w])",
@@ -122,15 +101,6 @@ def _default_kind(
     return "context" if doc.meta.doc_type in _FRAMEWORK_TYPES else "result"
 
 
-_SCALE = re.compile(
-    r"\W*(?:bedragen\s+)?(?:x|×|in)\s*(?:€\s*)?(?:1\s*)?(?P<s>mln\.?|miljoen|miljoenen|mld\.?|miljard"
-    r"|1\.000|duizend|duizenden)\s*(?:euro|€)?\W*",
-    re.I,
-)
-_HALVES = re.compile(r"\b(?:eerste|first)\b.*\b(?:tweede|second)\b.*\b(?:helft|half)\b", re.I)
-_SCALES = {"mln": 1e6, "mil": 1e6, "mld": 1e9, "1.0": 1e3, "dui": 1e3}
-
-
 def _dedupe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per value, unit and source line (PDF text repeats a cell: "Totaal: 5.687 Totaal:
     5.687")."""
@@ -144,7 +114,9 @@ def _dedupe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _rows_for(doc: Document, unit: Unit, state: _State, fallback: _Period) -> list[dict[str, Any]]:
+def _rows_for(
+    doc: Document, unit: Unit, state: ExtractState, fallback: _Period
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     found = find_numbers(unit.text)
     if not found:
@@ -154,7 +126,7 @@ def _rows_for(doc: Document, unit: Unit, state: _State, fallback: _Period) -> li
         factor = state.scale
         found = [with_unit(m, "euro", factor) if m.unit in ("count", "other") else m for m in found]
     sents = sentences(unit.text)
-    columns = _column_periods(unit, found, state, reporting_year(doc))
+    columns = column_periods(unit, found, state, reporting_year(doc))
     for n, match in enumerate(found):
         sent = next((s for s in sents if s.start <= match.start < s.end), None)
         if sent is None:
@@ -185,28 +157,12 @@ def _year_before(text: str) -> int | None:
     return int(years[-1]) if years else None
 
 
-def _column_periods(
-    unit: Unit, found: list[NumberMatch], state: _State, year: int | None
-) -> list[_Period] | None:
-    """Periods of a table row's values from column headers (``2024 2025 2026``)."""
-    if unit.kind not in ("row", "lone") or not state.columns or len(found) != len(state.columns):
-        return None
-    if "{y}" in state.columns[0]:  # half-year columns; the row is led by its year
-        lead = re.match(r"\W*((?:19|20)\d\d)\b", unit.text)
-        if not lead:
-            return None
-        return [_Period(c.format(y=lead.group(1)), False, False, "column") for c in state.columns]
-    if find_periods(unit.text, reference_year=year):
-        return None
-    return [_Period(c, False, False, "column") for c in state.columns]
-
-
 def _period_for(
     sents: list[Sentence],
     sent: Sentence,
     match: NumberMatch,
     found: list[NumberMatch],
-    state: _State,
+    state: ExtractState,
     fallback: _Period,
     year: int | None,
 ) -> _Period:
@@ -254,7 +210,7 @@ def _row(
     period: _Period,
     kind: str,
     scope: str | None,
-    state: _State,
+    state: ExtractState,
 ) -> dict[str, Any]:
     piece, offset = unit.locate(match.num_start)
     sl = doc.lines[piece.index]
@@ -286,7 +242,7 @@ def _row(
     }
 
 
-def _section_subject(state: _State) -> str:
+def _section_subject(state: ExtractState) -> str:
     heading = subject_of(state.heading, re.sub(r"\s+", " ", state.heading).strip().lower()[:60])
     return state.block_subject or heading or "onbekend"
 
@@ -296,18 +252,15 @@ def extract_figures(doc: Document) -> list[dict[str, Any]]:
     return [{k: v for k, v in row.items() if k != "_via"} for row in extract_traced(doc)]
 
 
-_YEARS_LINE = re.compile(r"\W*(?:(?:19|20)\d\d\W+){1,}(?:19|20)\d\d\W*")
-
-
 def extract_traced(doc: Document) -> list[dict[str, Any]]:
     """As :func:`extract_figures`, plus ``_via``: where each row's period came from."""
     year = reporting_year(doc)
-    state = _State(reporting_year=year)
+    state = ExtractState(reporting_year=year)
     fallback = _fallback(doc)
     rows: list[dict[str, Any]] = []
     block: list[dict[str, Any]] = []  # a chart's or table's values without a period yet
     for unit in units(doc):
-        _update_table(doc, unit, state, year)
+        update_table(doc, unit, state, year)
         chapter = chapter_period(unit.text, unit.kind, year)
         if chapter is not None:
             state.chapter_period = _from_match(chapter[0], "chapter") if chapter[0] else None
@@ -339,63 +292,8 @@ def extract_traced(doc: Document) -> list[dict[str, Any]]:
         else:
             block.extend(r for r in unit_rows if r["_via"] == "fallback")
         rows.extend(unit_rows)
-        _update_block(unit, unit_rows, state, year, doc)
+        update_block(unit, unit_rows, state, year, doc)
         if unit.kind in ("prose", "item"):
             state.previous_subject = subject_of(unit.text, "", len(unit.text))
             state.previous_phrase = subject_phrase(unit.text, state.previous_subject)
     return _dedupe(rows)
-
-
-def _update_table(doc: Document, unit: Unit, state: _State, year: int | None) -> None:
-    """Column headers of years, a caption's range of years, and row groups led by a year."""
-    words = len(re.findall(r"[^\W\d_]{2,}", unit.text))
-    if unit.kind in ("heading",) or (unit.kind in ("prose", "item") and words >= 8):
-        state.columns = None
-        state.row_group = None
-        state.scale = None
-        if state.block_period is not None and state.block_period.via == "caption":
-            state.block_period = None
-    if _HALVES.search(unit.text) and unit.kind != "heading":
-        state.columns = ["{y}-H1", "{y}-H2", "{y}"]
-    scale = _SCALE.fullmatch(unit.text)
-    if scale:
-        state.scale = _SCALES[scale.group("s").lower()[:3]]
-    if unit.kind == "caption":
-        state.block_kind = None
-        found = context_period(unit.text, year)
-        span = re.fullmatch(r"(\d{4})\.\.(\d{4})", found.period) if found else None
-        if span and int(span.group(2)) - int(span.group(1)) <= 10:
-            first, last = int(span.group(1)), int(span.group(2))
-            state.columns = [str(y) for y in range(first, last + 1)]
-        else:
-            state.columns = None
-    if unit.kind in ("row", "lone"):
-        for sl in reversed(doc.lines[max(0, unit.first - 3) : unit.first]):
-            if _YEARS_LINE.fullmatch(sl.text.strip()):
-                state.columns = re.findall(r"(?:19|20)\d\d", sl.text)
-                break
-        lead = re.match(r"\W*((?:19|20)\d\d)\b", unit.text)
-        if lead:
-            state.row_group = _Period(lead.group(1), False, False, "rowgroup")
-    elif words >= 3:
-        state.row_group = None
-
-
-def _update_block(
-    unit: Unit, unit_rows: list[dict[str, Any]], state: _State, year: int | None, doc: Document
-) -> None:
-    """A paragraph that states a period (and no figures after it) sets it for what follows."""
-    if unit.kind not in ("prose", "item", "lone"):
-        return
-    last = sentences(unit.text)[-1].text if unit.text else ""
-    found = context_period(last, year)
-    if found is not None and (not unit_rows or is_intro(last)):
-        state.block_period = _refine(_from_match(found, "block"), doc)
-        kind = kind_of(last, len(last), len(last), None)
-        state.block_kind = kind if is_intro(last) else None
-        intro_subject = subject_of(unit.text, "", len(unit.text)) if is_intro(last) else ""
-        state.block_subject = intro_subject or None
-    elif unit_rows and unit.kind == "prose" and not is_intro(last):
-        state.block_period = None
-        state.block_kind = None
-        state.block_subject = None

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from corpus import Document, document_from_json
+from corpus import Document, read_stored_document
 from metrics.schema import empty_frame, figures_frame, validate
 
 FIGURES_FILE = "figures.parquet"
@@ -51,8 +51,7 @@ class FigureStep:
         docs = list(new_docs)
         for doc_id in carried:
             if doc_id not in reuse:  # no usable rows from before: extract from the stored text
-                stored = version_dir / "documents" / f"{doc_id}.json"
-                docs.append(document_from_json(stored.read_text(encoding="utf-8")))
+                docs.append(read_stored_document(version_dir, doc_id))
         rows: list[dict[str, Any]] = []
         for doc in docs:
             for n, row in enumerate(extract_figures(doc)):

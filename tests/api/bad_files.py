@@ -6,7 +6,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from tests.corpus.test_readers import make_pdf
+from tests.corpus.sample_files import make_pdf
 
 MB = 1024 * 1024
 INJECTION = (

@@ -7,10 +7,12 @@ from corpus import (
     ManifestError,
     UnsupportedFormatError,
     document_from_bytes,
+    document_to_json,
     is_valid_doc_id,
     iter_corpus_files,
     load_manifest,
     make_doc_id,
+    read_stored_document,
 )
 
 pytestmark = pytest.mark.unit
@@ -59,3 +61,12 @@ def test_bad_inputs_raise_typed_errors() -> None:
     cp1252 = "Financiële middelen: € 8,6 miljoen".encode("cp1252")
     doc = document_from_bytes(cp1252, "oud.txt")
     assert doc.lines[0].text == "Financiële middelen: € 8,6 miljoen"
+
+
+def test_stored_document_reads_back_exactly(tmp_path: Path) -> None:
+    doc = document_from_bytes(b"Nota Wonen\n\nIn 2023: 6.143 woningzoekenden.\n", "nota.txt")
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "documents" / "nota.json").write_text(document_to_json(doc), encoding="utf-8")
+    assert read_stored_document(tmp_path, "nota") == doc
+    with pytest.raises(FileNotFoundError):
+        read_stored_document(tmp_path, "ontbreekt")

@@ -1,0 +1,151 @@
+"""The DOCX reader: real DOCX files made with python-docx, read through ``read_bytes``."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from corpus.errors import (
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    UnsupportedFormatError,
+)
+from corpus.readers import read_bytes, read_path
+
+
+def make_docx() -> bytes:
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    d = docx.Document()
+    d.add_heading("Nota Wonen 2024", level=1)
+    d.add_paragraph("Het college legt vast hoe de gemeente werkt aan betaalbare woningen.")
+    d.add_paragraph("")  # an empty paragraph gives no line
+    table = d.add_table(rows=2, cols=3)
+    for r, row in enumerate([["Wijk", "Woningen", "Aandeel"], ["Noord", "2.087", "33,97%"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    d.add_paragraph("Laatste alinea van pagina 1.").add_run().add_break(WD_BREAK.PAGE)
+    d.add_heading("Financiën", level=2)
+    d.add_paragraph("Het budget bedraagt € 8,6 miljoen.")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.integration
+def test_docx_paragraphs_table_rows_and_page_break(tmp_path: Path) -> None:
+    path = tmp_path / "nota.docx"
+    path.write_bytes(make_docx())
+    got = read_path(path)
+    assert got.format == "docx"
+    assert [(sl.line, sl.page, sl.text) for sl in got.lines] == [
+        (1, 1, "Nota Wonen 2024"),
+        (2, 1, "Het college legt vast hoe de gemeente werkt aan betaalbare woningen."),
+        (3, 1, "Wijk | Woningen | Aandeel"),
+        (4, 1, "Noord | 2.087 | 33,97%"),
+        (5, 1, "Laatste alinea van pagina 1."),
+        (6, 2, "Financiën"),
+        (7, 2, "Het budget bedraagt € 8,6 miljoen."),
+    ]
+    assert got.pages == 2
+
+
+def _with_document_xml(data: bytes, edit: Callable[[str], str]) -> bytes:
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                body = edit(body.decode("utf-8")).encode("utf-8")
+            dst.writestr(info.filename, body)
+    return out.getvalue()
+
+
+@pytest.mark.integration
+def test_docx_rendered_page_breaks_count_once_after_an_explicit_break() -> None:
+    rendered = "<w:r><w:lastRenderedPageBreak/><w:t>"
+
+    def edit(xml: str) -> str:
+        # Word marks where it broke the page: after the explicit break (same break) and in
+        # the middle of the last paragraph (a new page by flow).
+        xml = xml.replace("<w:r><w:t>Financiën", rendered + "Financiën", 1)
+        xml = xml.replace("<w:r><w:t>Het budget", rendered + "Het budget", 1)
+        assert xml.count("lastRenderedPageBreak") == 2
+        return xml
+
+    got = read_bytes(_with_document_xml(make_docx(), edit), "word.docx")
+    pages = {sl.text: sl.page for sl in got.lines}
+    assert pages["Financiën"] == 2
+    assert pages["Het budget bedraagt € 8,6 miljoen."] == 3
+
+
+@pytest.mark.integration
+def test_docx_skips_deleted_and_hidden_text() -> None:
+    def edit(xml: str) -> str:
+        deleted = (
+            '<w:del w:id="1" w:author="a"><w:r><w:delText>geschrapt </w:delText></w:r></w:del>'
+        )
+        hidden = "<w:r><w:rPr><w:vanish/></w:rPr><w:t>verborgen </w:t></w:r>"
+        return xml.replace("<w:r><w:t>Het budget", deleted + hidden + "<w:r><w:t>Het budget", 1)
+
+    got = read_bytes(_with_document_xml(make_docx(), edit), "wijzigingen.docx")
+    assert got.lines[-1].text == "Het budget bedraagt € 8,6 miljoen."
+
+
+@pytest.mark.integration
+def test_docx_over_max_pages() -> None:
+    with pytest.raises(DocumentTooLargeError, match="pages"):
+        read_bytes(make_docx(), "nota.docx", max_pages=1)
+
+
+@pytest.mark.integration
+def test_docx_zip_bomb_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bom.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", b" " * (50 * 1024 * 1024))  # ~50 KB packed
+    assert path.stat().st_size < 200_000
+    with pytest.raises(DocumentTooLargeError, match="zip bomb"):
+        read_path(path)
+
+
+@pytest.mark.unit
+def test_docx_total_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import corpus.readers.docx as reader
+
+    monkeypatch.setattr(reader, "MAX_UNCOMPRESSED", 1000)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("word/document.xml", "x" * 2000)
+    with pytest.raises(DocumentTooLargeError, match="unpacks to"):
+        read_bytes(buf.getvalue(), "groot.docx")
+
+
+def _zip(members: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for member, text in members.items():
+            zf.writestr(member, text)
+    return buf.getvalue()
+
+
+@pytest.mark.unit
+def test_zip_that_is_not_a_docx() -> None:
+    data = _zip({"kaart.csv": "wijk;woningen\nNoord;2.087\n"})
+    with pytest.raises(UnsupportedFormatError, match="not a DOCX"):
+        read_bytes(data, "bijlagen.zip")
+    with pytest.raises(CorruptDocumentError, match=r"no word/document\.xml"):
+        read_bytes(data, "vermomd.docx")
+
+
+@pytest.mark.unit
+def test_broken_zip_and_broken_docx_are_corrupt() -> None:
+    with pytest.raises(CorruptDocumentError, match="not a valid DOCX"):
+        read_bytes(b"PK\x03\x04word/" + b"\x00" * 100, "kapot.docx")
+    with pytest.raises(CorruptDocumentError, match="cannot be read"):
+        read_bytes(_zip({"word/document.xml": "<w:document"}), "half.docx")
