@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -13,6 +15,11 @@ class ErrorBody(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """A route's documented error statuses, each with the one error shape (``responses=``)."""
+    return {status: {"model": ErrorResponse} for status in statuses}
 
 
 class HealthResponse(BaseModel):

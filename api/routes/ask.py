@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from api.deps import ReaderDep, ReadyAssistantDep
-from api.schemas import AskRequest, AskResponse, ErrorResponse
+from api.schemas import AskRequest, AskResponse, error_responses
 from assistant import AskResult, PolicyAssistant
 from assistant.keys import Principal
 from ingest import SearchFilters
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["ask"])
 @router.post(
     "/ask",
     response_model=AskResponse,
-    responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    responses=error_responses(422, 503),
     summary="Answer a question with line-exact citations (answered, partial or refused)",
 )
 def ask(request: AskRequest, assistant: ReadyAssistantDep, principal: ReaderDep) -> AskResponse:
@@ -44,11 +44,7 @@ def _sse(event: str, data: object) -> str:
 
 @router.post(
     "/ask/stream",
-    responses={
-        200: {"content": {"text/event-stream": {}}},
-        422: {"model": ErrorResponse},
-        503: {"model": ErrorResponse},
-    },
+    responses={200: {"content": {"text/event-stream": {}}}, **error_responses(422, 503)},
     summary="The same answer as Server-Sent Events: token events, then one final event",
 )
 def ask_stream(

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import AdminDep, AssistantDep
-from api.schemas import AuditRecordPublic, AuditResponse, ErrorResponse
+from api.schemas import AuditRecordPublic, AuditResponse, error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
 
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1", tags=["audit"])
 @router.get(
     "/audit",
     response_model=AuditResponse,
-    responses={403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+    responses=error_responses(403, 422),
     summary="Audit trail of answers, newest first (admin)",
 )
 def audit(

@@ -1,27 +1,23 @@
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AdminDep, ReaderDep, ReadyAssistantDep, SettingsDep
-from api.schemas import DocumentPublic, DocumentsResponse, ErrorResponse, PassageResponse
+from api.schemas import DocumentPublic, DocumentsResponse, PassageResponse, error_responses
 from corpus import DocumentTooLargeError
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 
 DocId = Annotated[str, Path(min_length=1, max_length=128)]
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorResponse},
-    403: {"model": ErrorResponse},
-}
 
 
 @router.get(
     "",
     response_model=DocumentsResponse,
-    responses=_ERRORS,
+    responses=error_responses(401, 403),
     summary="Ingested documents with their metadata",
 )
 def list_documents(assistant: ReadyAssistantDep, principal: ReaderDep) -> DocumentsResponse:
@@ -31,7 +27,7 @@ def list_documents(assistant: ReadyAssistantDep, principal: ReaderDep) -> Docume
 @router.get(
     "/{doc_id}/passage",
     response_model=PassageResponse,
-    responses={**_ERRORS, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+    responses=error_responses(401, 403, 404, 422),
     summary="Exact source text of a line range (or page) with a ready-to-paste citation",
 )
 def passage(
@@ -53,12 +49,7 @@ def passage(
     "",
     status_code=201,
     response_model=DocumentPublic,
-    responses={
-        **_ERRORS,
-        413: {"model": ErrorResponse},
-        415: {"model": ErrorResponse},
-        422: {"model": ErrorResponse},
-    },
+    responses=error_responses(401, 403, 413, 415, 422),
     summary="Upload one document (PDF, DOCX, HTML, TXT, Markdown) and ingest it (admin)",
 )
 async def upload_document(
@@ -96,7 +87,7 @@ async def upload_document(
 @router.delete(
     "/{doc_id}",
     response_model=DocumentPublic,
-    responses={**_ERRORS, 404: {"model": ErrorResponse}},
+    responses=error_responses(401, 403, 404),
     summary="Remove a document's chunks and figures (a new index version without it; admin)",
 )
 def delete_document(

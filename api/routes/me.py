@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.deps import PrincipalDep
-from api.schemas import ErrorResponse, MeResponse
+from api.schemas import MeResponse, error_responses
 from corpus import ACCESS_LEVELS
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
@@ -14,7 +14,7 @@ router = APIRouter(prefix="/api/v1", tags=["auth"])
 @router.get(
     "/me",
     response_model=MeResponse,
-    responses={401: {"model": ErrorResponse}, 429: {"model": ErrorResponse}},
+    responses=error_responses(401, 429),
     summary="The caller: role, key id, clearance and the access levels it may read",
 )
 def me(principal: PrincipalDep, request: Request) -> MeResponse:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import ClerkDep, ReaderDep, ReadyAssistantDep, ensure_role
-from api.schemas import ErrorResponse, MetricsResponse
+from api.schemas import MetricsResponse, error_responses
 from assistant.figures import PUBLIC_COLUMNS, FigureFilters, row_to_public
 
 router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
@@ -16,12 +16,7 @@ router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
 @router.get(
     "",
     response_model=MetricsResponse,
-    responses={
-        200: {"content": {"text/csv": {}}},
-        401: {"model": ErrorResponse},
-        403: {"model": ErrorResponse},
-        422: {"model": ErrorResponse},
-    },
+    responses={200: {"content": {"text/csv": {}}}, **error_responses(401, 403, 422)},
     summary="Figures table: filter it, or ask a figure question with q",
 )
 def metrics(
@@ -65,9 +60,7 @@ def metrics(
     "/chart",
     responses={
         200: {"content": {"image/png": {}, "image/svg+xml": {}}},
-        401: {"model": ErrorResponse},
-        403: {"model": ErrorResponse},
-        422: {"model": ErrorResponse},
+        **error_responses(401, 403, 422),
     },
     summary="One figure over periods across documents, as PNG or SVG",
 )

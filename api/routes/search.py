@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import ReaderDep, ReadyAssistantDep
-from api.schemas import ErrorResponse, SearchResponse, SearchResult
+from api.schemas import SearchResponse, SearchResult, error_responses
 from assistant import format_citation
 from ingest import SearchFilters
 
@@ -15,12 +15,7 @@ router = APIRouter(prefix="/api/v1", tags=["search"])
 @router.get(
     "/search",
     response_model=SearchResponse,
-    responses={
-        401: {"model": ErrorResponse},
-        404: {"model": ErrorResponse},
-        422: {"model": ErrorResponse},
-        503: {"model": ErrorResponse},
-    },
+    responses=error_responses(401, 404, 422, 503),
     summary="Hybrid (BM25 + dense) passage search with exact line coordinates",
 )
 def search(

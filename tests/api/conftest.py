@@ -1,5 +1,7 @@
-"""Fixtures for auth, access levels and uploads: a small corpus with one public, one internal
-and one confidential document, ingested with the fake embedder, and keys for every role."""
+"""Fixtures for the API tests: ``client``, the app over the bundled corpus with its figures table
+(fake embedder; a module may override it), and for auth, access levels and uploads a small corpus
+with one public, one internal and one confidential document, ingested with the fake embedder, and
+keys for every role."""
 
 from __future__ import annotations
 
@@ -82,6 +84,12 @@ ALLOWED = {
     "internal": ("public", "internal"),
     "confidential": ("public", "internal", "confidential"),
 }
+
+
+@pytest.fixture(scope="module")
+def client(built_figure_index: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(built_figure_index), raise_server_exceptions=False) as c:
+        yield c
 
 
 def write_access_corpus(folder: Path) -> Path:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api import create_app
 from corpus import BUNDLED_CORPUS_DIR, Settings
 from tests.api.test_api import assert_error_shape
 from tests.api.test_cli import run_cli
@@ -39,12 +37,6 @@ CITATION_FIELDS = {
     "quote",
     "score",
 }
-
-
-@pytest.fixture(scope="module")
-def client(built_figure_index: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(built_figure_index), raise_server_exceptions=False) as c:
-        yield c
 
 
 def test_ask_figure_question_has_the_contract_shape(client: TestClient) -> None:

@@ -11,16 +11,12 @@ the diff and run ``pytest tests/api/test_ask_snapshots.py --snapshot-update``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
-
-from api import create_app
-from corpus import Settings
 
 pytestmark = pytest.mark.unit
 
@@ -33,12 +29,6 @@ QUESTIONS = {
     "english-policy": "Why is Enschede dropping the OpMaat meetings?",
     "refused": "Hoeveel zwembaden heeft Enschede?",
 }
-
-
-@pytest.fixture(scope="module")
-def client(built_figure_index: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(built_figure_index), raise_server_exceptions=False) as c:
-        yield c
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,12 +37,6 @@ AUDIT_FIELDS = {
     "chunk_ids",
     "figure_ids",
 }
-
-
-@pytest.fixture(scope="module")
-def client(built_figure_index: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(built_figure_index), raise_server_exceptions=False) as c:
-        yield c
 
 
 def ask(client: TestClient, question: str, conversation_id: str | None) -> dict[str, Any]:
