@@ -16,8 +16,9 @@ RUN useradd --create-home --uid 10001 assistant \
     && chown assistant:assistant /data /opt/models /app
 
 WORKDIR /app
-# the CPU build of torch first (as in the Makefile), or pip pulls a multi-GB CUDA build
-RUN pip install torch==2.13.0
+# the CPU build of torch first, pinned as in pyproject.toml and the Makefile, from PyTorch's CPU
+# index: PyPI's Linux wheel pulls multi-GB CUDA libraries
+RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
 COPY --chown=assistant:assistant pyproject.toml README.md ./
 COPY --chown=assistant:assistant api ./api
 COPY --chown=assistant:assistant assistant ./assistant

@@ -5,6 +5,8 @@ enabled and the server on loopback); then every request is the local admin and s
 document. With auth on, a missing or wrong key is a 401, and each key may make
 ``auth.rate_limit`` requests (a moving window, the ``limits`` library); a client address
 with ``auth.failed_auth_limit`` failed checks gets 429 before any more argon2 work is done.
+The counters live in ``auth.rate_limit_storage``: by default a SQLite file in the state
+directory (:mod:`api.rate_storage`), so all workers count against one limit.
 """
 
 from __future__ import annotations
@@ -29,15 +31,16 @@ class RateLimits:
 
     def __init__(self, settings: Settings) -> None:
         from limits import parse_many
-        from limits.storage import storage_from_string
         from limits.strategies import MovingWindowRateLimiter
+
+        from api.rate_storage import create_rate_storage
 
         auth = settings.auth
         self.per_key: list[RateLimitItem] = parse_many(auth.rate_limit) if auth.rate_limit else []
         self.failures: list[RateLimitItem] = (
             parse_many(auth.failed_auth_limit) if auth.failed_auth_limit else []
         )
-        self._limiter = MovingWindowRateLimiter(storage_from_string(auth.rate_limit_storage))
+        self._limiter = MovingWindowRateLimiter(create_rate_storage(settings))
 
     def hit_key(self, key_id: str) -> None:
         for item in self.per_key:

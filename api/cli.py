@@ -9,9 +9,18 @@ from typing import Annotated, Any
 
 import typer
 
+from api.bounds import (
+    FIGURE_QUESTION_CHARS,
+    PERIOD_CHARS,
+    SEARCH_K_MAX,
+    SUBJECT_CHARS,
+    FigureKind,
+    SearchMode,
+)
+from api.cli_keys import error_line, keys_app
 from api.cli_keys import fail as _fail
-from api.cli_keys import keys_app
-from api.cli_serve import auth_reason, check_can_serve
+from api.cli_params import DocIdOpt, DocTypeOpt, MunicipalityOpt, YearOpt, max_chars
+from api.cli_serve import serve
 from corpus import PolicyAssistantError, Settings
 
 app = typer.Typer(
@@ -91,15 +100,15 @@ def search(
     query: Annotated[
         str, typer.Argument(help="Question or search words, e.g. 'loonkostensubsidie gestart'.")
     ],
-    k: Annotated[int, typer.Option("-k", help="Number of results.")] = 5,
+    k: Annotated[int, typer.Option("-k", min=1, max=SEARCH_K_MAX, help="Number of results.")] = 5,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON like GET /api/v1/search.")
     ] = False,
-    municipality: Annotated[str | None, typer.Option(help="Only this municipality.")] = None,
-    year: Annotated[int | None, typer.Option(help="Only documents of this year.")] = None,
-    doc_type: Annotated[str | None, typer.Option(help="Only this document type.")] = None,
-    doc_id: Annotated[str | None, typer.Option(help="Only this document.")] = None,
-    mode: Annotated[str, typer.Option(help="hybrid, bm25 or dense.")] = "hybrid",
+    municipality: MunicipalityOpt = None,
+    year: YearOpt = None,
+    doc_type: DocTypeOpt = None,
+    doc_id: DocIdOpt = None,
+    mode: Annotated[SearchMode, typer.Option(help="hybrid, bm25 or dense.")] = "hybrid",
 ) -> None:
     """Search passages; every result carries its file, lines and the exact text."""
     from assistant import format_citation
@@ -149,10 +158,10 @@ def ask(
     conversation: Annotated[
         str | None, typer.Option("--conversation", help="Conversation id of a follow-up.")
     ] = None,
-    municipality: Annotated[str | None, typer.Option(help="Only this municipality.")] = None,
-    year: Annotated[int | None, typer.Option(help="Only documents of this year.")] = None,
-    doc_type: Annotated[str | None, typer.Option(help="Only this document type.")] = None,
-    doc_id: Annotated[str | None, typer.Option(help="Only this document.")] = None,
+    municipality: MunicipalityOpt = None,
+    year: YearOpt = None,
+    doc_type: DocTypeOpt = None,
+    doc_id: DocIdOpt = None,
 ) -> None:
     """Answer a question from the documents and figures, with line-exact citations."""
     from ingest import SearchFilters
@@ -188,18 +197,24 @@ def metrics(
     q: Annotated[
         str | None,
         typer.Option(
-            "--q", help="A figure question, e.g. 'Hoeveel LKS-contracten zijn er in Q3 gestart?'."
+            "--q",
+            help="A figure question, e.g. 'Hoeveel LKS-contracten zijn er in Q3 gestart?'.",
+            callback=max_chars(FIGURE_QUESTION_CHARS),
         ),
     ] = None,
-    subject: Annotated[str | None, typer.Option(help="Filter: subject contains.")] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option(help="Filter: subject contains.", callback=max_chars(SUBJECT_CHARS)),
+    ] = None,
     period: Annotated[
-        str | None, typer.Option(help="Filter: period starts with, e.g. 2024.")
+        str | None,
+        typer.Option(
+            help="Filter: period starts with, e.g. 2024.", callback=max_chars(PERIOD_CHARS)
+        ),
     ] = None,
-    municipality: Annotated[str | None, typer.Option(help="Filter: municipality.")] = None,
-    kind: Annotated[
-        str | None, typer.Option(help="Filter: result, target, budget, forecast, context.")
-    ] = None,
-    doc_id: Annotated[str | None, typer.Option(help="Filter: one document.")] = None,
+    municipality: MunicipalityOpt = None,
+    kind: Annotated[FigureKind | None, typer.Option(help="Filter: the kind of figure.")] = None,
+    doc_id: DocIdOpt = None,
     csv: Annotated[bool, typer.Option("--csv", help="Print the table as CSV.")] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON like GET /api/v1/metrics.")
@@ -312,40 +327,7 @@ def evaluate(
         raise typer.Exit(1)
 
 
-@app.command()
-def serve(
-    host: Annotated[str | None, typer.Option(help="Bind address (default from settings).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(min=1, max=64, help="Worker processes; more than 1 needs index.backend=http."),
-    ] = None,
-) -> None:
-    """Serve the API (and the chat page) with uvicorn.
-
-    Auth is on whenever the address is not loopback (or POLICY_ASSISTANT_AUTH__ENABLED=true);
-    then serve refuses to start until a key exists (`policy-assistant keys create`).
-    """
-    import os
-
-    import uvicorn
-
-    if host:
-        # the app is built in each worker from the environment: tell it where it listens
-        os.environ["POLICY_ASSISTANT_API__HOST"] = host
-    settings = Settings()
-    n_workers = workers or settings.api.workers
-    check_can_serve(settings, n_workers)
-    typer.echo(f"auth: {'on' if settings.auth_required else 'off'} ({auth_reason(settings)})")
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=settings.api.host,
-        port=port or settings.api.port,
-        workers=n_workers,
-    )
-
-
+app.command()(serve)
 app.add_typer(keys_app, name="keys")
 
 
@@ -374,10 +356,12 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except PolicyAssistantError as exc:
-        typer.secho(f"error [{exc.code}]: {exc.message}", fg="red", err=True)
+        typer.secho(error_line(exc.code, exc.message), fg="red", err=True)
         sys.exit(2)
     except Exception as exc:  # no traceback for the user; the type says where to look
-        typer.secho(f"error [internal_error]: {type(exc).__name__}: {exc}", fg="red", err=True)
+        typer.secho(
+            error_line("internal_error", f"{type(exc).__name__}: {exc}"), fg="red", err=True
+        )
         sys.exit(1)
 
 

@@ -72,5 +72,14 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key id (12 hex d
 
 def fail(exc: PolicyAssistantError) -> NoReturn:
     """A typed error as one red line on stderr, exit code 2 (no traceback)."""
-    typer.secho(f"error [{exc.code}]: {exc.message}", fg="red", err=True)
+    typer.secho(error_line(exc.code, exc.message), fg="red", err=True)
     raise typer.Exit(2)
+
+
+def error_line(code: str, message: str) -> str:
+    """``error [code]: message`` on one line: control characters (a newline or an escape
+    sequence echoed from the input) are shown escaped, never sent to the terminal."""
+    text = "".join(
+        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode() for c in message
+    )
+    return f"error [{code}]: {text}"

@@ -1,10 +1,61 @@
-"""Checks `serve` makes before it starts uvicorn: workers need a Chroma server, auth needs a key."""
+"""``policy-assistant serve``, and the checks it makes before it starts uvicorn: workers need
+a Chroma server, auth needs a key."""
 
 from __future__ import annotations
 
+import re
+from typing import Annotated
+
 import typer
 
+from api.bounds import PORT_MAX, PORT_MIN
 from corpus import Settings
+
+HOST_PATTERN = re.compile(r"[A-Za-z0-9._:\[\]-]{1,253}")
+
+
+def _check_host(value: str | None) -> str | None:
+    if value is not None and not HOST_PATTERN.fullmatch(value):
+        raise typer.BadParameter("a host name or an IP address, e.g. 127.0.0.1 or 0.0.0.0")
+    return value
+
+
+def serve(
+    host: Annotated[
+        str | None,
+        typer.Option(help="Bind address (default from settings).", callback=_check_host),
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(min=PORT_MIN, max=PORT_MAX, help="Port (default from settings).")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="Worker processes; more than 1 needs index.backend=http."),
+    ] = None,
+) -> None:
+    """Serve the API (and the chat page) with uvicorn.
+
+    Auth is on whenever the address is not loopback (or POLICY_ASSISTANT_AUTH__ENABLED=true);
+    then serve refuses to start until a key exists (`policy-assistant keys create`).
+    """
+    import os
+
+    import uvicorn
+
+    if host:
+        # the app is built in each worker from the environment: tell it where it listens
+        os.environ["POLICY_ASSISTANT_API__HOST"] = host
+    settings = Settings()
+    n_workers = workers or settings.api.workers
+    check_can_serve(settings, n_workers)
+    typer.echo(f"auth: {'on' if settings.auth_required else 'off'} ({auth_reason(settings)})")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=settings.api.host,
+        port=port or settings.api.port,
+        workers=n_workers,
+    )
 
 
 def check_can_serve(settings: Settings, n_workers: int) -> None:
@@ -19,6 +70,13 @@ def check_can_serve(settings: Settings, n_workers: int) -> None:
             err=True,
         )
         raise typer.Exit(2)
+    if settings.auth_required and n_workers > 1 and settings.auth.rate_limit_storage == "memory://":
+        typer.secho(
+            f"warning: auth.rate_limit_storage is memory://, so each of the {n_workers} workers "
+            "counts on its own; the default sqlite:// shares one limit across them.",
+            fg="yellow",
+            err=True,
+        )
     if settings.auth_required:
         from assistant.keys import create_key_store
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from api.bounds import DOC_ID_CHARS, DOC_TYPE_CHARS, MUNICIPALITY_CHARS, YEAR_MAX, YEAR_MIN
+
 
 class ErrorBody(BaseModel):
     code: str = Field(description="Stable snake_case error code.")
@@ -130,10 +132,10 @@ class MetricsResponse(BaseModel):
 
 
 class AskFiltersIn(BaseModel):
-    municipality: str | None = Field(None, max_length=100)
-    year: int | None = Field(None, ge=1900, le=2100)
-    doc_type: str | None = Field(None, max_length=100)
-    doc_id: str | None = Field(None, max_length=128)
+    municipality: str | None = Field(None, max_length=MUNICIPALITY_CHARS)
+    year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
+    doc_type: str | None = Field(None, max_length=DOC_TYPE_CHARS)
+    doc_id: str | None = Field(None, max_length=DOC_ID_CHARS)
 
 
 class AskRequest(BaseModel):

@@ -38,11 +38,16 @@ def load_questions(paths: Sequence[Path]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for path in paths:
+        before = len(out)
         try:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise InvalidRequestError(
                 f"cannot read {path}: {exc.strerror}", code="not_found"
+            ) from exc
+        except ValueError as exc:  # not UTF-8, or a NUL in the path
+            raise InvalidRequestError(
+                f"cannot read {path}: {exc}", code="invalid_question_set"
             ) from exc
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
@@ -53,10 +58,19 @@ def load_questions(paths: Sequence[Path]) -> list[dict[str, Any]]:
                 raise InvalidRequestError(
                     f"{path}:{number}: not JSON ({exc.msg})", code="invalid_question_set"
                 ) from exc
+            if not isinstance(question, dict):
+                raise InvalidRequestError(
+                    f"{path}:{number}: not a JSON object", code="invalid_question_set"
+                )
             missing = [f for f in REQUIRED_FIELDS if f not in question]
             if missing or question.get("expect_status") not in STATUSES:
                 raise InvalidRequestError(
                     f"{path}:{number}: missing {missing or ['a valid expect_status']}",
+                    code="invalid_question_set",
+                )
+            if not all(isinstance(question[f], str) for f in ("id", "question", "source")):
+                raise InvalidRequestError(
+                    f"{path}:{number}: id, question and source must be strings",
                     code="invalid_question_set",
                 )
             if question["id"] in seen:
@@ -65,6 +79,8 @@ def load_questions(paths: Sequence[Path]) -> list[dict[str, Any]]:
                 )
             seen.add(question["id"])
             out.append({**question, "set": Path(path).stem})
+        if len(out) == before:
+            raise InvalidRequestError(f"{path}: no questions", code="invalid_question_set")
     return out
 
 

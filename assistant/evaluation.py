@@ -49,13 +49,25 @@ def load_subset(path: Path) -> Subset:
     try:
         with Path(path).open("rb") as handle:
             data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # TOMLDecodeError is a ValueError
         raise InvalidRequestError(
             f"cannot read subset {path}: {exc}", code="invalid_subset"
         ) from exc
-    floors = {str(k): float(v) for k, v in data.get("floors", {}).items()}
+    floors, sets, ids = data.get("floors", {}), data.get("sets", []), data.get("ids")
+    if not (
+        isinstance(floors, dict)
+        and all(isinstance(v, int | float) for v in floors.values())
+        and isinstance(sets, list)
+        and all(isinstance(s, str) for s in sets)
+        and isinstance(ids, list)
+    ):
+        raise InvalidRequestError(
+            f"subset {path}: `ids` and `sets` are lists of strings, `floors` maps a score to a "
+            "number",
+            code="invalid_subset",
+        )
     unknown = sorted(set(floors) - set(SCORE_LABELS))
-    if unknown or not data.get("ids"):
+    if unknown or not ids:
         raise InvalidRequestError(
             f"subset {path}: {'unknown scores ' + str(unknown) if unknown else 'no ids'}",
             code="invalid_subset",
@@ -63,9 +75,9 @@ def load_subset(path: Path) -> Subset:
     folder = Path(path).parent
     return Subset(
         path=Path(path),
-        sets=[folder / s for s in data.get("sets", [])],
-        ids=[str(i) for i in data["ids"]],
-        floors=floors,
+        sets=[folder / s for s in sets],
+        ids=[str(i) for i in ids],
+        floors={str(k): float(v) for k, v in floors.items()},
     )
 
 

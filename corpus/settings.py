@@ -111,9 +111,11 @@ class AuthSettings(BaseModel):
         "30/minute", description="Failed key checks per client address before 429."
     )
     rate_limit_storage: str = Field(
-        "memory://",
-        description="`limits` storage URI; per process by default, a shared store (e.g. "
-        "`redis://host:6379`) makes the limit hold across workers.",
+        "sqlite://",
+        description="Where the rate limit counters live (a `limits` storage URI). `sqlite://`: "
+        "<data_dir>/state/ratelimits.sqlite, shared by all workers on this host (WAL); "
+        "`sqlite:///path/file.sqlite` another file; `redis://host:6379` a Redis server (needs "
+        "`redis`); `memory://` per process (N workers allow N × the limit).",
     )
     upload_access: Literal["public", "internal", "confidential"] = Field(
         "internal", description="Access level of an upload that does not name one."

@@ -6,6 +6,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from api.bounds import (
+    DOC_ID_CHARS,
+    FIGURE_QUESTION_CHARS,
+    MUNICIPALITY_CHARS,
+    PERIOD_CHARS,
+    SUBJECT_CHARS,
+    FigureKind,
+)
 from api.deps import ClerkDep, ReaderDep, ReadyAssistantDep, ensure_role
 from api.schemas import MetricsResponse, error_responses
 from assistant.figures import PUBLIC_COLUMNS, FigureFilters, row_to_public
@@ -22,13 +30,15 @@ router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
 def metrics(
     assistant: ReadyAssistantDep,
     principal: ReaderDep,
-    q: Annotated[str | None, Query(max_length=2000, description="A figure question.")] = None,
-    subject: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[
+        str | None, Query(max_length=FIGURE_QUESTION_CHARS, description="A figure question.")
+    ] = None,
+    subject: Annotated[str | None, Query(max_length=SUBJECT_CHARS)] = None,
     measure: Annotated[str | None, Query(max_length=200)] = None,
-    period: Annotated[str | None, Query(max_length=40)] = None,
-    municipality: Annotated[str | None, Query(max_length=100)] = None,
-    kind: Literal["result", "target", "budget", "forecast", "context"] | None = None,
-    doc_id: Annotated[str | None, Query(max_length=128)] = None,
+    period: Annotated[str | None, Query(max_length=PERIOD_CHARS)] = None,
+    municipality: Annotated[str | None, Query(max_length=MUNICIPALITY_CHARS)] = None,
+    kind: FigureKind | None = None,
+    doc_id: Annotated[str | None, Query(max_length=DOC_ID_CHARS)] = None,
     format: Literal["json", "csv"] = "json",
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> Response | MetricsResponse:

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.bounds import SEARCH_K_MAX, YEAR_MAX, YEAR_MIN
 from api.deps import ReaderDep, ReadyAssistantDep
 from api.schemas import SearchResponse, SearchResult, error_responses
 from assistant import format_citation
@@ -22,9 +23,9 @@ def search(
     assistant: ReadyAssistantDep,
     principal: ReaderDep,
     q: Annotated[str, Query(description="The question or search words.")],
-    k: Annotated[int, Query(ge=1, le=500, description="Number of results.")] = 10,
+    k: Annotated[int, Query(ge=1, le=SEARCH_K_MAX, description="Number of results.")] = 10,
     municipality: str | None = None,
-    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    year: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
     doc_type: str | None = None,
     doc_id: str | None = None,
     mode: Annotated[str, Query(pattern="^(hybrid|bm25|dense)$")] = "hybrid",

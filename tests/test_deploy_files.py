@@ -1,0 +1,145 @@
+"""`compose.yaml` and the `Dockerfile` describe the documented multi-worker deployment.
+
+No container engine runs in CI, so nothing is built here: the files are parsed and checked
+against the code (commands that exist and parse, settings that exist and validate)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+import yaml
+from typer.core import TyperGroup
+from typer.main import get_command
+
+from api.cli import app as cli_app
+from api.settings_doc import PREFIX, iter_settings
+from corpus import Settings
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.unit
+COMPOSE = yaml.safe_load((REPO / "compose.yaml").read_text(encoding="utf-8"))
+DOCKERFILE = (REPO / "Dockerfile").read_text(encoding="utf-8")
+SETTING_NAMES = {env for env, *_ in iter_settings()}
+
+
+def parse_cli(args: list[str]) -> typer.Context:
+    """Parse ``policy-assistant <args>`` as the real command would (a usage error if wrong)."""
+    command: Any = get_command(cli_app)
+    parent: typer.Context | None = None
+    name = "policy-assistant"
+    while isinstance(command, TyperGroup):
+        assert args, f"{name} needs a subcommand"
+        parent = typer.Context(command, info_name=name, parent=parent)
+        name, args = args[0], args[1:]
+        sub = command.get_command(parent, name)
+        assert sub is not None, f"no command `{name}`"
+        command = sub
+    return command.make_context(name, list(args), parent=parent)  # type: ignore[no-any-return]
+
+
+def cli_calls(command: list[str]) -> list[list[str]]:
+    """The policy-assistant invocations in a container command (exec form or `sh -c`)."""
+    if command[:2] == ["sh", "-c"]:
+        steps = [shlex.split(part) for part in command[2].split("&&")]
+    else:
+        steps = [command]
+    assert all(step[0] == "policy-assistant" for step in steps), steps
+    return [step[1:] for step in steps]
+
+
+def env_settings(env: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for name in env:
+        assert name.startswith(PREFIX) and name in SETTING_NAMES, f"unknown setting {name}"
+        monkeypatch.setenv(name, str(env[name]))
+    return Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def dockerfile_env() -> dict[str, str]:
+    """The image's POLICY_ASSISTANT_* environment."""
+    block = re.search(r"^ENV (.*?)(?=^\S)", DOCKERFILE, re.M | re.S)
+    assert block
+    pairs = dict(p.split("=", 1) for p in block.group(1).replace("\\\n", " ").split())
+    return {name: value for name, value in pairs.items() if name.startswith(PREFIX)}
+
+
+def test_compose_runs_chroma_and_several_api_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    services = COMPOSE["services"]
+    assert set(services) == {"chroma", "api"}
+    chroma, api = services["chroma"], services["api"]
+    assert chroma["command"][:2] == ["chroma", "run"]
+    chroma_port = int(chroma["command"][chroma["command"].index("--port") + 1])
+
+    calls = cli_calls(api["command"])
+    assert [c[0] for c in calls] == ["ingest", "serve"]
+    contexts = [parse_cli(c) for c in calls]
+    serve = contexts[-1].params
+    assert serve["workers"] >= 2 and serve["host"] == "0.0.0.0"
+
+    settings = env_settings({**dockerfile_env(), **api["environment"]}, monkeypatch)
+    assert settings.index.backend == "http"  # several workers need the Chroma server
+    assert settings.index.chroma_host == "chroma" and settings.index.chroma_port == chroma_port
+    assert settings.auth.rate_limit_storage.startswith("sqlite:")  # one limit for all workers
+    port = serve["port"] or settings.api.port
+    assert f"{port}:{port}" in api["ports"]
+    assert api["depends_on"]["chroma"]["condition"] == "service_healthy"
+
+
+def test_compose_shares_the_data_volume_and_checks_health(monkeypatch: pytest.MonkeyPatch) -> None:
+    services = COMPOSE["services"]
+    settings = env_settings({**dockerfile_env(), **services["api"]["environment"]}, monkeypatch)
+    mounts = {
+        name: dict(v.split(":", 1)[::-1] for v in s["volumes"]) for name, s in services.items()
+    }
+    data_dir = str(settings.data_dir)
+    assert mounts["api"][data_dir] == mounts["chroma"][data_dir] in COMPOSE["volumes"]
+    # the state (SQLite: conversations, audit, keys, rate limits) and the index live on it
+    for path in (settings.state_dir, settings.data_dir / "index"):
+        assert path.is_relative_to(data_dir)
+    chroma_path = Path(
+        services["chroma"]["command"][services["chroma"]["command"].index("--path") + 1]
+    )
+    assert chroma_path.is_relative_to(data_dir)
+    for name, service in services.items():
+        check = service["healthcheck"]
+        assert check["test"][0] == "CMD" and check["retries"] >= 1, name
+    assert "/health" in " ".join(services["api"]["healthcheck"]["test"])
+    assert "/heartbeat" in " ".join(services["chroma"]["healthcheck"]["test"])
+
+
+def test_dockerfile_cmd_and_cpu_torch(monkeypatch: pytest.MonkeyPatch) -> None:
+    cmd = re.search(r"^CMD (.+)$", DOCKERFILE, re.M)
+    assert cmd
+    calls = cli_calls(json.loads(cmd.group(1)))
+    assert [c[0] for c in calls] == ["ingest", "serve"]
+    for call in calls:
+        parse_cli(call)
+    assert re.search(r"^RUN policy-assistant prepare$", DOCKERFILE, re.M)
+    assert re.search(r"^HEALTHCHECK .*\n?.*/health", DOCKERFILE, re.M)
+    env_settings(dockerfile_env(), monkeypatch)
+
+    pin = next(
+        d
+        for d in tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+        if d.startswith("torch")
+    )
+    torch = re.search(r"^RUN pip install (.*torch\S*)$", DOCKERFILE, re.M)
+    assert torch and pin in torch.group(1).split()  # the version the package pins
+    assert "--index-url https://download.pytorch.org/whl/cpu" in torch.group(1)
+    assert f"pip install --quiet {pin}" in (REPO / "Makefile").read_text()
+    assert DOCKERFILE.index(torch.group(0)) < DOCKERFILE.index("RUN pip install .")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["serve", "--workers", "0"], ["serve", "--workers", "x"], ["nope"], ["keys", "nope"]],
+)
+def test_parse_cli_refuses_bad_commands(args: list[str]) -> None:
+    with pytest.raises((typer.TyperException, AssertionError)):
+        parse_cli(args)
