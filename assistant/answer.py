@@ -33,7 +33,7 @@ Route = Literal["metrics", "passages", "both", "none"]
 # of those words occurs nowhere in the corpus. English questions are matched against Dutch
 # text, so word coverage says little there: only a best sentence sharing no word refuses.
 REFUSE_BELOW: dict[str, float] = {"nl": 0.2, "en": 0.01}
-UNKNOWN_SHARE = 0.4
+UNKNOWN_SHARE: dict[str, float] = {"nl": 0.4, "en": 0.75}
 MAX_FIGURE_ROWS = 3
 # A Dutch figure question is refused when the best quoted sentence holding a figure covers less
 # than this share of its words and no figure row matches with at least this score (calibrated
@@ -41,6 +41,9 @@ MAX_FIGURE_ROWS = 3
 # figure the corpus lacks are refused, 1 of 29 answerable Dutch figure questions too).
 FIGURE_SENTENCE_COVERAGE = 0.28
 STRONG_FIGURE_MATCH = 3.0
+# Figure rows matching the question this weakly (metrics match score, 0..~7) are not offered as
+# the answer: the question falls back to quoted passages (calibrated like the thresholds above).
+WEAK_FIGURE_MATCH = 2.0
 MAX_CITATIONS = 5  # figure rows and passage sentences cited in one answer
 QUOTED = 3  # passage sentences quoted in the answer; the rest are listed as "see also"
 EXTRA_MIN_COVERAGE = 0.2  # beside figure rows, a passage must match the question this well
@@ -109,11 +112,15 @@ class Answerer:
             lang=lang,
             access=filters.access,
         )
-        unknown = self.evidence.unknown_terms(found.terms, filters.access) if lang == "nl" else []
+        # English words outside the synonym groups rarely occur in Dutch text: for an English
+        # question only those count, against all its terms (a group is known by construction)
+        terms = found.terms if lang == "nl" else [t for t in found.scored if isinstance(t, str)]
+        unknown = self.evidence.unknown_terms(terms, filters.access)
+        counted = found.terms if lang == "nl" else found.scored
         weak = (
             not found.picked
             or found.best < self.refuse_below[lang]
-            or len(unknown) >= UNKNOWN_SHARE * max(len(set(found.terms)), 1)
+            or len(unknown) >= UNKNOWN_SHARE[lang] * max(len(set(counted)), 1)
         )
         draft = None
         if weak:
@@ -171,7 +178,8 @@ class Answerer:
         rows = [
             r
             for r in result.rows
-            if (filters.year is None or docs.get(r["doc_id"], {}).get("year") == filters.year)
+            if float(r.get("match_score") or 0.0) >= WEAK_FIGURE_MATCH
+            and (filters.year is None or docs.get(r["doc_id"], {}).get("year") == filters.year)
             and (
                 filters.doc_type is None
                 or docs.get(r["doc_id"], {}).get("doc_type") == filters.doc_type
@@ -191,6 +199,8 @@ class Answerer:
             if ev is not None:
                 citations.append(self.evidence.citation(cid, ev))
             lines.append(f"- {describe_row(row, cid if ev else '-', lang)}")
+            if ev is not None and not any(c["quote"] == ev.quote for c in citations[:-1]):
+                lines.append(f"  “{ev.quote}”")
         quarter = result.query.quarter if result.query else None
         notes = (
             describe_missing(result.reasons, shown, quarter, lang) if status == "partial" else []

@@ -5,13 +5,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import pairwise
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant.language import content_stems
+from assistant.language import Term, content_stems, question_terms
 from assistant.sentence_index import SentenceVectors
 from assistant.sentences import (
     MAX_CHARS,
@@ -30,13 +29,16 @@ if TYPE_CHECKING:
     from assistant.services import PolicyAssistant
 
 CONTEXT_LINES = 3  # lines read around a hit, so its sentences are whole
+RUN_SENTENCES = 4  # neighbouring sentences quoted together at most (a list of figures)
 HITS_READ = 15  # top search hits whose sentences are scored
 MAX_SENTENCES = 5  # sentences picked: the answer quotes the first ones, the rest are "see also"
 # The sentence score, tuned on eval/questions/*.jsonl + dev-004 with the e5 index
 # (bench/ask_eval.py): standardised dense similarity + weighted word coverage - log(hit rank)
-# + a figure bonus for figure questions. English questions share few words with Dutch text.
+# + a figure bonus for figure questions. Word coverage counts synonym groups
+# (corpus/vocab/synonyms.toml), so an English question is met by Dutch words too; English
+# coverage still weighs more, as the dense similarity across languages is weaker.
 DENSE_WEIGHT = 1.0
-LEXICAL_WEIGHT = {"nl": 1.5, "en": 0.75}
+LEXICAL_WEIGHT = {"nl": 1.5, "en": 2.5}
 RANK_WEIGHT = 1.0
 FIGURE_WEIGHT = 1.0  # a sentence with a figure, for a figure question
 OTHER_FIGURE_WEIGHT = 0.1  # ... for any other question ("wat was de participatiegraad?")
@@ -61,7 +63,8 @@ class Evidence:
 class PassageEvidence:
     picked: list[Evidence]
     best: float  # coverage of the best sentence (0..1): the refusal signal
-    terms: list[str]
+    terms: list[str]  # the question's content stems
+    scored: list[Term] = field(default_factory=list)  # ... with synonym groups (question_terms)
 
 
 class EvidenceFinder:
@@ -110,9 +113,10 @@ class EvidenceFinder:
         if sentences and sentences[0].line_start == lines[0][0] and sentences[0].text[:1].islower():
             sentences = sentences[1:]
         pairs = [
-            Sentence(f"{a.text} {b.text}", a.line_start, b.line_end)
-            for a, b in pairwise(sentences)
-            if len(a.text) + len(b.text) < MAX_CHARS
+            Sentence(" ".join(s.text for s in run), run[0].line_start, run[-1].line_end)
+            for size in range(2, RUN_SENTENCES + 1)
+            for run in (sentences[i : i + size] for i in range(len(sentences) - size + 1))
+            if sum(len(s.text) for s in run) < MAX_CHARS
         ]
         by_line = dict(lines)
 
@@ -141,6 +145,7 @@ class EvidenceFinder:
         vector against the question vector, standardised over the candidates), the share of the
         question's words they hold, the rank of their hit, and (``wants_numbers``) a figure."""
         terms = content_stems(question)
+        scored = question_terms(question)
         idf = self.idf(access)
         vectors = self.sentence_vectors()
         query = self.assistant.retriever.query_vector(question) if vectors.ready else None
@@ -164,11 +169,11 @@ class EvidenceFinder:
                     sentence.line_end,
                     without_bullet(sentence.text),
                     0.0,
-                    coverage(terms, sentence.text, idf),
+                    coverage(scored, sentence.text, idf),
                 )
                 candidates.append((ev.coverage, dense, rank, ev))
         if not candidates:
-            return PassageEvidence([], 0.0, terms)
+            return PassageEvidence([], 0.0, terms, scored)
         known = [d for _, d, _, _ in candidates if d is not None]
         mean = float(np.mean(known)) if known else 0.0
         spread = float(np.std(known)) if len(known) > 1 else 0.0
@@ -200,7 +205,7 @@ class EvidenceFinder:
             ):
                 continue
             picked.append(ev)
-        return PassageEvidence(picked, best, terms)
+        return PassageEvidence(picked, best, terms, scored)
 
     def unknown_terms(
         self, terms: Sequence[str], access: tuple[str, ...] | None = None
@@ -217,7 +222,9 @@ class EvidenceFinder:
         return out
 
     def figure_line(self, row: dict[str, Any], score: float) -> Evidence | None:
-        """The full source line of a figure row, read through ``PolicyAssistant.passage``."""
+        """The sentence that states a figure row: the sentence(s) through the row's line when
+        they are short enough to quote, else the full source line (read through
+        ``PolicyAssistant.passage``)."""
         try:
             passage = self.assistant.passage(
                 str(row["doc_id"]), int(row["line"]), int(row["line"]), page=row.get("page")
@@ -227,9 +234,36 @@ class EvidenceFinder:
         quote = without_bullet(" ".join(passage.text.split()))
         if not quote:
             return None
-        return Evidence(
+        ev = Evidence(
             passage.doc_id, passage.page, passage.line_start, passage.line_end, quote, score
         )
+        return self._sentence_through(ev) or ev
+
+    def _sentence_through(self, line: Evidence) -> Evidence | None:
+        """The whole sentence(s) through one source line, when they stay under MAX_CHARS."""
+        doc = self.assistant.index.snapshot().document(line.doc_id)
+        if doc is None:
+            return None
+        window = [
+            (sl.line, sl.text)
+            for sl in doc.lines
+            if abs(sl.line - line.line_start) <= CONTEXT_LINES
+            and (line.page is None or sl.page == line.page)
+        ]
+        through = [
+            s for s in split_sentences(window) if s.line_start <= line.line_start <= s.line_end
+        ]
+        if not through:
+            return None
+        first, last = through[0], through[-1]
+        text = without_bullet(" ".join(s.text for s in through))
+        if len(text) > MAX_CHARS or len(text) < len(line.quote):
+            return None
+        by_line = dict(window)
+        span = " ".join(by_line.get(n, "") for n in range(first.line_start, last.line_end + 1))
+        if " ".join(text.split()) not in " ".join(span.split()):
+            return None
+        return Evidence(line.doc_id, line.page, first.line_start, last.line_end, text, line.score)
 
     def citation(self, cid: str, ev: Evidence) -> dict[str, Any]:
         entry = self.assistant.index.snapshot().documents.get(ev.doc_id, {})

@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+from corpus.synonyms import group_matches
+
 Language = Literal["nl", "en"]
 
 _VOCAB = Path(__file__).with_name("vocab") / "language.toml"
@@ -78,3 +80,29 @@ def content_stems(text: str) -> list[str]:
             if part and part not in stop and not part[0].isdigit() and len(part) > 1:
                 kept.append(part)
     return [str(s) for s in _stemmer().stemWords(kept)]
+
+
+Term = str | tuple[str, ...]
+
+
+@lru_cache(maxsize=1024)
+def _alternatives(forms: tuple[str, ...]) -> tuple[str, ...]:
+    """A synonym group's forms as stem phrases, the canonical (Dutch) one first."""
+    return tuple(dict.fromkeys(" ".join(content_stems(f)) for f in forms if content_stems(f)))
+
+
+def question_terms(question: str) -> list[Term]:
+    """The question's content stems, where a word of a synonym group becomes one term that any
+    form of the group meets: "social assistance" is met by "bijstand" and "uitkering", "goal" by
+    "doelstelling". This lets an English question be scored against Dutch sentences."""
+    covered: set[str] = set()
+    groups: list[Term] = []
+    for forms, found in group_matches(question):
+        stems_found = {s for f in found for s in content_stems(f)}
+        alternatives = _alternatives(forms)
+        if not alternatives or not stems_found or stems_found <= covered:
+            continue
+        covered |= stems_found
+        groups.append(alternatives)
+    plain = [t for t in content_stems(question) if t not in covered]
+    return [*groups, *plain]

@@ -14,7 +14,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.language import stems
+from assistant.language import Term, stems
 
 _BULLET = re.compile(r"^\s*(?:[-•*▪·oe]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
 _CLOSED = re.compile(r"[.!?:;]\s*$")
@@ -150,14 +150,29 @@ def stem_set(text: str) -> frozenset[str]:
     return frozenset(stems(text))
 
 
-def coverage(terms: Sequence[str], text: str, idf: dict[str, float]) -> float:
-    """The idf-weighted share of the question terms that ``text`` contains (0..1)."""
-    unique = sorted(set(terms))
+def _weight(term: Term, idf: dict[str, float]) -> float:
+    """A stem's idf; a synonym group weighs as its canonical (first) form."""
+    if isinstance(term, str):
+        return term_weight(term, idf)
+    parts = term[0].split()
+    return sum(term_weight(p, idf) for p in parts) / len(parts)
+
+
+def _met(term: Term, have: AbstractSet[str]) -> bool:
+    if isinstance(term, str):
+        return matches(term, have)
+    return any(all(matches(p, have) for p in alt.split()) for alt in term)
+
+
+def coverage(terms: Sequence[Term], text: str, idf: dict[str, float]) -> float:
+    """The idf-weighted share of the question terms that ``text`` contains (0..1). A term is a
+    stem, or a synonym group (any of its stem phrases meets it)."""
+    unique = list(dict.fromkeys(terms))
     if not unique:
         return 0.0
     have = stem_set(text)
-    total = sum(term_weight(t, idf) for t in unique)
-    hit = sum(term_weight(t, idf) for t in unique if matches(t, have))
+    total = sum(_weight(t, idf) for t in unique)
+    hit = sum(_weight(t, idf) for t in unique if _met(t, have))
     return hit / total if total else 0.0
 
 

@@ -192,7 +192,9 @@ def write_markdown(result: dict[str, Any], path: Path) -> None:
         f"Embedder: **{env['embedder']}**. {env['clients']} concurrent clients, "
         f"{env['seconds']} s per phase (phase 2 until its ingest is done), {int(env['ask_share'] * 100)}% /ask and "
         f"{100 - int(env['ask_share'] * 100)}% /search, questions from eval/questions/*.jsonl. "
-        f"Loopback only; auth on (an admin key), rate limit off for the run.",
+        f"Loopback only; auth on (an admin key); the per-key rate limit is on, shared by the "
+        f"workers in SQLite (`auth.rate_limit_storage` = `sqlite://`), set to 100000/minute so "
+        f"it is checked on every request but never refuses one.",
         "",
         f"Machine: {env['cpus']} CPUs shared with other jobs; load average "
         f"{env['load_before']} before the run, {env['load_after']} after. The clients, the "

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from corpus.synonyms import expand_query
+from corpus.synonyms import matched_groups
 
 _IDS_FILE = "chunk_ids.json"
 
@@ -62,14 +62,28 @@ class BM25Index:
         return cls(retriever, chunk_ids)
 
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every chunk for the (synonym-expanded) query."""
+        """BM25 score of every chunk for the query, with synonyms: a synonym group found in the
+        query adds the score of its best-matching term per chunk ("social assistance" scores
+        a chunk as "bijstand" or as "uitkering", whichever is higher), not the sum of all its
+        terms, so a group of many common words cannot drown a rare question word."""
         if not self.chunk_ids:
-            return np.zeros(0, dtype=np.float32)
-        tokens = _tokenize([expand_query(query)], self._stemmer)
-        vocab = tokens.vocab
-        inverse = {index: word for word, index in vocab.items()}
-        words = [inverse[i] for i in tokens.ids[0] if i in inverse]
-        known = [w for w in words if w in self._retriever.vocab_dict]
-        if not known:
             return np.zeros(len(self.chunk_ids), dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
+        total = np.zeros(len(self.chunk_ids), dtype=np.float32)
+        grouped: set[str] = set()
+        for terms in matched_groups(query):
+            forms = [self._known(t) for t in terms]
+            grouped.update(w for f in forms for w in f)
+            scored = [self._retriever.get_scores(f) for f in forms if f]
+            if scored:
+                total += np.asarray(scored, dtype=np.float32).max(axis=0)
+        plain = [w for w in self._known(query) if w not in grouped]
+        if plain:
+            total += np.asarray(self._retriever.get_scores(plain), dtype=np.float32)
+        return total
+
+    def _known(self, text: str) -> list[str]:
+        """The stemmed words of ``text`` that the index knows."""
+        tokens = _tokenize([text], self._stemmer)
+        inverse = {index: word for word, index in tokens.vocab.items()}
+        words = [inverse[i] for i in tokens.ids[0] if i in inverse]
+        return [w for w in words if w in self._retriever.vocab_dict]
