@@ -19,6 +19,7 @@ from assistant.figure_text import describe_conflict, describe_missing, describe_
 from assistant.figures import FigureFilters, row_to_public
 from assistant.grounding import ground_answer
 from assistant.language import Language, detect_language, is_figure_question
+from assistant.period_check import period_notes
 from ingest import SearchFilters, SearchHit
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ STRONG_FIGURE_MATCH = 3.0
 # Figure rows matching the question this weakly (metrics match score, 0..~7) are not offered as
 # the answer: the question falls back to quoted passages (calibrated like the thresholds above).
 WEAK_FIGURE_MATCH = 2.0
+CHECK_PERIODS = True  # a figure question answered from passages of another period is partial
 MAX_CITATIONS = 5  # figure rows and passage sentences cited in one answer
 QUOTED = 3  # passage sentences quoted in the answer; the rest are listed as "see also"
 EXTRA_MIN_COVERAGE = 0.2  # beside figure rows, a passage must match the question this well
@@ -133,6 +135,8 @@ class Answerer:
                 self._add_passages(draft, found, lang)
         if draft is None:
             draft = self._passages(found, lang)
+            if figure_question and CHECK_PERIODS:
+                self._check_period(question, draft, lang)
         draft.extra["evidence"] = {
             "best_coverage": round(found.best, 3),
             "threshold": self.refuse_below[lang],
@@ -256,6 +260,15 @@ class Answerer:
                 lines.extend(["", str(p["see_also"])])
             lines.append(f"- “{ev.quote}” [{cid}]")
         return _Draft("answered", "passages", lines, citations, [])
+
+    def _check_period(self, question: str, draft: _Draft, lang: Language) -> None:
+        """A figure question answered from passages of another period is ``partial``."""
+        documents = self.assistant.index.snapshot().documents
+        notes = period_notes(question, draft.citations, documents, lang, quoted=QUOTED)
+        if notes:
+            draft.status = "partial"
+            draft.lines.extend(["", *notes])
+            draft.extra["partial_reasons"] = ["period: the quoted passages cover another period"]
 
     @staticmethod
     def _figure_missing(draft: _Draft | None, found: PassageEvidence, lang: Language) -> bool:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from assistant.services import PolicyAssistant
 
 CONTEXT_LINES = 3  # lines read around a hit, so its sentences are whole
+EXTEND_WITH_FIGURES = True  # see _with_following_figures
 RUN_SENTENCES = 4  # neighbouring sentences quoted together at most (a list of figures)
 HITS_READ = 15  # top search hits whose sentences are scored
 MAX_SENTENCES = 5  # sentences picked: the answer quotes the first ones, the rest are "see also"
@@ -197,12 +198,9 @@ class EvidenceFinder:
         for ev in ordered:
             if len(picked) >= MAX_SENTENCES:
                 break
-            if any(
-                p.doc_id == ev.doc_id
-                and p.line_start <= ev.line_end
-                and ev.line_start <= p.line_end
-                for p in picked
-            ):
+            if wants_numbers and EXTEND_WITH_FIGURES:
+                ev = _with_following_figures(ev, ordered)
+            if any(_overlap(p, ev) for p in picked):
                 continue
             picked.append(ev)
         return PassageEvidence(picked, best, terms, scored)
@@ -281,6 +279,31 @@ class EvidenceFinder:
             "quote": ev.quote,
             "score": ev.score,
         }
+
+
+def _overlap(a: Evidence, b: Evidence) -> bool:
+    return a.doc_id == b.doc_id and a.line_start <= b.line_end and b.line_start <= a.line_end
+
+
+def _with_following_figures(ev: Evidence, candidates: Sequence[Evidence]) -> Evidence:
+    """For a figure question: a sentence quoted together with the sentences right after it
+    when those hold the figures it introduces ("Het voorlopige budget is bekendgemaakt. Er is
+    ... 114,46 miljoen euro toegekend."): the shortest such run among the candidates."""
+    longer = [
+        c
+        for c in candidates
+        if c.doc_id == ev.doc_id
+        and c.line_start == ev.line_start
+        and c.line_end > ev.line_end
+        and c.quote.startswith(ev.quote)
+        and has_figure(c.quote[len(ev.quote) :])
+    ]
+    if not longer:
+        return ev
+    run = min(longer, key=lambda c: len(c.quote))
+    return Evidence(
+        ev.doc_id, ev.page, run.line_start, run.line_end, run.quote, ev.score, ev.coverage
+    )
 
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*\s*%|(?<![\w.,])(?!(?:19|20)\d\d(?![\d.,]))\d+(?:[.,]\d+)*")

@@ -106,3 +106,16 @@ def question_terms(question: str) -> list[Term]:
         groups.append(alternatives)
     plain = [t for t in content_stems(question) if t not in covered]
     return [*groups, *plain]
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def whole_year_asked(question: str) -> str | None:
+    """The year a question asks about as a whole ("hoeveel in heel 2019?"), or None."""
+    low = " ".join(words(question))
+    for year in _YEAR.findall(question):
+        for cue in word_list("whole_year"):
+            if re.search(rf"\b{re.escape(cue.format(year=year))}\b", low):
+                return year
+    return None

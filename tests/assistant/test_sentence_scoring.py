@@ -1,4 +1,4 @@
-"""Question terms with synonym groups, and their coverage of Dutch sentences."""
+"""Sentence scoring: question terms with synonym groups, their coverage, figure runs."""
 
 from __future__ import annotations
 
@@ -37,3 +37,19 @@ def test_a_dutch_question_keeps_its_own_words() -> None:
     }
     assert {"verwacht", "ensched"} <= flat
     assert coverage(terms, "De raad vergaderde over de begroting.", IDF) == 0.0
+
+
+def test_a_sentence_is_quoted_with_the_figures_that_follow_it() -> None:
+    from assistant.evidence import Evidence, _with_following_figures
+
+    intro = Evidence("d", None, 625, 626, "Het voorlopige budget is bekendgemaakt.", 5.0, 0.7)
+    run = Evidence(
+        "d", None, 625, 627, f"{intro.quote} Enschede krijgt 114,46 miljoen euro.", 3.0, 0.7
+    )
+    longer = Evidence("d", None, 625, 629, f"{run.quote} Daarna volgt meer: 12 posten.", 2.0)
+    words_only = Evidence("d", None, 625, 628, f"{intro.quote} Dat is goed nieuws.", 4.0)
+    picked = _with_following_figures(intro, [intro, words_only, longer, run])
+    assert (picked.line_start, picked.line_end, picked.quote) == (625, 627, run.quote)
+    assert picked.score == intro.score  # ranked as the sentence that was picked
+    # no following figure: the sentence stays as it is
+    assert _with_following_figures(intro, [intro, words_only]) is intro
