@@ -18,8 +18,9 @@ from assistant.evidence import EvidenceFinder, PassageEvidence, has_figure
 from assistant.figure_text import describe_conflict, describe_missing, describe_row, phrases
 from assistant.figures import FigureFilters, row_to_public
 from assistant.grounding import ground_answer
-from assistant.language import Language, detect_language, is_figure_question
+from assistant.language import Language, detect_language, is_figure_question, question_terms
 from assistant.period_check import period_notes
+from assistant.sentences import coverage
 from ingest import SearchFilters, SearchHit
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ STRONG_FIGURE_MATCH = 3.0
 # Figure rows matching the question this weakly (metrics match score, 0..~7) are not offered as
 # the answer: the question falls back to quoted passages (calibrated like the thresholds above).
 WEAK_FIGURE_MATCH = 2.0
+ROW_COVERAGE = 0.4  # ... unless the row's own words cover this share of the question
 CHECK_PERIODS = True  # a figure question answered from passages of another period is partial
 MAX_CITATIONS = 5  # figure rows and passage sentences cited in one answer
 QUOTED = 3  # passage sentences quoted in the answer; the rest are listed as "see also"
@@ -182,7 +184,7 @@ class Answerer:
         rows = [
             r
             for r in result.rows
-            if float(r.get("match_score") or 0.0) >= WEAK_FIGURE_MATCH
+            if self._fits(r, question)
             and (filters.year is None or docs.get(r["doc_id"], {}).get("year") == filters.year)
             and (
                 filters.doc_type is None
@@ -223,6 +225,14 @@ class Answerer:
                 "top_match": float(top),
             },
         )
+
+    def _fits(self, row: dict[str, Any], question: str) -> bool:
+        """A row the metrics module matches well, or whose own text (measure, subject and
+        quote) holds enough of the question's words ("onderwijsroute")."""
+        if float(row.get("match_score") or 0.0) >= WEAK_FIGURE_MATCH:
+            return True
+        text = " ".join(str(row.get(k) or "") for k in ("measure", "subject", "quote"))
+        return coverage(question_terms(question), text, self.evidence.idf()) >= ROW_COVERAGE
 
     def _add_passages(self, draft: _Draft, found: PassageEvidence, lang: Language) -> None:
         """Beside figure rows, the best passage sentences that hold a figure (route ``both``)."""

@@ -230,3 +230,15 @@ def test_a_figure_row_is_quoted_as_its_whole_sentence(assistant: PolicyAssistant
     assert first["quote"].endswith((".", "!", "?", ":")) or first["line_end"] > first["line_start"]
     assert_quotes_verbatim(result)
     assert_grounded(result)
+
+
+def test_a_weakly_matched_row_whose_own_words_fit_is_still_the_answer(
+    assistant: PolicyAssistant,
+) -> None:
+    # the metrics match is weak (no known subject), but the row's measure names the question's
+    # rarest word: it is answered from the figures table, not from passages
+    result = assistant.ask("Hoeveel mensen volgden de onderwijsroute in 2024?")
+    assert result.trace["route"] in ("metrics", "both")
+    assert any(f["value"] == 28 and f["period"] == "2024" for f in result.figures)
+    assert_quotes_verbatim(result)
+    assert_grounded(result)
