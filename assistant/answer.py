@@ -33,7 +33,9 @@ Route = Literal["metrics", "passages", "both", "none"]
 # embedder (bench/ask_eval.py): refuse when the best sentence covers less than this
 # idf-weighted share of the question's content words, or (Dutch questions) when this share
 # of those words occurs nowhere in the corpus. English questions are matched against Dutch
-# text, so word coverage says little there: only a best sentence sharing no word refuses.
+# text through the synonym groups only, so their coverage refuses only a best sentence sharing
+# no word; an English question is also refused when 3/4 of its terms are words outside the
+# groups that occur nowhere in the corpus ("the price of a swimming pool subscription").
 REFUSE_BELOW: dict[str, float] = {"nl": 0.2, "en": 0.01}
 UNKNOWN_SHARE: dict[str, float] = {"nl": 0.4, "en": 0.75}
 MAX_FIGURE_ROWS = 3
@@ -47,7 +49,6 @@ STRONG_FIGURE_MATCH = 3.0
 # the answer: the question falls back to quoted passages (calibrated like the thresholds above).
 WEAK_FIGURE_MATCH = 2.0
 ROW_COVERAGE = 0.4  # ... unless the row's own words cover this share of the question
-CHECK_PERIODS = True  # a figure question answered from passages of another period is partial
 MAX_CITATIONS = 5  # figure rows and passage sentences cited in one answer
 QUOTED = 3  # passage sentences quoted in the answer; the rest are listed as "see also"
 EXTRA_MIN_COVERAGE = 0.2  # beside figure rows, a passage must match the question this well
@@ -137,7 +138,7 @@ class Answerer:
                 self._add_passages(draft, found, lang)
         if draft is None:
             draft = self._passages(found, lang)
-            if figure_question and CHECK_PERIODS:
+            if figure_question:
                 self._check_period(question, draft, lang)
         draft.extra["evidence"] = {
             "best_coverage": round(found.best, 3),
@@ -184,7 +185,7 @@ class Answerer:
         rows = [
             r
             for r in result.rows
-            if self._fits(r, question)
+            if self._fits(r, question, filters.access)
             and (filters.year is None or docs.get(r["doc_id"], {}).get("year") == filters.year)
             and (
                 filters.doc_type is None
@@ -226,13 +227,14 @@ class Answerer:
             },
         )
 
-    def _fits(self, row: dict[str, Any], question: str) -> bool:
+    def _fits(self, row: dict[str, Any], question: str, access: tuple[str, ...] | None) -> bool:
         """A row the metrics module matches well, or whose own text (measure, subject and
-        quote) holds enough of the question's words ("onderwijsroute")."""
+        quote) holds enough of the question's words ("onderwijsroute"). Words are weighed
+        over the documents the asker may see."""
         if float(row.get("match_score") or 0.0) >= WEAK_FIGURE_MATCH:
             return True
         text = " ".join(str(row.get(k) or "") for k in ("measure", "subject", "quote"))
-        return coverage(question_terms(question), text, self.evidence.idf()) >= ROW_COVERAGE
+        return coverage(question_terms(question), text, self.evidence.idf(access)) >= ROW_COVERAGE
 
     def _add_passages(self, draft: _Draft, found: PassageEvidence, lang: Language) -> None:
         """Beside figure rows, the best passage sentences that hold a figure (route ``both``)."""

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from assistant.services import PolicyAssistant
 
 CONTEXT_LINES = 3  # lines read around a hit, so its sentences are whole
-EXTEND_WITH_FIGURES = True  # see _with_following_figures
 RUN_SENTENCES = 4  # neighbouring sentences quoted together at most (a list of figures)
 HITS_READ = 15  # top search hits whose sentences are scored
 MAX_SENTENCES = 5  # sentences picked: the answer quotes the first ones, the rest are "see also"
@@ -94,9 +93,10 @@ class EvidenceFinder:
         return table
 
     def _sentences(self, hit: SearchHit) -> list[Sentence]:
-        """Sentences around a hit, and each pair of neighbours (a figure often follows its
-        subject in the next sentence). Neighbours are separated only by whitespace in the
-        source, so a pair, too, stands verbatim in its lines."""
+        """Sentences around a hit, and each run of 2 to RUN_SENTENCES neighbours (a figure often
+        follows its subject in the next sentence; a list holds one figure per line). Neighbours
+        are separated only by whitespace in the source, so a run, too, stands verbatim in its
+        lines."""
         doc = self.assistant.index.snapshot().document(hit.doc_id)
         if doc is None:
             return []
@@ -113,7 +113,7 @@ class EvidenceFinder:
         # a sentence cut off by the start of the read window is not quoted
         if sentences and sentences[0].line_start == lines[0][0] and sentences[0].text[:1].islower():
             sentences = sentences[1:]
-        pairs = [
+        runs = [
             Sentence(" ".join(s.text for s in run), run[0].line_start, run[-1].line_end)
             for size in range(2, RUN_SENTENCES + 1)
             for run in (sentences[i : i + size] for i in range(len(sentences) - size + 1))
@@ -125,7 +125,7 @@ class EvidenceFinder:
             span = " ".join(by_line.get(n, "") for n in range(s.line_start, s.line_end + 1))
             return " ".join(s.text.split()) in " ".join(span.split())
 
-        return [s for s in [*sentences, *pairs] if usable(s) and verbatim(s)]
+        return [s for s in [*sentences, *runs] if usable(s) and verbatim(s)]
 
     def sentence_vectors(self) -> SentenceVectors:
         snap = self.assistant.index.snapshot()
@@ -198,7 +198,7 @@ class EvidenceFinder:
         for ev in ordered:
             if len(picked) >= MAX_SENTENCES:
                 break
-            if wants_numbers and EXTEND_WITH_FIGURES:
+            if wants_numbers:
                 ev = _with_following_figures(ev, ordered)
             if any(_overlap(p, ev) for p in picked):
                 continue

@@ -1,4 +1,5 @@
-"""Synonym vocabulary (``vocab/synonyms.toml``) for query expansion and subject matching."""
+"""Synonym vocabulary (``vocab/synonyms.toml``): the groups a query names, for BM25 and sentence
+scoring, and the subjects the metrics module matches."""
 
 from __future__ import annotations
 
@@ -53,12 +54,3 @@ def group_matches(query: str) -> list[tuple[tuple[str, ...], list[str]]]:
 def matched_groups(query: str) -> list[tuple[str, ...]]:
     """The synonym groups with a term in ``query`` (each group's terms, canonical first)."""
     return [terms for terms, _ in group_matches(query)]
-
-
-def expand_query(query: str) -> str:
-    """Append the synonyms of every vocabulary term found in ``query``."""
-    low = query.lower()
-    extra: list[str] = []
-    for terms in matched_groups(query):
-        extra.extend(t for t in terms if t not in low and t not in extra)
-    return f"{query} {' '.join(extra)}" if extra else query
