@@ -34,6 +34,12 @@ _THINKING = re.compile(r"<think>.*?</think>", re.S | re.I)
 _BRACKETS = re.compile(r"\[([^\[\]\n]{1,60})\]")
 _LABEL = re.compile(r"^c\d+$", re.I)
 _LIST_NUMBER = re.compile(r"^(\s*)\d{1,2}[.)]\s+", re.M)  # "1. " starts a list item, no claim
+# a web address, domain or e-mail address: the model may only repeat one a cited quote holds
+_LINK = re.compile(
+    r"(?:https?://|www\.)[^\s<>()\[\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:nl|com|org|net|eu|example|io|info|gov|be|de)\b",
+    re.I,
+)
 _QUOTED = re.compile(r"“[^”]*”|„[^”“]*[”“]|\"[^\"\n]*\"")
 
 
@@ -71,6 +77,14 @@ def citation_problem(text: str, citations: list[dict[str, Any]]) -> str | None:
     if known and not labels:
         return "no_citations"
     return None
+
+
+def link_problem(text: str, citations: list[dict[str, Any]]) -> str | None:
+    """A link or address the cited quotes do not hold (an injected instruction's target)."""
+    quotes = " ".join(str(c.get("quote") or "") for c in citations).lower()
+    foreign = sorted({m.rstrip(".,;:") for m in _LINK.findall(text)} - {""})
+    foreign = [link for link in foreign if link.lower() not in quotes]
+    return f"ungrounded_links: {', '.join(foreign)}" if foreign else None
 
 
 def language_problem(text: str, lang: Language) -> str | None:
@@ -129,8 +143,10 @@ class LLMWriter:
             return text, report, "empty"
         if not report.ok:
             return text, report, f"ungrounded_numbers: {', '.join(report.ungrounded)}"
-        problem = citation_problem(text, result.citations) or language_problem(
-            text, result.language
+        problem = (
+            citation_problem(text, result.citations)
+            or link_problem(text, result.citations)
+            or language_problem(text, result.language)
         )
         return text, report, problem
 
