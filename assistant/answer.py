@@ -18,7 +18,7 @@ from assistant.evidence import EvidenceFinder, PassageEvidence, has_figure
 from assistant.figure_text import describe_conflict, describe_missing, describe_row, phrases
 from assistant.figures import FigureFilters, row_to_public
 from assistant.grounding import ground_answer
-from assistant.language import Language, detect_language, is_figure_question, question_terms
+from assistant.language import Language, Term, detect_language, is_figure_question
 from assistant.period_check import period_notes
 from assistant.sentences import coverage
 from ingest import SearchFilters, SearchHit
@@ -131,7 +131,7 @@ class Answerer:
         if weak:
             draft = self._refusal(hits, lang)
         elif figure_question:
-            draft = self._figures(question, filters, lang)
+            draft = self._figures(question, filters, lang, found.scored)
             if self._figure_missing(draft, found, lang):
                 draft = self._refusal(hits, lang, no_figure=True)
             elif draft is not None:
@@ -175,7 +175,10 @@ class Answerer:
         )
 
     # ----- figures ------------------------------------------------------------------------
-    def _figures(self, question: str, filters: SearchFilters, lang: Language) -> _Draft | None:
+    def _figures(
+        self, question: str, filters: SearchFilters, lang: Language, terms: list[Term]
+    ) -> _Draft | None:
+        """``terms``: the question's terms (``question_terms``), to judge weakly matched rows."""
         result = self.assistant.figures.answer(
             question,
             FigureFilters(municipality=filters.municipality, doc_id=filters.doc_id),
@@ -185,7 +188,7 @@ class Answerer:
         rows = [
             r
             for r in result.rows
-            if self._fits(r, question, filters.access)
+            if self._fits(r, terms, filters.access)
             and (filters.year is None or docs.get(r["doc_id"], {}).get("year") == filters.year)
             and (
                 filters.doc_type is None
@@ -227,14 +230,14 @@ class Answerer:
             },
         )
 
-    def _fits(self, row: dict[str, Any], question: str, access: tuple[str, ...] | None) -> bool:
+    def _fits(self, row: dict[str, Any], terms: list[Term], access: tuple[str, ...] | None) -> bool:
         """A row the metrics module matches well, or whose own text (measure, subject and
-        quote) holds enough of the question's words ("onderwijsroute"). Words are weighed
+        quote) holds enough of the question's terms ("onderwijsroute"). Words are weighed
         over the documents the asker may see."""
         if float(row.get("match_score") or 0.0) >= WEAK_FIGURE_MATCH:
             return True
         text = " ".join(str(row.get(k) or "") for k in ("measure", "subject", "quote"))
-        return coverage(question_terms(question), text, self.evidence.idf(access)) >= ROW_COVERAGE
+        return coverage(terms, text, self.evidence.idf(access)) >= ROW_COVERAGE
 
     def _add_passages(self, draft: _Draft, found: PassageEvidence, lang: Language) -> None:
         """Beside figure rows, the best passage sentences that hold a figure (route ``both``)."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant.language import Term, content_stems, question_terms
+from assistant.language import Term, content_stems, question_terms, years_in
 from assistant.sentence_index import SentenceVectors
 from assistant.sentences import (
     MAX_CHARS,
@@ -43,7 +43,6 @@ RANK_WEIGHT = 1.0
 FIGURE_WEIGHT = 1.0  # a sentence with a figure, for a figure question
 OTHER_FIGURE_WEIGHT = 0.1  # ... for any other question ("wat was de participatiegraad?")
 YEAR_WEIGHT = 0.5  # a sentence naming a year the question names
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 @dataclass(slots=True)
@@ -97,16 +96,9 @@ class EvidenceFinder:
         follows its subject in the next sentence; a list holds one figure per line). Neighbours
         are separated only by whitespace in the source, so a run, too, stands verbatim in its
         lines."""
-        doc = self.assistant.index.snapshot().document(hit.doc_id)
-        if doc is None:
-            return []
-        first = hit.line_start - CONTEXT_LINES
-        lines = [
-            (sl.line, sl.text)
-            for sl in doc.lines
-            if first <= sl.line <= hit.line_end + CONTEXT_LINES
-            and (hit.page is None or sl.page == hit.page)
-        ]
+        lines = self._window(
+            hit.doc_id, hit.line_start - CONTEXT_LINES, hit.line_end + CONTEXT_LINES, hit.page
+        )
         if not lines:
             return []
         sentences = split_sentences(lines)
@@ -120,12 +112,20 @@ class EvidenceFinder:
             if sum(len(s.text) for s in run) < MAX_CHARS
         ]
         by_line = dict(lines)
+        return [s for s in [*sentences, *runs] if usable(s) and _verbatim(s, by_line)]
 
-        def verbatim(s: Sentence) -> bool:  # a quote must stand, as is, in its cited lines
-            span = " ".join(by_line.get(n, "") for n in range(s.line_start, s.line_end + 1))
-            return " ".join(s.text.split()) in " ".join(span.split())
-
-        return [s for s in [*sentences, *runs] if usable(s) and verbatim(s)]
+    def _window(
+        self, doc_id: str, first: int, last: int, page: int | None
+    ) -> list[tuple[int, str]]:
+        """``(line number, raw text)`` of the source lines ``first``..``last`` (on ``page``)."""
+        doc = self.assistant.index.snapshot().document(doc_id)
+        if doc is None:
+            return []
+        return [
+            (sl.line, sl.text)
+            for sl in doc.lines
+            if first <= sl.line <= last and (page is None or sl.page == page)
+        ]
 
     def sentence_vectors(self) -> SentenceVectors:
         snap = self.assistant.index.snapshot()
@@ -179,7 +179,7 @@ class EvidenceFinder:
         mean = float(np.mean(known)) if known else 0.0
         spread = float(np.std(known)) if len(known) > 1 else 0.0
         lexical = LEXICAL_WEIGHT[lang]
-        years = set(_YEAR.findall(question))
+        years = set(years_in(question))
         for cover, dense, rank, ev in candidates:
             z = (dense - mean) / spread if dense is not None and spread > 0 else -0.5
             figure = has_figure(ev.quote)
@@ -188,7 +188,7 @@ class EvidenceFinder:
                 + lexical * cover
                 - RANK_WEIGHT * math.log(rank)
                 + ((FIGURE_WEIGHT if wants_numbers else OTHER_FIGURE_WEIGHT) if figure else 0.0)
-                + (YEAR_WEIGHT if years and years & set(_YEAR.findall(ev.quote)) else 0.0)
+                + (YEAR_WEIGHT if years and years & set(years_in(ev.quote)) else 0.0)
                 - 0.0005 * len(ev.quote) / 100,
                 4,
             )
@@ -239,29 +239,24 @@ class EvidenceFinder:
 
     def _sentence_through(self, line: Evidence) -> Evidence | None:
         """The whole sentence(s) through one source line, when they stay under MAX_CHARS."""
-        doc = self.assistant.index.snapshot().document(line.doc_id)
-        if doc is None:
-            return None
-        window = [
-            (sl.line, sl.text)
-            for sl in doc.lines
-            if abs(sl.line - line.line_start) <= CONTEXT_LINES
-            and (line.page is None or sl.page == line.page)
-        ]
+        window = self._window(
+            line.doc_id,
+            line.line_start - CONTEXT_LINES,
+            line.line_start + CONTEXT_LINES,
+            line.page,
+        )
         through = [
             s for s in split_sentences(window) if s.line_start <= line.line_start <= s.line_end
         ]
         if not through:
             return None
-        first, last = through[0], through[-1]
         text = without_bullet(" ".join(s.text for s in through))
+        whole = Sentence(text, through[0].line_start, through[-1].line_end)
         if len(text) > MAX_CHARS or len(text) < len(line.quote):
             return None
-        by_line = dict(window)
-        span = " ".join(by_line.get(n, "") for n in range(first.line_start, last.line_end + 1))
-        if " ".join(text.split()) not in " ".join(span.split()):
+        if not _verbatim(whole, dict(window)):
             return None
-        return Evidence(line.doc_id, line.page, first.line_start, last.line_end, text, line.score)
+        return Evidence(line.doc_id, line.page, whole.line_start, whole.line_end, text, line.score)
 
     def citation(self, cid: str, ev: Evidence) -> dict[str, Any]:
         entry = self.assistant.index.snapshot().documents.get(ev.doc_id, {})
@@ -279,6 +274,12 @@ class EvidenceFinder:
             "quote": ev.quote,
             "score": ev.score,
         }
+
+
+def _verbatim(sentence: Sentence, by_line: dict[int, str]) -> bool:
+    """Whether a quote stands, as is (whitespace collapsed), in its cited lines."""
+    span = " ".join(by_line.get(n, "") for n in range(sentence.line_start, sentence.line_end + 1))
+    return " ".join(sentence.text.split()) in " ".join(span.split())
 
 
 def _overlap(a: Evidence, b: Evidence) -> bool:

@@ -108,13 +108,18 @@ def question_terms(question: str) -> list[Term]:
     return [*groups, *plain]
 
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def years_in(text: str) -> list[str]:
+    """The calendar years (1900-2099) that ``text`` names, as written, in order."""
+    return _YEAR.findall(text)
 
 
 def whole_year_asked(question: str) -> str | None:
     """The year a question asks about as a whole ("hoeveel in heel 2019?"), or None."""
     low = " ".join(words(question))
-    for year in _YEAR.findall(question):
+    for year in years_in(question):
         for cue in word_list("whole_year"):
             if re.search(rf"\b{re.escape(cue.format(year=year))}\b", low):
                 return year

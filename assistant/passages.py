@@ -64,6 +64,7 @@ def read_passage(
     before = [sl for sl in units if start - context <= sl.line < start]
     after = [sl for sl in units if end < sl.line <= end + context]
     text = "\n".join(sl.text for sl in picked)
+    shown_page = page if page is not None else (picked[0].page if picked else None)
 
     def as_dict(items: list[SourceLine]) -> list[dict[str, Any]]:
         return [{"line": sl.line, "page": sl.page, "text": sl.text} for sl in items]
@@ -74,17 +75,11 @@ def read_passage(
         source=entry["source"],
         municipality=entry.get("municipality"),
         year=entry.get("year"),
-        page=page if page is not None else (picked[0].page if picked else None),
+        page=shown_page,
         line_start=start,
         line_end=end,
         text=text,
-        citation=format_citation(
-            entry,
-            page if page is not None else (picked[0].page if picked else None),
-            start,
-            end,
-            text,
-        ),
+        citation=format_citation(entry, shown_page, start, end, text),
         context_before=as_dict(before),
         lines=as_dict(picked),
         context_after=as_dict(after),

@@ -10,15 +10,13 @@ answered from passages is checked here. Its answer is ``partial``, with a note, 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from assistant.figure_text import phrases
-from assistant.language import Language, whole_year_asked
+from assistant.language import Language, whole_year_asked, years_in
 from corpus import period_years
 
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 OPEN_END = 2100
 
 
@@ -61,11 +59,11 @@ def period_notes(
             if _part_of_year(period, year):
                 return [str(p["missing_whole_year"]).format(cid=citation["id"])]
         return [str(p["missing_year"])]
-    asked = {int(y) for y in _YEAR.findall(question)}
+    asked = {int(y) for y in years_in(question)}
     if not asked:
         return []
     for citation in citations:
-        named = {int(y) for y in _YEAR.findall(citation.get("quote", ""))}
+        named = {int(y) for y in years_in(citation.get("quote", ""))}
         period = documents.get(citation["doc_id"], {}).get("period")
         if asked & named or any(_covers(period, y) for y in asked):
             return []

@@ -37,6 +37,7 @@ class BM25Index:
         self._retriever = retriever
         self.chunk_ids = chunk_ids
         self._stemmer = _stemmer()
+        self._form_words: dict[str, list[str]] = {}  # synonym form -> its known stems
 
     @classmethod
     def build(cls, chunk_ids: Sequence[str], texts: Sequence[str]) -> BM25Index:
@@ -71,7 +72,7 @@ class BM25Index:
         total = np.zeros(len(self.chunk_ids), dtype=np.float32)
         grouped: set[str] = set()
         for terms in matched_groups(query):
-            forms = [self._known(t) for t in terms]
+            forms = [self._known_form(t) for t in terms]
             grouped.update(w for f in forms for w in f)
             scored = [self._retriever.get_scores(f) for f in forms if f]
             if scored:
@@ -80,6 +81,13 @@ class BM25Index:
         if plain:
             total += np.asarray(self._retriever.get_scores(plain), dtype=np.float32)
         return total
+
+    def _known_form(self, form: str) -> list[str]:
+        """``_known`` of a synonym form, kept: the vocabulary's forms recur in every query."""
+        words = self._form_words.get(form)
+        if words is None:
+            words = self._form_words[form] = self._known(form)
+        return words
 
     def _known(self, text: str) -> list[str]:
         """The stemmed words of ``text`` that the index knows."""
