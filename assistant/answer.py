@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from assistant.evidence import EvidenceFinder, PassageEvidence, has_figure
+from assistant.evidence import Evidence, EvidenceFinder, PassageEvidence, has_figure
+from assistant.figure_pick import pick_figures
 from assistant.figure_text import describe_conflict, describe_missing, describe_row, phrases
 from assistant.figures import FigureFilters, row_to_public
 from assistant.grounding import ground_answer
-from assistant.language import Language, Term, detect_language, is_figure_question
+from assistant.language import Language, detect_language, is_figure_question, whole_year_asked
 from assistant.period_check import period_notes
-from assistant.sentences import coverage
 from ingest import SearchFilters, SearchHit
 
 if TYPE_CHECKING:
@@ -29,29 +29,24 @@ if TYPE_CHECKING:
 Status = Literal["answered", "partial", "refused"]
 Route = Literal["metrics", "passages", "both", "none"]
 
-# Refusal, calibrated on eval/questions/*.jsonl and the shared dev-004 set with the fake
-# embedder (bench/ask_eval.py): refuse when the best sentence covers less than this
-# idf-weighted share of the question's content words, or (Dutch questions) when this share
-# of those words occurs nowhere in the corpus. English questions are matched against Dutch
-# text through the synonym groups only, so their coverage refuses only a best sentence sharing
-# no word; an English question is also refused when 3/4 of its terms are words outside the
-# groups that occur nowhere in the corpus ("the price of a swimming pool subscription").
+# Refusal, calibrated on our own question sets (eval/questions/*.jsonl) and the shared dev-004
+# set with the e5 index (policy-assistant eval; eval/holdout is not used for this): refuse when
+# the best passage covers less than this idf-weighted share of the question's content words,
+# or when this share of those words occurs nowhere in the corpus. English questions meet the
+# Dutch text through the synonym groups only, so their coverage refuses only a best passage
+# sharing no word, and they are refused on unknown words only when 3/4 of their terms are words
+# outside the groups that occur nowhere in the corpus ("the price of a swimming pool pass").
 REFUSE_BELOW: dict[str, float] = {"nl": 0.2, "en": 0.01}
 UNKNOWN_SHARE: dict[str, float] = {"nl": 0.4, "en": 0.75}
-MAX_FIGURE_ROWS = 3
-# A Dutch figure question is refused when the best quoted sentence holding a figure covers less
-# than this share of its words and no figure row matches with at least this score (calibrated
-# on eval/questions/*.jsonl + dev-004 with the e5 index: 4 of the 6 Dutch questions about a
-# figure the corpus lacks are refused, 1 of 29 answerable Dutch figure questions too).
-FIGURE_SENTENCE_COVERAGE = 0.28
-STRONG_FIGURE_MATCH = 3.0
-# Figure rows matching the question this weakly (metrics match score, 0..~7) are not offered as
-# the answer: the question falls back to quoted passages (calibrated like the thresholds above).
-WEAK_FIGURE_MATCH = 2.0
-ROW_COVERAGE = 0.4  # ... unless the row's own words cover this share of the question
+# A figure question is refused when no figure-bearing passage among the FIGURE_CHECKED best
+# covers this share of its words: the documents speak of the subject but give no figure for it
+# (English lower: see above). Calibrated the same way; English 0.2-0.3 refuse the same questions.
+FIGURE_SENTENCE_COVERAGE: dict[str, float] = {"nl": 0.28, "en": 0.25}
+FIGURE_CHECKED = 5
 MAX_CITATIONS = 5  # figure rows and passage sentences cited in one answer
+MAX_ROW_QUOTE = 700  # a figure row is quoted with its whole passage up to this length
 QUOTED = 3  # passage sentences quoted in the answer; the rest are listed as "see also"
-EXTRA_MIN_COVERAGE = 0.2  # beside figure rows, a passage must match the question this well
+EXTRA_MIN_COVERAGE = 0.5  # beside figure rows, a passage must match the question this well
 SEARCH_K = 12  # hybrid hits whose sentences are read ...
 LEXICAL_K = 3  # ... plus the best BM25 hits
 
@@ -115,7 +110,7 @@ class Answerer:
             _merge(hits, lexical),
             wants_numbers=figure_question,
             lang=lang,
-            access=filters.access,
+            filters=filters,
         )
         # English words outside the synonym groups rarely occur in Dutch text: for an English
         # question only those count, against all its terms (a group is known by construction)
@@ -131,8 +126,8 @@ class Answerer:
         if weak:
             draft = self._refusal(hits, lang)
         elif figure_question:
-            draft = self._figures(question, filters, lang, found.scored)
-            if self._figure_missing(draft, found, lang):
+            draft = self._figures(question, filters, lang, found)
+            if self._figure_missing(found, lang):
                 draft = self._refusal(hits, lang, no_figure=True)
             elif draft is not None:
                 self._add_passages(draft, found, lang)
@@ -176,45 +171,48 @@ class Answerer:
 
     # ----- figures ------------------------------------------------------------------------
     def _figures(
-        self, question: str, filters: SearchFilters, lang: Language, terms: list[Term]
+        self, question: str, filters: SearchFilters, lang: Language, found: PassageEvidence
     ) -> _Draft | None:
-        """``terms``: the question's terms (``question_terms``), to judge weakly matched rows."""
-        result = self.assistant.figures.answer(
-            question,
+        """The figure rows of the best passages (``assistant.figure_pick``), each cited by the
+        sentence that states it; None when no row of those passages fits the question."""
+        frame = self.assistant.figures.filter(
             FigureFilters(municipality=filters.municipality, doc_id=filters.doc_id),
-            access=filters.access,
+            filters.access,
         )
         docs = self.assistant.index.snapshot().documents
-        rows = [
-            r
-            for r in result.rows
-            if self._fits(r, terms, filters.access)
-            and (filters.year is None or docs.get(r["doc_id"], {}).get("year") == filters.year)
-            and (
-                filters.doc_type is None
-                or docs.get(r["doc_id"], {}).get("doc_type") == filters.doc_type
-            )
-        ]
-        if not rows:
+        if filters.year is not None or filters.doc_type is not None:
+            keep = [
+                d
+                for d, e in docs.items()
+                if (filters.year is None or e.get("year") == filters.year)
+                and (filters.doc_type is None or e.get("doc_type") == filters.doc_type)
+            ]
+            frame = frame[frame["doc_id"].isin(keep)]
+        pick = pick_figures(
+            question, found.ranked, frame, found.scored, self.evidence.idf(filters.access)
+        )
+        if pick is None:
             return None
-        top = rows[0].get("match_score") or 1.0
-        shown = _distinct(rows)
+        shown = pick.rows
         p = phrases(lang)
-        status: Status = "partial" if result.status == "partial" else "answered"
+        status: Status = pick.status
         lines = [str(p["intro_partial"] if status == "partial" else p["intro_answered"]), ""]
         citations: list[dict[str, Any]] = []
         for row in shown:
-            ev = self.evidence.figure_line(row, round(float(row.get("match_score") or 0) / top, 4))
-            cid = f"c{len(citations) + 1}"
-            if ev is not None:
+            ev = self._row_evidence(row, round(float(row["match_score"]) / pick.top, 4))
+            same = next((c for c in citations if ev is not None and c["quote"] == ev.quote), None)
+            cid = same["id"] if same else f"c{len(citations) + 1}"
+            if ev is not None and same is None:
                 citations.append(self.evidence.citation(cid, ev))
             lines.append(f"- {describe_row(row, cid if ev else '-', lang)}")
-            if ev is not None and not any(c["quote"] == ev.quote for c in citations[:-1]):
+            if ev is not None and same is None:
                 lines.append(f"  “{ev.quote}”")
-        quarter = result.query.quarter if result.query else None
-        notes = (
-            describe_missing(result.reasons, shown, quarter, lang) if status == "partial" else []
-        )
+        quarter = pick.query.quarter if pick.query else None
+        notes = describe_missing(pick.reasons, shown, quarter, lang) if status == "partial" else []
+        if status == "answered" and whole_year_asked(question):
+            # "in heel 2024" answered from a report over its first three quarters
+            notes = period_notes(question, citations, docs, lang, quoted=len(citations))
+            status = "partial" if notes else status
         conflict = describe_conflict(shown, lang)
         lines.extend(["", *notes, *([conflict] if conflict else [])])
         return _Draft(
@@ -224,20 +222,20 @@ class Answerer:
             citations,
             [row_to_public(r) for r in shown],
             extra={
-                "figure_status": result.status,
-                "partial_reasons": result.reasons,
-                "top_match": float(top),
+                "figure_status": status,
+                "partial_reasons": pick.reasons
+                or (["period: part of the asked year"] if notes else []),
+                "top_match": pick.top,
             },
         )
 
-    def _fits(self, row: dict[str, Any], terms: list[Term], access: tuple[str, ...] | None) -> bool:
-        """A row the metrics module matches well, or whose own text (measure, subject and
-        quote) holds enough of the question's terms ("onderwijsroute"). Words are weighed
-        over the documents the asker may see."""
-        if float(row.get("match_score") or 0.0) >= WEAK_FIGURE_MATCH:
-            return True
-        text = " ".join(str(row.get(k) or "") for k in ("measure", "subject", "quote"))
-        return coverage(terms, text, self.evidence.idf(access)) >= ROW_COVERAGE
+    def _row_evidence(self, row: dict[str, Any], score: float) -> Evidence | None:
+        """A row is cited by the passage it was found in (a list or a pair of sentences holds
+        the figures beside it), or by the sentence through its line when that passage is long."""
+        passage = row.pop("passage", None)
+        if isinstance(passage, Evidence) and len(passage.quote) <= MAX_ROW_QUOTE:
+            return replace(passage, score=score)
+        return self.evidence.figure_line(row, score)
 
     def _add_passages(self, draft: _Draft, found: PassageEvidence, lang: Language) -> None:
         """Beside figure rows, the best passage sentences that hold a figure (route ``both``)."""
@@ -286,16 +284,12 @@ class Answerer:
             draft.extra["partial_reasons"] = ["period: the quoted passages cover another period"]
 
     @staticmethod
-    def _figure_missing(draft: _Draft | None, found: PassageEvidence, lang: Language) -> bool:
-        """A Dutch figure question whose words no figure-bearing sentence holds, and that no
-        figure row matches well: the documents speak of the subject, but give no figure.
-        (English questions share too few words with the Dutch text for this test.)"""
-        if lang != "nl":
-            return False
-        if draft is not None and draft.extra.get("top_match", 0.0) >= STRONG_FIGURE_MATCH:
-            return False
-        with_figure = [ev.coverage for ev in found.picked if has_figure(ev.quote)]
-        return max(with_figure, default=0.0) < FIGURE_SENTENCE_COVERAGE
+    def _figure_missing(found: PassageEvidence, lang: Language) -> bool:
+        """A figure question whose words no figure-bearing passage among the best holds: the
+        documents speak of the subject, but give no figure. (English questions meet the Dutch
+        text through the synonym groups only, so their bar is lower.)"""
+        figured = [ev.coverage for ev in found.ranked[:FIGURE_CHECKED] if has_figure(ev.quote)]
+        return max(figured, default=0.0) < FIGURE_SENTENCE_COVERAGE[lang]
 
     def _refusal(self, hits: list[SearchHit], lang: Language, *, no_figure: bool = False) -> _Draft:
         p = phrases(lang)
@@ -317,20 +311,6 @@ class Answerer:
             names=[h.title for h in named],
             extra={"named_documents": documents},
         )
-
-
-def _distinct(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The best rows, one per value, period, municipality and kind; every conflicting row."""
-    seen: set[tuple[Any, ...]] = set()
-    out: list[dict[str, Any]] = []
-    for row in rows:
-        key = (row["value"], row["period"], row["municipality"], row["kind"], row["unit"])
-        if key in seen and not row.get("conflict"):
-            continue
-        seen.add(key)
-        if row.get("conflict") or len(out) < MAX_FIGURE_ROWS:
-            out.append(row)
-    return out
 
 
 def _merge(first: list[SearchHit], more: list[SearchHit]) -> list[SearchHit]:

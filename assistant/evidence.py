@@ -5,12 +5,20 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant.language import Term, content_stems, question_terms, years_in
+from assistant.language import (
+    Term,
+    asked_municipality,
+    content_stems,
+    has_marker,
+    question_kind,
+    question_terms,
+    years_in,
+)
 from assistant.sentence_index import SentenceVectors
 from assistant.sentences import (
     MAX_CHARS,
@@ -19,7 +27,6 @@ from assistant.sentences import (
     idf_table,
     matches,
     split_sentences,
-    usable,
     without_bullet,
 )
 from corpus import PolicyAssistantError
@@ -29,20 +36,29 @@ if TYPE_CHECKING:
     from assistant.services import PolicyAssistant
 
 CONTEXT_LINES = 3  # lines read around a hit, so its sentences are whole
+NEAREST_UNITS = 20  # units nearest the question anywhere in the corpus, beside the hits' own
+NEAREST_RANK = 16  # ... which enter the ranking as if from a hit of this rank
+CONTEXT_SHARE = 0.15  # share of the word coverage that counts the unit's headings too
 RUN_SENTENCES = 4  # neighbouring sentences quoted together at most (a list of figures)
 HITS_READ = 15  # top search hits whose sentences are scored
 MAX_SENTENCES = 5  # sentences picked: the answer quotes the first ones, the rest are "see also"
+FOLLOW_ALWAYS = True  # any question: a sentence is quoted with the figures right after it
+RANKED_KEPT = 12  # best non-overlapping passages kept (their figure rows answer figure questions)
 # The sentence score, tuned on eval/questions/*.jsonl + dev-004 with the e5 index
 # (bench/ask_eval.py): standardised dense similarity + weighted word coverage - log(hit rank)
 # + a figure bonus for figure questions. Word coverage counts synonym groups
 # (corpus/vocab/synonyms.toml), so an English question is met by Dutch words too; English
 # coverage still weighs more, as the dense similarity across languages is weaker.
 DENSE_WEIGHT = 1.0
-LEXICAL_WEIGHT = {"nl": 1.5, "en": 2.5}
-RANK_WEIGHT = 1.0
-FIGURE_WEIGHT = 1.0  # a sentence with a figure, for a figure question
+LEXICAL_WEIGHT = {"nl": 2.4, "en": 3.2}
+RANK_WEIGHT = 0.45
+FIGURE_WEIGHT = 1.2  # a sentence with a figure, for a figure question
 OTHER_FIGURE_WEIGHT = 0.1  # ... for any other question ("wat was de participatiegraad?")
-YEAR_WEIGHT = 0.5  # a sentence naming a year the question names
+YEAR_WEIGHT = 1.0  # a sentence naming a year the question names
+KIND_WEIGHT = 0.5  # a definition for a definition question, a reason for a why-question
+LIST_WEIGHT = 0.1  # a list for a list question
+PLACE_MIN_COVERAGE = 0.3  # ... when the passage holds this much of the question
+PLACE_WEIGHT = 0.9  # a passage about the municipality the question names (minus: another's)
 
 
 @dataclass(slots=True)
@@ -56,6 +72,9 @@ class Evidence:
     quote: str
     score: float
     coverage: float = 0.0  # idf-weighted share of the question's terms in the quote
+    context_coverage: float = 0.0  # ... in the quote and the headings it stands under
+    context: str = ""  # the headings (and a list's lead) the passage stands under
+    block: bool = False  # a list or a table
 
 
 @dataclass(slots=True)
@@ -64,6 +83,7 @@ class PassageEvidence:
     best: float  # coverage of the best sentence (0..1): the refusal signal
     terms: list[str]  # the question's content stems
     scored: list[Term] = field(default_factory=list)  # ... with synonym groups (question_terms)
+    ranked: list[Evidence] = field(default_factory=list)  # the best passages, picked ones first
 
 
 class EvidenceFinder:
@@ -91,29 +111,6 @@ class EvidenceFinder:
             self._idf[key] = table
         return table
 
-    def _sentences(self, hit: SearchHit) -> list[Sentence]:
-        """Sentences around a hit, and each run of 2 to RUN_SENTENCES neighbours (a figure often
-        follows its subject in the next sentence; a list holds one figure per line). Neighbours
-        are separated only by whitespace in the source, so a run, too, stands verbatim in its
-        lines."""
-        lines = self._window(
-            hit.doc_id, hit.line_start - CONTEXT_LINES, hit.line_end + CONTEXT_LINES, hit.page
-        )
-        if not lines:
-            return []
-        sentences = split_sentences(lines)
-        # a sentence cut off by the start of the read window is not quoted
-        if sentences and sentences[0].line_start == lines[0][0] and sentences[0].text[:1].islower():
-            sentences = sentences[1:]
-        runs = [
-            Sentence(" ".join(s.text for s in run), run[0].line_start, run[-1].line_end)
-            for size in range(2, RUN_SENTENCES + 1)
-            for run in (sentences[i : i + size] for i in range(len(sentences) - size + 1))
-            if sum(len(s.text) for s in run) < MAX_CHARS
-        ]
-        by_line = dict(lines)
-        return [s for s in [*sentences, *runs] if usable(s) and _verbatim(s, by_line)]
-
     def _window(
         self, doc_id: str, first: int, last: int, page: int | None
     ) -> list[tuple[int, str]]:
@@ -128,10 +125,63 @@ class EvidenceFinder:
         ]
 
     def sentence_vectors(self) -> SentenceVectors:
+        """The quotable units of the current version (built from the documents, without
+        vectors, when the version has no unit table)."""
         snap = self.assistant.index.snapshot()
         if self._vectors is None or self._vectors[0] != snap.version:
-            self._vectors = (snap.version, SentenceVectors(snap.path))
+            units = SentenceVectors(snap.path)
+            if not units.ready:
+                docs = [snap.document(d) for d in sorted(snap.documents)]
+                units = SentenceVectors.from_documents([d for d in docs if d is not None])
+            self._vectors = (snap.version, units)
         return self._vectors[1]
+
+    def _allowed(self, filters: SearchFilters) -> set[str]:
+        """The documents a search with these filters may return."""
+        snap = self.assistant.index.snapshot()
+        keep = snap.mask(filters)
+        return set(snap.chunks["doc_id"][keep].astype(str))
+
+    def _candidates(
+        self,
+        units: SentenceVectors,
+        hits: Sequence[SearchHit],
+        dense: np.ndarray | None,
+        filters: SearchFilters,
+    ) -> dict[int, int]:
+        """Unit -> the rank it enters with: the units around the top hits (their hit's rank),
+        and the units nearest the question anywhere in the allowed documents."""
+        ranks: dict[int, int] = {}
+        for rank, hit in enumerate(hits[:HITS_READ], start=1):
+            first, last = hit.line_start - CONTEXT_LINES, hit.line_end + CONTEXT_LINES
+            for i in units.within(hit.doc_id, first, last, hit.page):
+                ranks.setdefault(i, rank)
+        if dense is not None:
+            for i in units.nearest(dense, NEAREST_UNITS, self._allowed(filters)):
+                ranks.setdefault(i, NEAREST_RANK)
+        return ranks
+
+    def _runs(self, units: SentenceVectors, ranks: dict[int, int]) -> list[tuple[list[int], int]]:
+        """Runs of 2 to RUN_SENTENCES neighbouring sentences of a candidate (a figure often
+        follows its subject in the next sentence; a list holds one figure per line)."""
+        runs: list[tuple[list[int], int]] = []
+        for i, rank in ranks.items():
+            if units.kinds[i] != "sentence":
+                continue
+            doc_id, page, _, end = units.place(i)
+            members = [i]
+            size = len(units.texts[i])
+            for j in range(i + 1, min(i + RUN_SENTENCES, len(units))):
+                j_doc, j_page, j_start, j_end = units.place(j)
+                if units.kinds[j] != "sentence" or j_doc != doc_id or j_page != page:
+                    break
+                if j_start < end or size + len(units.texts[j]) >= MAX_CHARS:
+                    break
+                members.append(j)
+                size += len(units.texts[j]) + 1
+                end = j_end
+                runs.append((list(members), rank))
+        return runs
 
     def passages(
         self,
@@ -140,39 +190,43 @@ class EvidenceFinder:
         *,
         wants_numbers: bool = False,
         lang: str = "nl",
-        access: tuple[str, ...] | None = None,
+        filters: SearchFilters | None = None,
     ) -> PassageEvidence:
-        """The best sentences of the top hits, ranked by a mix of their meaning (the sentence
-        vector against the question vector, standardised over the candidates), the share of the
-        question's words they hold, the rank of their hit, and (``wants_numbers``) a figure."""
+        """The best quotable units (sentences, runs of sentences, lists and tables) around the
+        top hits and nearest the question, ranked by a mix of their meaning (the unit vector
+        against the question vector, standardised over the candidates), the share of the
+        question's words they and their headings hold, the rank of their hit, and
+        (``wants_numbers``) a figure."""
+        filters = filters or SearchFilters()
         terms = content_stems(question)
         scored = question_terms(question)
-        idf = self.idf(access)
-        vectors = self.sentence_vectors()
-        query = self.assistant.retriever.query_vector(question) if vectors.ready else None
+        idf = self.idf(filters.access)
+        units = self.sentence_vectors()
+        query = self.assistant.retriever.query_vector(question) if units.ready else None
+        dense = units.scores(query) if query is not None else None
+        ranks = self._candidates(units, hits, dense, filters)
+        groups = [([i], rank) for i, rank in ranks.items()] + self._runs(units, ranks)
         candidates: list[tuple[float, float | None, int, Evidence]] = []
         seen: set[tuple[str, str]] = set()
-        for rank, hit in enumerate(hits[:HITS_READ], start=1):
-            for sentence in self._sentences(hit):
-                key = (hit.doc_id, sentence.text)
-                if key in seen:
-                    continue
-                seen.add(key)
-                dense = (
-                    vectors.similarity(query, hit.doc_id, sentence.line_start, sentence.line_end)
-                    if query is not None
-                    else None
-                )
-                ev = Evidence(
-                    hit.doc_id,
-                    hit.page,
-                    sentence.line_start,
-                    sentence.line_end,
-                    without_bullet(sentence.text),
-                    0.0,
-                    coverage(scored, sentence.text, idf),
-                )
-                candidates.append((ev.coverage, dense, rank, ev))
+        for members, rank in groups:
+            doc_id, page, start, _ = units.place(members[0])
+            end = units.place(members[-1])[3]
+            text = " ".join(units.texts[m] for m in members)
+            if (doc_id, text) in seen:
+                continue
+            seen.add((doc_id, text))
+            if (len(members) > 1 or units.kinds[members[0]] == "block") and not _verbatim(
+                Sentence(text, start, end), dict(self._window(doc_id, start, end, page))
+            ):
+                continue
+            context = units.contexts[members[0]]
+            cover = coverage(scored, text, idf)
+            ev = Evidence(doc_id, page, start, end, without_bullet(text), 0.0, cover)
+            ev.context_coverage = coverage(scored, f"{context} {text}", idf) if context else cover
+            ev.context = context
+            ev.block = units.kinds[members[0]] == "block"
+            similarity = max(float(dense[m]) for m in members) if dense is not None else None
+            candidates.append((cover, similarity, rank, ev))
         if not candidates:
             return PassageEvidence([], 0.0, terms, scored)
         known = [d for _, d, _, _ in candidates if d is not None]
@@ -180,30 +234,42 @@ class EvidenceFinder:
         spread = float(np.std(known)) if len(known) > 1 else 0.0
         lexical = LEXICAL_WEIGHT[lang]
         years = set(years_in(question))
-        for cover, dense, rank, ev in candidates:
-            z = (dense - mean) / spread if dense is not None and spread > 0 else -0.5
+        place = asked_municipality(question)
+        documents = self.assistant.index.snapshot().documents
+        asks = question_kind(question)
+        for _, similarity, rank, ev in candidates:
+            z = (similarity - mean) / spread if similarity is not None and spread > 0 else -0.5
             figure = has_figure(ev.quote)
             ev.score = round(
                 DENSE_WEIGHT * z
-                + lexical * cover
+                + lexical
+                * ((1 - CONTEXT_SHARE) * ev.coverage + CONTEXT_SHARE * ev.context_coverage)
                 - RANK_WEIGHT * math.log(rank)
                 + ((FIGURE_WEIGHT if wants_numbers else OTHER_FIGURE_WEIGHT) if figure else 0.0)
                 + (YEAR_WEIGHT if years and years & set(years_in(ev.quote)) else 0.0)
+                + (_place_fit(place, ev, documents) * PLACE_WEIGHT if place else 0.0)
+                + (_kind_fit(asks, ev) if asks else 0.0)
                 - 0.0005 * len(ev.quote) / 100,
                 4,
             )
         ordered = sorted((c[3] for c in candidates), key=lambda ev: -ev.score)
         best = max(c[0] for c in candidates)
-        picked: list[Evidence] = []
+        ranked: list[Evidence] = []
         for ev in ordered:
-            if len(picked) >= MAX_SENTENCES:
+            if len(ranked) >= RANKED_KEPT:
                 break
-            if wants_numbers:
-                ev = _with_following_figures(ev, ordered)
-            if any(_overlap(p, ev) for p in picked):
+            if wants_numbers or FOLLOW_ALWAYS:
+                for _ in range(
+                    RUN_SENTENCES - 1
+                ):  # "... gehaald. Er zijn respectievelijk 25 en 18"
+                    longer = _with_following_figures(ev, ordered)
+                    if longer is ev:
+                        break
+                    ev = longer
+            if any(_overlap(p, ev) for p in ranked):
                 continue
-            picked.append(ev)
-        return PassageEvidence(picked, best, terms, scored)
+            ranked.append(ev)
+        return PassageEvidence(ranked[:MAX_SENTENCES], best, terms, scored, ranked)
 
     def unknown_terms(
         self, terms: Sequence[str], access: tuple[str, ...] | None = None
@@ -282,6 +348,26 @@ def _verbatim(sentence: Sentence, by_line: dict[int, str]) -> bool:
     return " ".join(sentence.text.split()) in " ".join(span.split())
 
 
+def _kind_fit(asks: str, ev: Evidence) -> float:
+    """A bonus for a passage of the kind the question asks: a list for a list question, a
+    definition (or a passage under a "Beschrijving" heading) for a definition question, a
+    reason for a why-question."""
+    if asks == "list":
+        return LIST_WEIGHT if ev.block else 0.0
+    section = "definition_markers" if asks == "definition" else "reason_markers"
+    return KIND_WEIGHT if has_marker(f"{ev.context} {ev.quote}", section) else 0.0
+
+
+def _place_fit(place: str, ev: Evidence, documents: dict[str, dict[str, Any]]) -> float:
+    """+1 when a passage on the question's subject is about the asked municipality (its
+    document's, or named in it), -1 when it is another municipality's document and does not
+    name the asked one. (Being about the place alone makes no passage relevant.)"""
+    own = str(documents.get(ev.doc_id, {}).get("municipality") or "")
+    if own.lower() == place.lower() or place.lower() in ev.quote.lower():
+        return 1.0 if ev.coverage >= PLACE_MIN_COVERAGE else 0.0
+    return -1.0 if own else 0.0
+
+
 def _overlap(a: Evidence, b: Evidence) -> bool:
     return a.doc_id == b.doc_id and a.line_start <= b.line_end and b.line_start <= a.line_end
 
@@ -302,9 +388,7 @@ def _with_following_figures(ev: Evidence, candidates: Sequence[Evidence]) -> Evi
     if not longer:
         return ev
     run = min(longer, key=lambda c: len(c.quote))
-    return Evidence(
-        ev.doc_id, ev.page, run.line_start, run.line_end, run.quote, ev.score, ev.coverage
-    )
+    return replace(ev, line_start=run.line_start, line_end=run.line_end, quote=run.quote)
 
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*\s*%|(?<![\w.,])(?!(?:19|20)\d\d(?![\d.,]))\d+(?:[.,]\d+)*")

@@ -12,7 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from corpus.synonyms import group_matches
+from corpus import municipalities
+from corpus.synonyms import group_matches, synonym_groups
 
 Language = Literal["nl", "en"]
 
@@ -44,6 +45,22 @@ def detect_language(question: str) -> Language:
     """``en`` when English function words outnumber Dutch ones; ``nl`` otherwise."""
     votes = language_votes(question)
     return "en" if votes["en"] > votes["nl"] else "nl"
+
+
+def question_kind(question: str) -> str | None:
+    """``definition``, ``list`` or ``reason`` when the question asks for one (patterns in
+    ``vocab/language.toml``), else None."""
+    low = " ".join(question.lower().split())
+    for kind, patterns in _vocab()["question_kinds"].items():
+        if any(re.search(p, low) for p in patterns):
+            return str(kind)
+    return None
+
+
+def has_marker(text: str, section: str) -> bool:
+    """Whether ``text`` holds a word of a marker list (``definition_markers``, ...)."""
+    low = " ".join(words(text))
+    return any(re.search(rf"\b{re.escape(m)}\b", low) for m in word_list(section))
 
 
 def is_figure_question(question: str) -> bool:
@@ -86,9 +103,26 @@ Term = str | tuple[str, ...]
 
 
 @lru_cache(maxsize=1024)
+@lru_cache(maxsize=1)
+def _measure_forms() -> frozenset[str]:
+    return frozenset(
+        f.lower() for forms in synonym_groups().get("measures", {}).values() for f in forms
+    )
+
+
+def _form_stems(form: str) -> list[str]:
+    """A synonym form's content stems. A figure measure that is a function word elsewhere
+    ("gestart", "lopende") keeps its stems: in "hoeveel contracten zijn gestart?" it is the
+    point of the question."""
+    found = content_stems(form)
+    if found or form.lower() not in _measure_forms():
+        return found
+    return [s for s in stems(form) if not s[:1].isdigit()]
+
+
 def _alternatives(forms: tuple[str, ...]) -> tuple[str, ...]:
     """A synonym group's forms as stem phrases, the canonical (Dutch) one first."""
-    return tuple(dict.fromkeys(" ".join(content_stems(f)) for f in forms if content_stems(f)))
+    return tuple(dict.fromkeys(" ".join(_form_stems(f)) for f in forms if _form_stems(f)))
 
 
 def question_terms(question: str) -> list[Term]:
@@ -98,14 +132,43 @@ def question_terms(question: str) -> list[Term]:
     covered: set[str] = set()
     groups: list[Term] = []
     for forms, found in group_matches(question):
-        stems_found = {s for f in found for s in content_stems(f)}
+        stems_found = {s for f in found for s in _form_stems(f)}
         alternatives = _alternatives(forms)
         if not alternatives or not stems_found or stems_found <= covered:
             continue
         covered |= stems_found
-        groups.append(alternatives)
-    plain = [t for t in content_stems(question) if t not in covered]
+        # the forms the asker used first: a group weighs as its first form the corpus knows
+        # ("tegenprestatie" weighs as itself, not as the common canonical "verplicht")
+        asked = tuple(a for a in alternatives if set(a.split()) <= stems_found)
+        groups.append(tuple(dict.fromkeys((*asked, *alternatives))))
+    places = municipality_stems()
+    plain = [t for t in content_stems(question) if t not in covered and t not in places]
     return [*groups, *plain]
+
+
+@lru_cache(maxsize=1)
+def _municipality_forms() -> dict[str, str]:
+    return {form.lower(): mun.name for mun in municipalities() for form in mun.forms}
+
+
+@lru_cache(maxsize=1)
+def municipality_stems() -> frozenset[str]:
+    """Stems of the municipality names and adjectives ("ensched", "hengeloes"): a question's
+    place is matched to a document's municipality, not counted as a word."""
+    return frozenset(s for form in _municipality_forms() for s in content_stems(form))
+
+
+def asked_municipality(question: str) -> str | None:
+    """The municipality a question names ("in Hengelo", "Hengelose uitkeringen"), or None."""
+    forms = _municipality_forms()
+    for word in words(question):
+        if word in forms:
+            return forms[word]
+    low = question.lower()
+    for form, name in forms.items():
+        if " " in form and re.search(rf"\b{re.escape(form)}\b", low):
+            return name
+    return None
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")

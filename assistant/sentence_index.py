@@ -1,12 +1,14 @@
-"""Sentence vectors: every quotable sentence of the corpus, embedded once at ingest.
+"""Quotable units: every sentence, list and table of the corpus, embedded once at ingest.
 
-Chunks are what search finds; sentences are what an answer quotes. :class:`SentenceStep` is an
+Chunks are what search finds; units are what an answer quotes. :class:`SentenceStep` is an
 index step (beside the chunks and the figures table) that splits every document into the same
-sentences the answerer quotes (``assistant.sentences``), embeds them with the product embedder
-(through the embedding cache) and stores ``sentences.parquet`` and ``sentence_vectors.npy`` in
-the index version. At question time :class:`SentenceVectors` scores the sentences of the top
-hits against the question vector, so an English question finds the Dutch sentence that answers
-it even when no word is shared.
+sentences the answerer quotes (``assistant.sentences``) and the lists and tables beside them
+(``assistant.blocks``), each with the headings it stands under (its ``context``), embeds
+"context: text" with the product embedder (through the embedding cache) and stores
+``sentences.parquet`` and ``sentence_vectors.npy`` in the index version. At question time
+:class:`SentenceVectors` finds units near the question vector anywhere in the corpus and scores
+the units of the top hits, so an English question finds the Dutch sentence that answers it
+even when no word is shared.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from assistant.blocks import find_blocks, heading_contexts
 from assistant.sentences import Sentence, split_sentences, usable
 from corpus import Document, Settings, read_stored_document
 from ingest import Embedder, EmbeddingCache
@@ -26,21 +29,45 @@ from ingest import Embedder, EmbeddingCache
 SENTENCES_FILE = "sentences.parquet"
 VECTORS_FILE = "sentence_vectors.npy"
 META_FILE = "sentences_meta.json"
-STEP_VERSION = "1"
-_COLUMNS = ["doc_id", "page", "line_start", "line_end", "text"]
+STEP_VERSION = "2"
+_COLUMNS = ["doc_id", "page", "line_start", "line_end", "text", "kind", "context"]
 
 
-def document_sentences(doc: Document) -> list[tuple[int | None, Sentence]]:
-    """The quotable sentences of a document, page by page (a sentence never crosses a page)."""
+def document_units(doc: Document) -> list[dict[str, Any]]:
+    """The quotable sentences, lists and tables of a document, page by page (a unit never
+    crosses a page), each with its heading context (and the lead of a list it continues)."""
+    headings = heading_contexts([(sl.line, sl.text) for sl in doc.lines])
+    contexts = {(sl.page, sl.line): h for sl, h in zip(doc.lines, headings, strict=True)}
     pages: dict[int | None, list[tuple[int, str]]] = {}
     for sl in doc.lines:
         pages.setdefault(sl.page, []).append((sl.line, sl.text))
-    return [
-        (page, sentence)
-        for page, lines in pages.items()
-        for sentence in split_sentences(lines)
-        if usable(sentence)
-    ]
+    rows: list[dict[str, Any]] = []
+    for page, lines in pages.items():
+        found: list[tuple[str, Sentence, str]] = [
+            ("sentence", s, "") for s in split_sentences(lines) if usable(s)
+        ]
+        found += [("block", b.sentence, b.lead) for b in find_blocks(lines)]
+        for kind, unit, lead in found:
+            context = contexts.get((page, unit.line_start), "")
+            if lead and lead not in unit.text:
+                context = f"{context} {lead}".strip()
+            rows.append(
+                {
+                    "doc_id": doc.meta.doc_id,
+                    "page": page,
+                    "line_start": unit.line_start,
+                    "line_end": unit.line_end,
+                    "text": unit.text,
+                    "kind": kind,
+                    "context": context,
+                }
+            )
+    return rows
+
+
+def embedding_text(text: str, context: str) -> str:
+    """What is embedded for a unit: its headings, then its text."""
+    return f"{context}: {text}" if context else text
 
 
 class SentenceStep:
@@ -74,17 +101,7 @@ class SentenceStep:
         for doc_id in carried:
             if doc_id not in reuse:
                 docs.append(read_stored_document(version_dir, doc_id))
-        rows = [
-            {
-                "doc_id": doc.meta.doc_id,
-                "page": page,
-                "line_start": s.line_start,
-                "line_end": s.line_end,
-                "text": s.text,
-            }
-            for doc in docs
-            for page, s in document_sentences(doc)
-        ]
+        rows = [row for doc in docs for row in document_units(doc)]
         if rows:
             cache = EmbeddingCache(
                 self.settings.data_dir / "embed_cache.sqlite", self.embedder.name
@@ -92,7 +109,7 @@ class SentenceStep:
             self.embedder.warm_up()
             vectors.append(
                 cache.embed(
-                    [str(r["text"]) for r in rows],
+                    [embedding_text(str(r["text"]), str(r["context"])) for r in rows],
                     self.embedder.embed_passages,
                     batch_size=self.settings.embedding.batch_size,
                 )
@@ -125,33 +142,83 @@ def _compatible(previous: Path, embedder: str) -> bool:
 
 
 class SentenceVectors:
-    """The sentence table of one index version, with a lookup by document and lines."""
+    """The unit table of one index version: lookups by document and lines, and the units
+    nearest a question vector anywhere in the corpus."""
 
-    def __init__(self, version_dir: Path) -> None:
-        self.ready = (version_dir / SENTENCES_FILE).is_file()
-        if not self.ready:
-            self.frame = pd.DataFrame(columns=_COLUMNS)
+    def __init__(self, version_dir: Path | None, frame: pd.DataFrame | None = None) -> None:
+        self.ready = version_dir is not None and (version_dir / SENTENCES_FILE).is_file()
+        if version_dir is not None and self.ready:
+            self.frame = pd.read_parquet(version_dir / SENTENCES_FILE)
+            self.vectors = np.load(version_dir / VECTORS_FILE)
+        else:
+            self.frame = frame if frame is not None else pd.DataFrame(columns=_COLUMNS)
             self.vectors = np.zeros((0, 0), dtype=np.float32)
-            self._by_doc: dict[str, np.ndarray] = {}
-            return
-        self.frame = pd.read_parquet(version_dir / SENTENCES_FILE)
-        self.vectors = np.load(version_dir / VECTORS_FILE)
-        self._by_doc = {
+        for column in ("kind", "context"):
+            if column not in self.frame:
+                self.frame[column] = "sentence" if column == "kind" else ""
+        self._by_doc: dict[str, np.ndarray] = {
             str(doc_id): np.asarray(idx)
             for doc_id, idx in self.frame.groupby("doc_id").indices.items()
         }
         self._starts = self.frame["line_start"].to_numpy()
         self._ends = self.frame["line_end"].to_numpy()
+        pages = self.frame["page"]
+        self._pages = pages.fillna(-1).astype(int).to_numpy() if len(pages) else np.zeros(0)
+        self.texts: list[str] = self.frame["text"].astype(str).tolist()
+        self.contexts: list[str] = self.frame["context"].fillna("").astype(str).tolist()
+        self.kinds: list[str] = self.frame["kind"].astype(str).tolist()
+        self.doc_ids: list[str] = self.frame["doc_id"].astype(str).tolist()
+
+    @classmethod
+    def from_documents(cls, docs: Sequence[Document]) -> SentenceVectors:
+        """The units of ``docs`` without vectors (an index version built without this step)."""
+        rows = [row for doc in docs for row in document_units(doc)]
+        return cls(None, pd.DataFrame(rows, columns=_COLUMNS))
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def within(self, doc_id: str, first: int, last: int, page: int | None = None) -> list[int]:
+        """Units of a document that lie inside lines ``first..last`` (on ``page``), in order."""
+        idx = self._by_doc.get(doc_id)
+        if idx is None:
+            return []
+        keep = (self._starts[idx] >= first) & (self._ends[idx] <= last)
+        if page is not None:
+            keep &= self._pages[idx] == page
+        return [int(i) for i in idx[keep]]
+
+    def place(self, i: int) -> tuple[str, int | None, int, int]:
+        page = int(self._pages[i])
+        return (
+            self.doc_ids[i],
+            (None if page < 0 else page),
+            int(self._starts[i]),
+            int(self._ends[i]),
+        )
+
+    def scores(self, query: np.ndarray) -> np.ndarray:
+        """The cosine of ``query`` with every unit."""
+        if not len(self.vectors):
+            return np.zeros(len(self.texts), dtype=np.float32)
+        return np.asarray(self.vectors @ query, dtype=np.float32)
+
+    def nearest(self, scores: np.ndarray, k: int, doc_ids: set[str] | None = None) -> list[int]:
+        """The ``k`` best-scoring units, only of ``doc_ids`` when given."""
+        if not len(scores) or k <= 0:
+            return []
+        if doc_ids is not None:
+            allowed = np.array([d in doc_ids for d in self.doc_ids])
+            scores = np.where(allowed, scores, -np.inf)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [int(i) for i in order if np.isfinite(scores[i])]
 
     def similarity(
         self, query: np.ndarray, doc_id: str, line_start: int, line_end: int
     ) -> float | None:
-        """The best cosine of ``query`` with a stored sentence inside these lines (None when
+        """The best cosine of ``query`` with a stored unit inside these lines (None when
         there is none): a quoted pair of sentences scores as its better half."""
-        idx = self._by_doc.get(doc_id)
-        if idx is None or not len(self.vectors):
-            return None
-        inside = idx[(self._starts[idx] >= line_start) & (self._ends[idx] <= line_end)]
-        if not len(inside):
+        inside = self.within(doc_id, line_start, line_end)
+        if not inside or not len(self.vectors):
             return None
         return float((self.vectors[inside] @ query).max())

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from assistant.language import Term, stems
 
-_BULLET = re.compile(r"^\s*(?:[-•*▪·oe]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
+BULLET = re.compile(r"^\s*(?:[-•*▪·oe]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
 _CLOSED = re.compile(r"[.!?:;]\s*$")
 _END = re.compile(r"[.!?](?=\s)")
 MAX_CHARS = 420
@@ -30,7 +30,7 @@ class Sentence:
     line_end: int
 
 
-def _blocks(lines: Sequence[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+def line_blocks(lines: Sequence[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     """Runs of lines that may hold one sentence. A bullet starts a run; so does a blank line,
     unless the text before it ends mid-sentence and the text after it goes on in lower case
     (PDF exports often put a blank line between the lines of one sentence)."""
@@ -43,7 +43,7 @@ def _blocks(lines: Sequence[tuple[int, str]]) -> list[list[tuple[int, str]]]:
             blank = True
             continue
         continues = bool(current) and not _CLOSED.search(current[-1][1]) and text[:1].islower()
-        if _BULLET.match(raw) or (blank and not continues):
+        if BULLET.match(raw) or (blank and not continues):
             if current:
                 blocks.append(current)
             current = []
@@ -103,7 +103,7 @@ def split_sentences(lines: Sequence[tuple[int, str]]) -> list[Sentence]:
     """Sentences of ``(line number, raw text)`` pairs; every sentence knows its lines."""
     collapsed = {n: " ".join(t.split()) for n, t in lines}
     out: list[Sentence] = []
-    for block in _blocks(lines):
+    for block in line_blocks(lines):
         for sentence in _split_block(block):
             out.extend(_shorten(sentence, collapsed))
     return out
@@ -131,10 +131,14 @@ class IdfTable(dict[str, float]):
         return top
 
 
+UNSEEN_WEIGHT = 0.25  # share of the rarest word's weight that a word the corpus lacks gets
+
+
 def term_weight(term: str, idf: dict[str, float]) -> float:
     if term in idf:
         return idf[term]
-    return idf.ceiling if isinstance(idf, IdfTable) else max(idf.values(), default=1.0)
+    top = idf.ceiling if isinstance(idf, IdfTable) else max(idf.values(), default=1.0)
+    return UNSEEN_WEIGHT * top
 
 
 def matches(term: str, sentence_stems: AbstractSet[str]) -> bool:
@@ -151,10 +155,11 @@ def stem_set(text: str) -> frozenset[str]:
 
 
 def _weight(term: Term, idf: dict[str, float]) -> float:
-    """A stem's idf; a synonym group weighs as its canonical (first) form."""
+    """A stem's idf; a synonym group weighs as its first form that the corpus knows (the
+    asker's own word comes first, ``question_terms``), else as its first form."""
     if isinstance(term, str):
         return term_weight(term, idf)
-    parts = term[0].split()
+    parts = next((a.split() for a in term if all(p in idf for p in a.split())), term[0].split())
     return sum(term_weight(p, idf) for p in parts) / len(parts)
 
 

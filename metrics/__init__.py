@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from metrics.query import FigureQuery, FigureResult, answer_figures, parse_question
+from metrics.query import (
+    FigureQuery,
+    FigureResult,
+    answer_figures,
+    flag_conflicts,
+    parse_question,
+    period_fit,
+)
 from metrics.schema import COLUMNS, KINDS, UNITS, empty_frame, figures_frame
 from metrics.store import FIGURES_FILE, FigureStep, MetricsStore, PandasMetricsStore
+from metrics.vocabulary import municipality_words
 
 if TYPE_CHECKING:
     from corpus import Document
@@ -44,6 +52,9 @@ __all__ = [
     "empty_frame",
     "extract_figures",
     "figures_frame",
+    "flag_conflicts",
+    "municipality_words",
     "parse_question",
+    "period_fit",
     "render_chart",
 ]

@@ -156,8 +156,12 @@ def parse_question(question: str) -> FigureQuery:
         if any(re.search(rf"\b{re.escape(w)}\b", low) for w in words):
             query.municipality = name
             break
+    # a subject's own words are no kind cue ("wage-cost subsidy" asks no cost)
+    plain = low
+    for start, end in spans.values():
+        plain = plain[:start] + " " * (end - start) + plain[end:]
     for kind, words in kind_words().items():
-        if any(re.search(rf"\b{re.escape(w)}", low) for w in words):
+        if any(re.search(rf"\b{re.escape(w)}", plain) for w in words):
             query.kind = kind
             break
     return query
@@ -205,8 +209,8 @@ def _quarter_span(period: str) -> tuple[int, int] | None:
     return int(m.group(1)), int(m.group(2) or m.group(1))
 
 
-def _period_fit(query: FigureQuery, period: str) -> tuple[str, str | None]:
-    """('exact' | 'near' | 'other', partial reason)."""
+def period_fit(query: FigureQuery, period: str) -> tuple[str, str | None]:
+    """How a row's period fits the asked one: ('exact' | 'near' | 'other', partial reason)."""
     if query.period is None and query.quarter is None:
         return "exact", None
     years = _period_years(period)
@@ -225,6 +229,12 @@ def _period_fit(query: FigureQuery, period: str) -> tuple[str, str | None]:
             )
     if query.period is not None and period == query.period:
         return "exact", None
+    if (
+        query.period is not None
+        and re.fullmatch(r"\d{4}-\d\d(?:-\d\d)?", query.period)
+        and period.startswith(query.period)
+    ):
+        return "exact", None  # a reference date in the asked month ("eind september 2024")
     if query.year is not None and years is not None:
         plain_year = query.period is not None and re.fullmatch(r"\d{4}", query.period)
         if plain_year and query.quarter is None and years[0] == query.year == years[1]:
@@ -322,7 +332,7 @@ def answer_figures(frame: pd.DataFrame, question: str, *, limit: int = 8) -> Fig
             reasons.append(
                 f"municipality: no figure for {query.municipality}; the documents give {', '.join(found)}"
             )
-    fits = [(_period_fit(query, str(r["period"])), s, r) for s, r in relevant]
+    fits = [(period_fit(query, str(r["period"])), s, r) for s, r in relevant]
     exact: list[tuple[float, Any, str | None]] = [
         (s, r, None) for (fit, _), s, r in fits if fit == "exact"
     ]
@@ -343,12 +353,14 @@ def answer_figures(frame: pd.DataFrame, question: str, *, limit: int = 8) -> Fig
         record["partial_reason"] = why
         record["conflict"] = False
         rows.append(record)
-    conflicts = _flag_conflicts(rows)
+    conflicts = flag_conflicts(rows)
     status: Status = "partial" if reasons else "answered"
     return FigureResult(status, rows, reasons, conflicts, query)
 
 
-def _flag_conflicts(rows: list[dict[str, Any]]) -> list[list[str]]:
+def flag_conflicts(rows: list[dict[str, Any]]) -> list[list[str]]:
+    """Mark rows that give different values for the same figure (``conflict``); the ids of
+    each conflicting group."""
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         key = (

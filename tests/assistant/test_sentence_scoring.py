@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language import content_stems, question_terms
+from assistant.language import asked_municipality, content_stems, question_terms
 from assistant.sentences import coverage
 
 pytestmark = pytest.mark.unit
@@ -17,7 +17,11 @@ def test_english_words_of_a_group_become_one_term_met_by_the_dutch_forms() -> No
     terms = question_terms("How many people were on social assistance in Enschede in September?")
     groups = [t for t in terms if isinstance(t, tuple)]
     assert any("bijstand" in g for g in groups)
-    assert "ensched" in terms
+    # the place is matched to a document's municipality, not counted as a word
+    assert "ensched" not in terms
+    assert asked_municipality("How many people were on social assistance in Enschede?") == (
+        "Enschede"
+    )
     # the English words the group stands for are not also counted on their own
     assert not {"social", "assistanc"} & {t for t in terms if isinstance(t, str)}
 
@@ -35,8 +39,28 @@ def test_a_dutch_question_keeps_its_own_words() -> None:
     flat = {t for t in terms if isinstance(t, str)} | {
         a for t in terms if isinstance(t, tuple) for a in t
     }
-    assert {"verwacht", "ensched"} <= flat
+    assert "verwacht" in flat and "ensched" not in flat
     assert coverage(terms, "De raad vergaderde over de begroting.", IDF) == 0.0
+
+
+def test_a_group_weighs_as_the_form_the_asker_used() -> None:
+    # "tegenprestatie" is rare, its group's canonical "verplicht" common: the asker's word counts
+    terms = question_terms("Legt Enschede bijstandsgerechtigden een tegenprestatie op?")
+    group = next(t for t in terms if isinstance(t, tuple) and "tegenprestatie" in t)
+    assert group[0] == "tegenprestatie"
+    idf = {"tegenprestatie": 5.0, "verplicht": 1.0, "bijstandsgerechtigd": 1.0, "legt": 1.0}
+    idf |= {"bijstand": 1.0}
+    # a sentence holding only the rare word covers more than one holding only common ones
+    rare = coverage(terms, "In 2019 is de tegenprestatie niet opgelegd.", idf)
+    common = coverage(terms, "Bijstandsgerechtigden legt men niets op.", idf)
+    assert rare > common
+
+
+def test_a_measure_that_is_a_function_word_elsewhere_stays_a_term() -> None:
+    terms = question_terms("Hoeveel LKS-contracten zijn er in Q3 gestart?")
+    assert any(isinstance(t, tuple) and t[0] == "gestart" for t in terms)
+    # but a word that only asks for a figure is no term
+    assert not any(isinstance(t, tuple) and "hoevel" in t for t in terms)
 
 
 def test_a_sentence_is_quoted_with_the_figures_that_follow_it() -> None:

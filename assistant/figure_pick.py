@@ -1,0 +1,397 @@
+"""The figure rows that answer a figure question, found through the passages that answer it.
+
+The figures table knows every number's period, kind, unit and municipality, but its subject
+and measure labels are read from the text around the number, and often miss the topic a
+heading or a list's lead sentence gives ("Gestarte contracten: 220" under "In de eerste drie
+kwartalen van 2024 zien we voor LKS onderstaand resultaat:"). The passage ranking
+(``assistant.evidence``) reads those headings and leads, so the rows are taken from the best
+passages: every row whose line lies in one of the ``ROW_UNITS`` best passages is a candidate,
+scored by its passage's score, how much of the question its own label and line hold, and how
+its period, kind and unit fit what was asked (``metrics.period_fit``). The number itself
+always comes from the table, never from the passage text.
+
+A question asking a target gets targets; any other question never gets a target as if it
+were a result. A row of another period than asked, or of another municipality, makes the
+answer ``partial``, with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from assistant.evidence import Evidence
+from assistant.language import Term, question_terms, whole_year_asked, years_in
+from assistant.sentences import coverage
+from corpus import period_years
+from metrics import (
+    FigureQuery,
+    answer_figures,
+    flag_conflicts,
+    municipality_words,
+    parse_question,
+    period_fit,
+)
+
+ROW_UNITS = 8  # best passages whose rows are candidates
+MAX_ROWS = 3  # distinct figures shown (conflicting rows come on top)
+LABEL_WEIGHT = 2.0  # share of the question's words in the row's own label and line
+PERIOD_SCORE = {"exact": 1.0, "near": 0.0, "other": -3.0}
+PLACE_MISMATCH = -1.5  # a row of another municipality than asked
+KIND_MISMATCH = -1.0  # a budget or forecast where a result was asked (or the other way round)
+UNIT_MISMATCH = -1.0  # a count where a percentage was asked, ...
+NEAR_BEST = 1.0  # further rows within this score of the best one are shown too
+CONFLICT_BELOW = 3.0  # a row this far below the best that contradicts a shown row is shown too
+LEADER_BELOW = 2.5  # ... and the best row of each part of the question within this
+METRICS_BELOW = 1.0  # a metrics match outside the best passages scores this far below them
+BEST_LABEL_FIT = 0.4  # ... and unless one row holds this much, no row answers the question
+MIN_LABEL_FIT = 0.2  # a row whose subject, label and line hold less of the question is no answer
+LEAD_CHARS = 300  # a list's lead sentence ends in ':' within this many characters
+_MONEY_UNITS = ("euro",)
+_SHARE_UNITS = ("percent", "ratio")
+
+Status = Literal["answered", "partial"]
+
+
+@dataclass(slots=True)
+class FigurePick:
+    """The chosen rows (best first, each with ``match_score``, ``partial_reason`` and
+    ``conflict``), the status and the partial reasons."""
+
+    status: Status
+    rows: list[dict[str, Any]]
+    reasons: list[str] = field(default_factory=list)
+    query: FigureQuery | None = None
+    top: float = 0.0
+
+
+def _part_of_year(query: FigureQuery, period: str) -> bool:
+    """A row over part of the plain year asked ("2019-Q1..Q3", "2019-10-01" for "in 2019")."""
+    if query.quarter is not None or not re.fullmatch(r"\d{4}", query.period or ""):
+        return False
+    return period != query.period and period_years(period) == (query.year, query.year)
+
+
+def _other_period(whys: Sequence[str | None]) -> bool:
+    return any(w is not None and w.startswith("period: no figure") for w in whys)
+
+
+def _named_year(years: set[int], period: str) -> bool:
+    """A one-year row of a year the question names, when it names several."""
+    return len(years) > 1 and re.fullmatch(r"\d{4}", period) is not None and int(period) in years
+
+
+def _allowed_kinds(query: FigureQuery) -> tuple[str, ...]:
+    if query.kind == "target":  # "... en halen we het doel?" asks the result too
+        return ("target", "result", "context")
+    if query.kind in ("budget", "forecast"):
+        return (query.kind, "result", "context")
+    return ("result", "context", "budget", "forecast")
+
+
+def _unit_fit(query: FigureQuery, unit: str) -> float:
+    if query.wants_percent:
+        return 0.0 if unit in _SHARE_UNITS else UNIT_MISMATCH
+    if query.kind == "budget":
+        return 0.0 if unit in _MONEY_UNITS else UNIT_MISMATCH
+    if query.wants_count:
+        return 0.0 if unit == "count" else UNIT_MISMATCH
+    return 0.0
+
+
+def _wrong_unit(query: FigureQuery, unit: str) -> bool:
+    """A percentage asked and no percentage, or a number of things asked ("hoeveel
+    contracten") and a percentage or an amount, is no answer. (Money asked and a bare number is
+    only less likely: a budget table often gives amounts without "€".)"""
+    if query.wants_percent:
+        return unit not in _SHARE_UNITS
+    return query.wants_count and query.kind != "budget" and unit in (*_SHARE_UNITS, *_MONEY_UNITS)
+
+
+def _kind_fit(query: FigureQuery, kind: str) -> float:
+    wanted = query.kind or "result"
+    if wanted == "target" and kind in ("result", "context"):
+        return KIND_MISMATCH / 2
+    if kind == wanted or (wanted == "result" and kind == "context"):
+        return 0.0
+    return KIND_MISMATCH
+
+
+def _rows_in(frame: pd.DataFrame, ev: Evidence) -> pd.DataFrame:
+    rows = frame[
+        (frame["doc_id"] == ev.doc_id)
+        & (frame["line"] >= ev.line_start)
+        & (frame["line"] <= ev.line_end)
+    ]
+    if ev.page is not None and "page" in rows:
+        rows = rows[rows["page"].isna() | (rows["page"] == ev.page)]
+    return rows
+
+
+def _municipality_reason(query: FigureQuery, rows: Sequence[dict[str, Any]]) -> str | None:
+    if not query.municipality or not rows:
+        return None
+    found = sorted({str(r.get("municipality")) for r in rows if r.get("municipality")})
+    return (
+        f"municipality: no figure for {query.municipality}; the documents give {', '.join(found)}"
+    )
+
+
+_PARTS = re.compile(
+    r",?\s+(?:en|and)\s+(?=(?:hoeveel|hoe|wat|welk|welke|is|zijn|halen|haalden|how|what|which|"
+    r"did|does|do|is|are|was|were)\b)",
+    re.IGNORECASE,
+)
+
+
+def question_parts(question: str) -> list[str]:
+    """The sub-questions of "Hoeveel X ..., en hoeveel Y?": each asks its own figure."""
+    parts = [p.strip() for p in _PARTS.split(question) if p.strip()]
+    return parts if len(parts) > 1 else [question]
+
+
+def _candidates(
+    question: str, ranked: Sequence[Evidence], frame: pd.DataFrame
+) -> list[tuple[int, float, Evidence | None, dict[str, Any]]]:
+    """(rank, passage score, passage, row) for every row in the best passages, then for the
+    rows the metrics module matches to the question by subject and measure
+    (``metrics.answer_figures``): with the ranked passage holding it, or none (then it scores
+    ``METRICS_BELOW`` under the best passages' last)."""
+    out: list[tuple[int, float, Evidence | None, dict[str, Any]]] = []
+    best = ranked[:ROW_UNITS]
+    for rank, ev in enumerate(best):
+        for _, row in _rows_in(frame, ev).iterrows():
+            record = {k: (None if pd.isna(v) else v) for k, v in row.to_dict().items()}
+            out.append((rank, ev.score, ev, record))
+    floor = min((ev.score for ev in best), default=0.0) - METRICS_BELOW
+    for record in answer_figures(frame, question).rows:
+        line = int(record["line"])
+        holder = next(
+            (
+                (rank, ev)
+                for rank, ev in enumerate(ranked)
+                if ev.doc_id == record["doc_id"] and ev.line_start <= line <= ev.line_end
+            ),
+            None,
+        )
+        if holder is None:
+            out.append((ROW_UNITS, floor, None, dict(record)))
+        else:
+            out.append((holder[0], holder[1].score, holder[1], dict(record)))
+    return out
+
+
+def _row_label(record: dict[str, Any], ev: Evidence | None) -> str:
+    """What a row is about: its subject, label and line, and the lead of the list it stands
+    in ("... zien we voor LKS onderstaand resultaat:" above "Gestarte contracten: 220")."""
+    own = " ".join(str(record.get(k) or "") for k in ("subject", "measure", "quote"))
+    if ev is None or not ev.block:
+        return own
+    lead = ev.quote.split(":", 1)[0] if ":" in ev.quote[:LEAD_CHARS] else ""
+    return f"{own} {lead} {ev.context}"
+
+
+def _period(
+    query: FigureQuery, period: str, years: set[int], whole_year: bool
+) -> tuple[str, str | None]:
+    """``metrics.period_fit``, but a one-year row of one of several named years ("in 2017 en
+    in 2018") and, unless the whole year is asked ("heel 2019"), a row over part of the asked
+    year ("in 2019" from a report over its first three quarters) are exact: the row's
+    sentence states its period."""
+    fit, why = period_fit(query, period)
+    if fit != "exact" and _named_year(years, period):
+        return "exact", None
+    if fit == "near" and not whole_year and _part_of_year(query, period):
+        return "exact", None
+    return fit, why
+
+
+def _place_fit(query: FigureQuery, record: dict[str, Any], ev: Evidence | None) -> bool:
+    """Whether a row is of the asked place: its municipality, or its passage names the place
+    ("het regi- onale project" answers a regional question)."""
+    if not query.municipality:
+        return True
+    if str(record.get("municipality") or "").lower() == query.municipality.lower():
+        return True
+    text = f"{record.get('quote') or ''} {ev.quote if ev is not None else ''}"
+    text = re.sub(r"(\w)- (\w)", r"\1\2", text.lower())
+    words = municipality_words().get(query.municipality, [query.municipality.lower()])
+    return any(re.search(rf"\b{re.escape(w)}", text) for w in words)
+
+
+@dataclass(slots=True)
+class _Part:
+    """One sub-question: its own terms, and its own period, kind and unit when it names them."""
+
+    terms: list[Term]
+    query: FigureQuery
+    kinds: tuple[str, ...]
+
+
+def _parts(question: str, terms: Sequence[Term]) -> list[_Part]:
+    whole = parse_question(question)
+    split = question_parts(question)
+    if len(split) == 1:
+        return [_Part(list(terms), whole, _allowed_kinds(whole))]
+    parts = []
+    for text in split:
+        query = parse_question(text)
+        query.municipality = query.municipality or whole.municipality
+        if query.period is None and query.quarter is None and whole.year is not None:
+            query.period, query.year = str(whole.year), whole.year  # "... en hoeveel daarvan?"
+        parts.append(_Part(question_terms(text), query, _allowed_kinds(query)))
+    return parts
+
+
+@dataclass(slots=True)
+class _Scored:
+    """A candidate row with its score for each part of the question (-inf: no answer to it),
+    and per part the period's partial reason and whether it is of the asked place."""
+
+    record: dict[str, Any]
+    scores: list[float]
+    reasons: list[str | None]
+    places: list[bool]
+
+    @property
+    def score(self) -> float:
+        return max(self.scores)
+
+    @property
+    def part(self) -> int:
+        return self.scores.index(self.score)
+
+
+def _score_row(
+    record: dict[str, Any],
+    passage_score: float,
+    rank: int,
+    ev: Evidence | None,
+    parts: Sequence[_Part],
+    idf: dict[str, float],
+    years: set[int],
+    whole_year: bool,
+) -> _Scored | None:
+    label = _row_label(record, ev)
+    out = _Scored(record, [], [], [])
+    for part in parts:
+        fit = coverage(part.terms, label, idf)
+        unit = str(record["unit"])
+        if record["kind"] not in part.kinds or fit < MIN_LABEL_FIT or _wrong_unit(part.query, unit):
+            out.scores.append(float("-inf"))
+            out.reasons.append(None)
+            out.places.append(True)
+            continue
+        period, why = _period(part.query, str(record["period"]), years, whole_year)
+        place = _place_fit(part.query, record, ev)
+        out.scores.append(
+            passage_score
+            + LABEL_WEIGHT * fit
+            + PERIOD_SCORE[period]
+            + _kind_fit(part.query, str(record["kind"]))
+            + _unit_fit(part.query, unit)
+            + (0.0 if place else PLACE_MISMATCH)
+            - 0.01 * rank
+        )
+        out.reasons.append(why)
+        out.places.append(place)
+    return out if out.score > float("-inf") else None
+
+
+def _conflicting(chosen: list[dict[str, Any]], pool: Sequence[_Scored]) -> list[dict[str, Any]]:
+    """Flag the chosen rows that contradict each other, and return the further rows of the
+    pool that give another value for a chosen row's figure (same measure, unit, period and
+    municipality, stated elsewhere): a conflict is always shown whole, never settled."""
+    ids = {str(r["figure_id"]) for r in chosen}
+    others = {str(r.record["figure_id"]): r for r in pool if str(r.record["figure_id"]) not in ids}
+    rows = [*chosen, *(r.record for r in others.values())]
+    groups = flag_conflicts(rows)
+    extra: list[dict[str, Any]] = []
+    for group in groups:
+        if not ids & set(group):
+            continue  # a conflict among rows not shown
+        for figure_id in group:
+            row = others.get(figure_id)
+            if row is not None and row.record not in extra:
+                row.record["match_score"] = round(float(row.score), 3)
+                row.record["partial_reason"] = row.reasons[row.part]
+                extra.append(row.record)
+    return extra
+
+
+def pick_figures(
+    question: str,
+    ranked: Sequence[Evidence],
+    frame: pd.DataFrame,
+    terms: Sequence[Term],
+    idf: dict[str, float],
+) -> FigurePick | None:
+    """The rows of the best passages that answer ``question`` (None when none fits): the best
+    row for each part of the question ("hoeveel X, en hoeveel Y?"), and the rows scoring
+    nearly as well."""
+    whole_year = whole_year_asked(question) is not None
+    years = {int(y) for y in years_in(question)}
+    parts = _parts(question, terms)
+    scored: list[_Scored] = []
+    seen: set[str] = set()
+    for rank, passage_score, ev, record in _candidates(question, ranked, frame):
+        if record["figure_id"] in seen:
+            continue
+        seen.add(str(record["figure_id"]))
+        row = _score_row(record, passage_score, rank, ev, parts, idf, years, whole_year)
+        if row is not None:
+            record["passage"] = ev
+            scored.append(row)
+    if not scored:
+        return None
+    fits = [
+        coverage(p.terms, _row_label(r.record, r.record["passage"]), idf)
+        for r in scored
+        for p in parts
+    ]
+    if max(fits) < BEST_LABEL_FIT:
+        return None  # no row is clearly about the question: quote the passages instead
+    scored.sort(key=lambda r: -r.score)
+    best = scored[0].score
+    # the best row of every further part of the question, unless it is far below the best
+    # row or of another period than asked (that part is then not answered by a figure)
+    leaders = {0} | {
+        i
+        for i in (
+            max(range(len(scored)), key=lambda i: scored[i].scores[p]) for p in range(len(parts))
+        )
+        if scored[i].score >= best - LEADER_BELOW and not _other_period(scored[i].reasons)
+    }
+    order = sorted(range(len(scored)), key=lambda i: (i not in leaders, -scored[i].score))
+    chosen: list[dict[str, Any]] = []
+    values: set[tuple[Any, ...]] = set()
+    reasons: list[str] = []
+    other_place = False
+    for i in order:
+        row = scored[i]
+        if len(chosen) >= MAX_ROWS or (i not in leaders and row.score < best - NEAR_BEST):
+            break
+        record = row.record
+        key = (record["value"], record["unit"], record["period"], record["municipality"])
+        if key in values:
+            continue
+        values.add(key)
+        why = row.reasons[row.part]
+        record["match_score"] = round(float(row.score), 3)
+        record["partial_reason"] = why
+        record["conflict"] = False
+        chosen.append(record)
+        if i in leaders:
+            other_place = other_place or not row.places[row.part]
+            if why and why not in reasons:
+                reasons.append(why)
+    municipality = _municipality_reason(parts[0].query, chosen) if other_place else None
+    if municipality:
+        reasons.append(municipality)
+    chosen.extend(_conflicting(chosen, [r for r in scored if r.score >= best - CONFLICT_BELOW]))
+    status: Status = "partial" if reasons else "answered"
+    return FigurePick(status, chosen, reasons, parts[0].query, float(best))
