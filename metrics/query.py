@@ -273,14 +273,18 @@ def _vocabulary(frame: pd.DataFrame) -> set[str]:
 
 
 _VOCAB_CACHE: dict[tuple[int, int], set[str]] = {}
+_NOT_A_MEASURE = frozenset({"totaal"})
 
 
 def _measure_key(row: dict[str, Any]) -> str:
+    """The measure groups a row's label and line name ("gestart", "lopend"); "totaal" is no
+    measure of its own ("in totaal 6.352 uitkeringen" counts the same as "6.596 uitkeringen")."""
     stems = set(stem_tokens(f"{row['measure']} {row['quote']}"))
     groups = sorted(
         name
         for name, terms in synonym_groups().get("measures", {}).items()
-        if any(_stem_hit(t, stems, " ".join(stems)) for t in _group_stems(terms))
+        if name not in _NOT_A_MEASURE
+        and any(_stem_hit(t, stems, " ".join(stems)) for t in _group_stems(terms))
     )
     return ",".join(groups)
 
@@ -365,6 +369,7 @@ def flag_conflicts(rows: list[dict[str, Any]]) -> list[list[str]]:
     for row in rows:
         key = (
             _measure_key(row),
+            str(row.get("subject") or ""),
             str(row["unit"]),
             str(row["period"]),
             str(row["municipality"]),

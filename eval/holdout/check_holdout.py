@@ -21,6 +21,8 @@ Warnings (not failures): long evidence spans, and questions that share a run of
 Usage: python3 check_holdout.py [path/to/holdout.jsonl]
 Exits 1 when any check fails.
 """
+
+import contextlib
 import json
 import re
 import sys
@@ -31,8 +33,18 @@ HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent.parent / "corpus"
 DEFAULT = HERE / "holdout-000.jsonl"
 
-REQUIRED = ["id", "lang", "question", "answer", "type", "expect_status", "source",
-            "evidence_lines", "evidence_quote", "must_include"]
+REQUIRED = [
+    "id",
+    "lang",
+    "question",
+    "answer",
+    "type",
+    "expect_status",
+    "source",
+    "evidence_lines",
+    "evidence_quote",
+    "must_include",
+]
 ALLOWED = set(REQUIRED) | {"also"}
 TYPES = {"metric", "policy", "definition", "comparison", "list", "unanswerable"}
 STATUSES = {"answered", "partial", "refused"}
@@ -41,12 +53,39 @@ LANGS = {"nl", "en"}
 # Spelled numbers (the glossary mentions e.g. "vijftig", "honderd"). "een" is left
 # out on purpose: it is mostly the article.
 NUM_WORDS = {
-    "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8,
-    "negen": 9, "tien": 10, "elf": 11, "twaalf": 12, "twintig": 20, "dertig": 30,
-    "veertig": 40, "vijftig": 50, "zestig": 60, "zeventig": 70, "tachtig": 80,
-    "negentig": 90, "honderd": 100, "duizend": 1000,
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100,
+    "twee": 2,
+    "drie": 3,
+    "vier": 4,
+    "vijf": 5,
+    "zes": 6,
+    "zeven": 7,
+    "acht": 8,
+    "negen": 9,
+    "tien": 10,
+    "elf": 11,
+    "twaalf": 12,
+    "twintig": 20,
+    "dertig": 30,
+    "veertig": 40,
+    "vijftig": 50,
+    "zestig": 60,
+    "zeventig": 70,
+    "tachtig": 80,
+    "negentig": 90,
+    "honderd": 100,
+    "duizend": 1000,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twenty": 20,
+    "fifty": 50,
+    "hundred": 100,
 }
 NUM_RE = re.compile(r"\d+(?:[.,]\d+)*")
 WORD_RE = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
@@ -61,14 +100,12 @@ def token_values(tok):
     vals = set()
     cands = [
         tok.replace(".", "").replace(",", "."),  # Dutch: 6.143 -> 6143, 21,29 -> 21.29
-        tok.replace(",", ""),                     # English: 6,143 -> 6143, 63.1 -> 63.1
+        tok.replace(",", ""),  # English: 6,143 -> 6143, 63.1 -> 63.1
         tok,
     ]
     for c in cands:
-        try:
+        with contextlib.suppress(ValueError):
             vals.add(round(float(c), 6))
-        except ValueError:
-            pass
     return vals
 
 
@@ -110,7 +147,7 @@ def doc_lines(name):
 def span_text(name, lines):
     dl = doc_lines(name)
     a, b = lines
-    return collapse(" ".join(dl[a - 1:b]))
+    return collapse(" ".join(dl[a - 1 : b]))
 
 
 def check_span(errs, where, source, lines, quote):
@@ -118,8 +155,11 @@ def check_span(errs, where, source, lines, quote):
     if not isinstance(source, str) or doc_lines(source) is None:
         errs.append(f"{where}: source {source!r} is not a file in {CORPUS}")
         return ""
-    if (not isinstance(lines, list) or len(lines) != 2
-            or not all(isinstance(x, int) and not isinstance(x, bool) for x in lines)):
+    if (
+        not isinstance(lines, list)
+        or len(lines) != 2
+        or not all(isinstance(x, int) and not isinstance(x, bool) for x in lines)
+    ):
         errs.append(f"{where}: evidence_lines must be [first, last] integers, got {lines!r}")
         return ""
     a, b = lines
@@ -139,8 +179,8 @@ def shared_run(question, doc_text, n=7):
     qw = [w.lower() for w in WORD_RE.findall(question)]
     dw = " " + " ".join(w.lower() for w in WORD_RE.findall(doc_text)) + " "
     for i in range(len(qw) - n + 1):
-        if " " + " ".join(qw[i:i + n]) + " " in dw:
-            return " ".join(qw[i:i + n])
+        if " " + " ".join(qw[i : i + n]) + " " in dw:
+            return " ".join(qw[i : i + n])
     return None
 
 
@@ -182,15 +222,19 @@ def main(path):
         if q["expect_status"] not in STATUSES:
             errs.append(f"{where}: expect_status {q['expect_status']!r} not in {sorted(STATUSES)}")
         if (q["type"] == "unanswerable") != (q["expect_status"] == "refused"):
-            errs.append(f"{where}: type unanswerable must go with expect_status refused (and only then)")
+            errs.append(
+                f"{where}: type unanswerable must go with expect_status refused (and only then)"
+            )
         if not isinstance(q["must_include"], list):
             errs.append(f"{where}: must_include must be a list")
             continue
 
         if q["expect_status"] == "refused":
             if q["evidence_lines"] != [] or collapse(q["evidence_quote"]) or q["must_include"]:
-                errs.append(f"{where}: refused question must have evidence_lines [], "
-                            f"evidence_quote '' and must_include []")
+                errs.append(
+                    f"{where}: refused question must have evidence_lines [], "
+                    f"evidence_quote '' and must_include []"
+                )
             if "also" in q:
                 errs.append(f"{where}: refused question must not have 'also'")
             if doc_lines(q["source"]) is None:
@@ -211,10 +255,16 @@ def main(path):
             also = []
         for i, al in enumerate(also):
             aw = f"{where} also[{i}]"
-            if not isinstance(al, dict) or set(al) != {"source", "evidence_lines", "evidence_quote"}:
+            if not isinstance(al, dict) or set(al) != {
+                "source",
+                "evidence_lines",
+                "evidence_quote",
+            }:
                 errs.append(f"{aw}: must be {{source, evidence_lines, evidence_quote}}")
                 continue
-            texts.append(check_span(errs, aw, al["source"], al["evidence_lines"], al["evidence_quote"]))
+            texts.append(
+                check_span(errs, aw, al["source"], al["evidence_lines"], al["evidence_quote"])
+            )
         evidence = " ".join(texts)
         ev_nums = numbers_in(evidence)
         ans_nums = numbers_in(q["answer"])
@@ -225,9 +275,13 @@ def main(path):
             num = as_number(item)
             if num is not None:
                 if num not in ev_nums:
-                    errs.append(f"{where}: must_include {item!r} not found as a number in the evidence text")
+                    errs.append(
+                        f"{where}: must_include {item!r} not found as a number in the evidence text"
+                    )
                 if num not in ans_nums:
-                    errs.append(f"{where}: must_include {item!r} not stated in the reference answer")
+                    errs.append(
+                        f"{where}: must_include {item!r} not stated in the reference answer"
+                    )
             else:
                 if item.lower() not in q["answer"].lower():
                     errs.append(f"{where}: key word {item!r} not in the reference answer")
@@ -250,7 +304,10 @@ def main(path):
     print(f"checked {len(qs)} questions in {path}")
     for field in ("source", "type", "expect_status", "lang"):
         c = Counter(q.get(field) for q in qs)
-        print(f"  {field}: " + ", ".join(f"{k}={v}" for k, v in sorted(c.items(), key=lambda kv: str(kv[0]))))
+        print(
+            f"  {field}: "
+            + ", ".join(f"{k}={v}" for k, v in sorted(c.items(), key=lambda kv: str(kv[0])))
+        )
     for w in warns:
         print("WARN", w)
     for e in errs:

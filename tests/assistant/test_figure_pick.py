@@ -1,0 +1,159 @@
+"""Figure rows found through the passages that answer a figure question (``/ask``'s figures).
+
+A small synthetic corpus, ingested with the fake embedder (figure extraction is real), so each
+rule is seen on its own: the row a list's lead gives its topic, part-year reports asked by
+year, whole years, several named years, units, targets, conflicts and other municipalities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from assistant import PolicyAssistant
+from assistant.figure_pick import question_parts
+from tests.conftest import fake_settings
+
+pytestmark = pytest.mark.unit
+
+PROGRAMME = """Uitvoeringsprogramma Werk 2025
+Gemeente Enschede
+
+Dit programma beschrijft de resultaten over de eerste drie kwartalen van 2024.
+
+RE-INTEGRATIE
+
+In de eerste drie kwartalen van 2024 zien we voor LKS onderstaand resultaat:
+Totaal aantal contracten: 671
+Aantal lopende contracten: 451
+Gestarte contracten: 220
+Beëindigde contracten: 155
+
+Het percentage werkzoekenden met een traject was in 2024 31%.
+
+Het doel voor 2024 is dat 300 werkzoekenden met loonkostensubsidie aan het werk gaan.
+
+In 2017 stroomden 900 bijstandsgerechtigden uit naar werk en in 2018 waren dat er 850.
+"""
+
+LETTER = """Raadsbrief arbeidsmarkt
+Gemeente Enschede
+
+In 2018 waren er gemiddeld 6.596 bijstandsuitkeringen in Enschede.
+"""
+
+EVALUATION = """Evaluatie arbeidsmarktbeleid
+Gemeente Enschede
+
+Het bijstandsbestand telde in 2018 in totaal 6.352 bijstandsuitkeringen.
+"""
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolicyAssistant]:
+    folder = tmp_path_factory.mktemp("figure-corpus")
+    (folder / "programma-werk-2025.txt").write_text(PROGRAMME, encoding="utf-8")
+    (folder / "raadsbrief-arbeidsmarkt.txt").write_text(LETTER, encoding="utf-8")
+    (folder / "evaluatie-arbeidsmarkt.txt").write_text(EVALUATION, encoding="utf-8")
+    pa = PolicyAssistant(fake_settings(tmp_path_factory.mktemp("figure-data")))
+    report = pa.ingest([folder])
+    assert not report.failed, report.failed
+    yield pa
+
+
+def values(result: object) -> list[float]:
+    return [float(f["value"]) for f in result.figures]  # type: ignore[attr-defined]
+
+
+def test_a_sub_question_after_en_is_a_part_of_its_own() -> None:
+    assert question_parts("Hoeveel banen telde Enschede, en hoeveel was dat meer dan in 2017?") == [
+        "Hoeveel banen telde Enschede",
+        "hoeveel was dat meer dan in 2017?",
+    ]
+    assert question_parts("How many entered and left social assistance?") == [
+        "How many entered and left social assistance?"
+    ]
+
+
+def test_a_row_in_a_list_is_found_through_the_list_lead(assistant: PolicyAssistant) -> None:
+    # "Gestarte contracten: 220" names LKS only in the lead sentence of its list
+    result = assistant.ask(
+        "Hoeveel LKS-contracten zijn er in de eerste drie kwartalen van 2024 gestart?"
+    )
+    assert result.trace["route"] in ("metrics", "both")
+    assert values(result)[0] == 220 and result.status == "answered"
+    top = result.figures[0]
+    cited = next(c for c in result.citations if c["line_start"] <= top["line"] <= c["line_end"])
+    assert "Gestarte contracten: 220" in cited["quote"]
+
+
+def test_a_year_asked_of_a_report_over_its_first_quarters_is_answered(
+    assistant: PolicyAssistant,
+) -> None:
+    # "in 2024" of a report over Q1..Q3 2024: answered, and the sentence says which quarters
+    result = assistant.ask("Hoeveel LKS-contracten zijn er in 2024 gestart?")
+    assert result.status == "answered" and values(result)[0] == 220
+    assert "eerste drie kwartalen van 2024" in result.answer
+
+
+def test_the_whole_year_asked_of_such_a_report_is_partial(assistant: PolicyAssistant) -> None:
+    result = assistant.ask("Hoeveel LKS-contracten zijn er in heel 2024 gestart?")
+    assert result.status == "partial" and 220 in values(result)
+
+
+def test_a_quarter_asked_of_a_cumulative_figure_is_partial(assistant: PolicyAssistant) -> None:
+    result = assistant.ask("Hoeveel LKS-contracten zijn er in Q3 gestart?")
+    assert result.status == "partial" and values(result)[0] == 220
+    assert any(r.startswith("cumulative") for r in result.trace["partial_reasons"])
+
+
+def test_each_named_year_is_asked(assistant: PolicyAssistant) -> None:
+    result = assistant.ask(
+        "Hoeveel bijstandsgerechtigden stroomden in 2017 en in 2018 uit naar werk?"
+    )
+    assert result.status == "answered"
+    assert {900, 850} <= set(values(result))
+
+
+def test_a_count_question_gets_no_percentage(assistant: PolicyAssistant) -> None:
+    result = assistant.ask("Hoeveel werkzoekenden hadden in 2024 een traject?")
+    assert all(f["unit"] not in ("percent", "ratio") for f in result.figures)
+
+
+def test_a_target_is_never_given_as_a_result(assistant: PolicyAssistant) -> None:
+    result = assistant.ask(
+        "Hoeveel werkzoekenden gingen in 2024 met loonkostensubsidie aan het werk?"
+    )
+    assert all(f["kind"] != "target" for f in result.figures)
+    target = assistant.ask(
+        "Hoeveel werkzoekenden moeten volgens het doel voor 2024 met loonkostensubsidie werken?"
+    )
+    assert any(f["kind"] == "target" and f["value"] == 300 for f in target.figures)
+
+
+def test_conflicting_figures_are_both_shown_with_their_sources(assistant: PolicyAssistant) -> None:
+    result = assistant.ask("Hoeveel bijstandsuitkeringen waren er in 2018?")
+    assert {6596, 6352} <= set(values(result))
+    clashing = [f for f in result.figures if f["conflict"]]
+    assert {f["source"] for f in clashing} == {
+        "raadsbrief-arbeidsmarkt.txt",
+        "evaluatie-arbeidsmarkt.txt",
+    }
+    assert "verschillende waarden" in result.answer
+
+
+def test_another_municipality_is_partial_and_says_so(assistant: PolicyAssistant) -> None:
+    result = assistant.ask("Hoeveel LKS-contracten zijn er in Hengelo in 2024 gestart?")
+    assert result.status == "partial"
+    assert any(r.startswith("municipality") for r in result.trace["partial_reasons"])
+    assert "gevraagde gemeente" in result.answer
+
+
+def test_figure_rows_come_from_the_table_and_are_grounded(assistant: PolicyAssistant) -> None:
+    result = assistant.ask("Hoeveel LKS-contracten liepen er in 2024?")
+    frame = assistant.figures.frame()
+    for figure in result.figures:
+        row = frame[frame["figure_id"] == figure["figure_id"]].iloc[0]
+        assert float(row["value"]) == float(figure["value"])
+    assert result.trace["grounding"]["ok"]
