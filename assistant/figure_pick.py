@@ -32,17 +32,18 @@ from typing import Any, Literal
 import pandas as pd
 
 from assistant.evidence import Evidence
+from assistant.figure_fit import (
+    allowed_kinds,
+    kind_fit,
+    other_period,
+    period_of,
+    place_fit,
+    unit_fit,
+    wrong_unit,
+)
 from assistant.language import Term, question_terms, whole_year_asked, years_in
 from assistant.sentences import coverage
-from corpus import period_years
-from metrics import (
-    FigureQuery,
-    answer_figures,
-    flag_conflicts,
-    municipality_words,
-    parse_question,
-    period_fit,
-)
+from metrics import FigureQuery, answer_figures, flag_conflicts, parse_question
 
 # Weights and thresholds, calibrated on our own question sets and dev-004 with the e5 index
 # (policy-assistant eval; eval/holdout was not used).
@@ -51,8 +52,6 @@ MAX_ROWS = 3  # distinct figures shown (rows conflicting with them come on top o
 LABEL_WEIGHT = 2.0  # share of the question's words in the row's own label and line
 PERIOD_SCORE = {"exact": 1.0, "near": 0.0, "other": -3.0}
 PLACE_MISMATCH = -1.5  # a row of another municipality than asked
-KIND_MISMATCH = -1.0  # a budget or forecast where a result was asked (or the other way round)
-UNIT_MISMATCH = -1.0  # a count where a percentage was asked, ...
 NEAR_BEST = 1.0  # further rows within this score of the best one are shown too
 CONFLICT_BELOW = 3.0  # a row this far below the best that contradicts a shown row is shown too
 LEADER_BELOW = 2.5  # ... and the best row of each part of the question within this
@@ -60,8 +59,6 @@ METRICS_BELOW = 1.0  # a metrics match outside the best passages scores this far
 BEST_LABEL_FIT = 0.4  # ... and unless one row holds this much, no row answers the question
 MIN_LABEL_FIT = 0.2  # a row whose subject, label and line hold less of the question is no answer
 _LEAD = re.compile(r"^([^.:()]{10,300}):\s")  # a list's lead sentence, ending in ':'
-_MONEY_UNITS = ("euro",)
-_SHARE_UNITS = ("percent", "ratio")
 
 Status = Literal["answered", "partial"]
 
@@ -76,58 +73,6 @@ class FigurePick:
     reasons: list[str] = field(default_factory=list)
     query: FigureQuery | None = None
     top: float = 0.0
-
-
-def _part_of_year(query: FigureQuery, period: str) -> bool:
-    """A row over part of the plain year asked ("2019-Q1..Q3", "2019-10-01" for "in 2019")."""
-    if query.quarter is not None or not re.fullmatch(r"\d{4}", query.period or ""):
-        return False
-    return period != query.period and period_years(period) == (query.year, query.year)
-
-
-def _other_period(whys: Sequence[str | None]) -> bool:
-    return any(w is not None and w.startswith("period: no figure") for w in whys)
-
-
-def _named_year(years: set[int], period: str) -> bool:
-    """A one-year row of a year the question names, when it names several."""
-    return len(years) > 1 and re.fullmatch(r"\d{4}", period) is not None and int(period) in years
-
-
-def _allowed_kinds(query: FigureQuery) -> tuple[str, ...]:
-    if query.kind == "target":  # "... en halen we het doel?" asks the result too
-        return ("target", "result", "context")
-    if query.kind in ("budget", "forecast"):
-        return (query.kind, "result", "context")
-    return ("result", "context", "budget", "forecast")
-
-
-def _unit_fit(query: FigureQuery, unit: str) -> float:
-    if query.wants_percent:
-        return 0.0 if unit in _SHARE_UNITS else UNIT_MISMATCH
-    if query.kind == "budget":
-        return 0.0 if unit in _MONEY_UNITS else UNIT_MISMATCH
-    if query.wants_count:
-        return 0.0 if unit == "count" else UNIT_MISMATCH
-    return 0.0
-
-
-def _wrong_unit(query: FigureQuery, unit: str) -> bool:
-    """A percentage asked and no percentage, or a number of things asked ("hoeveel
-    contracten") and a percentage or an amount, is no answer. (Money asked and a bare number is
-    only less likely: a budget table often gives amounts without "€".)"""
-    if query.wants_percent:
-        return unit not in _SHARE_UNITS
-    return query.wants_count and query.kind != "budget" and unit in (*_SHARE_UNITS, *_MONEY_UNITS)
-
-
-def _kind_fit(query: FigureQuery, kind: str) -> float:
-    wanted = query.kind or "result"
-    if wanted == "target" and kind in ("result", "context"):
-        return KIND_MISMATCH / 2
-    if kind == wanted or (wanted == "result" and kind == "context"):
-        return 0.0
-    return KIND_MISMATCH
 
 
 def _rows_in(frame: pd.DataFrame, ev: Evidence) -> pd.DataFrame:
@@ -152,7 +97,7 @@ def _municipality_reason(query: FigureQuery, rows: Sequence[dict[str, Any]]) -> 
 
 _PARTS = re.compile(
     r",?\s+(?:en|and)\s+(?=(?:hoeveel|hoe|wat|welk|welke|is|zijn|halen|haalden|how|what|which|"
-    r"did|does|do|is|are|was|were)\b)",
+    r"did|does|do|are|was|were)\b)",
     re.IGNORECASE,
 )
 
@@ -204,34 +149,6 @@ def _row_label(record: dict[str, Any], ev: Evidence | None) -> str:
     return f"{own} {lead.group(1) if lead else ''} {ev.context}"
 
 
-def _period(
-    query: FigureQuery, period: str, years: set[int], whole_year: bool
-) -> tuple[str, str | None]:
-    """``metrics.period_fit``, but a one-year row of one of several named years ("in 2017 en
-    in 2018") and, unless the whole year is asked ("heel 2019"), a row over part of the asked
-    year ("in 2019" from a report over its first three quarters) are exact: the row's
-    sentence states its period."""
-    fit, why = period_fit(query, period)
-    if fit != "exact" and _named_year(years, period):
-        return "exact", None
-    if fit == "near" and not whole_year and _part_of_year(query, period):
-        return "exact", None
-    return fit, why
-
-
-def _place_fit(query: FigureQuery, record: dict[str, Any], ev: Evidence | None) -> bool:
-    """Whether a row is of the asked place: its municipality, or its passage names the place
-    ("het regi- onale project" answers a regional question)."""
-    if not query.municipality:
-        return True
-    if str(record.get("municipality") or "").lower() == query.municipality.lower():
-        return True
-    text = f"{record.get('quote') or ''} {ev.quote if ev is not None else ''}"
-    text = re.sub(r"(\w)- (\w)", r"\1\2", text.lower())
-    words = municipality_words().get(query.municipality, [query.municipality.lower()])
-    return any(re.search(rf"\b{re.escape(w)}", text) for w in words)
-
-
 @dataclass(slots=True)
 class _Part:
     """One sub-question: its own terms, and its own period, kind and unit when it names them."""
@@ -245,14 +162,14 @@ def _parts(question: str, terms: Sequence[Term]) -> list[_Part]:
     whole = parse_question(question)
     split = question_parts(question)
     if len(split) == 1:
-        return [_Part(list(terms), whole, _allowed_kinds(whole))]
+        return [_Part(list(terms), whole, allowed_kinds(whole))]
     parts = []
     for text in split:
         query = parse_question(text)
         query.municipality = query.municipality or whole.municipality
         if query.period is None and query.quarter is None and whole.year is not None:
             query.period, query.year = str(whole.year), whole.year  # "... en hoeveel daarvan?"
-        parts.append(_Part(question_terms(text), query, _allowed_kinds(query)))
+        parts.append(_Part(question_terms(text), query, allowed_kinds(query)))
     return parts
 
 
@@ -290,19 +207,19 @@ def _score_row(
     for part in parts:
         fit = coverage(part.terms, label, idf)
         unit = str(record["unit"])
-        if record["kind"] not in part.kinds or fit < MIN_LABEL_FIT or _wrong_unit(part.query, unit):
+        if record["kind"] not in part.kinds or fit < MIN_LABEL_FIT or wrong_unit(part.query, unit):
             out.scores.append(float("-inf"))
             out.reasons.append(None)
             out.places.append(True)
             continue
-        period, why = _period(part.query, str(record["period"]), years, whole_year)
-        place = _place_fit(part.query, record, ev)
+        fit_of_period, why = period_of(part.query, str(record["period"]), years, whole_year)
+        place = place_fit(part.query, record, ev)
         out.scores.append(
             passage_score
             + LABEL_WEIGHT * fit
-            + PERIOD_SCORE[period]
-            + _kind_fit(part.query, str(record["kind"]))
-            + _unit_fit(part.query, unit)
+            + PERIOD_SCORE[fit_of_period]
+            + kind_fit(part.query, str(record["kind"]))
+            + unit_fit(part.query, unit)
             + (0.0 if place else PLACE_MISMATCH)
             - 0.01 * rank
         )
@@ -373,7 +290,7 @@ def pick_figures(
         for i in (
             max(range(len(scored)), key=lambda i: scored[i].scores[p]) for p in range(len(parts))
         )
-        if scored[i].score >= best - LEADER_BELOW and not _other_period(scored[i].reasons)
+        if scored[i].score >= best - LEADER_BELOW and not other_period(scored[i].reasons)
     }
     order = sorted(range(len(scored)), key=lambda i: (i not in leaders, -scored[i].score))
     chosen: list[dict[str, Any]] = []

@@ -1,0 +1,99 @@
+"""How a figure row fits a figure question: period, kind, unit and place.
+
+Used by ``assistant.figure_pick``; the rules are in its docstring.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from assistant.evidence import Evidence
+from corpus import period_years
+from metrics import FigureQuery, municipality_words, period_fit
+
+KIND_MISMATCH = -1.0  # a budget or forecast where a result was asked (or the other way round)
+UNIT_MISMATCH = -1.0  # a count where a percentage was asked, ...
+_MONEY_UNITS = ("euro",)
+_SHARE_UNITS = ("percent", "ratio")
+
+
+def part_of_year(query: FigureQuery, period: str) -> bool:
+    """A row over part of the plain year asked ("2019-Q1..Q3", "2019-10-01" for "in 2019")."""
+    if query.quarter is not None or not re.fullmatch(r"\d{4}", query.period or ""):
+        return False
+    return period != query.period and period_years(period) == (query.year, query.year)
+
+
+def other_period(whys: Sequence[str | None]) -> bool:
+    return any(w is not None and w.startswith("period: no figure") for w in whys)
+
+
+def named_year(years: set[int], period: str) -> bool:
+    """A one-year row of a year the question names, when it names several."""
+    return len(years) > 1 and re.fullmatch(r"\d{4}", period) is not None and int(period) in years
+
+
+def allowed_kinds(query: FigureQuery) -> tuple[str, ...]:
+    if query.kind == "target":  # "... en halen we het doel?" asks the result too
+        return ("target", "result", "context")
+    if query.kind in ("budget", "forecast"):
+        return (query.kind, "result", "context")
+    return ("result", "context", "budget", "forecast")
+
+
+def unit_fit(query: FigureQuery, unit: str) -> float:
+    if query.wants_percent:
+        return 0.0 if unit in _SHARE_UNITS else UNIT_MISMATCH
+    if query.kind == "budget":
+        return 0.0 if unit in _MONEY_UNITS else UNIT_MISMATCH
+    if query.wants_count:
+        return 0.0 if unit == "count" else UNIT_MISMATCH
+    return 0.0
+
+
+def wrong_unit(query: FigureQuery, unit: str) -> bool:
+    """A percentage asked and no percentage, or a number of things asked ("hoeveel
+    contracten") and a percentage or an amount, is no answer. (Money asked and a bare number is
+    only less likely: a budget table often gives amounts without "€".)"""
+    if query.wants_percent:
+        return unit not in _SHARE_UNITS
+    return query.wants_count and query.kind != "budget" and unit in (*_SHARE_UNITS, *_MONEY_UNITS)
+
+
+def kind_fit(query: FigureQuery, kind: str) -> float:
+    wanted = query.kind or "result"
+    if wanted == "target" and kind in ("result", "context"):
+        return KIND_MISMATCH / 2
+    if kind == wanted or (wanted == "result" and kind == "context"):
+        return 0.0
+    return KIND_MISMATCH
+
+
+def period_of(
+    query: FigureQuery, period: str, years: set[int], whole_year: bool
+) -> tuple[str, str | None]:
+    """``metrics.period_fit``, but a one-year row of one of several named years ("in 2017 en
+    in 2018") and, unless the whole year is asked ("heel 2019"), a row over part of the asked
+    year ("in 2019" from a report over its first three quarters) are exact: the row's
+    sentence states its period."""
+    fit, why = period_fit(query, period)
+    if fit != "exact" and named_year(years, period):
+        return "exact", None
+    if fit == "near" and not whole_year and part_of_year(query, period):
+        return "exact", None
+    return fit, why
+
+
+def place_fit(query: FigureQuery, record: dict[str, Any], ev: Evidence | None) -> bool:
+    """Whether a row is of the asked place: its municipality, or its passage names the place
+    ("het regi- onale project" answers a regional question)."""
+    if not query.municipality:
+        return True
+    if str(record.get("municipality") or "").lower() == query.municipality.lower():
+        return True
+    text = f"{record.get('quote') or ''} {ev.quote if ev is not None else ''}"
+    text = re.sub(r"(\w)- (\w)", r"\1\2", text.lower())
+    words = municipality_words().get(query.municipality, [query.municipality.lower()])
+    return any(re.search(rf"\b{re.escape(w)}", text) for w in words)
