@@ -51,7 +51,6 @@ CONTEXT_SHARE = 0.15  # share of the word coverage that counts the unit's headin
 RUN_SENTENCES = 4  # neighbouring sentences quoted together at most (a list of figures)
 HITS_READ = 15  # top search hits whose sentences are scored
 MAX_SENTENCES = 5  # sentences picked: the answer quotes the first ones, the rest are "see also"
-FOLLOW_ALWAYS = True  # any question: a sentence is quoted with the figures right after it
 RANKED_KEPT = 12  # best non-overlapping passages kept (their figure rows answer figure questions)
 # The passage score: standardised dense similarity + weighted word coverage - log(hit rank) +
 # bonuses below. Word coverage counts synonym groups (corpus/vocab/synonyms.toml), so an English
@@ -268,14 +267,12 @@ class EvidenceFinder:
         for ev in ordered:
             if len(ranked) >= RANKED_KEPT:
                 break
-            if wants_numbers or FOLLOW_ALWAYS:
-                for _ in range(
-                    RUN_SENTENCES - 1
-                ):  # "... gehaald. Er zijn respectievelijk 25 en 18"
-                    longer = _with_following_figures(ev, ordered)
-                    if longer is ev:
-                        break
-                    ev = longer
+            # every question: a sentence is quoted with the figures right after it
+            for _ in range(RUN_SENTENCES - 1):  # "... gehaald. Er zijn respectievelijk 25 en 18"
+                longer = _with_following_figures(ev, ordered)
+                if longer is ev:
+                    break
+                ev = longer
             if any(_overlap(p, ev) for p in ranked):
                 continue
             ranked.append(ev)
