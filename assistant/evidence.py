@@ -38,6 +38,7 @@ from assistant.sentences import (
     split_sentences,
     without_bullet,
 )
+from assistant.source_lines import SourceLines
 from corpus import PolicyAssistantError
 from ingest import SearchFilters, SearchHit
 
@@ -102,6 +103,7 @@ class EvidenceFinder:
         self.assistant = assistant
         self._idf: dict[tuple[str, tuple[str, ...] | None], dict[str, float]] = {}
         self._vectors: tuple[str, SentenceVectors] | None = None
+        self.lines = SourceLines(assistant.index)
 
     def idf(self, access: tuple[str, ...] | None = None) -> dict[str, float]:
         """Word weights over the chunks the asker may see (so no unseen word leaks through
@@ -119,19 +121,6 @@ class EvidenceFinder:
             self._idf = {k: v for k, v in self._idf.items() if k[0] == snap.version}
             self._idf[key] = table
         return table
-
-    def _window(
-        self, doc_id: str, first: int, last: int, page: int | None
-    ) -> list[tuple[int, str]]:
-        """``(line number, raw text)`` of the source lines ``first``..``last`` (on ``page``)."""
-        doc = self.assistant.index.snapshot().document(doc_id)
-        if doc is None:
-            return []
-        return [
-            (sl.line, sl.text)
-            for sl in doc.lines
-            if first <= sl.line <= last and (page is None or sl.page == page)
-        ]
 
     def sentence_vectors(self) -> SentenceVectors:
         """The quotable units of the current version (built from the documents, without
@@ -225,7 +214,7 @@ class EvidenceFinder:
                 continue
             seen.add((doc_id, text))
             if (len(members) > 1 or units.kinds[members[0]] == "block") and not _verbatim(
-                Sentence(text, start, end), dict(self._window(doc_id, start, end, page))
+                Sentence(text, start, end), dict(self.lines.window(doc_id, start, end, page))
             ):
                 continue
             context = units.contexts[members[0]]
@@ -312,7 +301,7 @@ class EvidenceFinder:
 
     def _sentence_through(self, line: Evidence) -> Evidence | None:
         """The whole sentence(s) through one source line, when they stay under MAX_CHARS."""
-        window = self._window(
+        window = self.lines.window(
             line.doc_id,
             line.line_start - CONTEXT_LINES,
             line.line_start + CONTEXT_LINES,

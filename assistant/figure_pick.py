@@ -182,6 +182,7 @@ class _Scored:
     scores: list[float]
     reasons: list[str | None]
     places: list[bool]
+    label_fit: float = 0.0  # the most any part's words are held by the row's label
 
     @property
     def score(self) -> float:
@@ -206,6 +207,7 @@ def _score_row(
     out = _Scored(record, [], [], [])
     for part in parts:
         fit = coverage(part.terms, label, idf)
+        out.label_fit = max(out.label_fit, fit)
         unit = str(record["unit"])
         if record["kind"] not in part.kinds or fit < MIN_LABEL_FIT or wrong_unit(part.query, unit):
             out.scores.append(float("-inf"))
@@ -274,12 +276,7 @@ def pick_figures(
             scored.append(row)
     if not scored:
         return None
-    fits = [
-        coverage(p.terms, _row_label(r.record, r.record["passage"]), idf)
-        for r in scored
-        for p in parts
-    ]
-    if max(fits) < BEST_LABEL_FIT:
+    if max(r.label_fit for r in scored) < BEST_LABEL_FIT:
         return None  # no row is clearly about the question: quote the passages instead
     scored.sort(key=lambda r: -r.score)
     best = scored[0].score

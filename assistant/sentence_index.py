@@ -168,6 +168,7 @@ class SentenceVectors:
         self.contexts: list[str] = self.frame["context"].fillna("").astype(str).tolist()
         self.kinds: list[str] = self.frame["kind"].astype(str).tolist()
         self.doc_ids: list[str] = self.frame["doc_id"].astype(str).tolist()
+        self._doc_array = np.asarray(self.doc_ids, dtype=str)
 
     @classmethod
     def from_documents(cls, docs: Sequence[Document]) -> SentenceVectors:
@@ -208,17 +209,7 @@ class SentenceVectors:
         if not len(scores) or k <= 0:
             return []
         if doc_ids is not None:
-            allowed = np.array([d in doc_ids for d in self.doc_ids])
+            allowed = np.isin(self._doc_array, np.asarray(sorted(doc_ids), dtype=str))
             scores = np.where(allowed, scores, -np.inf)
         order = np.argsort(-scores, kind="stable")[:k]
         return [int(i) for i in order if np.isfinite(scores[i])]
-
-    def similarity(
-        self, query: np.ndarray, doc_id: str, line_start: int, line_end: int
-    ) -> float | None:
-        """The best cosine of ``query`` with a stored unit inside these lines (None when
-        there is none): a quoted pair of sentences scores as its better half."""
-        inside = self.within(doc_id, line_start, line_end)
-        if not inside or not len(self.vectors):
-            return None
-        return float((self.vectors[inside] @ query).max())

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from metrics.period_fit import period_fit
 from metrics.query import (
     FigureQuery,
     FigureResult,
     answer_figures,
     flag_conflicts,
     parse_question,
-    period_fit,
 )
 from metrics.schema import COLUMNS, KINDS, UNITS, empty_frame, figures_frame
 from metrics.store import FIGURES_FILE, FigureStep, MetricsStore, PandasMetricsStore
