@@ -14,13 +14,21 @@ import uuid
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from assistant.evidence import Evidence, EvidenceFinder, PassageEvidence, has_figure
+from assistant.evidence import Evidence, EvidenceFinder, PassageEvidence
 from assistant.figure_pick import pick_figures
 from assistant.figure_text import describe_conflict, describe_missing, describe_row, phrases
 from assistant.figures import FigureFilters, row_to_public
 from assistant.grounding import ground_answer
-from assistant.language import Language, detect_language, is_figure_question, whole_year_asked
+from assistant.language import (
+    Language,
+    counted_terms,
+    detect_language,
+    is_figure_question,
+    whole_year_asked,
+)
+from assistant.passage_fit import has_figure
 from assistant.period_check import period_notes
+from assistant.sentences import coverage, split_sentences
 from ingest import SearchFilters, SearchHit
 
 if TYPE_CHECKING:
@@ -127,7 +135,7 @@ class Answerer:
             draft = self._refusal(hits, lang)
         elif figure_question:
             draft = self._figures(question, filters, lang, found)
-            if self._figure_missing(found, lang):
+            if self._figure_missing(question, found, lang, filters):
                 draft = self._refusal(hits, lang, no_figure=True)
             elif draft is not None:
                 self._add_passages(draft, found, lang)
@@ -283,13 +291,21 @@ class Answerer:
             draft.lines.extend(["", *notes])
             draft.extra["partial_reasons"] = ["period: the quoted passages cover another period"]
 
-    @staticmethod
-    def _figure_missing(found: PassageEvidence, lang: Language) -> bool:
-        """A figure question whose words no figure-bearing passage among the best holds: the
-        documents speak of the subject, but give no figure. (English questions meet the Dutch
-        text through the synonym groups only, so their bar is lower.)"""
-        figured = [ev.coverage for ev in found.ranked[:FIGURE_CHECKED] if has_figure(ev.quote)]
-        return max(figured, default=0.0) < FIGURE_SENTENCE_COVERAGE[lang]
+    def _figure_missing(
+        self, question: str, found: PassageEvidence, lang: Language, filters: SearchFilters
+    ) -> bool:
+        """A figure question whose words no figure-bearing passage among the best holds, or
+        none names what it counts ("hoeveel no-riskpolissen?"): the documents speak of the
+        subject, but give no figure for it. (English questions meet the Dutch text through the
+        synonym groups only, so their bar is lower.)"""
+        figured = [ev for ev in found.ranked[:FIGURE_CHECKED] if has_figure(ev.quote)]
+        if max((ev.coverage for ev in figured), default=0.0) < FIGURE_SENTENCE_COVERAGE[lang]:
+            return True
+        counted = counted_terms(question)
+        if not counted:
+            return False
+        idf = self.evidence.idf(filters.access)
+        return not any(coverage(counted, _figure_sentences(ev), idf) for ev in figured)
 
     def _refusal(self, hits: list[SearchHit], lang: Language, *, no_figure: bool = False) -> _Draft:
         p = phrases(lang)
@@ -311,6 +327,15 @@ class Answerer:
             names=[h.title for h in named],
             extra={"named_documents": documents},
         )
+
+
+def _figure_sentences(ev: Evidence) -> str:
+    """The sentences of a passage that state a figure, with the headings and list lead over a
+    list or table (what a figure of it is about)."""
+    if ev.block:
+        return f"{ev.context} {ev.quote}"
+    stating = [s.text for s in split_sentences([(0, ev.quote)]) if has_figure(s.text)]
+    return f"{ev.context} {' '.join(stating)}"
 
 
 def _merge(first: list[SearchHit], more: list[SearchHit]) -> list[SearchHit]:

@@ -12,27 +12,34 @@ a reason). Quotes are always the raw source text of the cited lines.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assistant.document_reference import named_documents
 from assistant.language import (
     Term,
     asked_municipality,
     content_stems,
-    has_marker,
     question_kind,
     question_terms,
+    without_periods,
     years_in,
+)
+from assistant.passage_fit import (
+    has_figure,
+    kind_fit,
+    overlaps,
+    place_fit,
+    verbatim,
+    with_following_figures,
 )
 from assistant.sentence_index import SentenceVectors
 from assistant.sentences import (
     MAX_CHARS,
     Sentence,
-    coverage,
     idf_table,
     matches,
     split_sentences,
@@ -48,8 +55,12 @@ if TYPE_CHECKING:
 CONTEXT_LINES = 3  # lines read around a hit, so its sentences are whole
 NEAREST_UNITS = 20  # units nearest the question anywhere in the corpus, beside the hits' own
 NEAREST_RANK = 16  # ... which enter the ranking as if from a hit of this rank
+LEXICAL_UNITS = 20  # units holding most of the question's words anywhere (unit_lexicon) ...
+LEXICAL_RANK = 16  # ... entering as if from a hit of this rank
 CONTEXT_SHARE = 0.15  # share of the word coverage that counts the unit's headings too
+DEFINITION_CONTEXT_SHARE = 1.0  # ... for a definition question (the heading names the subject)
 RUN_SENTENCES = 4  # neighbouring sentences quoted together at most (a list of figures)
+RUN_MAX_CHARS = 700  # ... and their length at most (a paragraph: a fall and a rise side by side)
 HITS_READ = 15  # top search hits whose sentences are scored
 MAX_SENTENCES = 5  # sentences picked: the answer quotes the first ones, the rest are "see also"
 RANKED_KEPT = 12  # best non-overlapping passages kept (their figure rows answer figure questions)
@@ -65,10 +76,9 @@ RANK_WEIGHT = 0.45
 FIGURE_WEIGHT = 1.2  # a sentence with a figure, for a figure question
 OTHER_FIGURE_WEIGHT = 0.1  # ... for any other question ("wat was de participatiegraad?")
 YEAR_WEIGHT = 1.0  # a sentence naming a year the question names
-KIND_WEIGHT = 0.5  # a definition for a definition question, a reason for a why-question
-LIST_WEIGHT = 0.1  # a list for a list question
-PLACE_MIN_COVERAGE = 0.3  # ... when the passage holds this much of the question
+# (the bonuses for a passage of the asked kind and place: assistant.passage_fit)
 PLACE_WEIGHT = 0.9  # a passage about the municipality the question names (minus: another's)
+DOCUMENT_WEIGHT = 0.8  # a passage of a document the question names ("het beleidskader")
 
 
 @dataclass(slots=True)
@@ -146,17 +156,28 @@ class EvidenceFinder:
         hits: Sequence[SearchHit],
         dense: np.ndarray | None,
         filters: SearchFilters,
+        lexical: np.ndarray | None = None,
     ) -> dict[int, int]:
         """Unit -> the rank it enters with: the units around the top hits (their hit's rank),
-        and the units nearest the question anywhere in the allowed documents."""
+        the units nearest the question anywhere in the allowed documents, and those holding
+        most of its words (``lexical``: coverage per unit)."""
         ranks: dict[int, int] = {}
         for rank, hit in enumerate(hits[:HITS_READ], start=1):
             first, last = hit.line_start - CONTEXT_LINES, hit.line_end + CONTEXT_LINES
             for i in units.within(hit.doc_id, first, last, hit.page):
                 ranks.setdefault(i, rank)
+        allowed = self._allowed(filters)
         if dense is not None:
-            for i in units.nearest(dense, NEAREST_UNITS, self._allowed(filters)):
+            for i in units.nearest(dense, NEAREST_UNITS, allowed):
                 ranks.setdefault(i, NEAREST_RANK)
+        if lexical is not None and LEXICAL_UNITS:
+            # ties (the same words held) broken by meaning
+            tie = dense * 1e-3 if dense is not None else 0.0
+            for i in units.nearest(
+                np.where(lexical > 0, lexical + tie, 0.0), LEXICAL_UNITS, allowed
+            ):
+                if lexical[i] > 0:
+                    ranks.setdefault(i, LEXICAL_RANK)
         return ranks
 
     def _runs(self, units: SentenceVectors, ranks: dict[int, int]) -> list[tuple[list[int], int]]:
@@ -173,7 +194,7 @@ class EvidenceFinder:
                 j_doc, j_page, j_start, j_end = units.place(j)
                 if units.kinds[j] != "sentence" or j_doc != doc_id or j_page != page:
                     break
-                if j_start < end or size + len(units.texts[j]) >= MAX_CHARS:
+                if j_start < end or size + len(units.texts[j]) >= RUN_MAX_CHARS:
                     break
                 members.append(j)
                 size += len(units.texts[j]) + 1
@@ -196,31 +217,37 @@ class EvidenceFinder:
         question's words they and their headings hold, the rank of their hit, and
         (``wants_numbers``) a figure."""
         filters = filters or SearchFilters()
-        terms = content_stems(question)
-        scored = question_terms(question)
+        documents = self.assistant.index.snapshot().documents
+        subject = without_periods(question)
+        terms = content_stems(subject)
+        scored = question_terms(subject)
         idf = self.idf(filters.access)
         units = self.sentence_vectors()
         query = self.assistant.retriever.query_vector(question) if units.ready else None
         dense = units.scores(query) if query is not None else None
-        ranks = self._candidates(units, hits, dense, filters)
+        lexicon = units.lexicon()
+        word_share = lexicon.coverage(scored, idf) if len(units) else None
+        asks = question_kind(question)
+        ranks = self._candidates(units, hits, dense, filters, word_share)
         groups = [([i], rank) for i, rank in ranks.items()] + self._runs(units, ranks)
+        covers, context_covers = lexicon.group_coverage(scored, idf, [g for g, _ in groups])
         candidates: list[tuple[float, float | None, int, Evidence]] = []
         seen: set[tuple[str, str]] = set()
-        for members, rank in groups:
+        for n, (members, rank) in enumerate(groups):
             doc_id, page, start, _ = units.place(members[0])
             end = units.place(members[-1])[3]
             text = " ".join(units.texts[m] for m in members)
             if (doc_id, text) in seen:
                 continue
             seen.add((doc_id, text))
-            if (len(members) > 1 or units.kinds[members[0]] == "block") and not _verbatim(
+            if (len(members) > 1 or units.kinds[members[0]] == "block") and not verbatim(
                 Sentence(text, start, end), dict(self.lines.window(doc_id, start, end, page))
             ):
                 continue
             context = units.contexts[members[0]]
-            cover = coverage(scored, text, idf)
+            cover = float(covers[n])  # as sentences.coverage(scored, text), from the lexicon
             ev = Evidence(doc_id, page, start, end, without_bullet(text), 0.0, cover)
-            ev.context_coverage = coverage(scored, f"{context} {text}", idf) if context else cover
+            ev.context_coverage = float(context_covers[n])
             ev.context = context
             ev.block = units.kinds[members[0]] == "block"
             similarity = max(float(dense[m]) for m in members) if dense is not None else None
@@ -233,20 +260,23 @@ class EvidenceFinder:
         lexical = LEXICAL_WEIGHT[lang]
         years = set(years_in(question))
         place = asked_municipality(question)
-        documents = self.assistant.index.snapshot().documents
-        asks = question_kind(question)
+        named = named_documents(question, documents)
         for _, similarity, rank, ev in candidates:
             z = (similarity - mean) / spread if similarity is not None and spread > 0 else -0.5
             figure = has_figure(ev.quote)
+            kind = kind_fit(asks, ev) if asks else 0.0
+            # a definition under a heading that names the subject ("Flextensie Beschrijving:
+            # Een methode waarbij ...") meets the question through its heading
+            share = DEFINITION_CONTEXT_SHARE if asks == "definition" and kind else CONTEXT_SHARE
             ev.score = round(
                 DENSE_WEIGHT * z
-                + lexical
-                * ((1 - CONTEXT_SHARE) * ev.coverage + CONTEXT_SHARE * ev.context_coverage)
+                + lexical * ((1 - share) * ev.coverage + share * ev.context_coverage)
                 - RANK_WEIGHT * math.log(rank)
                 + ((FIGURE_WEIGHT if wants_numbers else OTHER_FIGURE_WEIGHT) if figure else 0.0)
                 + (YEAR_WEIGHT if years and years & set(years_in(ev.quote)) else 0.0)
-                + (_place_fit(place, ev, documents) * PLACE_WEIGHT if place else 0.0)
-                + (_kind_fit(asks, ev) if asks else 0.0)
+                + (place_fit(place, ev, documents) * PLACE_WEIGHT if place else 0.0)
+                + kind
+                + (DOCUMENT_WEIGHT if ev.doc_id in named else 0.0)
                 - 0.0005 * len(ev.quote) / 100,
                 4,
             )
@@ -258,11 +288,11 @@ class EvidenceFinder:
                 break
             # every question: a sentence is quoted with the figures right after it
             for _ in range(RUN_SENTENCES - 1):  # "... gehaald. Er zijn respectievelijk 25 en 18"
-                longer = _with_following_figures(ev, ordered)
+                longer = with_following_figures(ev, ordered)
                 if longer is ev:
                     break
                 ev = longer
-            if any(_overlap(p, ev) for p in ranked):
+            if any(overlaps(p, ev) for p in ranked):
                 continue
             ranked.append(ev)
         return PassageEvidence(ranked[:MAX_SENTENCES], best, terms, scored, ranked)
@@ -316,7 +346,7 @@ class EvidenceFinder:
         whole = Sentence(text, through[0].line_start, through[-1].line_end)
         if len(text) > MAX_CHARS or len(text) < len(line.quote):
             return None
-        if not _verbatim(whole, dict(window)):
+        if not verbatim(whole, dict(window)):
             return None
         return Evidence(line.doc_id, line.page, whole.line_start, whole.line_end, text, line.score)
 
@@ -336,60 +366,3 @@ class EvidenceFinder:
             "quote": ev.quote,
             "score": ev.score,
         }
-
-
-def _verbatim(sentence: Sentence, by_line: dict[int, str]) -> bool:
-    """Whether a quote stands, as is (whitespace collapsed), in its cited lines."""
-    span = " ".join(by_line.get(n, "") for n in range(sentence.line_start, sentence.line_end + 1))
-    return " ".join(sentence.text.split()) in " ".join(span.split())
-
-
-def _kind_fit(asks: str, ev: Evidence) -> float:
-    """A bonus for a passage of the kind the question asks: a list for a list question, a
-    definition (or a passage under a "Beschrijving" heading) for a definition question, a
-    reason for a why-question."""
-    if asks == "list":
-        return LIST_WEIGHT if ev.block else 0.0
-    section = "definition_markers" if asks == "definition" else "reason_markers"
-    return KIND_WEIGHT if has_marker(f"{ev.context} {ev.quote}", section) else 0.0
-
-
-def _place_fit(place: str, ev: Evidence, documents: dict[str, dict[str, Any]]) -> float:
-    """+1 when a passage on the question's subject is about the asked municipality (its
-    document's, or named in it), -1 when it is another municipality's document and does not
-    name the asked one. (Being about the place alone makes no passage relevant.)"""
-    own = str(documents.get(ev.doc_id, {}).get("municipality") or "")
-    if own.lower() == place.lower() or place.lower() in ev.quote.lower():
-        return 1.0 if ev.coverage >= PLACE_MIN_COVERAGE else 0.0
-    return -1.0 if own else 0.0
-
-
-def _overlap(a: Evidence, b: Evidence) -> bool:
-    return a.doc_id == b.doc_id and a.line_start <= b.line_end and b.line_start <= a.line_end
-
-
-def _with_following_figures(ev: Evidence, candidates: Sequence[Evidence]) -> Evidence:
-    """For a figure question: a sentence quoted together with the sentences right after it
-    when those hold the figures it introduces ("Het voorlopige budget is bekendgemaakt. Er is
-    ... 114,46 miljoen euro toegekend."): the shortest such run among the candidates."""
-    longer = [
-        c
-        for c in candidates
-        if c.doc_id == ev.doc_id
-        and c.line_start == ev.line_start
-        and c.line_end > ev.line_end
-        and c.quote.startswith(ev.quote)
-        and has_figure(c.quote[len(ev.quote) :])
-    ]
-    if not longer:
-        return ev
-    run = min(longer, key=lambda c: len(c.quote))
-    return replace(ev, line_start=run.line_start, line_end=run.line_end, quote=run.quote)
-
-
-_FIGURE = re.compile(r"\d+(?:[.,]\d+)*\s*%|(?<![\w.,])(?!(?:19|20)\d\d(?![\d.,]))\d+(?:[.,]\d+)*")
-
-
-def has_figure(text: str) -> bool:
-    """A numeral that is not just a year."""
-    return bool(_FIGURE.search(text))

@@ -41,7 +41,15 @@ from assistant.figure_fit import (
     unit_fit,
     wrong_unit,
 )
-from assistant.language import Term, question_terms, whole_year_asked, years_in
+from assistant.language import (
+    Term,
+    counted_terms,
+    has_marker,
+    question_terms,
+    whole_year_asked,
+    without_periods,
+    years_in,
+)
 from assistant.sentences import coverage
 from metrics import FigureQuery, answer_figures, flag_conflicts, parse_question
 
@@ -58,6 +66,8 @@ LEADER_BELOW = 2.5  # ... and the best row of each part of the question within t
 METRICS_BELOW = 1.0  # a metrics match outside the best passages scores this far below them
 BEST_LABEL_FIT = 0.4  # ... and unless one row holds this much, no row answers the question
 MIN_LABEL_FIT = 0.2  # a row whose subject, label and line hold less of the question is no answer
+COMPOSITION_LINES = 10  # "hoe is het verdeeld?": the parts stated this many lines after the total
+MAX_PARTS = 4  # ... shown at most
 _LEAD = re.compile(r"^([^.:()]{10,300}):\s")  # a list's lead sentence, ending in ':'
 
 Status = Literal["answered", "partial"]
@@ -156,20 +166,34 @@ class _Part:
     terms: list[Term]
     query: FigureQuery
     kinds: tuple[str, ...]
+    counted: list[Term] = field(default_factory=list)  # what it counts ("hoeveel X"), if named
 
 
 def _parts(question: str, terms: Sequence[Term]) -> list[_Part]:
     whole = parse_question(question)
     split = question_parts(question)
     if len(split) == 1:
-        return [_Part(list(terms), whole, allowed_kinds(whole))]
-    parts = []
+        return [_Part(list(terms), whole, allowed_kinds(whole), counted_terms(question))]
+    parts: list[_Part] = []
     for text in split:
         query = parse_question(text)
         query.municipality = query.municipality or whole.municipality
         if query.period is None and query.quarter is None and whole.year is not None:
             query.period, query.year = str(whole.year), whole.year  # "... en hoeveel daarvan?"
-        parts.append(_Part(question_terms(text), query, allowed_kinds(query)))
+        own = question_terms(without_periods(text))
+        if parts and len(own) <= 1:  # "how many ..., and what is expected?": the first part's
+            own = [*parts[0].terms, *own]  # subject, counted as that part counts it
+            first = parts[0].query
+            query.wants_count = query.wants_count or first.wants_count
+            query.wants_percent = query.wants_percent or first.wants_percent
+        parts.append(
+            _Part(
+                own,
+                query,
+                allowed_kinds(query),
+                counted_terms(text),
+            )
+        )
     return parts
 
 
@@ -209,7 +233,15 @@ def _score_row(
         fit = coverage(part.terms, label, idf)
         out.label_fit = max(out.label_fit, fit)
         unit = str(record["unit"])
-        if record["kind"] not in part.kinds or fit < MIN_LABEL_FIT or wrong_unit(part.query, unit):
+        # "hoeveel no-riskpolissen?": a row whose label (its line, and a list's lead) does not
+        # name what is counted counts something else
+        counts_other = bool(part.counted) and not coverage(part.counted, label, idf)
+        if (
+            record["kind"] not in part.kinds
+            or fit < MIN_LABEL_FIT
+            or counts_other
+            or wrong_unit(part.query, unit)
+        ):
             out.scores.append(float("-inf"))
             out.reasons.append(None)
             out.places.append(True)
@@ -249,6 +281,34 @@ def _conflicting(chosen: list[dict[str, Any]], pool: Sequence[_Scored]) -> list[
                 row.record["partial_reason"] = row.reasons[row.part]
                 extra.append(row.record)
     return extra
+
+
+def _composition(
+    total: dict[str, Any], frame: pd.DataFrame, shown: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """For "hoe is het verdeeld?" / "how is it divided?": the figures stated right after the
+    best row, of its unit, kind, period and municipality ("opgedeeld in een deelbudget voor
+    bijstandsuitkeringen van 104,2 miljoen euro en een deelbudget voor LKS van 8,6 miljoen")."""
+    line = int(total["line"])
+    near = frame[
+        (frame["doc_id"] == total["doc_id"])
+        & (frame["line"] > line)
+        & (frame["line"] <= line + COMPOSITION_LINES)
+        & (frame["unit"] == total["unit"])
+        & (frame["kind"] == total["kind"])
+        & (frame["period"] == total["period"])
+    ]
+    ids = {str(r["figure_id"]) for r in shown}
+    parts: list[dict[str, Any]] = []
+    for _, row in near.sort_values("line").iterrows():
+        record = {k: (None if pd.isna(v) else v) for k, v in row.to_dict().items()}
+        if str(record["figure_id"]) in ids or record["value"] == total["value"]:
+            continue
+        if record.get("municipality") != total.get("municipality"):
+            continue
+        record.update(match_score=total["match_score"], partial_reason=None, conflict=False)
+        parts.append(record)
+    return parts[:MAX_PARTS]
 
 
 def pick_figures(
@@ -315,6 +375,8 @@ def pick_figures(
     municipality = _municipality_reason(parts[0].query, chosen) if other_place else None
     if municipality:
         reasons.append(municipality)
+    if has_marker(question, "composition_cues"):
+        chosen.extend(_composition(chosen[0], frame, chosen))
     chosen.extend(_conflicting(chosen, [r for r in scored if r.score >= best - CONFLICT_BELOW]))
     status: Status = "partial" if reasons else "answered"
     return FigurePick(status, chosen, reasons, parts[0].query, float(best))

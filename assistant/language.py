@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from corpus import municipalities
+from corpus import find_periods, municipalities
 from corpus.synonyms import group_matches, synonym_groups
 
 Language = Literal["nl", "en"]
@@ -102,7 +102,6 @@ def content_stems(text: str) -> list[str]:
 Term = str | tuple[str, ...]
 
 
-@lru_cache(maxsize=1024)
 @lru_cache(maxsize=1)
 def _measure_forms() -> frozenset[str]:
     return frozenset(
@@ -131,7 +130,15 @@ def question_terms(question: str) -> list[Term]:
     "doelstelling". This lets an English question be scored against Dutch sentences."""
     covered: set[str] = set()
     groups: list[Term] = []
-    for forms, found in group_matches(question):
+    matched = group_matches(question)
+    low = question.lower()
+    pieces = {f for _, found in matched for f in found}
+    for forms, found in matched:
+        # a group met only inside a longer word another group meets ("bijstand" in
+        # "bijstandsgerechtigden") is that word's, not a second term
+        inside = all(any(f != p and f in p for p in pieces) for f in found)
+        if inside and not any(re.search(rf"\b{re.escape(f)}\b", low) for f in found):
+            continue
         stems_found = {s for f in found for s in _form_stems(f)}
         alternatives = _alternatives(forms)
         if not alternatives or not stems_found or stems_found <= covered:
@@ -187,3 +194,36 @@ def whole_year_asked(question: str) -> str | None:
             if re.search(rf"\b{re.escape(cue.format(year=year))}\b", low):
                 return year
     return None
+
+
+def without_periods(question: str) -> str:
+    """``question`` without its period phrases ("in de eerste drie kwartalen van 2024", "eind
+    2016"): the period is matched to a passage's or figure's period, not counted as words."""
+    out = question
+    for found in sorted(find_periods(question), key=lambda p: -p.start):
+        out = f"{out[: found.start]} {out[found.end :]}"
+    return out
+
+
+_COUNTED = re.compile(
+    r"\b(?:hoeveel|how many|how much|het aantal|the number of)\s+([^\W\d][\w-]*)", re.I
+)
+
+
+def counted_terms(question: str) -> list[Term]:
+    """The stems of what a figure question counts: the word after "hoeveel" / "how many"
+    ("hoeveel no-riskpolissen", "how many fte"). Empty when that word carries no subject
+    ("hoeveel mensen", "hoeveel geld"), is a word of a synonym group (a broad subject the
+    documents state in many words: "hoeveel bijstandsgerechtigden" is answered by "1.241
+    trajecten ... van het bijstandsbestand"), or the question counts nothing."""
+    found = _COUNTED.search(question)
+    if not found:
+        return []
+    window = " ".join(words(question[found.start(1) :])[:3])  # "social assistance benefits"
+    own = set(content_stems(found.group(1)))
+    if not own:
+        return []
+    terms = question_terms(window)
+    if any(not isinstance(t, str) and any(own & set(a.split()) for a in t) for t in terms):
+        return []
+    return [t for t in terms if isinstance(t, str) and t in own]

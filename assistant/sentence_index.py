@@ -23,6 +23,7 @@ import pandas as pd
 
 from assistant.blocks import find_blocks, heading_contexts
 from assistant.sentences import Sentence, split_sentences, usable
+from assistant.unit_lexicon import UnitLexicon
 from corpus import Document, Settings, read_stored_document
 from ingest import Embedder, EmbeddingCache
 
@@ -169,6 +170,13 @@ class SentenceVectors:
         self.kinds: list[str] = self.frame["kind"].astype(str).tolist()
         self.doc_ids: list[str] = self.frame["doc_id"].astype(str).tolist()
         self._doc_array = np.asarray(self.doc_ids, dtype=str)
+        self._lexicon: UnitLexicon | None = None
+
+    def lexicon(self) -> UnitLexicon:
+        """The units by their stems (built on first use)."""
+        if self._lexicon is None:
+            self._lexicon = UnitLexicon(self.texts, self.contexts)
+        return self._lexicon
 
     @classmethod
     def from_documents(cls, docs: Sequence[Document]) -> SentenceVectors:

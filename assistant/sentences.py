@@ -141,11 +141,56 @@ def term_weight(term: str, idf: dict[str, float]) -> float:
     return UNSEEN_WEIGHT * top
 
 
+MIN_PREFIX = 5  # a stem this long matches a longer word it begins ("uitstroom": "uitstroomcijfers")
+SHORTER_SHARE = 0.7  # ... and a shorter word holding this share of it (not a compound's first part:
+# "arbeid" does not match "arbeidsmigranten")
+
+
+_SHORTENED = re.compile(r"(.*[^aeiou])([aeou])([^aeiou])")
+
+
+@lru_cache(maxsize=50_000)
+def long_vowel(stem: str) -> str:
+    """The stemmer shortens a last long vowel ("uitstroom" -> "uitstrom") but keeps it inside
+    a compound ("uitstroomcijfers" -> "uitstroomcijfer"): the long form, to meet the compound."""
+    short = _SHORTENED.fullmatch(stem)
+    return f"{short.group(1)}{short.group(2) * 2}{short.group(3)}" if short else stem
+
+
+def meets(term: str, stem: str) -> bool:
+    """Whether a question stem is met by a passage stem: the same, or one begins the other."""
+    if term == stem:
+        return True
+    if len(term) < MIN_PREFIX:
+        return False
+    if stem.startswith(term) or stem.startswith(long_vowel(term)):
+        return True
+    return len(stem) >= max(MIN_PREFIX, SHORTER_SHARE * len(term)) and term.startswith(stem)
+
+
 def matches(term: str, sentence_stems: AbstractSet[str]) -> bool:
-    return term in sentence_stems or (
-        len(term) >= 5
-        and any(s.startswith(term) or (term.startswith(s) and len(s) >= 5) for s in sentence_stems)
-    )
+    """Whether any stem of a passage meets ``term`` (as :func:`meets`, without a call per
+    stem: the same question terms are matched against thousands of passages)."""
+    if term in sentence_stems:
+        return True
+    if len(term) < MIN_PREFIX:
+        return False
+    if isinstance(sentence_stems, frozenset):
+        return _matches_cached(term, sentence_stems)
+    return _prefix_match(term, sentence_stems)
+
+
+@lru_cache(maxsize=200_000)
+def _matches_cached(term: str, sentence_stems: frozenset[str]) -> bool:
+    return _prefix_match(term, sentence_stems)
+
+
+def _prefix_match(term: str, sentence_stems: AbstractSet[str]) -> bool:
+    forms = (term, long_vowel(term))
+    if any(s.startswith(forms) for s in sentence_stems):
+        return True
+    shortest = max(MIN_PREFIX, math.ceil(SHORTER_SHARE * len(term)))
+    return any(term[:n] in sentence_stems for n in range(shortest, len(term)))
 
 
 @lru_cache(maxsize=50_000)
@@ -154,7 +199,7 @@ def stem_set(text: str) -> frozenset[str]:
     return frozenset(stems(text))
 
 
-def _weight(term: Term, idf: dict[str, float]) -> float:
+def group_weight(term: Term, idf: dict[str, float]) -> float:
     """A stem's idf; a synonym group weighs as its first form that the corpus knows (the
     asker's own word comes first, ``question_terms``), else as its first form."""
     if isinstance(term, str):
@@ -163,10 +208,21 @@ def _weight(term: Term, idf: dict[str, float]) -> float:
     return sum(term_weight(p, idf) for p in parts) / len(parts)
 
 
-def _met(term: Term, have: AbstractSet[str]) -> bool:
+def alternative_weight(alternative: str, idf: dict[str, float]) -> float:
+    parts = alternative.split()
+    return sum(term_weight(p, idf) for p in parts) / len(parts)
+
+
+def met_weight(term: Term, have: AbstractSet[str], idf: dict[str, float]) -> float:
+    """What a text earns for a term: its weight when it holds the stem; for a synonym group,
+    the weight of the rarest form it holds, at most the group's (a group met only through a
+    more common form, "verplicht" for "tegenprestatie", earns what that form weighs)."""
     if isinstance(term, str):
-        return matches(term, have)
-    return any(all(matches(p, have) for p in alt.split()) for alt in term)
+        return term_weight(term, idf) if matches(term, have) else 0.0
+    met = [a for a in term if all(matches(p, have) for p in a.split())]
+    if not met:
+        return 0.0
+    return min(group_weight(term, idf), max(alternative_weight(a, idf) for a in met))
 
 
 def coverage(terms: Sequence[Term], text: str, idf: dict[str, float]) -> float:
@@ -176,8 +232,8 @@ def coverage(terms: Sequence[Term], text: str, idf: dict[str, float]) -> float:
     if not unique:
         return 0.0
     have = stem_set(text)
-    total = sum(_weight(t, idf) for t in unique)
-    hit = sum(_weight(t, idf) for t in unique if _met(t, have))
+    total = sum(group_weight(t, idf) for t in unique)
+    hit = sum(met_weight(t, have, idf) for t in unique)
     return hit / total if total else 0.0
 
 

@@ -50,6 +50,10 @@ _SCALE = re.compile(
 _HALVES = re.compile(r"\b(?:eerste|first)\b.*\b(?:tweede|second)\b.*\b(?:helft|half)\b", re.I)
 _SCALES = {"mln": 1e6, "mil": 1e6, "mld": 1e9, "1.0": 1e3, "dui": 1e3}
 _YEARS_LINE = re.compile(r"\W*(?:(?:19|20)\d\d\W+){1,}(?:19|20)\d\d\W*")
+# ... or led by the table's label ("TOTAAL 2012 2013 2014", "Re-integratiebudget 2017 2018 2019")
+_LABELLED_YEARS_LINE = re.compile(
+    r"\W*[^\W\d][^\W\d-]*(?:[\s-][^\W\d]+){0,2}\s+(?:(?:19|20)\d\d\s+){2,}(?:19|20)\d\d\W*"
+)
 
 
 def column_periods(
@@ -93,7 +97,8 @@ def update_table(doc: Document, unit: Unit, state: ExtractState, year: int | Non
             state.columns = None
     if unit.kind in ("row", "lone"):
         for sl in reversed(doc.lines[max(0, unit.first - 3) : unit.first]):
-            if _YEARS_LINE.fullmatch(sl.text.strip()):
+            header = sl.text.strip()
+            if _YEARS_LINE.fullmatch(header) or _LABELLED_YEARS_LINE.fullmatch(header):
                 state.columns = re.findall(r"(?:19|20)\d\d", sl.text)
                 break
         lead = re.match(r"\W*((?:19|20)\d\d)\b", unit.text)

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from assistant import PolicyAssistant
-from assistant.figure_pick import question_parts
+from assistant.figure_pick import _parts, question_parts
+from assistant.language import question_terms
 from tests.conftest import fake_settings
 
 pytestmark = pytest.mark.unit
@@ -49,6 +50,13 @@ Gemeente Enschede
 Het bijstandsbestand telde in 2018 in totaal 6.352 bijstandsuitkeringen.
 """
 
+REGULATIONS = """Werkgeversregelingen
+Gemeente Enschede
+
+Werkgevers die iemand uit de bijstand aannemen, kunnen een no-riskpolis krijgen.
+In 2024 zijn 12 uitstroombonussen verstrekt aan werkgevers.
+"""
+
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolicyAssistant]:
@@ -56,6 +64,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolicyAssist
     (folder / "programma-werk-2025.txt").write_text(PROGRAMME, encoding="utf-8")
     (folder / "raadsbrief-arbeidsmarkt.txt").write_text(LETTER, encoding="utf-8")
     (folder / "evaluatie-arbeidsmarkt.txt").write_text(EVALUATION, encoding="utf-8")
+    (folder / "werkgeversregelingen.txt").write_text(REGULATIONS, encoding="utf-8")
     pa = PolicyAssistant(fake_settings(tmp_path_factory.mktemp("figure-data")))
     report = pa.ingest([folder])
     assert not report.failed, report.failed
@@ -157,3 +166,25 @@ def test_figure_rows_come_from_the_table_and_are_grounded(assistant: PolicyAssis
         row = frame[frame["figure_id"] == figure["figure_id"]].iloc[0]
         assert float(row["value"]) == float(figure["value"])
     assert result.trace["grounding"]["ok"]
+
+
+def test_a_figure_of_something_else_than_is_counted_is_no_answer(
+    assistant: PolicyAssistant,
+) -> None:
+    # the documents name the no-riskpolis, but count only uitstroombonussen
+    refused = assistant.ask("Hoeveel no-riskpolissen zijn er in 2024 verstrekt?")
+    assert refused.status == "refused"
+    assert 12 not in values(refused) and "12" not in refused.answer
+    answered = assistant.ask("Hoeveel uitstroombonussen zijn er in 2024 verstrekt?")
+    assert 12 in values(answered)
+
+
+def test_a_part_naming_no_subject_asks_about_the_first_parts_subject() -> None:
+    question = (
+        "How many people were on social assistance at the end of September 2024, "
+        "and what is expected for the end of the year?"
+    )
+    first, second = _parts(question, question_terms(question))
+    assert first.terms[0] in second.terms  # the social assistance group
+    assert second.query.kind == "forecast"
+    assert second.query.wants_count == first.query.wants_count

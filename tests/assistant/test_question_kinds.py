@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.evidence import Evidence, _kind_fit, _place_fit
+from assistant.evidence import Evidence
 from assistant.language import asked_municipality, has_marker, question_kind
+from assistant.passage_fit import kind_fit, place_fit
 
 pytestmark = pytest.mark.unit
 
@@ -32,11 +33,11 @@ def test_a_definition_question_prefers_a_defining_passage_and_a_list_question_a_
     plain = Evidence("d", None, 3, 4, "De werking wordt positief ervaren door werkgevers.", 0.0)
     under_heading = Evidence("d", None, 5, 6, "Werkzoekenden doen werkervaring op.", 0.0)
     under_heading.context = "Flextensie Beschrijving"
-    assert _kind_fit("definition", defining) > _kind_fit("definition", plain) == 0.0
-    assert _kind_fit("definition", under_heading) > 0.0
+    assert kind_fit("definition", defining) > kind_fit("definition", plain) == 0.0
+    assert kind_fit("definition", under_heading) > 0.0
     listed = Evidence("d", None, 1, 9, "Dat leidt tot de volgende ambities: • een • twee", 0.0)
     listed.block = True
-    assert _kind_fit("list", listed) > _kind_fit("list", plain)
+    assert kind_fit("list", listed) > kind_fit("list", plain)
     assert has_marker("Dat komt omdat de opkomst laag is.", "reason_markers")
 
 
@@ -49,7 +50,7 @@ def test_a_passage_of_the_asked_place_counts_only_when_it_is_on_the_subject() ->
     elsewhere = Evidence("enschede", None, 1, 2, "De preventiequote was 50%.", 0.0, coverage=0.8)
     named = Evidence("enschede", None, 5, 6, "In Hengelo was de quote 56%.", 0.0, coverage=0.8)
     assert asked_municipality("Zat de preventiequote van Hengelo boven de ambitie?") == "Hengelo"
-    assert _place_fit("Hengelo", on_topic, documents) == 1.0
-    assert _place_fit("Hengelo", off_topic, documents) == 0.0
-    assert _place_fit("Hengelo", elsewhere, documents) == -1.0
-    assert _place_fit("Hengelo", named, documents) == 1.0
+    assert place_fit("Hengelo", on_topic, documents) == 1.0
+    assert place_fit("Hengelo", off_topic, documents) == 0.0
+    assert place_fit("Hengelo", elsewhere, documents) == -1.0
+    assert place_fit("Hengelo", named, documents) == 1.0

@@ -64,7 +64,8 @@ def test_a_measure_that_is_a_function_word_elsewhere_stays_a_term() -> None:
 
 
 def test_a_sentence_is_quoted_with_the_figures_that_follow_it() -> None:
-    from assistant.evidence import Evidence, _with_following_figures
+    from assistant.evidence import Evidence
+    from assistant.passage_fit import with_following_figures
 
     intro = Evidence("d", None, 625, 626, "Het voorlopige budget is bekendgemaakt.", 5.0, 0.7)
     run = Evidence(
@@ -72,8 +73,8 @@ def test_a_sentence_is_quoted_with_the_figures_that_follow_it() -> None:
     )
     longer = Evidence("d", None, 625, 629, f"{run.quote} Daarna volgt meer: 12 posten.", 2.0)
     words_only = Evidence("d", None, 625, 628, f"{intro.quote} Dat is goed nieuws.", 4.0)
-    picked = _with_following_figures(intro, [intro, words_only, longer, run])
+    picked = with_following_figures(intro, [intro, words_only, longer, run])
     assert (picked.line_start, picked.line_end, picked.quote) == (625, 627, run.quote)
     assert picked.score == intro.score  # ranked as the sentence that was picked
     # no following figure: the sentence stays as it is
-    assert _with_following_figures(intro, [intro, words_only]) is intro
+    assert with_following_figures(intro, [intro, words_only]) is intro
