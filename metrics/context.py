@@ -49,7 +49,10 @@ def _kind_cues() -> list[tuple[str, re.Pattern[str]]]:
 @lru_cache(maxsize=1)
 def _heading_cues() -> list[tuple[str, re.Pattern[str]]]:
     heads = kinds_vocab()["headings"]
-    return [(kind, re.compile(rf"^\W*(?:{_alt(words)})\b", re.I)) for kind, words in heads.items()]
+    lead = r"^\W*(?:(?:bijlage|appendix|annex)\s*\d*\W*)?"
+    return [
+        (kind, re.compile(rf"{lead}(?:{_alt(words)})\b", re.I)) for kind, words in heads.items()
+    ]
 
 
 @lru_cache(maxsize=1)

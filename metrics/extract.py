@@ -65,6 +65,7 @@ if TYPE_CHECKING:
 
 
 _FRAMEWORK_TYPES = frozenset({"beleidskader", "nota"})
+_PROGRAMME_TYPES = frozenset({"uitvoeringsprogramma"})
 
 
 # "In 2018 was dat 63,1%": the figure's subject is the one named just before
@@ -144,12 +145,22 @@ def _rows_for(
         kind = kind_of(sent.text, s_start, s_end, None, match.unit)
         if kind is None or (kind == "result" and scope is not None):
             kind = _default_kind(period.period, scope, doc, state.block_kind or state.section_kind)
+        if period.via == "fallback" and kind == "budget":
+            period = _programme_year(period, doc)
         if period.via != "own" and kind in ("target", "budget", "forecast"):
             period = _year_of(period)  # a target, budget or forecast is set for a year
         elif period.via == "own" and is_event(sent.text, period.period, started=True):
             period = _year_of(period)  # "In juli 2019 is gestart met de pilot om 100 ..."
         rows.append(_row(doc, unit, match, sent.text, s_start, s_end, period, kind, scope, state))
     return rows
+
+
+def _programme_year(period: _Period, doc: Document) -> _Period:
+    """A programme's budget with no period of its own is the programme year's (the 2025
+    programme budgets 2025; its results cover the first quarters of 2024)."""
+    if doc.meta.doc_type in _PROGRAMME_TYPES and doc.meta.year:
+        return _Period(str(doc.meta.year), False, True, "fallback+programme")
+    return period
 
 
 def _year_before(text: str) -> int | None:
@@ -277,7 +288,13 @@ def extract_traced(doc: Document) -> list[dict[str, Any]]:
                     if named
                     else None
                 )
-                state.section_kind = heading_kind(unit.text)
+                kind = heading_kind(unit.text)
+                if kind is None and not found and not named and not state.read_under_heading:
+                    kind = state.section_kind  # a sub-heading (a table's column header) with no
+                    # text or figure between it and its heading ("BEGROTING", "Budget:",
+                    # "Direct Apparaatskosten Totaal")
+                state.section_kind = kind
+                state.read_under_heading = 0
                 state.heading = unit.text
                 state.block_period = None
                 state.block_kind = None
@@ -292,6 +309,8 @@ def extract_traced(doc: Document) -> list[dict[str, Any]]:
         else:
             block.extend(r for r in unit_rows if r["_via"] == "fallback")
         rows.extend(unit_rows)
+        if unit_rows or len(unit.text.split()) >= 4:
+            state.read_under_heading += 1
         update_block(unit, unit_rows, state, year, doc)
         if unit.kind in ("prose", "item"):
             state.previous_subject = subject_of(unit.text, "", len(unit.text))

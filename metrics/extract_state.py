@@ -40,6 +40,7 @@ class ExtractState:
     chapter_period: Period | None = None
     previous_subject: str = ""  # the subject named in the paragraph before
     previous_phrase: str = ""  # and the words naming it there
+    read_under_heading: int = 0  # units with figures or text read since the last heading
 
 
 _SCALE = re.compile(

@@ -92,21 +92,26 @@ def parse_question(question: str) -> FigureQuery:
     low = question.lower()
     subjects: dict[str, set[str]] = {}
     measures: dict[str, set[str]] = {}
-    spans: dict[tuple[str, str], tuple[int, int]] = {}
+    # (group) -> the span of its longest match in the question and the length of the form met
+    spans: dict[tuple[str, str], tuple[int, int, int]] = {}
     for section, target in (("subjects", subjects), ("measures", measures)):
         for name, forms in synonym_groups().get(section, {}).items():
-            found = [m for t in forms for m in re.finditer(rf"(?<![\w]){re.escape(t)}\w*", low)]
+            found = [
+                (m, len(t)) for t in forms for m in re.finditer(rf"(?<![\w]){re.escape(t)}\w*", low)
+            ]
             if found:
                 target[name] = _group_stems(forms)
-                longest = max(found, key=lambda m: m.end() - m.start())
-                spans[(section, name)] = longest.span()
-    for (section, name), (start, end) in list(spans.items()):
+                longest, size = max(found, key=lambda f: (f[0].end() - f[0].start(), f[1]))
+                spans[(section, name)] = (*longest.span(), size)
+    for (section, name), (start, end, size) in list(spans.items()):
+        # a group met only inside a word another group meets by a longer form ("bijstand" in
+        # "bijstandsgerechtigden") is that word's
         inside = any(
             other != (section, name)
             and o_start <= start
             and end <= o_end
-            and (o_end - o_start) > (end - start)
-            for other, (o_start, o_end) in spans.items()
+            and ((o_end - o_start) > (end - start) or o_size > size)
+            for other, (o_start, o_end, o_size) in spans.items()
         )
         if inside:
             (subjects if section == "subjects" else measures).pop(name, None)
@@ -114,7 +119,11 @@ def parse_question(question: str) -> FigureQuery:
     covered = {
         s for groups in (subjects, measures) for g in groups.values() for t in g for s in t.split()
     }
-    terms = [t for t in stem_tokens(question) if t not in stop and not t.isdigit()]
+    without_period = question
+    for span in sorted(find_periods(question), key=lambda p: -p.start):
+        # the period is matched as a period, not as words a row must hold
+        without_period = f"{without_period[: span.start]} {without_period[span.end :]}"
+    terms = [t for t in stem_tokens(without_period) if t not in stop and not t.isdigit()]
     free = [
         t
         for t in terms
@@ -159,7 +168,7 @@ def parse_question(question: str) -> FigureQuery:
             break
     # a subject's own words are no kind cue ("wage-cost subsidy" asks no cost)
     plain = low
-    for start, end in spans.values():
+    for start, end, _ in spans.values():
         plain = plain[:start] + " " * (end - start) + plain[end:]
     for kind, words in kind_words().items():
         if any(re.search(rf"\b{re.escape(w)}", plain) for w in words):

@@ -31,3 +31,15 @@ def test_a_subjects_own_words_are_no_kind_cue() -> None:
 )
 def test_a_rows_period_fits_the_asked_one(question: str, period: str, fit: str) -> None:
     assert period_fit(parse_question(question), period)[0] == fit
+
+
+def test_a_group_inside_a_longer_grouped_word_and_the_period_words_are_not_subjects() -> None:
+    query = parse_question(
+        "Hoeveel bijstandsgerechtigden zijn in de eerste drie kwartalen van 2024 uitgestroomd?"
+    )
+    # "bijstand" is met only inside "bijstandsgerechtigden", whose own group says it all
+    assert set(query.subjects) == {"bijstandsgerechtigden", "uitstroom"}
+    # the period is parsed as a period, not counted as free words a row must hold
+    assert query.period == "2024-Q1..Q3"
+    assert not {"eerst", "drie", "kwartal"} & set(query.free)
+    assert "bijstand" in parse_question("Hoeveel mensen zitten in de bijstand?").subjects

@@ -80,3 +80,34 @@ def test_a_prose_line_with_years_sets_no_columns(row: str) -> None:
     assert periods[:2] != ["2012", "2013"]
     # one period for the whole row, not one per column
     assert len(set(periods)) == 1
+
+
+BUDGET_APPENDIX = [
+    "Het programma gaat over de eerste drie kwartalen van 2024 en over de plannen voor 2025.",
+    "",
+    " BIJLAGE 1. BEGROTING",
+    "",
+    "Budget:",
+    "",
+    "Direct Apparaatskosten Totaal",
+    "",
+    "Bijdrage SW/Beschut werk 2.849 2.849",
+    "Totaal Budget: 14.867 13.601 28.467",
+    "",
+    "OPMAAT",
+    "",
+    "In 2024 zijn er zeven bijeenkomsten georganiseerd met in totaal 40 deelnemers.",
+]
+
+
+def test_a_programmes_budget_appendix_is_the_programme_years_budget() -> None:
+    # a 2025 programme (make_doc: year 2025) reporting over the first quarters of 2024
+    rows = by_value(extract_figures(make_doc(BUDGET_APPENDIX, doc_type="uitvoeringsprogramma")))
+    total = rows[28467.0]
+    # the column header under the appendix heading keeps the heading's kind
+    assert total["kind"] == "budget"
+    assert total["period"] == "2025"
+    assert rows[2849.0]["kind"] == "budget"
+    # a heading after the table is a section of its own: its figures are no budget
+    assert rows[40.0]["kind"] != "budget"
+    assert rows[40.0]["period"] == "2024"
