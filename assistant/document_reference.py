@@ -12,13 +12,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from assistant.language import _vocab, words, years_in
+from assistant.language import vocab_table, words, years_in
 
 TITLE_WORDS = 3  # a run of this many title words (not all function words) names its document
 
 
 def _type_words() -> dict[str, list[str]]:
-    return {str(k): [str(w).lower() for w in v] for k, v in _vocab()["document_types"].items()}
+    return {str(k): [str(w).lower() for w in v] for k, v in vocab_table("document_types").items()}
 
 
 def _names(low: str, phrase: str) -> bool:

@@ -25,7 +25,6 @@ from assistant.language import (
     content_stems,
     question_kind,
     question_terms,
-    without_periods,
     years_in,
 )
 from assistant.passage_fit import (
@@ -46,7 +45,7 @@ from assistant.sentences import (
     without_bullet,
 )
 from assistant.source_lines import SourceLines
-from corpus import PolicyAssistantError
+from corpus import PolicyAssistantError, without_periods
 from ingest import SearchFilters, SearchHit
 
 if TYPE_CHECKING:

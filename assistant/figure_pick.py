@@ -47,10 +47,10 @@ from assistant.language import (
     has_marker,
     question_terms,
     whole_year_asked,
-    without_periods,
     years_in,
 )
 from assistant.sentences import coverage
+from corpus import without_periods
 from metrics import FigureQuery, answer_figures, flag_conflicts, parse_question
 
 # Weights and thresholds, calibrated on our own question sets and dev-004 with the e5 index

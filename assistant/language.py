@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from corpus import find_periods, municipalities
+from corpus import municipalities
 from corpus.synonyms import group_matches, synonym_groups
 
 Language = Literal["nl", "en"]
@@ -25,6 +25,11 @@ _WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ0-9'-]*|\d+(?:[.,]\d+)*", re.I)
 def _vocab() -> dict[str, Any]:
     with _VOCAB.open("rb") as handle:
         return tomllib.load(handle)
+
+
+def vocab_table(section: str) -> dict[str, Any]:
+    """A table of ``vocab/language.toml`` (e.g. ``document_types``)."""
+    return dict(_vocab()[section])
 
 
 def word_list(section: str) -> frozenset[str]:
@@ -194,15 +199,6 @@ def whole_year_asked(question: str) -> str | None:
             if re.search(rf"\b{re.escape(cue.format(year=year))}\b", low):
                 return year
     return None
-
-
-def without_periods(question: str) -> str:
-    """``question`` without its period phrases ("in de eerste drie kwartalen van 2024", "eind
-    2016"): the period is matched to a passage's or figure's period, not counted as words."""
-    out = question
-    for found in sorted(find_periods(question), key=lambda p: -p.start):
-        out = f"{out[: found.start]} {out[found.end :]}"
-    return out
 
 
 _COUNTED = re.compile(

@@ -52,7 +52,13 @@ from corpus.model import (
     ExtractedText,
     SourceLine,
 )
-from corpus.periods import PeriodMatch, find_periods, find_quarters, period_years
+from corpus.periods import (
+    PeriodMatch,
+    find_periods,
+    find_quarters,
+    period_years,
+    without_periods,
+)
 from corpus.readers import sniff_format
 from corpus.settings import BUNDLED_CORPUS_DIR, LLMSettings, Settings, is_loopback
 
@@ -111,5 +117,6 @@ __all__ = [
     "read_stored_document",
     "safe_file_name",
     "sniff_format",
+    "without_periods",
     "write_manifest",
 ]

@@ -340,3 +340,12 @@ def find_quarters(text: str) -> list[PeriodMatch]:
         q = int(m.group("q") or m.group("q2") or 0) or _ordinal(m.group("a"))
         out.append(PeriodMatch(m.start(), m.end(), m.group(0), f"Q{q}", False, "quarter"))
     return out
+
+
+def without_periods(text: str) -> str:
+    """``text`` with every period phrase blanked ("Hoeveel ... in de eerste drie kwartalen van
+    2024 ...?"): a question's period is matched as a period, not counted as its words."""
+    blank = [False] * len(text)
+    for found in find_periods(text):
+        blank[found.start : found.end] = [True] * (found.end - found.start)
+    return "".join(" " if gone else ch for ch, gone in zip(text, blank, strict=True))

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from corpus import find_periods
+from corpus import find_periods, without_periods
 from corpus.synonyms import synonym_groups
 from metrics.period_fit import period_fit
 from metrics.vocabulary import kind_words, municipality_words, question_stopwords
@@ -119,11 +119,8 @@ def parse_question(question: str) -> FigureQuery:
     covered = {
         s for groups in (subjects, measures) for g in groups.values() for t in g for s in t.split()
     }
-    without_period = question
-    for span in sorted(find_periods(question), key=lambda p: -p.start):
-        # the period is matched as a period, not as words a row must hold
-        without_period = f"{without_period[: span.start]} {without_period[span.end :]}"
-    terms = [t for t in stem_tokens(without_period) if t not in stop and not t.isdigit()]
+    # the period is matched as a period, not as words a row must hold
+    terms = [t for t in stem_tokens(without_periods(question)) if t not in stop and not t.isdigit()]
     free = [
         t
         for t in terms

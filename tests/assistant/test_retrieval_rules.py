@@ -11,7 +11,6 @@ from assistant.language import (
     counted_terms,
     question_terms,
     stems,
-    without_periods,
 )
 from assistant.sentences import (
     coverage,
@@ -23,6 +22,7 @@ from assistant.sentences import (
     stem_set,
 )
 from assistant.unit_lexicon import UnitLexicon
+from corpus import without_periods
 
 pytestmark = pytest.mark.unit
 

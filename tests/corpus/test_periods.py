@@ -1,6 +1,6 @@
 import pytest
 
-from corpus import find_periods, find_quarters
+from corpus import find_periods, find_quarters, without_periods
 
 pytestmark = pytest.mark.unit
 
@@ -55,3 +55,11 @@ def test_bare_quarters(text: str, found: list[tuple[str, str]]) -> None:
     matches = find_quarters(text)
     assert [(m.text, m.period) for m in matches] == found
     assert all(m.kind == "quarter" and text[m.start : m.end] == m.text for m in matches)
+
+
+def test_without_periods_blanks_every_period_phrase_in_place() -> None:
+    question = "Hoeveel mensen stroomden eind 2016 en in de eerste drie kwartalen van 2024 uit?"
+    blanked = without_periods(question)
+    assert len(blanked) == len(question)  # offsets stay valid
+    assert "2016" not in blanked and "kwartalen" not in blanked and "2024" not in blanked
+    assert blanked.split() == ["Hoeveel", "mensen", "stroomden", "en", "in", "uit?"]
