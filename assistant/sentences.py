@@ -158,19 +158,15 @@ def long_vowel(stem: str) -> str:
 
 
 def meets(term: str, stem: str) -> bool:
-    """Whether a question stem is met by a passage stem: the same, or one begins the other."""
-    if term == stem:
-        return True
-    if len(term) < MIN_PREFIX:
-        return False
-    if stem.startswith(term) or stem.startswith(long_vowel(term)):
-        return True
-    return len(stem) >= max(MIN_PREFIX, SHORTER_SHARE * len(term)) and term.startswith(stem)
+    """Whether a question stem is met by one passage stem (:func:`matches` of that stem)."""
+    return matches(term, frozenset((stem,)))
 
 
 def matches(term: str, sentence_stems: AbstractSet[str]) -> bool:
-    """Whether any stem of a passage meets ``term`` (as :func:`meets`, without a call per
-    stem: the same question terms are matched against thousands of passages)."""
+    """Whether any stem of a passage meets ``term``: the same stem; or, for a term of
+    MIN_PREFIX letters or more, a stem it begins (also with its last vowel long again:
+    "uitstrom" meets "uitstroomcijfer"), or a stem that begins it and holds SHORTER_SHARE of
+    it. (The same question terms are matched against thousands of passages: cached.)"""
     if term in sentence_stems:
         return True
     if len(term) < MIN_PREFIX:
@@ -204,11 +200,12 @@ def group_weight(term: Term, idf: dict[str, float]) -> float:
     asker's own word comes first, ``question_terms``), else as its first form."""
     if isinstance(term, str):
         return term_weight(term, idf)
-    parts = next((a.split() for a in term if all(p in idf for p in a.split())), term[0].split())
-    return sum(term_weight(p, idf) for p in parts) / len(parts)
+    known = next((a for a in term if all(p in idf for p in a.split())), term[0])
+    return alternative_weight(known, idf)
 
 
 def alternative_weight(alternative: str, idf: dict[str, float]) -> float:
+    """A stem phrase's weight: the mean weight of its stems."""
     parts = alternative.split()
     return sum(term_weight(p, idf) for p in parts) / len(parts)
 

@@ -25,6 +25,8 @@ from assistant.sentences import (
     stem_set,
 )
 
+HELD_KEPT = 4096  # stems whose units are kept between questions (a few MB)
+
 
 class UnitLexicon:
     """Stem -> the units (by position in the unit table) whose text, or whose headings, hold
@@ -42,12 +44,14 @@ class UnitLexicon:
         self.size = len(texts)
         self._text = {s: np.asarray(ids, dtype=np.int64) for s, ids in in_text.items()}
         self._context = {s: np.asarray(ids, dtype=np.int64) for s, ids in in_context.items()}
-        self._vocab = sorted(self._text.keys() | self._context.keys())
+        self._known = frozenset(self._text.keys() | self._context.keys())
+        self._vocab = sorted(self._known)
+        self._held: dict[tuple[str, bool], np.ndarray] = {}  # (stem, in headings) -> units
 
     def _meeting(self, stem: str) -> list[str]:
         """The indexed stems that meet ``stem`` (``assistant.sentences.meets``), found by
         bisection over the sorted vocabulary instead of a scan."""
-        known = self._text.keys() | self._context.keys()
+        known = self._known
         found = [stem] if stem in known else []
         if len(stem) < MIN_PREFIX:
             return found
@@ -59,12 +63,20 @@ class UnitLexicon:
         found.extend(stem[:n] for n in range(shortest, len(stem)) if stem[:n] in known)
         return found
 
-    def _holding(self, stem: str, postings: dict[str, np.ndarray]) -> np.ndarray:
-        """Which units meet one stem in their text (or headings: ``postings``)."""
-        have = np.zeros(self.size, dtype=bool)
-        for s in dict.fromkeys(self._meeting(stem)):
-            if s in postings:
-                have[postings[s]] = True
+    def _holding(self, stem: str, headings: bool = False) -> np.ndarray:
+        """Which units meet one stem in their text (or, ``headings``, in their headings);
+        kept, as the same question stems recur (up to HELD_KEPT of them)."""
+        key = (stem, headings)
+        have = self._held.get(key)
+        if have is None:
+            postings = self._context if headings else self._text
+            have = np.zeros(self.size, dtype=bool)
+            for s in dict.fromkeys(self._meeting(stem)):
+                if s in postings:
+                    have[postings[s]] = True
+            if len(self._held) >= HELD_KEPT:
+                self._held.clear()
+            self._held[key] = have
         return have
 
     def group_coverage(
@@ -86,8 +98,8 @@ class UnitLexicon:
 
         def held(part: str) -> tuple[np.ndarray, np.ndarray]:
             if part not in present:
-                text = np.logical_or.reduceat(self._holding(part, self._text)[members], starts)
-                present[part] = (text, text | self._holding(part, self._context)[firsts])
+                text = np.logical_or.reduceat(self._holding(part)[members], starts)
+                present[part] = (text, text | self._holding(part, headings=True)[firsts])
             return present[part]
 
         for term in unique:
