@@ -286,11 +286,8 @@ class EvidenceFinder:
             if len(ranked) >= RANKED_KEPT:
                 break
             # every question: a sentence is quoted with the figures right after it
-            for _ in range(RUN_SENTENCES - 1):  # "... gehaald. Er zijn respectievelijk 25 en 18"
-                longer = with_following_figures(ev, ordered)
-                if longer is ev:
-                    break
-                ev = longer
+            # ("... gehaald. Er zijn respectievelijk 25 en 18")
+            ev = with_following_figures(ev, ordered, ranked, RUN_SENTENCES - 1)
             if any(overlaps(p, ev) for p in ranked):
                 continue
             ranked.append(ev)

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.language import Language
-from assistant.numeric import format_value
+from assistant.numeric import format_number, format_value
+from metrics import share_parts
 
 _PHRASES = Path(__file__).with_name("vocab") / "phrases.toml"
 
@@ -53,16 +54,33 @@ def describe_period(period: str | None, lang: Language) -> str:
     return period
 
 
+def describe_value(row: dict[str, Any], lang: Language) -> tuple[str, str]:
+    """A row's value and unit label: a share as its words' numbers and percentage ("9 van
+    de 10 (90%)", "50%"), other values as ``format_value`` writes them."""
+    p = phrases(lang)
+    unit, value = str(row.get("unit") or "other"), float(row["value"])
+    if unit != "ratio" or not 0 < value <= 1:
+        return format_value(value, unit, lang), str(p.get(f"unit_{unit}", ""))
+    percent = format_value(round(value * 100, 2), "percent", lang)
+    parts = share_parts(str(row.get("quote") or ""), value)
+    if parts is None:
+        return percent, ""
+    share = str(p["share"]).format(
+        part=format_number(parts[0], lang), whole=format_number(parts[1], lang)
+    )
+    return f"{share} ({percent})", ""
+
+
 def describe_row(row: dict[str, Any], cid: str, lang: Language) -> str:
     p = phrases(lang)
-    unit = str(row.get("unit") or "other")
     municipality = row.get("municipality")
+    value, unit = describe_value(row, lang)
     return str(p["figure"]).format(
         measure=str(row.get("measure") or "").strip().rstrip(":") or "-",
         subject=row.get("subject") or "-",
         where=str(p["where"]).format(municipality=municipality) if municipality else "",
-        value=format_value(float(row["value"]), unit, lang),
-        unit=p.get(f"unit_{unit}", ""),
+        value=value,
+        unit=unit,
         period=describe_period(row.get("period"), lang),
         cumulative=p["cumulative"] if row.get("cumulative") else "",
         kind=p.get(f"kind_{row.get('kind')}", row.get("kind")),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.numeric import is_grounded, numbers_in, value_pool
+from metrics import share_parts
 
 _REFERENCES = (
     re.compile(r"\[c\d+\]"),
@@ -57,6 +58,19 @@ def figure_texts(rows: Sequence[dict[str, Any]]) -> list[str]:
     return [f"{r.get('quote', '')} {r.get('period', '')}" for r in rows]
 
 
+def row_values(rows: Sequence[dict[str, Any]]) -> list[float]:
+    """The values rows state, in every form an answer shows them: a share (0.9) also as its
+    percentage and as the two numbers of its row's words ("negen van de tien": 9 and 10)."""
+    out: list[float] = []
+    for row in rows:
+        value = float(row["value"])
+        out.append(value)
+        if row.get("unit") == "ratio" and 0 < value <= 1:
+            out.append(round(value * 100, 2))
+            out.extend(share_parts(str(row.get("quote") or ""), value) or ())
+    return out
+
+
 def ground_answer(
     answer: str,
     quotes: Sequence[str],
@@ -64,7 +78,7 @@ def ground_answer(
     names: Iterable[str] = (),
 ) -> tuple[str, GroundingReport]:
     """Drop the answer lines holding an ungrounded number; report what was checked."""
-    pool = value_pool([*quotes, *figure_texts(rows)], [float(r["value"]) for r in rows])
+    pool = value_pool([*quotes, *figure_texts(rows)], row_values(rows))
     names = list(names)
     report = GroundingReport()
     kept: list[str] = []
@@ -88,6 +102,6 @@ def ungrounded_numbers(
     answer: str, quotes: Sequence[str], rows: Sequence[dict[str, Any]], names: Iterable[str] = ()
 ) -> list[str]:
     """The numbers of ``answer`` found in no quote or figure row (for tests and the bench)."""
-    pool = value_pool([*quotes, *figure_texts(rows)], [float(r["value"]) for r in rows])
+    pool = value_pool([*quotes, *figure_texts(rows)], row_values(rows))
     text = strip_references(answer, names)
     return [tok for tok, readings in numbers_in(text) if not is_grounded(readings, pool)]

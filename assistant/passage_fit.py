@@ -50,23 +50,30 @@ def overlaps(a: Evidence, b: Evidence) -> bool:
     return a.doc_id == b.doc_id and a.line_start <= b.line_end and b.line_start <= a.line_end
 
 
-def with_following_figures(ev: Evidence, candidates: Sequence[Evidence]) -> Evidence:
-    """For a figure question: a sentence quoted together with the sentences right after it
-    when those hold the figures it introduces ("Het voorlopige budget is bekendgemaakt. Er is
-    ... 114,46 miljoen euro toegekend."): the shortest such run among the candidates."""
-    longer = [
-        c
-        for c in candidates
-        if c.doc_id == ev.doc_id
-        and c.line_start == ev.line_start
-        and c.line_end > ev.line_end
-        and c.quote.startswith(ev.quote)
-        and has_figure(c.quote[len(ev.quote) :])
-    ]
-    if not longer:
-        return ev
-    run = min(longer, key=lambda c: len(c.quote))
-    return replace(ev, line_start=run.line_start, line_end=run.line_end, quote=run.quote)
+def with_following_figures(
+    ev: Evidence, candidates: Sequence[Evidence], taken: Sequence[Evidence] = (), steps: int = 1
+) -> Evidence:
+    """A sentence quoted together with the sentences right after it when those hold the
+    figures it introduces ("Het voorlopige budget is bekendgemaakt. Er is ... 114,46 miljoen
+    euro toegekend."): up to ``steps`` times the shortest such run among the candidates, and
+    never into a passage already ``taken`` (the run stops before it)."""
+    for _ in range(steps):
+        longer = [
+            c
+            for c in candidates
+            if c.doc_id == ev.doc_id
+            and c.line_start == ev.line_start
+            and c.line_end > ev.line_end
+            and c.quote.startswith(ev.quote)
+            and has_figure(c.quote[len(ev.quote) :])
+        ]
+        if not longer:
+            break
+        run = min(longer, key=lambda c: len(c.quote))
+        if any(overlaps(t, run) for t in taken):
+            break
+        ev = replace(ev, line_start=run.line_start, line_end=run.line_end, quote=run.quote)
+    return ev
 
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*\s*%|(?<![\w.,])(?!(?:19|20)\d\d(?![\d.,]))\d+(?:[.,]\d+)*")

@@ -32,6 +32,13 @@ def extract_figures(doc: Document) -> list[dict[str, Any]]:
     return _extract(doc)
 
 
+def share_parts(text: str, value: float) -> tuple[float, float] | None:
+    """The two numbers of a share stated as "negen van de tien" (see ``metrics.numbers``)."""
+    from metrics.numbers import share_parts as _parts
+
+    return _parts(text, value)
+
+
 def render_chart(rows: Any, title: str, fmt: str = "png") -> bytes:
     from metrics.chart import render_chart as _render
 
@@ -57,4 +64,5 @@ __all__ = [
     "parse_question",
     "period_fit",
     "render_chart",
+    "share_parts",
 ]

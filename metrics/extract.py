@@ -253,8 +253,16 @@ def _row(
     }
 
 
+# a heading's numerals ("3 Beleidslijnen EAA", "Terugblik 2024", "Bijlage 2") number the
+# section or date it; as a subject they would read as figures of their own
+_NUMBERED_WORD = re.compile(r"[^\s()]*\d[^\s()]*")
+
+
 def _section_subject(state: ExtractState) -> str:
-    heading = subject_of(state.heading, re.sub(r"\s+", " ", state.heading).strip().lower()[:60])
+    words = _NUMBERED_WORD.sub(" ", state.heading)
+    words = re.sub(r"\(\s*[-–]?\s*\)", " ", re.sub(r"\s*[-–]\s*\)", ")", words))
+    named = re.sub(r"\s+", " ", words).strip(" :-–,.").lower()
+    heading = subject_of(state.heading, named[:60])
     return state.block_subject or heading or "onbekend"
 
 

@@ -347,3 +347,15 @@ def _inside(c: dict[str, Any], d: dict[str, Any]) -> bool:
 def with_unit(match: NumberMatch, unit: Unit, factor: float = 1.0) -> NumberMatch:
     """The same figure in another unit, e.g. a table value under ``x 1 mln. euro``."""
     return replace(match, unit=unit, value=round(match.value * factor, 6))
+
+
+def share_parts(text: str, value: float) -> tuple[float, float] | None:
+    """The two numbers of a share of ``value`` stated as "negen van de tien" / "7 op de 10"
+    in ``text`` ((9.0, 10.0)), or None when ``text`` states it otherwise ("de helft")."""
+    for match in find_numbers(text):
+        if match.unit != "ratio" or abs(match.value - value) > 1e-6:
+            continue
+        parts = sorted(_numeric(match.raw, []) + _spelled(match.raw, []), key=lambda c: c["start"])
+        if len(parts) == 2 and parts[1]["value"] and parts[0]["value"] / parts[1]["value"] == value:
+            return float(parts[0]["value"]), float(parts[1]["value"])
+    return None

@@ -6,7 +6,7 @@ import pytest
 
 from assistant import AskResult, PolicyAssistant
 from assistant.answer import MAX_CITATIONS
-from assistant.figure_text import describe_period
+from assistant.figure_text import describe_period, describe_value
 from assistant.grounding import ground_answer, ungrounded_numbers
 from assistant.language import detect_language, is_figure_question
 from assistant.numeric import format_value, readings
@@ -160,6 +160,17 @@ def test_grounding_drops_lines_with_invented_numbers() -> None:
     assert "9999" not in text and "6.143" in text and "21,29%" in text
     assert report.ungrounded == ["9999"] and not report.ok
     assert report.numbers == 3  # the label c1 and the line 89 are not numbers
+
+
+def test_a_share_row_reads_as_its_numbers_and_percentage_and_is_grounded() -> None:
+    quote = "Bij negen van de tien werkenden met risico op armoede, gaat het om deeltijders."
+    row = {"value": 0.9, "unit": "ratio", "quote": quote, "period": "unknown"}
+    assert describe_value(row, "nl") == ("9 van de 10 (90%)", "")
+    assert describe_value(row, "en") == ("9 in 10 (90%)", "")
+    assert describe_value({**row, "value": 0.5, "quote": "de helft"}, "nl") == ("50%", "")
+    line = f"- werkenden: **{describe_value(row, 'en')[0]}** [c1]"
+    assert ungrounded_numbers(line, [quote], [row]) == []  # from the row, not the digits
+    assert ungrounded_numbers(line, [quote], []) == ["9", "10", "90"]
 
 
 def test_sentences_keep_their_line_ranges() -> None:

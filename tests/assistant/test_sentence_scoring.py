@@ -78,3 +78,8 @@ def test_a_sentence_is_quoted_with_the_figures_that_follow_it() -> None:
     assert picked.score == intro.score  # ranked as the sentence that was picked
     # no following figure: the sentence stays as it is
     assert with_following_figures(intro, [intro, words_only]) is intro
+    # more steps take the next run too, but never into a passage already quoted
+    assert with_following_figures(intro, [intro, run, longer], steps=2).line_end == 629
+    quoted = Evidence("d", None, 629, 640, "Daarna volgt meer: 12 posten. En nog meer.", 6.0)
+    stopped = with_following_figures(intro, [intro, run, longer], [quoted], steps=2)
+    assert (stopped.line_start, stopped.line_end) == (625, 627)

@@ -198,3 +198,17 @@ def test_a_part_after_the_labelled_total_gets_its_own_measure() -> None:
     assert rows[200.0]["measure"] == "uitstroom"
     assert rows[71.0]["measure"] == "uitstroom naar werk"
     assert rows[20.0]["measure"] == "uitstroom naar studie"
+
+
+def test_a_numbered_heading_gives_a_subject_without_its_numerals() -> None:
+    doc = make_doc(
+        [
+            "3 Beleidslijnen EAA",
+            "",
+            "Enschede heeft relatief veel inwoners met een langere afstand tot de arbeidsmarkt",
+            "(circa 4100).",
+        ]
+    )
+    (row,) = extract_figures(doc)
+    assert row["value"] == 4100.0
+    assert row["subject"] == "beleidslijnen eaa"

@@ -55,3 +55,20 @@ def test_approx_word_is_flagged() -> None:
     (match,) = find_numbers("Er doen ruim 300 inwoners mee.")
     assert match.value == 300.0
     assert match.approx
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "parts"),
+    [
+        ("Bij negen van de tien werkenden met risico op armoede", 0.9, (9.0, 10.0)),
+        ("In Twente werkt 7 op de 10 inwoners", 0.7, (7.0, 10.0)),
+        ("Meer dan de helft van het bestand", 0.5, None),  # a share, but no two numbers
+        ("In Twente werkt 7 op de 10 inwoners", 0.5, None),  # another value
+    ],
+)
+def test_share_parts_are_the_two_numbers_of_a_stated_share(
+    text: str, value: float, parts: tuple[float, float] | None
+) -> None:
+    from metrics import share_parts
+
+    assert share_parts(text, value) == parts
