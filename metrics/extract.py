@@ -126,6 +126,7 @@ def _rows_for(
     if state.scale is not None and unit.kind in ("row", "lone", "prose"):
         factor = state.scale
         found = [with_unit(m, "euro", factor) if m.unit in ("count", "other") else m for m in found]
+    found = _without_label_numbers(unit, found, state)
     sents = sentences(unit.text)
     columns = column_periods(unit, found, state, reporting_year(doc))
     for n, match in enumerate(found):
@@ -256,6 +257,18 @@ def _row(
 # a heading's numerals ("3 Beleidslijnen EAA", "Terugblik 2024", "Bijlage 2") number the
 # section or date it; as a subject they would read as figures of their own
 _NUMBERED_WORD = re.compile(r"[^\s()]*\d[^\s()]*")
+
+
+def _without_label_numbers(
+    unit: Unit, found: list[NumberMatch], state: ExtractState
+) -> list[NumberMatch]:
+    """A table row under year columns with a number in its label ("Instroom >1 maand 1.006
+    981 ..."): the label's number is no figure, and the values are the last ones."""
+    extra = len(found) - len(state.columns or ())
+    if not state.columns or unit.kind not in ("row", "lone") or not 0 < extra <= 2:
+        return found
+    label = unit.text[found[extra - 1].end : found[extra].start]
+    return found[extra:] if re.search(r"[^\W\d_]{2,}", label) else found
 
 
 def _section_subject(state: ExtractState) -> str:

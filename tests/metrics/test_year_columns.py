@@ -111,3 +111,10 @@ def test_a_programmes_budget_appendix_is_the_programme_years_budget() -> None:
     # a heading after the table is a section of its own: its figures are no budget
     assert rows[40.0]["kind"] != "budget"
     assert rows[40.0]["period"] == "2024"
+
+
+def test_a_number_in_a_rows_label_is_no_figure_and_the_values_keep_their_years() -> None:
+    table = [*BESTAND[:3], "Instroom >1 maand 1.006 981 997 911 549 444"]
+    rows = _on_line(extract_figures(make_doc(table, period="2017", doc_type="evaluatie")), 4)
+    assert [r["value"] for r in rows] == [1006.0, 981.0, 997.0, 911.0, 549.0, 444.0]
+    assert [r["period"] for r in rows] == YEARS
