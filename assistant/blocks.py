@@ -62,10 +62,10 @@ def _kind(block: Sequence[tuple[int, str]]) -> str:
     return "prose"
 
 
-def find_blocks(lines: Sequence[tuple[int, str]]) -> list[Block]:
+def find_blocks(lines: Sequence[tuple[int, str]], spaced: bool = False) -> list[Block]:
     """The lists (a lead sentence and the items after it) and tables (two or more lines with
     figures, with their caption lines) of one page's ``(line number, raw text)`` pairs."""
-    blocks = line_blocks(lines)
+    blocks = line_blocks(lines, spaced)
     kinds = [_kind(b) for b in blocks]
     out: list[Block] = []
     i = 0

@@ -334,7 +334,9 @@ class EvidenceFinder:
             line.page,
         )
         through = [
-            s for s in split_sentences(window) if s.line_start <= line.line_start <= s.line_end
+            s
+            for s in split_sentences(window, self.lines.spaced(line.doc_id))
+            if s.line_start <= line.line_start <= s.line_end
         ]
         if not through:
             return None

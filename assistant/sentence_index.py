@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from assistant.blocks import find_blocks, heading_contexts
-from assistant.sentences import Sentence, split_sentences, usable
+from assistant.sentences import Sentence, double_spaced, split_sentences, usable
 from assistant.unit_lexicon import UnitLexicon
 from corpus import Document, Settings, read_stored_document
 from ingest import Embedder, EmbeddingCache
@@ -30,14 +30,16 @@ from ingest import Embedder, EmbeddingCache
 SENTENCES_FILE = "sentences.parquet"
 VECTORS_FILE = "sentence_vectors.npy"
 META_FILE = "sentences_meta.json"
-STEP_VERSION = "2"
+STEP_VERSION = "4"
 _COLUMNS = ["doc_id", "page", "line_start", "line_end", "text", "kind", "context"]
 
 
 def document_units(doc: Document) -> list[dict[str, Any]]:
     """The quotable sentences, lists and tables of a document, page by page (a unit never
     crosses a page), each with its heading context (and the lead of a list it continues)."""
-    headings = heading_contexts([(sl.line, sl.text) for sl in doc.lines])
+    every = [(sl.line, sl.text) for sl in doc.lines]
+    headings = heading_contexts(every)
+    spaced = double_spaced(every)
     contexts = {(sl.page, sl.line): h for sl, h in zip(doc.lines, headings, strict=True)}
     pages: dict[int | None, list[tuple[int, str]]] = {}
     for sl in doc.lines:
@@ -45,9 +47,9 @@ def document_units(doc: Document) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for page, lines in pages.items():
         found: list[tuple[str, Sentence, str]] = [
-            ("sentence", s, "") for s in split_sentences(lines) if usable(s)
+            ("sentence", s, "") for s in split_sentences(lines, spaced) if usable(s)
         ]
-        found += [("block", b.sentence, b.lead) for b in find_blocks(lines)]
+        found += [("block", b.sentence, b.lead) for b in find_blocks(lines, spaced)]
         for kind, unit, lead in found:
             context = contexts.get((page, unit.line_start), "")
             if lead and lead not in unit.text:

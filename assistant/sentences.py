@@ -21,6 +21,9 @@ _CLOSED = re.compile(r"[.!?:;]\s*$")
 _END = re.compile(r"[.!?](?=\s)")
 MAX_CHARS = 420
 MIN_WORDS = 4
+SPACED_MIN_LINES = 40  # non-blank lines a document needs before its spacing is judged
+SPACED_SHARE = 0.5  # ... and the share of them followed by exactly one blank line
+WRAP_CHARS = 60  # a line this long that ends mid-sentence was wrapped, not a heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,25 +33,49 @@ class Sentence:
     line_end: int
 
 
-def line_blocks(lines: Sequence[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+def double_spaced(lines: Sequence[tuple[int, str]]) -> bool:
+    """Whether a document puts one blank line after nearly every line (a PDF export's
+    artefact): then only two or more blank lines end a paragraph."""
+    gaps: list[int] = []  # the blank lines after each non-blank line
+    count: int | None = None
+    for _, raw in lines:
+        if raw.strip():
+            if count is not None:
+                gaps.append(count)
+            count = 0
+        elif count is not None:
+            count += 1
+    return len(gaps) >= SPACED_MIN_LINES and sum(g == 1 for g in gaps) >= SPACED_SHARE * len(gaps)
+
+
+def line_blocks(
+    lines: Sequence[tuple[int, str]], spaced: bool = False
+) -> list[list[tuple[int, str]]]:
     """Runs of lines that may hold one sentence. A bullet starts a run; so does a blank line,
     unless the text before it ends mid-sentence and the text after it goes on in lower case
-    (PDF exports often put a blank line between the lines of one sentence)."""
+    (PDF exports often put a blank line between the lines of one sentence), or, in a
+    ``double_spaced`` document, the one blank line follows a full line that ends mid-sentence
+    ("... projecten als PS Doen, de Dynamische" / "Investeringsagenda en de 100 ...")."""
     blocks: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
-    blank = False
+    blanks = 0
     for number, raw in lines:
         text = " ".join(raw.split())
         if not text:
-            blank = True
+            blanks += 1
             continue
-        continues = bool(current) and not _CLOSED.search(current[-1][1]) and text[:1].islower()
-        if BULLET.match(raw) or (blank and not continues):
+        before = current[-1][1] if current else ""
+        continues = bool(before) and not _CLOSED.search(before) and text[:1].islower()
+        # a double-spaced document's one blank line inside a paragraph: after a full, open line
+        wrapped = (
+            spaced and blanks == 1 and len(before) >= WRAP_CHARS and not _CLOSED.search(before)
+        )
+        if BULLET.match(raw) or (blanks and not continues and not wrapped):
             if current:
                 blocks.append(current)
             current = []
         current.append((number, text))
-        blank = False
+        blanks = 0
     if current:
         blocks.append(current)
     return blocks
@@ -99,11 +126,11 @@ def _shorten(sentence: Sentence, lines: dict[int, str]) -> list[Sentence]:
     return [p for p in pieces if p.text]
 
 
-def split_sentences(lines: Sequence[tuple[int, str]]) -> list[Sentence]:
+def split_sentences(lines: Sequence[tuple[int, str]], spaced: bool = False) -> list[Sentence]:
     """Sentences of ``(line number, raw text)`` pairs; every sentence knows its lines."""
     collapsed = {n: " ".join(t.split()) for n, t in lines}
     out: list[Sentence] = []
-    for block in line_blocks(lines):
+    for block in line_blocks(lines, spaced):
         for sentence in _split_block(block):
             out.extend(_shorten(sentence, collapsed))
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 
+from assistant.sentences import double_spaced
 from ingest import SearchIndex
 
 PageLines = dict[int | None, tuple[list[int], list[str]]]
@@ -19,6 +20,7 @@ class SourceLines:
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
         self._pages: dict[str, PageLines] = {}
+        self._spaced: dict[str, bool] = {}
         self._version: str | None = None
 
     def window(self, doc_id: str, first: int, last: int, page: int | None) -> list[tuple[int, str]]:
@@ -30,10 +32,19 @@ class SourceLines:
             out.extend(zip(numbers[lo:hi], texts[lo:hi], strict=True))
         return out
 
+    def spaced(self, doc_id: str) -> bool:
+        """Whether the document puts a blank line after nearly every line
+        (``assistant.sentences.double_spaced``)."""
+        if doc_id not in self._spaced or self._version != self.index.snapshot().version:
+            pages = self._index(doc_id)
+            lines = sorted(p for numbers, texts in pages.values() for p in zip(numbers, texts))
+            self._spaced[doc_id] = double_spaced(lines)
+        return self._spaced[doc_id]
+
     def _index(self, doc_id: str) -> PageLines:
         snap = self.index.snapshot()
         if self._version != snap.version:
-            self._pages, self._version = {}, snap.version
+            self._pages, self._spaced, self._version = {}, {}, snap.version
         pages = self._pages.get(doc_id)
         if pages is None:
             doc = snap.document(doc_id)

@@ -249,3 +249,40 @@ def test_period_phrases_are_not_counted_as_question_words() -> None:
     assert not {"kwartal", "eerst", "drie"} & set(content_stems(subject))
     assert "werk" in content_stems(subject)
     assert without_periods("Wat is maatwerk?") == "Wat is maatwerk?"
+
+
+def _spaced(texts: list[str]) -> list[tuple[int, str]]:
+    """A PDF export's double spacing: one blank line after every line."""
+    out: list[tuple[int, str]] = []
+    for text in texts:
+        out += [(len(out) + 1, text), (len(out) + 2, "")]
+    return out
+
+
+def test_a_double_spaced_document_keeps_a_sentence_across_its_blank_lines() -> None:
+    from assistant.sentences import SPACED_MIN_LINES, double_spaced, split_sentences
+
+    prose = [
+        "Het college onderzoekt de problematiek en de werkwijze om hier effectief uitvoering aan",
+        "te geven. Daarbij profiteren we van de ervaringen uit projecten als PS Doen, de Dynamische",
+        "Investeringsagenda en de 100 gezinnenaanpak.",
+        "Accentverschuivingen EAA 2019",  # a heading: a short line
+        "In de afgelopen jaren behaalden we positieve resultaten.",
+    ]
+    filler = [
+        f"Regel {n} van een lange alinea die doorloopt tot aan de kantlijn van de bladzijde"
+        for n in range(SPACED_MIN_LINES)
+    ]
+    lines = _spaced(prose + filler)
+    assert double_spaced(lines) and not double_spaced([(n, t) for n, t in lines if t])
+    texts = [s.text for s in split_sentences(lines, spaced=True)]
+    assert (
+        "Daarbij profiteren we van de ervaringen uit projecten als PS Doen, de Dynamische "
+        "Investeringsagenda en de 100 gezinnenaanpak." in texts
+    )
+    assert "In de afgelopen jaren behaalden we positieve resultaten." in texts  # not the heading
+    # read as an ordinary document, the blank line before a capital ends the sentence
+    assert not any(
+        "Investeringsagenda" in t and "Daarbij" in t
+        for t in (s.text for s in split_sentences(lines))
+    )
