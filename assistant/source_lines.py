@@ -37,7 +37,9 @@ class SourceLines:
         (``assistant.sentences.double_spaced``)."""
         if doc_id not in self._spaced or self._version != self.index.snapshot().version:
             pages = self._index(doc_id)
-            lines = sorted(p for numbers, texts in pages.values() for p in zip(numbers, texts))
+            lines = sorted(
+                p for numbers, texts in pages.values() for p in zip(numbers, texts, strict=True)
+            )
             self._spaced[doc_id] = double_spaced(lines)
         return self._spaced[doc_id]
 
