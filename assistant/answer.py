@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.evidence import Evidence, EvidenceFinder, PassageEvidence
 from assistant.figure_pick import pick_figures
-from assistant.figure_text import describe_conflict, describe_missing, describe_row, phrases
+from assistant.figure_text import (
+    describe_conflict,
+    describe_missing,
+    describe_row,
+    phrases,
+    spelled_note,
+)
 from assistant.figures import FigureFilters, row_to_public
 from assistant.grounding import ground_answer
 from assistant.language import (
@@ -266,7 +272,7 @@ class Answerer:
         for ev in extra:
             cid = f"c{len(draft.citations) + 1}"
             draft.citations.append(self.evidence.citation(cid, ev))
-            draft.lines.append(f"- “{ev.quote}” [{cid}]")
+            draft.lines.append(f"- “{ev.quote}” [{cid}]{spelled_note(ev.quote, lang)}")
         draft.route = "both"
 
     # ----- passages -----------------------------------------------------------------------
@@ -279,7 +285,7 @@ class Answerer:
             citations.append(self.evidence.citation(cid, ev))
             if number == QUOTED + 1:
                 lines.extend(["", str(p["see_also"])])
-            lines.append(f"- “{ev.quote}” [{cid}]")
+            lines.append(f"- “{ev.quote}” [{cid}]{spelled_note(ev.quote, lang)}")
         return _Draft("answered", "passages", lines, citations, [])
 
     def _check_period(self, question: str, draft: _Draft, lang: Language) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.language import Language
 from assistant.numeric import format_number, format_value
-from metrics import share_parts
+from metrics import share_parts, spelled_figures
 
 _PHRASES = Path(__file__).with_name("vocab") / "phrases.toml"
 
@@ -69,6 +69,22 @@ def describe_value(row: dict[str, Any], lang: Language) -> tuple[str, str]:
         part=format_number(parts[0], lang), whole=format_number(parts[1], lang)
     )
     return f"{share} ({percent})", ""
+
+
+SPELLED_MIN = 10  # counts from this on are written in digits beside a quote that spells them
+
+
+def spelled_note(quote: str, lang: Language) -> str:
+    """The counts a quote states in words, in digits (" (in cijfers: vijftig = 50)"); a
+    clerk copies figures, not words. Empty when the quote spells none of SPELLED_MIN or more."""
+    pairs = [
+        f"{raw} = {format_number(value, lang)}"
+        for raw, value in spelled_figures(quote)
+        if value >= SPELLED_MIN
+    ]
+    if not pairs:
+        return ""
+    return " " + str(phrases(lang)["in_digits"]).format(figures="; ".join(dict.fromkeys(pairs)))
 
 
 def describe_row(row: dict[str, Any], cid: str, lang: Language) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.numeric import is_grounded, numbers_in, value_pool
-from metrics import share_parts
+from metrics import share_parts, spelled_figures
 
 _REFERENCES = (
     re.compile(r"\[c\d+\]"),
@@ -58,6 +58,12 @@ def figure_texts(rows: Sequence[dict[str, Any]]) -> list[str]:
     return [f"{r.get('quote', '')} {r.get('period', '')}" for r in rows]
 
 
+def spelled_values(quotes: Sequence[str]) -> list[float]:
+    """The counts the quotes state in words ("vijftig": 50), which an answer may write in
+    digits."""
+    return [value for quote in quotes for _, value in spelled_figures(quote)]
+
+
 def row_values(rows: Sequence[dict[str, Any]]) -> list[float]:
     """The values rows state, in every form an answer shows them: a share (0.9) also as its
     percentage and as the two numbers of its row's words ("negen van de tien": 9 and 10)."""
@@ -78,7 +84,7 @@ def ground_answer(
     names: Iterable[str] = (),
 ) -> tuple[str, GroundingReport]:
     """Drop the answer lines holding an ungrounded number; report what was checked."""
-    pool = value_pool([*quotes, *figure_texts(rows)], row_values(rows))
+    pool = value_pool([*quotes, *figure_texts(rows)], row_values(rows) + spelled_values(quotes))
     names = list(names)
     report = GroundingReport()
     kept: list[str] = []
@@ -102,6 +108,6 @@ def ungrounded_numbers(
     answer: str, quotes: Sequence[str], rows: Sequence[dict[str, Any]], names: Iterable[str] = ()
 ) -> list[str]:
     """The numbers of ``answer`` found in no quote or figure row (for tests and the bench)."""
-    pool = value_pool([*quotes, *figure_texts(rows)], row_values(rows))
+    pool = value_pool([*quotes, *figure_texts(rows)], row_values(rows) + spelled_values(quotes))
     text = strip_references(answer, names)
     return [tok for tok, readings in numbers_in(text) if not is_grounded(readings, pool)]

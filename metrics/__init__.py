@@ -39,6 +39,13 @@ def share_parts(text: str, value: float) -> tuple[float, float] | None:
     return _parts(text, value)
 
 
+def spelled_figures(text: str) -> list[tuple[str, float]]:
+    """The counts a text states in words, with their values (see ``metrics.numbers``)."""
+    from metrics.numbers import spelled_figures as _spelled
+
+    return _spelled(text)
+
+
 def render_chart(rows: Any, title: str, fmt: str = "png") -> bytes:
     from metrics.chart import render_chart as _render
 
@@ -65,4 +72,5 @@ __all__ = [
     "period_fit",
     "render_chart",
     "share_parts",
+    "spelled_figures",
 ]

@@ -359,3 +359,8 @@ def share_parts(text: str, value: float) -> tuple[float, float] | None:
         if len(parts) == 2 and parts[1]["value"] and parts[0]["value"] / parts[1]["value"] == value:
             return float(parts[0]["value"]), float(parts[1]["value"])
     return None
+
+
+def spelled_figures(text: str) -> list[tuple[str, float]]:
+    """The counts ``text`` states in words ("vijftig LKS contracten": ("vijftig", 50.0))."""
+    return [(m.raw, m.value) for m in find_numbers(text) if m.spelled and m.unit == "count"]

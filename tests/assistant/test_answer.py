@@ -6,7 +6,7 @@ import pytest
 
 from assistant import AskResult, PolicyAssistant
 from assistant.answer import MAX_CITATIONS
-from assistant.figure_text import describe_period, describe_value
+from assistant.figure_text import describe_period, describe_value, spelled_note
 from assistant.grounding import ground_answer, ungrounded_numbers
 from assistant.language import detect_language, is_figure_question
 from assistant.numeric import format_value, readings
@@ -171,6 +171,18 @@ def test_a_share_row_reads_as_its_numbers_and_percentage_and_is_grounded() -> No
     line = f"- werkenden: **{describe_value(row, 'en')[0]}** [c1]"
     assert ungrounded_numbers(line, [quote], [row]) == []  # from the row, not the digits
     assert ungrounded_numbers(line, [quote], []) == ["9", "10", "90"]
+
+
+def test_a_count_spelled_in_a_quote_is_written_in_digits_and_grounded() -> None:
+    quote = "We kiezen voor een jaarlijkse toename van vijftig LKS contracten met drie partners."
+    note = spelled_note(quote, "nl")
+    assert note == " (in cijfers: vijftig = 50)"  # "drie" stays a word: under SPELLED_MIN
+    assert spelled_note(quote, "en") == " (in figures: vijftig = 50)"
+    assert spelled_note("Er zijn 671 contracten.", "nl") == ""
+    assert ungrounded_numbers(f"- “{quote}” [c1]{note}", [quote], []) == []
+    assert ungrounded_numbers(
+        "- Er komen 50 contracten bij. [c1]", ["Er komen er veel bij."], []
+    ) == ["50"]
 
 
 def test_sentences_keep_their_line_ranges() -> None:
