@@ -155,7 +155,20 @@ def question_terms(question: str) -> list[Term]:
         groups.append(tuple(dict.fromkeys((*asked, *alternatives))))
     places = municipality_stems()
     plain = [t for t in content_stems(question) if t not in covered and t not in places]
-    return [*groups, *plain]
+    return [*groups, *(_separable(t) for t in plain)]
+
+
+# a Dutch separable verb's participle ("uitgebreid") is met by its other forms too: the verb
+# ("uitbreiden", "uitbreiding") and its stem split off from the particle ("breiden ... uit")
+_PARTICIPLE = re.compile(
+    r"^(uit|in|op|af|aan|mee|door|over|toe|terug|voor|na|bij|weg|samen|vast|los|om|neer|vrij)"
+    r"ge([a-z]{4,})$"
+)
+
+
+def _separable(stem: str) -> Term:
+    m = _PARTICIPLE.match(stem)
+    return (stem, m.group(1) + m.group(2), m.group(2)) if m else stem
 
 
 @lru_cache(maxsize=1)

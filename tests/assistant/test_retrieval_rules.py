@@ -286,3 +286,17 @@ def test_a_double_spaced_document_keeps_a_sentence_across_its_blank_lines() -> N
         "Investeringsagenda" in t and "Daarbij" in t
         for t in (s.text for s in split_sentences(lines))
     )
+
+
+def test_a_separable_participle_meets_the_verb_split_from_its_particle() -> None:
+    from assistant.sentences import coverage
+
+    terms = question_terms("Waarom wordt het regieteam uitgebreid?")
+    assert ("uitgebreid", "uitbreid", "breid") in terms
+    split = "Om ook de oudkomers te helpen, breiden we het regieteam nu uit."
+    assert coverage(terms, split, {}) == 1.0
+    assert coverage(terms, "De uitbreiding van het regieteam volgt in 2020.", {}) == 1.0
+    assert coverage(terms, "Het regieteam boekt goede resultaten.", {}) < 1.0
+    # no particle, or a stem too short to stand alone: the word stays a plain stem
+    assert "geholp" in question_terms("Wie wordt er geholpen?")
+    assert "toegenom" in question_terms("Wat is er toegenomen?")
