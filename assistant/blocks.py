@@ -22,9 +22,13 @@ from assistant.sentences import BULLET, Sentence, line_blocks, split_sentences
 
 BLOCK_CHARS = 700
 _DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*%?")
+_ROW_NUMBERS = 3  # a table row holds this many figures at least ...
+_TABLE_SHARE = 0.6  # ... on this share of a block's lines
 _LEAD = re.compile(
     r":\s*$|\b(?:volgende|onderstaande?|hieronder|als volgt)\b[^.!?]*[.:]?\s*$", re.IGNORECASE
 )
+_ANNOUNCES = re.compile(r"\b(?:hieronder|onderstaande?|volgende tabel|in tabel|below)\b", re.I)
 _HEADING_START = re.compile(r"^[A-ZÀ-Ý0-9‘’'\"“(]")
 _LABEL_VALUE = re.compile(r":\s*\S.*\d\s*$")
 _ITEM_KINDS = ("item", "numeric", "short")
@@ -50,6 +54,9 @@ def _kind(block: Sequence[tuple[int, str]]) -> str:
     if _LEAD.search(text):
         return "lead"
     with_digits = sum(1 for _, t in block if _DIGIT.search(t))
+    rows = sum(1 for _, t in block if len(_NUMBER.findall(t)) >= _ROW_NUMBERS)
+    if len(block) >= 2 and rows / len(block) >= _TABLE_SHARE:
+        return "numeric"  # a table: most lines hold a row of figures, however long it runs
     if (
         with_digits
         and all(len(t) <= 90 for _, t in block)
@@ -86,10 +93,22 @@ def find_blocks(lines: Sequence[tuple[int, str]], spaced: bool = False) -> list[
         while run and kinds[run[-1]] == "short":  # a trailing heading belongs to what follows
             run.pop()
         figures = sum(1 for r in run for _, t in blocks[r] if _DIGIT.search(t))
-        if run and (lead is not None or (figures >= 2 and len(run) >= 2)):
-            out.extend(_cut(lead, [blocks[r] for r in run]))
+        lines_run = sum(len(blocks[r]) for r in run)
+        if run and (lead is not None or (figures >= 2 and lines_run >= 2)):
+            cut = _cut(lead, [blocks[r] for r in run])
+            caption = (
+                _announcing(blocks[i - 1]) if lead is None and i and kinds[i - 1] == "prose" else ""
+            )
+            out.extend(Block(b.sentence, caption) for b in cut) if caption else out.extend(cut)
         i = max(j, i + 1) if run else i + 1
     return out
+
+
+def _announcing(paragraph: list[tuple[int, str]]) -> str:
+    """The sentence of the paragraph before a table that announces it ("Hieronder is in beeld
+    gebracht hoe het bestand ... fluctueert."): the table's subject, for its context only."""
+    found = [s.text for s in split_sentences(paragraph) if _ANNOUNCES.search(s.text)]
+    return found[-1] if found else ""
 
 
 def _cut(lead: Sentence | None, items: list[list[tuple[int, str]]]) -> list[Block]:

@@ -65,6 +65,28 @@ def test_a_table_with_its_header_row_is_one_block() -> None:
     assert "gewone tekst" not in text
 
 
+LONG_TABLE_PAGE = """Hieronder is in beeld gebracht hoe het bijstandsbestand fluctueert. Het saldo van
+in- en uitstroom zorgt per jaar voor een stijging. Dat geeft een enorme dynamiek.
+
+TOTAAL 2012 2013 2014 2015 2016 2017
+Beginstand 1.707 1.963 2.118 2.226 2.268 2.376
+Instroom totaal 1.126 1.097 1.105 1.001 603 509
+Instroom >1 maand 1.006 981 997 911 549 444
+Instroom <1 maand 120 116 108 90 54 65
+Uitstroom 873 942 997 958 486 492
+Saldo 253 155 108 43 117 17
+Eindstand 1.963 2.118 2.226 2.269 2.388 2.377"""
+
+
+def test_a_long_table_is_one_block_with_the_sentence_announcing_it_as_context() -> None:
+    (table,) = find_blocks(numbered(LONG_TABLE_PAGE))
+    assert len(table.sentence.text) > 300  # a table however long its rows run
+    assert table.sentence.text.startswith("TOTAAL 2012") and "2.388" in table.sentence.text
+    assert (table.sentence.line_start, table.sentence.line_end) == (4, 11)
+    # the paragraph before it names what the table is about: context, not quote
+    assert table.lead == "Hieronder is in beeld gebracht hoe het bijstandsbestand fluctueert."
+
+
 def test_a_long_list_is_cut_at_items_and_the_rest_keeps_the_lead_as_context() -> None:
     items = "\n".join(
         f"- Punt {i}: een onderdeel van de lijst met wat uitleg erbij." for i in range(30)
