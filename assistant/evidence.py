@@ -23,6 +23,7 @@ from assistant.language import (
     Term,
     asked_municipality,
     content_stems,
+    joined_particles,
     question_kind,
     question_terms,
     years_in,
@@ -217,10 +218,10 @@ class EvidenceFinder:
         (``wants_numbers``) a figure."""
         filters = filters or SearchFilters()
         documents = self.assistant.index.snapshot().documents
-        subject = without_periods(question)
+        idf = self.idf(filters.access)
+        subject = joined_particles(without_periods(question), idf)
         terms = content_stems(subject)
         scored = question_terms(subject)
-        idf = self.idf(filters.access)
         units = self.sentence_vectors()
         query = self.assistant.retriever.query_vector(question) if units.ready else None
         dense = units.scores(query) if query is not None else None

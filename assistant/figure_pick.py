@@ -45,6 +45,7 @@ from assistant.language import (
     Term,
     counted_terms,
     has_marker,
+    joined_particles,
     question_terms,
     whole_year_asked,
     years_in,
@@ -169,7 +170,7 @@ class _Part:
     counted: list[Term] = field(default_factory=list)  # what it counts ("hoeveel X"), if named
 
 
-def _parts(question: str, terms: Sequence[Term]) -> list[_Part]:
+def _parts(question: str, terms: Sequence[Term], known: dict[str, float]) -> list[_Part]:
     whole = parse_question(question)
     split = question_parts(question)
     if len(split) == 1:
@@ -180,7 +181,7 @@ def _parts(question: str, terms: Sequence[Term]) -> list[_Part]:
         query.municipality = query.municipality or whole.municipality
         if query.period is None and query.quarter is None and whole.year is not None:
             query.period, query.year = str(whole.year), whole.year  # "... en hoeveel daarvan?"
-        own = question_terms(without_periods(text))
+        own = question_terms(joined_particles(without_periods(text), known))
         if parts and len(own) <= 1:  # "how many ..., and what is expected?": the first part's
             own = [*parts[0].terms, *own]  # subject, counted as that part counts it
             first = parts[0].query
@@ -323,7 +324,7 @@ def pick_figures(
     nearly as well."""
     whole_year = whole_year_asked(question) is not None
     years = {int(y) for y in years_in(question)}
-    parts = _parts(question, terms)
+    parts = _parts(question, terms, idf)
     scored: list[_Scored] = []
     seen: set[str] = set()
     for rank, passage_score, ev, record in _candidates(question, ranked, frame):

@@ -300,3 +300,17 @@ def test_a_separable_participle_meets_the_verb_split_from_its_particle() -> None
     # no particle, or a stem too short to stand alone: the word stays a plain stem
     assert "geholp" in question_terms("Wie wordt er geholpen?")
     assert "toegenom" in question_terms("Wat is er toegenomen?")
+
+
+def test_a_verb_split_from_its_particles_is_written_whole_when_the_corpus_knows_it() -> None:
+    from assistant.language import joined_particles, stems
+
+    known = {stems(w)[0] for w in ("instroom", "uitstroom", "uitbreiding", "toename")}
+    question = "Hoeveel mensen stroomden dat jaar in en uit?"
+    joined = joined_particles(question, known)
+    assert "instroom uitstroom" in joined and "stroomden" not in joined
+    assert "uitbreid" in joined_particles("Waarom breiden we het regieteam uit?", known)
+    assert "toenam" in joined_particles("Hoeveel nam de bijstand toe?", known)
+    # a particle inside the clause, or a joined form the corpus does not know: unchanged
+    assert joined_particles("Hoeveel mensen stromen uit naar werk?", known).endswith("naar werk?")
+    assert joined_particles(question, set()) == question
