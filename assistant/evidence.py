@@ -33,6 +33,7 @@ from assistant.passage_fit import (
     kind_fit,
     overlaps,
     place_fit,
+    touches,
     verbatim,
     with_following_figures,
 )
@@ -289,7 +290,10 @@ class EvidenceFinder:
             # every question: a sentence is quoted with the figures right after it
             # ("... gehaald. Er zijn respectievelijk 25 en 18")
             ev = with_following_figures(ev, ordered, ranked, RUN_SENTENCES - 1)
-            if any(overlaps(p, ev) for p in ranked):
+            # a figure question also keeps a sentence that only shares the line a kept one ends
+            # on ("... gerealiseerd te worden. De uitstroom naar" / "werk is 429."): its figure
+            # is in no other passage
+            if any(overlaps(p, ev) and not (wants_numbers and touches(p, ev)) for p in ranked):
                 continue
             ranked.append(ev)
         return PassageEvidence(ranked[:MAX_SENTENCES], best, terms, scored, ranked)

@@ -50,6 +50,18 @@ def overlaps(a: Evidence, b: Evidence) -> bool:
     return a.doc_id == b.doc_id and a.line_start <= b.line_end and b.line_start <= a.line_end
 
 
+def touches(a: Evidence, b: Evidence) -> bool:
+    """Two different sentences that only share the line one ends and the other begins on."""
+    first, second = (a, b) if a.line_start <= b.line_start else (b, a)
+    return (
+        first.doc_id == second.doc_id
+        and first.line_end == second.line_start
+        and first.line_start < second.line_start
+        and first.line_end < second.line_end
+        and " ".join(second.quote.split()[:3]) not in first.quote
+    )
+
+
 def with_following_figures(
     ev: Evidence, candidates: Sequence[Evidence], taken: Sequence[Evidence] = (), steps: int = 1
 ) -> Evidence:

@@ -121,6 +121,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             "numdate",
             re.compile(r"\b(?P<d>[0-3]?\d)-(?P<m>[01]?\d)-\s?(?P<year>(?:19|20)\d\d)(?!\d)"),
         ),
+        (  # "peildatum 25/10/19", "25/10/2019"
+            "numdate",
+            re.compile(r"\b(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<year>(?:19|20)\d\d|\d\d)(?![\d/])"),
+        ),
         ("monthend", re.compile(rf"\b(?:eind|einde|end\s+of)\s+(?P<m>{mon})\s+{_YEAR}", flags)),
         (
             "monthend",
@@ -156,7 +160,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 def _year(match: re.Match[str], reference_year: int | None) -> int | None:
     if match.groupdict().get("year"):
-        return int(match.group("year"))
+        year = int(match.group("year"))
+        return 2000 + year if year < 100 else year  # "25/10/19"
     rel = match.groupdict().get("rel")
     if rel and reference_year is not None:
         offset = vocabulary()["relative_years"][rel.lower()]

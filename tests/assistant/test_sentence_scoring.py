@@ -83,3 +83,17 @@ def test_a_sentence_is_quoted_with_the_figures_that_follow_it() -> None:
     quoted = Evidence("d", None, 629, 640, "Daarna volgt meer: 12 posten. En nog meer.", 6.0)
     stopped = with_following_figures(intro, [intro, run, longer], [quoted], steps=2)
     assert (stopped.line_start, stopped.line_end) == (625, 627)
+
+
+def test_two_sentences_sharing_only_a_boundary_line_touch_but_one_quoted_twice_does_not() -> None:
+    from assistant.evidence import Evidence
+    from assistant.passage_fit import overlaps, touches
+
+    run = Evidence("d", None, 531, 539, "De ambitie is behaald. Dat lijkt gerealiseerd.", 4.0)
+    after = Evidence("d", None, 539, 540, "De uitstroom naar werk is 429.", 3.0)
+    assert overlaps(run, after) and touches(run, after) and touches(after, run)
+    again = Evidence("d", None, 538, 539, "Dat lijkt gerealiseerd.", 3.0)
+    assert not touches(run, again)  # inside the run
+    inside = Evidence("d", None, 539, 539, "Dat lijkt gerealiseerd. De uitstroom", 3.0)
+    assert not touches(run, inside)
+    assert not touches(run, Evidence("e", None, 539, 540, "De uitstroom naar werk is 429.", 3.0))

@@ -17,6 +17,8 @@ pytestmark = pytest.mark.unit
         ("Aantallen op peildatum 1 oktober 2024:", "2024-10-01", False),
         ("eind september 2024", "2024-09-30", False),
         ("per 1-10-2017", "2017-10-01", False),
+        ("373 personen (peildatum 25/10/19)", "2019-10-25", False),
+        ("op 1/10/2019 waren er", "2019-10-01", False),
         ("re-integratiebeleid 2016-2020", "2016..2020", False),
         ("the first three quarters of 2024", "2024-Q1..Q3", True),
         ("in 2018 was dat 63.1%", "2018", False),
@@ -35,6 +37,7 @@ def test_relative_year_uses_the_document_year() -> None:
 
 def test_invalid_dates_are_not_periods() -> None:
     assert all(p.kind != "date" for p in find_periods("31 februari 2024"))
+    assert find_periods("zie 12/34/56 en pagina 3/4") == []
 
 
 @pytest.mark.parametrize(
