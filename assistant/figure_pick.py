@@ -24,6 +24,7 @@ and list lead hold, and how its period, kind, unit and municipality fit what was
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -51,12 +52,13 @@ from assistant.language import (
     years_in,
 )
 from assistant.sentences import coverage
-from corpus import without_periods
+from corpus import find_periods, without_periods
 from metrics import FigureQuery, answer_figures, flag_conflicts, parse_question
 
 # Weights and thresholds, calibrated on our own question sets and dev-004 with the e5 index
 # (policy-assistant eval; eval/holdout was not used).
 ROW_UNITS = 8  # best passages whose rows are candidates
+ANSWERING_TOP = 4  # best rows per part tried when each part of a question gets its own row
 MAX_ROWS = 3  # distinct figures shown (rows conflicting with them come on top of these)
 LABEL_WEIGHT = 2.0  # share of the question's words in the row's own label and line
 PERIOD_SCORE = {"exact": 1.0, "near": 0.0, "other": -3.0}
@@ -180,7 +182,10 @@ def _parts(question: str, terms: Sequence[Term], known: dict[str, float]) -> lis
         query = parse_question(text)
         query.municipality = query.municipality or whole.municipality
         if query.period is None and query.quarter is None and whole.year is not None:
-            query.period, query.year = str(whole.year), whole.year  # "... en hoeveel daarvan?"
+            # "... en hoeveel daarvan?" asks the question's year, "... for the end of the
+            # year?" its last day
+            edge = find_periods(text, default_year=whole.year)
+            query.period, query.year = edge[0].period if edge else str(whole.year), whole.year
         own = question_terms(joined_particles(without_periods(text), known))
         if parts and len(own) <= 1:  # "how many ..., and what is expected?": the first part's
             own = [*parts[0].terms, *own]  # subject, counted as that part counts it
@@ -263,6 +268,32 @@ def _score_row(
     return out if out.score > float("-inf") else None
 
 
+def _answering(scored: Sequence[_Scored], parts: int) -> dict[int, int]:
+    """Row -> the part of the question it answers: each part its own row, so that together
+    they answer the most parts with the highest total score ("hoeveel eind september, en wat
+    wordt eind van het jaar verwacht?" takes two rows even when one row fits both parts)."""
+    options = [
+        [
+            *sorted(
+                (i for i, r in enumerate(scored) if r.scores[p] > float("-inf")),
+                key=lambda i: -scored[i].scores[p],
+            )[:ANSWERING_TOP],
+            None,
+        ]
+        for p in range(parts)
+    ]
+    best: tuple[int, float] = (0, float("-inf"))
+    answers: dict[int, int] = {}
+    for rows in itertools.product(*options):
+        taken = [i for i in rows if i is not None]
+        if len(set(taken)) < len(taken):
+            continue
+        fit = (len(taken), sum(scored[i].scores[p] for p, i in enumerate(rows) if i is not None))
+        if fit > best:
+            best, answers = fit, {i: p for p, i in enumerate(rows) if i is not None}
+    return answers
+
+
 def _conflicting(chosen: list[dict[str, Any]], pool: Sequence[_Scored]) -> list[dict[str, Any]]:
     """Flag the chosen rows that contradict each other, and return the further rows of the
     pool that give another value for a chosen row's figure (same measure, unit, period and
@@ -343,11 +374,10 @@ def pick_figures(
     best = scored[0].score
     # the best row of every further part of the question, unless it is far below the best
     # row or of another period than asked (that part is then not answered by a figure)
+    answers = _answering(scored, len(parts))
     leaders = {0} | {
         i
-        for i in (
-            max(range(len(scored)), key=lambda i: scored[i].scores[p]) for p in range(len(parts))
-        )
+        for i in answers
         if scored[i].score >= best - LEADER_BELOW and not other_period(scored[i].reasons)
     }
     order = sorted(range(len(scored)), key=lambda i: (i not in leaders, -scored[i].score))
@@ -364,13 +394,14 @@ def pick_figures(
         if key in values:
             continue
         values.add(key)
-        why = row.reasons[row.part]
+        part = answers.get(i, row.part)
+        why = row.reasons[part]
         record["match_score"] = round(float(row.score), 3)
         record["partial_reason"] = why
         record["conflict"] = False
         chosen.append(record)
         if i in leaders:
-            other_place = other_place or not row.places[row.part]
+            other_place = other_place or not row.places[part]
             if why and why not in reasons:
                 reasons.append(why)
     municipality = _municipality_reason(parts[0].query, chosen) if other_place else None

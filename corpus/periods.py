@@ -144,6 +144,12 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             re.compile(rf"\b(?P<d>[0-3]?\d)\s+(?P<m>{mon})\b(?!\.?\s+\d)", flags),
         ),
         ("yearedge", re.compile(rf"\b(?P<edge>{edge})\s+{_YEAR}\b", flags)),
+        (  # "eind van het jaar", "the end of the year": the year the text is about
+            "yearedge_noyear",
+            re.compile(
+                rf"\b(?P<edge>{edge})\s+(?:van\s+)?(?:het|dit|the|this)\s+(?:jaar|year)\b", flags
+            ),
+        ),
         (
             "openfrom",
             re.compile(rf"\b(?P<from>{open_from})\s+{_YEAR}\b(?!\s*(?:{thru}|tot))", flags),
@@ -196,6 +202,12 @@ def _build(
     if name == "yrange":
         y1, y2 = int(g["y1"]), int(g["y2"])
         return (f"{y1}..{y2}", False, "range") if y1 < y2 <= y1 + 30 else None
+    if name == "yearedge_noyear":
+        if default_year is None:
+            return None
+        edge = str(vocabulary()["year_edges"][" ".join(g["edge"].lower().split())])
+        first_or_last = "01-01" if edge == "start" else "12-31"
+        return (f"{default_year}-{first_or_last}", False, "date")
     if name in ("monthend_noyear", "date_noyear"):
         if default_year is None:
             return None

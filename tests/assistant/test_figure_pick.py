@@ -75,6 +75,20 @@ def values(result: object) -> list[float]:
     return [float(f["value"]) for f in result.figures]  # type: ignore[attr-defined]
 
 
+def test_each_part_of_a_question_gets_its_own_row_when_one_row_fits_both() -> None:
+    from assistant.figure_pick import _answering, _Scored
+
+    inf = float("-inf")
+    rows = [
+        _Scored({"value": 5648}, [8.05, 8.03], [None, None], [True, True]),  # fits both parts
+        _Scored({"value": 5687}, [7.8, 5.8], [None, None], [True, True]),  # fits the first
+        _Scored({"value": 39000}, [6.5, inf], [None, None], [True, True]),
+    ]
+    assert _answering(rows, 2) == {1: 0, 0: 1}  # together they score best
+    assert _answering(rows, 1) == {0: 0}
+    assert _answering(rows[2:], 2) == {0: 0}  # a part no row fits stays unanswered
+
+
 def test_a_sub_question_after_en_is_a_part_of_its_own() -> None:
     assert question_parts("Hoeveel banen telde Enschede, en hoeveel was dat meer dan in 2017?") == [
         "Hoeveel banen telde Enschede",

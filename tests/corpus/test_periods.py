@@ -35,6 +35,12 @@ def test_relative_year_uses_the_document_year() -> None:
     assert find_periods("de eerste drie kwartalen van het afgelopen jaar") == []
 
 
+def test_the_end_of_the_year_is_the_last_day_of_the_year_the_text_is_about() -> None:
+    for text in ("what is expected for the end of the year?", "en eind van het jaar?"):
+        assert [p.period for p in find_periods(text, default_year=2024)] == ["2024-12-31"]
+        assert find_periods(text) == []  # no year to take it from
+
+
 def test_invalid_dates_are_not_periods() -> None:
     assert all(p.kind != "date" for p in find_periods("31 februari 2024"))
     assert find_periods("zie 12/34/56 en pagina 3/4") == []

@@ -89,9 +89,12 @@ def test_kinds_target_result_budget_forecast() -> None:
             "Voor 2024 is een budget van € 8,6 miljoen beschikbaar.",
             "",
             "Naar verwachting groeit het aantal banen met 0,8% in 2025.",
+            "",
+            "Daarmee denken we eind 2024 uit te komen op 5.648 uitkeringen.",
         ]
     )
     rows = by_value(extract_figures(doc))
+    assert rows[5648.0]["kind"] == "forecast" and rows[5648.0]["period"] == "2024-12-31"
     assert rows[22.0]["kind"] == "target"
     assert rows[220.0]["kind"] == "result"
     assert rows[8_600_000.0]["kind"] == "budget"
