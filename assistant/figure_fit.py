@@ -53,13 +53,16 @@ def unit_fit(query: FigureQuery, unit: str) -> float:
     return 0.0
 
 
-def wrong_unit(query: FigureQuery, unit: str) -> bool:
-    """A percentage asked and no percentage, or a number of things asked ("hoeveel
-    contracten") and a percentage or an amount, is no answer. (Money asked and a bare number is
-    only less likely: a budget table often gives amounts without "€".)"""
+def wrong_unit(query: FigureQuery, unit: str, kind: str) -> bool:
+    """A percentage asked and no percentage, a number of things asked ("hoeveel contracten")
+    and a percentage or an amount, or money asked and a share, is no answer. Money asked and a
+    bare number answers only from a budget (a budget table often gives amounts without "€"),
+    not from a count of something else ("vier netwerkorganisaties")."""
     if query.wants_percent:
         return unit not in _SHARE_UNITS
-    return query.wants_count and query.kind != "budget" and unit in (*_SHARE_UNITS, *_MONEY_UNITS)
+    if query.kind == "budget":
+        return unit in _SHARE_UNITS or (unit not in _MONEY_UNITS and kind != "budget")
+    return query.wants_count and unit in (*_SHARE_UNITS, *_MONEY_UNITS)
 
 
 def kind_fit(query: FigureQuery, kind: str) -> float:

@@ -246,7 +246,7 @@ def _score_row(
             record["kind"] not in part.kinds
             or fit < MIN_LABEL_FIT
             or counts_other
-            or wrong_unit(part.query, unit)
+            or wrong_unit(part.query, unit, str(record["kind"]))
         ):
             out.scores.append(float("-inf"))
             out.reasons.append(None)

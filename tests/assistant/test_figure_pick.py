@@ -89,6 +89,20 @@ def test_each_part_of_a_question_gets_its_own_row_when_one_row_fits_both() -> No
     assert _answering(rows[2:], 2) == {0: 0}  # a part no row fits stays unanswered
 
 
+def test_money_asked_is_answered_by_an_amount_or_a_budget_row_not_by_a_count() -> None:
+    from assistant.figure_fit import wrong_unit
+    from metrics import parse_question
+
+    money = parse_question("Hoeveel geld is er in 2024 voor re-integratie begroot?")
+    assert money.kind == "budget"
+    assert not wrong_unit(money, "euro", "budget")
+    assert not wrong_unit(money, "count", "budget")  # a budget table without "€"
+    assert wrong_unit(money, "count", "context")  # "vier netwerkorganisaties"
+    assert wrong_unit(money, "percent", "budget")
+    count = parse_question("Hoeveel contracten zijn er in 2024 gestart?")
+    assert wrong_unit(count, "euro", "result") and not wrong_unit(count, "count", "result")
+
+
 def test_a_sub_question_after_en_is_a_part_of_its_own() -> None:
     assert question_parts("Hoeveel banen telde Enschede, en hoeveel was dat meer dan in 2017?") == [
         "Hoeveel banen telde Enschede",
