@@ -212,7 +212,7 @@ def test_a_part_naming_no_subject_asks_about_the_first_parts_subject() -> None:
         "How many people were on social assistance at the end of September 2024, "
         "and what is expected for the end of the year?"
     )
-    first, second = _parts(question, question_terms(question))
+    first, second = _parts(question, question_terms(question), {})
     assert first.terms[0] in second.terms  # the social assistance group
     assert second.query.kind == "forecast"
     assert second.query.wants_count == first.query.wants_count
