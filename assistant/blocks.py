@@ -23,6 +23,7 @@ from assistant.sentences import BULLET, Sentence, line_blocks, split_sentences
 BLOCK_CHARS = 700
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*%?")
+_NUMBERED_HEADING = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?\s*[^\W\d_][^\d]{1,58}")
 _ROW_NUMBERS = 3  # a table row holds this many figures at least ...
 _TABLE_SHARE = 0.6  # ... on this share of a block's lines
 _LEAD = re.compile(
@@ -53,6 +54,8 @@ def _kind(block: Sequence[tuple[int, str]]) -> str:
         return "item"
     if _LEAD.search(text):
         return "lead"
+    if len(block) == 1 and _NUMBERED_HEADING.fullmatch(first.strip()):
+        return "short"  # "3.Jeugdigen.": a section number is no figure
     with_digits = sum(1 for _, t in block if _DIGIT.search(t))
     rows = sum(1 for _, t in block if len(_NUMBER.findall(t)) >= _ROW_NUMBERS)
     if len(block) >= 2 and rows / len(block) >= _TABLE_SHARE:

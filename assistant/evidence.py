@@ -230,7 +230,10 @@ class EvidenceFinder:
         word_share = lexicon.coverage(scored, idf) if len(units) else None
         asks = question_kind(question)
         ranks = self._candidates(units, hits, dense, filters, word_share)
-        groups = [([i], rank) for i, rank in ranks.items()] + self._runs(units, ranks)
+        # a table that is also one "sentence" (no full stop in it) is read as the table, with
+        # its caption as context: blocks come first, and the same text again is skipped
+        singles = sorted(ranks.items(), key=lambda item: units.kinds[item[0]] != "block")
+        groups = [([i], rank) for i, rank in singles] + self._runs(units, ranks)
         covers, context_covers = lexicon.group_coverage(scored, idf, [g for g, _ in groups])
         candidates: list[tuple[float, float | None, int, Evidence]] = []
         seen: set[tuple[str, str]] = set()

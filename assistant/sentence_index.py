@@ -30,7 +30,7 @@ from ingest import Embedder, EmbeddingCache
 SENTENCES_FILE = "sentences.parquet"
 VECTORS_FILE = "sentence_vectors.npy"
 META_FILE = "sentences_meta.json"
-STEP_VERSION = "5"
+STEP_VERSION = "6"
 _COLUMNS = ["doc_id", "page", "line_start", "line_end", "text", "kind", "context"]
 
 

@@ -75,13 +75,18 @@ Instroom >1 maand 1.006 981 997 911 549 444
 Instroom <1 maand 120 116 108 90 54 65
 Uitstroom 873 942 997 958 486 492
 Saldo 253 155 108 43 117 17
-Eindstand 1.963 2.118 2.226 2.269 2.388 2.377"""
+Eindstand 1.963 2.118 2.226 2.269 2.388 2.377
+
+3.Jeugdigen.
+
+Het valt op dat de jeugdwerkloosheid in Hengelo spectaculair gedaald is."""
 
 
 def test_a_long_table_is_one_block_with_the_sentence_announcing_it_as_context() -> None:
     (table,) = find_blocks(numbered(LONG_TABLE_PAGE))
     assert len(table.sentence.text) > 300  # a table however long its rows run
     assert table.sentence.text.startswith("TOTAAL 2012") and "2.388" in table.sentence.text
+    # ... and ends before the numbered heading of the next section
     assert (table.sentence.line_start, table.sentence.line_end) == (4, 11)
     # the paragraph before it names what the table is about: context, not quote
     assert table.lead == "Hieronder is in beeld gebracht hoe het bijstandsbestand fluctueert."
