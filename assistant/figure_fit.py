@@ -5,6 +5,7 @@ Used by ``assistant.figure_pick``; the rules are in its docstring.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -100,3 +101,31 @@ def place_fit(query: FigureQuery, record: dict[str, Any], ev: Evidence | None) -
     text = re.sub(r"(\w)- (\w)", r"\1\2", text.lower())
     words = municipality_words().get(query.municipality, [query.municipality.lower()])
     return any(re.search(rf"\b{re.escape(w)}", text) for w in words)
+
+
+def answering(scores: Sequence[Sequence[float]], parts: int, top: int) -> dict[int, int]:
+    """Row -> the part of the question it answers, from each row's score per part (-inf: no
+    answer to it): each part its own row, so that together they answer the most parts with
+    the highest total score ("hoeveel eind september, en wat wordt eind van het jaar
+    verwacht?" takes two rows even when one row fits both parts). The ``top`` best rows of
+    each part are tried."""
+    options = [
+        [
+            *sorted(
+                (i for i, row in enumerate(scores) if row[p] > float("-inf")),
+                key=lambda i: -scores[i][p],
+            )[:top],
+            None,
+        ]
+        for p in range(parts)
+    ]
+    best: tuple[int, float] = (0, float("-inf"))
+    answers: dict[int, int] = {}
+    for rows in itertools.product(*options):
+        taken = [i for i in rows if i is not None]
+        if len(set(taken)) < len(taken):
+            continue
+        fit = (len(taken), sum(scores[i][p] for p, i in enumerate(rows) if i is not None))
+        if fit > best:
+            best, answers = fit, {i: p for p, i in enumerate(rows) if i is not None}
+    return answers

@@ -24,7 +24,6 @@ and list lead hold, and how its period, kind, unit and municipality fit what was
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ import pandas as pd
 from assistant.evidence import Evidence
 from assistant.figure_fit import (
     allowed_kinds,
+    answering,
     kind_fit,
     other_period,
     period_of,
@@ -268,32 +268,6 @@ def _score_row(
     return out if out.score > float("-inf") else None
 
 
-def _answering(scored: Sequence[_Scored], parts: int) -> dict[int, int]:
-    """Row -> the part of the question it answers: each part its own row, so that together
-    they answer the most parts with the highest total score ("hoeveel eind september, en wat
-    wordt eind van het jaar verwacht?" takes two rows even when one row fits both parts)."""
-    options = [
-        [
-            *sorted(
-                (i for i, r in enumerate(scored) if r.scores[p] > float("-inf")),
-                key=lambda i: -scored[i].scores[p],
-            )[:ANSWERING_TOP],
-            None,
-        ]
-        for p in range(parts)
-    ]
-    best: tuple[int, float] = (0, float("-inf"))
-    answers: dict[int, int] = {}
-    for rows in itertools.product(*options):
-        taken = [i for i in rows if i is not None]
-        if len(set(taken)) < len(taken):
-            continue
-        fit = (len(taken), sum(scored[i].scores[p] for p, i in enumerate(rows) if i is not None))
-        if fit > best:
-            best, answers = fit, {i: p for p, i in enumerate(rows) if i is not None}
-    return answers
-
-
 def _conflicting(chosen: list[dict[str, Any]], pool: Sequence[_Scored]) -> list[dict[str, Any]]:
     """Flag the chosen rows that contradict each other, and return the further rows of the
     pool that give another value for a chosen row's figure (same measure, unit, period and
@@ -374,7 +348,7 @@ def pick_figures(
     best = scored[0].score
     # the best row of every further part of the question, unless it is far below the best
     # row or of another period than asked (that part is then not answered by a figure)
-    answers = _answering(scored, len(parts))
+    answers = answering([r.scores for r in scored], len(parts), ANSWERING_TOP)
     leaders = {0} | {
         i
         for i in answers

@@ -76,17 +76,17 @@ def values(result: object) -> list[float]:
 
 
 def test_each_part_of_a_question_gets_its_own_row_when_one_row_fits_both() -> None:
-    from assistant.figure_pick import _answering, _Scored
+    from assistant.figure_fit import answering
 
     inf = float("-inf")
-    rows = [
-        _Scored({"value": 5648}, [8.05, 8.03], [None, None], [True, True]),  # fits both parts
-        _Scored({"value": 5687}, [7.8, 5.8], [None, None], [True, True]),  # fits the first
-        _Scored({"value": 39000}, [6.5, inf], [None, None], [True, True]),
+    scores = [
+        [8.05, 8.03],  # 5.648 at year end: fits both parts
+        [7.8, 5.8],  # 5.687 at 30 September: fits the first
+        [6.5, inf],
     ]
-    assert _answering(rows, 2) == {1: 0, 0: 1}  # together they score best
-    assert _answering(rows, 1) == {0: 0}
-    assert _answering(rows[2:], 2) == {0: 0}  # a part no row fits stays unanswered
+    assert answering(scores, 2, 4) == {1: 0, 0: 1}  # together they score best
+    assert answering(scores, 1, 4) == {0: 0}
+    assert answering(scores[2:], 2, 4) == {0: 0}  # a part no row fits stays unanswered
 
 
 def test_money_asked_is_answered_by_an_amount_or_a_budget_row_not_by_a_count() -> None:
