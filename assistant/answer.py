@@ -9,12 +9,14 @@ documents. Every number in the final text is checked against the cited quotes an
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.evidence import Evidence, EvidenceFinder, PassageEvidence
+from assistant.figure_fit import asks_money
 from assistant.figure_pick import pick_figures
 from assistant.figure_text import (
     describe_conflict,
@@ -27,15 +29,18 @@ from assistant.figures import FigureFilters, row_to_public
 from assistant.grounding import ground_answer
 from assistant.language import (
     Language,
+    Term,
     counted_terms,
     detect_language,
     is_figure_question,
+    stems,
     whole_year_asked,
 )
 from assistant.passage_fit import has_figure
 from assistant.period_check import period_notes
 from assistant.sentences import coverage, split_sentences
 from ingest import SearchFilters, SearchHit
+from metrics import parse_question
 
 if TYPE_CHECKING:
     from assistant.services import PolicyAssistant
@@ -59,6 +64,10 @@ FIGURE_SENTENCE_COVERAGE: dict[str, float] = {"nl": 0.28, "en": 0.25}
 FIGURE_CHECKED = 5
 MAX_CITATIONS = 5  # figure rows and passage sentences cited in one answer
 MAX_ROW_QUOTE = 700  # a figure row is quoted with its whole passage up to this length
+_AMOUNT = re.compile(r"€|\beuro\b|\bmiljoen\b|\bmln\b|\bmiljard\b|\d{1,3}(?:\.\d{3}){2,}", re.I)
+_MONEY_STEMS = frozenset(
+    stems("budget begroting geld middelen kosten kost bedrag money funding cost")
+)
 QUOTED = 3  # passage sentences quoted in the answer; the rest are listed as "see also"
 EXTRA_MIN_COVERAGE = 0.5  # beside figure rows, a passage must match the question this well
 SEARCH_K = 12  # hybrid hits whose sentences are read ...
@@ -300,17 +309,24 @@ class Answerer:
     def _figure_missing(
         self, question: str, found: PassageEvidence, lang: Language, filters: SearchFilters
     ) -> bool:
-        """A figure question whose words no figure-bearing passage among the best holds, or
-        none names what it counts ("hoeveel no-riskpolissen?"): the documents speak of the
-        subject, but give no figure for it. (English questions meet the Dutch text through the
-        synonym groups only, so their bar is lower.)"""
+        """A figure question whose words no figure-bearing passage among the best holds, none
+        names what it counts ("hoeveel no-riskpolissen?"), or (money asked: "hoeveel budget
+        krijgt Werkcentrum Twente?") none on its subject states an amount: the documents speak
+        of the subject, but give no figure for it. (English questions meet the Dutch text
+        through the synonym groups only, so their bar is lower.)"""
         figured = [ev for ev in found.ranked[:FIGURE_CHECKED] if has_figure(ev.quote)]
         if max((ev.coverage for ev in figured), default=0.0) < FIGURE_SENTENCE_COVERAGE[lang]:
             return True
+        idf = self.evidence.idf(filters.access)
+        if asks_money(parse_question(question)):
+            subject = [t for t in found.scored if not _money_term(t)]
+            return not any(
+                _AMOUNT.search(ev.quote) and (not subject or coverage(subject, ev.quote, idf))
+                for ev in figured
+            )
         counted = counted_terms(question)
         if not counted:
             return False
-        idf = self.evidence.idf(filters.access)
         return not any(coverage(counted, _figure_sentences(ev), idf) for ev in figured)
 
     def _refusal(self, hits: list[SearchHit], lang: Language, *, no_figure: bool = False) -> _Draft:
@@ -333,6 +349,12 @@ class Answerer:
             names=[h.title for h in named],
             extra={"named_documents": documents},
         )
+
+
+def _money_term(term: Term) -> bool:
+    """A question term that names money ("budget", "geld"), not what the money is for."""
+    forms = term if isinstance(term, tuple) else (term,)
+    return any(form in _MONEY_STEMS for form in forms)
 
 
 def _figure_sentences(ev: Evidence) -> str:

@@ -17,6 +17,7 @@ from metrics import FigureQuery, municipality_words, period_fit
 KIND_MISMATCH = -1.0  # a budget or forecast where a result was asked (or the other way round)
 UNIT_MISMATCH = -1.0  # a count where a percentage was asked, ...
 _MONEY_UNITS = ("euro",)
+AMOUNT_MIN = 10_000  # a bare number this large in a money question may be an amount
 _SHARE_UNITS = ("percent", "ratio")
 
 
@@ -44,25 +45,33 @@ def allowed_kinds(query: FigureQuery) -> tuple[str, ...]:
     return ("result", "context", "budget", "forecast")
 
 
-def unit_fit(query: FigureQuery, unit: str) -> float:
+def asks_money(query: FigureQuery) -> bool:
+    """A budget asked ("welk bedrag is begroot?"), or money as the subject ("hoeveel budget
+    krijgt ...?", "hoeveel BUIG-geld ...?")."""
+    return query.kind == "budget" or "budget" in query.subjects
+
+
+def unit_fit(query: FigureQuery, unit: str, kind: str) -> float:
     if query.wants_percent:
         return 0.0 if unit in _SHARE_UNITS else UNIT_MISMATCH
-    if query.kind == "budget":
-        return 0.0 if unit in _MONEY_UNITS else UNIT_MISMATCH
+    if asks_money(query):  # a budget table often gives its amounts without "€"
+        return 0.0 if unit in _MONEY_UNITS or kind == "budget" else UNIT_MISMATCH
     if query.wants_count:
         return 0.0 if unit == "count" else UNIT_MISMATCH
     return 0.0
 
 
-def wrong_unit(query: FigureQuery, unit: str, kind: str) -> bool:
+def wrong_unit(query: FigureQuery, unit: str, kind: str, value: float = 0.0) -> bool:
     """A percentage asked and no percentage, a number of things asked ("hoeveel contracten")
     and a percentage or an amount, or money asked and a share, is no answer. Money asked and a
-    bare number answers only from a budget (a budget table often gives amounts without "€"),
-    not from a count of something else ("vier netwerkorganisaties")."""
+    bare number answers from a budget, or when the number is large enough to be an amount (a
+    budget table often gives amounts without "€"), not from a small count of something else
+    ("vier netwerkorganisaties")."""
     if query.wants_percent:
         return unit not in _SHARE_UNITS
-    if query.kind == "budget":
-        return unit in _SHARE_UNITS or (unit not in _MONEY_UNITS and kind != "budget")
+    if asks_money(query):  # a small bare number outside a budget counts things
+        small_count = unit not in _MONEY_UNITS and kind != "budget" and value < AMOUNT_MIN
+        return unit in _SHARE_UNITS or small_count
     return query.wants_count and unit in (*_SHARE_UNITS, *_MONEY_UNITS)
 
 

@@ -246,7 +246,7 @@ def _score_row(
             record["kind"] not in part.kinds
             or fit < MIN_LABEL_FIT
             or counts_other
-            or wrong_unit(part.query, unit, str(record["kind"]))
+            or wrong_unit(part.query, unit, str(record["kind"]), float(record["value"]))
         ):
             out.scores.append(float("-inf"))
             out.reasons.append(None)
@@ -259,7 +259,7 @@ def _score_row(
             + LABEL_WEIGHT * fit
             + PERIOD_SCORE[fit_of_period]
             + kind_fit(part.query, str(record["kind"]))
-            + unit_fit(part.query, unit)
+            + unit_fit(part.query, unit, str(record["kind"]))
             + (0.0 if place else PLACE_MISMATCH)
             - 0.01 * rank
         )

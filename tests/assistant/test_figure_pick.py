@@ -55,6 +55,14 @@ Gemeente Enschede
 
 Werkgevers die iemand uit de bijstand aannemen, kunnen een no-riskpolis krijgen.
 In 2024 zijn 12 uitstroombonussen verstrekt aan werkgevers.
+
+Het Werkgeversloket start in 2026 met vier partners uit de regio.
+"""
+
+COUNTERS = """Raadsbrief jongerenloket
+Gemeente Enschede
+
+Voor het Jongerenloket is in 2026 een budget van € 2,5 miljoen beschikbaar.
 """
 
 
@@ -65,6 +73,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolicyAssist
     (folder / "raadsbrief-arbeidsmarkt.txt").write_text(LETTER, encoding="utf-8")
     (folder / "evaluatie-arbeidsmarkt.txt").write_text(EVALUATION, encoding="utf-8")
     (folder / "werkgeversregelingen.txt").write_text(REGULATIONS, encoding="utf-8")
+    (folder / "raadsbrief-jongerenloket.txt").write_text(COUNTERS, encoding="utf-8")
     pa = PolicyAssistant(fake_settings(tmp_path_factory.mktemp("figure-data")))
     report = pa.ingest([folder])
     assert not report.failed, report.failed
@@ -97,10 +106,23 @@ def test_money_asked_is_answered_by_an_amount_or_a_budget_row_not_by_a_count() -
     assert money.kind == "budget"
     assert not wrong_unit(money, "euro", "budget")
     assert not wrong_unit(money, "count", "budget")  # a budget table without "€"
-    assert wrong_unit(money, "count", "context")  # "vier netwerkorganisaties"
+    assert wrong_unit(money, "count", "context", 4)  # "vier netwerkorganisaties"
+    assert not wrong_unit(money, "count", "result", 3_456_717)  # an amount without "€"
     assert wrong_unit(money, "percent", "budget")
+    # money as the subject asks money too
+    assert not wrong_unit(parse_question("Hoeveel budget krijgt het loket?"), "euro", "budget")
     count = parse_question("Hoeveel contracten zijn er in 2024 gestart?")
     assert wrong_unit(count, "euro", "result") and not wrong_unit(count, "count", "result")
+
+
+def test_money_asked_where_no_passage_states_an_amount_is_refused(
+    assistant: PolicyAssistant,
+) -> None:
+    # "vier partners" is a figure of the Werkgeversloket, but no amount of money
+    refused = assistant.ask("Hoeveel budget krijgt het Werkgeversloket in 2026?")
+    assert refused.status == "refused" and not refused.figures
+    answered = assistant.ask("Hoeveel budget krijgt het Jongerenloket in 2026?")
+    assert answered.status == "answered" and values(answered)[0] == 2_500_000
 
 
 def test_a_sub_question_after_en_is_a_part_of_its_own() -> None:
