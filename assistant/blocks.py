@@ -102,7 +102,7 @@ def find_blocks(lines: Sequence[tuple[int, str]], spaced: bool = False) -> list[
             caption = (
                 _announcing(blocks[i - 1]) if lead is None and i and kinds[i - 1] == "prose" else ""
             )
-            out.extend(Block(b.sentence, caption) for b in cut) if caption else out.extend(cut)
+            out.extend(Block(b.sentence, caption or b.lead) for b in cut)
         i = max(j, i + 1) if run else i + 1
     return out
 

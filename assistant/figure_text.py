@@ -54,15 +54,25 @@ def describe_period(period: str | None, lang: Language) -> str:
     return period
 
 
+def share_forms(row: dict[str, Any]) -> tuple[float, tuple[float, float] | None] | None:
+    """A share row's other forms: its percentage, and the two numbers of its row's words
+    ("negen van de tien": (9, 10)) when it states them; None for a row that is no share."""
+    value = float(row["value"])
+    if row.get("unit") != "ratio" or not 0 < value <= 1:
+        return None
+    return round(value * 100, 2), share_parts(str(row.get("quote") or ""), value)
+
+
 def describe_value(row: dict[str, Any], lang: Language) -> tuple[str, str]:
     """A row's value and unit label: a share as its words' numbers and percentage ("9 van
     de 10 (90%)", "50%"), other values as ``format_value`` writes them."""
     p = phrases(lang)
-    unit, value = str(row.get("unit") or "other"), float(row["value"])
-    if unit != "ratio" or not 0 < value <= 1:
-        return format_value(value, unit, lang), str(p.get(f"unit_{unit}", ""))
-    percent = format_value(round(value * 100, 2), "percent", lang)
-    parts = share_parts(str(row.get("quote") or ""), value)
+    unit = str(row.get("unit") or "other")
+    forms = share_forms(row)
+    if forms is None:
+        return format_value(float(row["value"]), unit, lang), str(p.get(f"unit_{unit}", ""))
+    percent = format_value(forms[0], "percent", lang)
+    parts = forms[1]
     if parts is None:
         return percent, ""
     share = str(p["share"]).format(

@@ -12,8 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.figure_text import share_forms
 from assistant.numeric import is_grounded, numbers_in, value_pool
-from metrics import share_parts, spelled_figures
+from metrics import spelled_figures
 
 _REFERENCES = (
     re.compile(r"\[c\d+\]"),
@@ -69,12 +70,17 @@ def row_values(rows: Sequence[dict[str, Any]]) -> list[float]:
     percentage and as the two numbers of its row's words ("negen van de tien": 9 and 10)."""
     out: list[float] = []
     for row in rows:
-        value = float(row["value"])
-        out.append(value)
-        if row.get("unit") == "ratio" and 0 < value <= 1:
-            out.append(round(value * 100, 2))
-            out.extend(share_parts(str(row.get("quote") or ""), value) or ())
+        out.append(float(row["value"]))
+        forms = share_forms(row)
+        if forms is not None:
+            out.append(forms[0])
+            out.extend(forms[1] or ())
     return out
+
+
+def _pool(quotes: Sequence[str], rows: Sequence[dict[str, Any]]) -> set[float]:
+    """Every value the quotes and rows state, in every form an answer may show it."""
+    return value_pool([*quotes, *figure_texts(rows)], row_values(rows) + spelled_values(quotes))
 
 
 def ground_answer(
@@ -84,7 +90,7 @@ def ground_answer(
     names: Iterable[str] = (),
 ) -> tuple[str, GroundingReport]:
     """Drop the answer lines holding an ungrounded number; report what was checked."""
-    pool = value_pool([*quotes, *figure_texts(rows)], row_values(rows) + spelled_values(quotes))
+    pool = _pool(quotes, rows)
     names = list(names)
     report = GroundingReport()
     kept: list[str] = []
@@ -108,6 +114,6 @@ def ungrounded_numbers(
     answer: str, quotes: Sequence[str], rows: Sequence[dict[str, Any]], names: Iterable[str] = ()
 ) -> list[str]:
     """The numbers of ``answer`` found in no quote or figure row (for tests and the bench)."""
-    pool = value_pool([*quotes, *figure_texts(rows)], row_values(rows) + spelled_values(quotes))
+    pool = _pool(quotes, rows)
     text = strip_references(answer, names)
     return [tok for tok, readings in numbers_in(text) if not is_grounded(readings, pool)]

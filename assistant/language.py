@@ -159,12 +159,11 @@ def question_terms(question: str) -> list[Term]:
     return [*groups, *(_separable(t) for t in plain)]
 
 
-# a Dutch separable verb's participle ("uitgebreid") is met by its other forms too: the verb
+# the particles of Dutch separable verbs ("uitbreiden": "breiden ... uit")
+_PARTICLES = "uit|in|op|af|aan|mee|door|over|toe|terug|voor|na|bij|weg|samen|vast|los|om|neer|vrij"
+# a separable verb's participle ("uitgebreid") is met by its other forms too: the verb
 # ("uitbreiden", "uitbreiding") and its stem split off from the particle ("breiden ... uit")
-_PARTICIPLE = re.compile(
-    r"^(uit|in|op|af|aan|mee|door|over|toe|terug|voor|na|bij|weg|samen|vast|los|om|neer|vrij)"
-    r"ge([a-z]{4,})$"
-)
+_PARTICIPLE = re.compile(rf"^({_PARTICLES})ge([a-z]{{4,}})$")
 
 
 def _separable(stem: str) -> Term:
@@ -239,10 +238,7 @@ def counted_terms(question: str) -> list[Term]:
     return [t for t in terms if isinstance(t, str) and t in own]
 
 
-_SPLIT_PARTICLE = (
-    r"(?:uit|in|op|af|aan|mee|door|over|toe|terug|weg|bij|na|voor|om|vast|los|samen|neer|vrij)"
-)
-_CLAUSE_END = re.compile(rf"\b({_SPLIT_PARTICLE}(?:\s+en\s+{_SPLIT_PARTICLE})*)\s*(?=[?!.,;]|$)")
+_CLAUSE_END = re.compile(rf"\b((?:{_PARTICLES})(?:\s+en\s+(?:{_PARTICLES}))*)\s*(?=[?!.,;]|$)")
 _VERB_ENDINGS = ("den", "ten", "de", "te", "en", "t", "d")
 
 

@@ -65,11 +65,10 @@ def line_blocks(
             blanks += 1
             continue
         before = current[-1][1] if current else ""
-        continues = bool(before) and not _CLOSED.search(before) and text[:1].islower()
+        open_end = bool(before) and not _CLOSED.search(before)  # it ends mid-sentence
+        continues = open_end and text[:1].islower()
         # a double-spaced document's one blank line inside a paragraph: after a full, open line
-        wrapped = (
-            spaced and blanks == 1 and len(before) >= WRAP_CHARS and not _CLOSED.search(before)
-        )
+        wrapped = spaced and blanks == 1 and open_end and len(before) >= WRAP_CHARS
         if BULLET.match(raw) or (blanks and not continues and not wrapped):
             if current:
                 blocks.append(current)

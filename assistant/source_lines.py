@@ -35,8 +35,8 @@ class SourceLines:
     def spaced(self, doc_id: str) -> bool:
         """Whether the document puts a blank line after nearly every line
         (``assistant.sentences.double_spaced``)."""
-        if doc_id not in self._spaced or self._version != self.index.snapshot().version:
-            pages = self._index(doc_id)
+        pages = self._index(doc_id)  # (which forgets both on a new index version)
+        if doc_id not in self._spaced:
             lines = sorted(
                 p for numbers, texts in pages.values() for p in zip(numbers, texts, strict=True)
             )
