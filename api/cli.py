@@ -229,7 +229,7 @@ def metrics(
     filters = FigureFilters(subject, None, period, municipality, kind, doc_id)
     try:
         if q:
-            result = assistant.figures.answer(q, filters)
+            result = assistant.pipeline.figure_answer(q, filters)
             rows, status, reasons, conflicts = (
                 [row_to_public(r) for r in result.rows],
                 result.status,
@@ -270,7 +270,9 @@ def metrics(
 def evaluate(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Question sets (JSON Lines, eval/FORMAT.md); default: --subset's."),
+        typer.Argument(
+            help="Question sets (JSON Lines, eval/FORMAT.md); default: --subset's, or --split's."
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the results JSON (rows and scores).")
@@ -282,6 +284,21 @@ def evaluate(
         Path | None,
         typer.Option(help="A subset file (e.g. eval/gate.toml): its ids, sets and floors."),
     ] = None,
+    split: Annotated[
+        Path | None,
+        typer.Option(help="The split file (eval/split.json): with --part or --lodo."),
+    ] = None,
+    part: Annotated[
+        str, typer.Option(help="With --split: the part to score, test | working | all.")
+    ] = "all",
+    lodo: Annotated[
+        bool,
+        typer.Option(
+            "--lodo",
+            help="Leave one document out: score each document's questions with models trained "
+            "on the other documents' working questions only (needs --split).",
+        ),
+    ] = False,
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 when a score is below its --subset floor.")
     ] = False,
@@ -293,25 +310,54 @@ def evaluate(
     ] = False,
 ) -> None:
     """Score question sets through the /ask code path: every eval/FORMAT.md score."""
-    from assistant import default_name, describe_row, evaluate, load_questions, load_subset
+    from assistant import (
+        Split,
+        default_name,
+        describe_row,
+        evaluate,
+        load_questions,
+        load_subset,
+        split_sets,
+    )
     from assistant import select as select_subset
 
     settings = Settings()
     try:
+        if part not in ("test", "working", "all"):
+            raise typer.BadParameter("--part is test, working or all")
+        if lodo and split is None:
+            raise typer.BadParameter("--lodo needs --split")
         picked = load_subset(subset) if subset else None
-        paths = list(files or (picked.sets if picked else []))
+        paths = list(files or (picked.sets if picked else split_sets(split) if split else []))
         if not paths:
-            raise typer.BadParameter("give question files or a --subset with sets")
+            raise typer.BadParameter("give question files, a --subset or a --split")
         questions = load_questions(paths)
         if picked:
             questions = select_subset(questions, picked)
+        if split is not None and part != "all":
+            test = Split.load(split).test
+            questions = [q for q in questions if (q["id"] in test) == (part == "test")]
+        assistant = _assistant(settings)
+        models = None
+        if lodo:
+            from assistant import lodo_for
+
+            models = lodo_for(assistant, questions, split)
+        label = name or (
+            picked.name
+            if picked and not files
+            else f"{part}{'-lodo' if lodo else ''}"
+            if split and not files
+            else default_name(paths)
+        )
         report = evaluate(
-            _assistant(settings),
+            assistant,
             questions,
-            name=name or (picked.name if picked and not files else default_name(paths)),
+            name=label,
             floors=picked.floors if picked else None,
             progress=not verbose,
             on_row=(lambda row: typer.echo(describe_row(row), err=as_json)) if verbose else None,
+            models=models,
         )
     except PolicyAssistantError as exc:
         _fail(exc)
@@ -325,6 +371,30 @@ def evaluate(
     if check and not report.passed:
         typer.secho(f"{len(report.below_floors)} score(s) below floor", fg="red", err=True)
         raise typer.Exit(1)
+
+
+@app.command()
+def train(
+    split: Annotated[
+        Path, typer.Option(help="The split file: only its working part is trained on.")
+    ] = Path("eval/split.json"),
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the model files (default: the package's assistant/models)."),
+    ] = None,
+) -> None:
+    """Rebuild the passage ranker and the answerability model from the labelled questions."""
+    from assistant import MODEL_DIR, load_questions, split_sets, train_models
+
+    settings = Settings()
+    try:
+        questions = load_questions(split_sets(split))
+        report = train_models(_assistant(settings), questions, split, out or MODEL_DIR)
+    except PolicyAssistantError as exc:
+        _fail(exc)
+        return
+    typer.echo(report.markdown())
+    typer.echo(f"models and report: {out or MODEL_DIR}")
 
 
 app.command()(serve)

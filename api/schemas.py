@@ -185,6 +185,12 @@ class AskTrace(BaseModel):
 class AskResponse(BaseModel):
     status: str = Field(description="answered | partial | refused")
     answer: str = Field(description="Markdown, in the language of the question.")
+    lead: str = Field(
+        "",
+        description="The short direct answer, in the language of the question: the number with "
+        "its unit, place, period and kind, or the best sentence of the best source named by "
+        "title; also the first line of `answer`.",
+    )
     language: str = Field(description="nl | en")
     conversation_id: str
     citations: list[Citation]

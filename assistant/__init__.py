@@ -1,6 +1,6 @@
 """The assistant layer: the application service over ingest and metrics, and its evaluation."""
 
-from assistant.answer import Answerer, AskResult
+from assistant.pipeline import AnswerPipeline, AskResult
 from assistant.audit import AuditLog, AuditRecord, SqliteAuditLog, create_audit_log
 from assistant.citations import format_citation, format_location
 from assistant.conversation import (
@@ -31,13 +31,17 @@ from assistant.evaluation import (
     select,
 )
 from assistant.followup import Resolution, resolve_followup
+from assistant.pipeline import MODEL_DIR
+from assistant.training import Split, lodo_for, split_sets, train_models
 from assistant.passages import Passage
 from assistant.services import PolicyAssistant, build_assistant
 
 __all__ = [
+    "MODEL_DIR",
+    "Split",
     "EVIDENCE_SLACK",
     "SCORE_LABELS",
-    "Answerer",
+    "AnswerPipeline",
     "AskResult",
     "AuditLog",
     "AuditRecord",
@@ -66,9 +70,12 @@ __all__ = [
     "in_places",
     "load_questions",
     "load_subset",
+    "lodo_for",
     "percentile",
     "resolve_followup",
     "score_answer",
     "select",
+    "split_sets",
     "summarize",
+    "train_models",
 ]

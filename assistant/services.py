@@ -11,7 +11,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import Answerer, AskResult
 from assistant.audit import (
     DEFAULT_PRINCIPAL,
     AuditLog,
@@ -31,6 +30,7 @@ from assistant.followup import Resolution, resolve_followup
 from assistant.language import detect_language
 from assistant.llm import ChatModel, create_llm_writer, writer_trace
 from assistant.passages import Passage, read_passage
+from assistant.pipeline import AnswerPipeline, AskResult
 from assistant.sentence_index import SentenceStep
 from assistant.source_answer import answer_from_sources
 from assistant.uploads import DocumentLibrary
@@ -82,7 +82,7 @@ class PolicyAssistant:
             steps = (SentenceStep(settings, self.embedder),)
         self.steps = tuple(steps)
         self.figures = FigureService(self.index)
-        self.answerer = Answerer(self)
+        self.pipeline = AnswerPipeline(self.index, self.retriever, self.figures)
         # the optional LLM writer (None without a model) may reword the default answer
         self.writer = create_llm_writer(settings, chat_model)
         self.conversations = conversations or create_conversation_store(settings)
@@ -90,6 +90,7 @@ class PolicyAssistant:
 
     def warm_up(self) -> None:
         self.embedder.warm_up()
+        self.pipeline.warm_up()
 
     def ask(
         self,
@@ -120,7 +121,7 @@ class PolicyAssistant:
             result = answer_from_sources(question, previous, cid)
         else:
             resolved = SearchFilters(**resolution.frame.filters, access=filters.access)
-            result = self.answerer.ask(
+            result = self.pipeline.ask(
                 resolution.question, cid, resolved, language=detect_language(question)
             )
             result.conversation_id = cid

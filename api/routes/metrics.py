@@ -47,7 +47,7 @@ def metrics(
     filters = FigureFilters(subject, measure, period, municipality, kind, doc_id)
     access = principal.access
     if q and q.strip():
-        result = assistant.figures.answer(q, filters, access)
+        result = assistant.pipeline.figure_answer(q, filters, access)
         rows = [row_to_public(r) for r in result.rows]
         status, reasons, conflicts = result.status, result.reasons, result.conflicts
     else:
