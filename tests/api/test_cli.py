@@ -59,8 +59,16 @@ def test_ingest_search_and_exit_codes(tmp_path: Path, corpus_copy: Path) -> None
     assert body["status"] == "partial" and body["figures"][0]["cumulative"] is True
     table = run_cli(data, "metrics", "--q", question, "--csv")
     header, first = table.stdout.splitlines()[:2]
-    assert header.startswith("figure_id,subject,measure,value,unit,period")
-    assert str(body["figures"][0]["value"]) in first and "2024-Q1..Q3" in first
+    assert header.startswith("\ufefftitle;municipality;period;kind;")  # Dutch Excel's dialect
+    assert f";{body['figures'][0]['value']};" in first and ";2024-Q1..Q3;" in first
+    plain = run_cli(data, "metrics", "--q", question, "--csv", "--csv-dialect", "plain")
+    assert plain.stdout.startswith("figure_id,subject,measure,value,unit,period")
+    workbook = data / "lks.xlsx"
+    run_cli(data, "metrics", "--q", question, "--xlsx", str(workbook))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(workbook).active
+    assert sheet is not None and sheet["A1"].value == "title" and sheet.max_row > 1
 
 
 def test_bad_input_gives_a_clear_error(tmp_path: Path) -> None:
