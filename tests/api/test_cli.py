@@ -50,6 +50,7 @@ def test_ingest_search_and_exit_codes(tmp_path: Path, corpus_copy: Path) -> None
     assert len(results) == 3 and all(r["line_start"] <= r["line_end"] for r in results)
     text = run_cli(data, "search", "statushouders", "-k", "2")
     assert "regels" in text.stdout and text.stdout.count("“") == 2
+    assert ".txt" not in text.stdout  # documents by title, never by file name
 
     # figures were extracted in the same ingest; a figure question reads them
     question = "Hoeveel LKS-contracten zijn er in Q3 gestart?"
@@ -57,6 +58,9 @@ def test_ingest_search_and_exit_codes(tmp_path: Path, corpus_copy: Path) -> None
     assert answer.returncode == 0, answer.stderr
     body = json.loads(answer.stdout)
     assert body["status"] == "partial" and body["figures"][0]["cumulative"] is True
+    listed = run_cli(data, "metrics", "--q", question)
+    assert "Uitvoeringsprogramma Enschedese Arbeidsmarkt Aanpak 2025, regel 90" in listed.stdout
+    assert ".txt" not in listed.stdout
     table = run_cli(data, "metrics", "--q", question, "--csv")
     header, first = table.stdout.splitlines()[:2]
     assert header.startswith("\ufefftitle;municipality;period;kind;")  # Dutch Excel's dialect
