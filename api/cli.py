@@ -14,6 +14,7 @@ from api.bounds import (
     PERIOD_CHARS,
     SEARCH_K_MAX,
     SUBJECT_CHARS,
+    CsvDialect,
     FigureKind,
     SearchMode,
 )
@@ -136,8 +137,8 @@ def search(
     for rank, hit in enumerate(hits, start=1):
         where = f"p. {hit.page}, " if hit.page else ""
         typer.secho(
-            f"{rank}. [{hit.score:.3f}] {hit.title} ({hit.municipality}, {hit.year}) "
-            f"{hit.source} {where}regels {hit.line_start}-{hit.line_end}",
+            f"{rank}. [{hit.score:.3f}] {hit.title} ({hit.municipality}, {hit.year}), "
+            f"{where}regels {hit.line_start}-{hit.line_end}",
             bold=True,
         )
         if hit.section:
@@ -182,7 +183,7 @@ def ask(
     for c in result.citations:
         where = f"p. {c['page']}, " if c["page"] else ""
         typer.echo(
-            f"  [{c['id']}] {c['title']} ({c['municipality']}, {c['year']}), {c['source']}, "
+            f"  [{c['id']}] {c['title']} ({c['municipality']}, {c['year']}), "
             f"{where}regels {c['line_start']}-{c['line_end']}"
         )
     typer.secho(
@@ -215,15 +216,24 @@ def metrics(
     municipality: MunicipalityOpt = None,
     kind: Annotated[FigureKind | None, typer.Option(help="Filter: the kind of figure.")] = None,
     doc_id: DocIdOpt = None,
-    csv: Annotated[bool, typer.Option("--csv", help="Print the table as CSV.")] = False,
+    csv: Annotated[
+        bool,
+        typer.Option("--csv", help="Print the table as CSV (Dutch Excel: ';', decimal comma)."),
+    ] = False,
+    csv_dialect: Annotated[
+        CsvDialect,
+        typer.Option(help="nl: ';', decimal comma, BOM; plain: ',', decimal point (as before)."),
+    ] = "nl",
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="Write the table to this .xlsx file.")
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON like GET /api/v1/metrics.")
     ] = False,
 ) -> None:
     """Figures from the metrics table: filtered, or answering a figure question."""
-    import pandas as pd
-
-    from assistant.figures import PUBLIC_COLUMNS, FigureFilters, row_to_public
+    from assistant.figure_export import figures_csv, figures_xlsx, with_documents
+    from assistant.figures import FigureFilters, row_to_public
 
     assistant = _assistant(Settings())
     filters = FigureFilters(subject, None, period, municipality, kind, doc_id)
@@ -242,11 +252,14 @@ def metrics(
     except PolicyAssistantError as exc:
         _fail(exc)
         return
-    if csv:
-        columns = list(PUBLIC_COLUMNS) + [
-            c for c in ("partial_reason", "conflict") if rows and c in rows[0]
-        ]
-        typer.echo(pd.DataFrame(rows, columns=columns).to_csv(index=False), nl=False)
+    titled = with_documents(rows, assistant.index.snapshot().documents)
+    if csv or xlsx:
+        if xlsx:
+            xlsx.write_bytes(figures_xlsx(titled))
+            typer.echo(f"{len(rows)} figures written to {xlsx}", err=True)
+        if csv:
+            sys.stdout.buffer.write(figures_csv(titled, csv_dialect))
+            sys.stdout.flush()
         return
     if as_json:
         payload = {"figures": rows, "status": status, "reasons": reasons, "conflicts": conflicts}
@@ -255,12 +268,13 @@ def metrics(
     typer.secho(f"status: {status}", bold=True)
     for reason in reasons:
         typer.echo(f"  partial: {reason}")
-    for row in rows:
+    for row in titled:
         flag = "  [CONFLICT]" if row.get("conflict") else ""
         cum = " cumulative" if row["cumulative"] else ""
+        where = f"p. {row['page']}, " if row["page"] else ""
         typer.echo(
             f"{row['value']} {row['unit']} | {row['period']}{cum} | {row['kind']} | {row['municipality']} | "
-            f"{row['source']} line {row['line']}{flag}\n   “{row['quote']}”"
+            f"{row['title'] or row['source']}, {where}regel {row['line']}{flag}\n   “{row['quote']}”"
         )
     if not rows:
         typer.echo("no figures found")

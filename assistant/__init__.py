@@ -3,13 +3,8 @@
 from assistant.pipeline import AnswerPipeline, AskResult
 from assistant.audit import AuditLog, AuditRecord, SqliteAuditLog, create_audit_log
 from assistant.citations import format_citation, format_location
-from assistant.conversation import (
-    ConversationStore,
-    Frame,
-    SqliteConversationStore,
-    Turn,
-    create_conversation_store,
-)
+from assistant.conversation import ConversationStore, ConversationSummary, Frame, Turn
+from assistant.conversation_store import SqliteConversationStore, create_conversation_store
 from assistant.eval_report import SCORE_LABELS, EvalReport, describe_row
 from assistant.eval_scoring import (
     EVIDENCE_SLACK,
@@ -46,6 +41,7 @@ __all__ = [
     "AuditLog",
     "AuditRecord",
     "ConversationStore",
+    "ConversationSummary",
     "EvalReport",
     "Frame",
     "Passage",

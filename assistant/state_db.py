@@ -9,7 +9,7 @@ SQLite errors become :class:`corpus.StateError` (503).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,10 +25,20 @@ def utc_iso(ts: float) -> str:
 class SqliteFile:
     """A SQLite database file with its schema, opened per operation."""
 
-    def __init__(self, path: Path, schema: str, *, timeout_s: float) -> None:
+    def __init__(
+        self,
+        path: Path,
+        schema: str,
+        *,
+        timeout_s: float,
+        added_columns: Sequence[tuple[str, str, str]] = (),
+    ) -> None:
         self.path = path
         self.schema = schema
         self.timeout_s = timeout_s
+        # (table, column, declaration) added after a file was first made: a file of an older
+        # version gets them on first open, so the schema only ever grows
+        self.added_columns = tuple(added_columns)
         self._ready = False
 
     def _open(self) -> sqlite3.Connection:
@@ -46,6 +56,14 @@ class SqliteFile:
         try:
             conn.execute("PRAGMA journal_mode = WAL")  # persistent: set once per file
             conn.executescript(self.schema)
+            for table, column, declaration in self.added_columns:
+                have = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    try:
+                        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+                    except sqlite3.OperationalError as exc:  # another process added it first
+                        if "duplicate column" not in str(exc):
+                            raise
         finally:
             conn.close()
         self._ready = True

@@ -184,3 +184,64 @@ def test_several_processes_append_to_one_file(tmp_path: Path, kind: str) -> None
     else:
         turns = SqliteConversationStore(path, max_turns=1000).turns("shared")
         assert [t.turn for t in turns] == list(range(1, 76))  # no number given twice
+
+
+def test_summaries_list_one_owner_newest_first_and_never_another_owner(tmp_path: Path) -> None:
+    clock = Clock()
+    store = SqliteConversationStore(tmp_path / "c.sqlite", ttl_s=3600, clock=clock)
+    store.append("ab:first", make_turn("Hoeveel LKS-contracten?"))
+    clock.now += 10
+    store.append("ab:second", make_turn("Wat is de EAA?", status="refused"))
+    clock.now += 10
+    store.append("ab:first", make_turn("en in 2022?", status="partial"))
+    store.append("ab:c:theirs", make_turn("another owner named 'ab:c'"))
+    store.append("abc:theirs", make_turn("another owner named 'abc'"))
+    listed = store.summaries("ab:", limit=10)
+    assert [(s.conversation_id, s.title, s.turns, s.last_status) for s in listed] == [
+        ("first", "Hoeveel LKS-contracten?", 2, "partial"),
+        ("second", "Wat is de EAA?", 1, "refused"),
+    ]
+    assert listed[0].updated_at > listed[1].updated_at >= listed[1].created_at
+    assert [s.conversation_id for s in store.summaries("ab:", limit=1)] == ["first"]
+    assert [s.conversation_id for s in store.summaries("ab:c:", limit=10)] == ["theirs"]
+    clock.now += 3600 - 9  # "second" has now been idle longer than the ttl
+    assert [s.conversation_id for s in store.summaries("ab:", limit=10)] == ["first"]
+
+
+def test_a_turn_keeps_its_answer_text_and_lead(tmp_path: Path) -> None:
+    store = SqliteConversationStore(tmp_path / "c.sqlite")
+    turn = make_turn("Hoeveel LKS-contracten?")
+    turn.answer, turn.lead = "Er zijn 220 contracten gestart [c1].", "Er zijn 220 contracten."
+    store.append("x:1", turn)
+    store.append("x:1", make_turn("en in 2022?"))
+    first, second = store.turns("x:1")
+    assert (first.answer, first.lead) == ("Er zijn 220 contracten gestart [c1].", turn.lead)
+    assert (second.answer, second.lead) == ("", None)
+
+
+OLD_SCHEMA = """
+CREATE TABLE conversations (id TEXT PRIMARY KEY, created_at TEXT NOT NULL,
+    updated_ts REAL NOT NULL);
+CREATE TABLE turns (conversation_id TEXT NOT NULL, turn INTEGER NOT NULL,
+    created_at TEXT NOT NULL, question TEXT NOT NULL, resolved_question TEXT NOT NULL,
+    kind TEXT NOT NULL, language TEXT NOT NULL, status TEXT NOT NULL, route TEXT NOT NULL,
+    index_version TEXT, frame TEXT NOT NULL, citations TEXT NOT NULL, figures TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, turn));
+INSERT INTO conversations VALUES ('local:old', '2026-11-01T10:00:00.000000+00:00', 1800000000);
+INSERT INTO turns VALUES ('local:old', 1, '2026-11-01T10:00:00.000000+00:00', 'Oude vraag?',
+    'Oude vraag?', 'new', 'nl', 'answered', 'passages', 'v0', '{}', '[]', '[]');
+"""
+
+
+def test_a_file_of_the_earlier_schema_gains_the_answer_columns(tmp_path: Path) -> None:
+    path = tmp_path / "conversations.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(OLD_SCHEMA)
+    store = SqliteConversationStore(path, clock=Clock())
+    (old,) = store.turns("local:old")
+    assert (old.question, old.answer, old.lead) == ("Oude vraag?", "", None)
+    new = make_turn("en nu?")
+    new.answer = "Een antwoord."
+    assert store.append("local:old", new).turn == 2
+    assert [t.answer for t in store.turns("local:old")] == ["", "Een antwoord."]
+    assert [s.title for s in store.summaries("local:", 5)] == ["Oude vraag?"]
