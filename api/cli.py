@@ -356,6 +356,8 @@ def evaluate(
         if lodo:
             from assistant import lodo_for
 
+            if split is None:
+                raise typer.BadParameter("--lodo needs --split (the working part it trains on)")
             models = lodo_for(assistant, questions, split)
         label = name or (
             picked.name

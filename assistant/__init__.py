@@ -1,6 +1,5 @@
 """The assistant layer: the application service over ingest and metrics, and its evaluation."""
 
-from assistant.pipeline import AnswerPipeline, AskResult
 from assistant.audit import AuditLog, AuditRecord, SqliteAuditLog, create_audit_log
 from assistant.citations import format_citation, format_location
 from assistant.conversation import ConversationStore, ConversationSummary, Frame, Turn
@@ -26,15 +25,14 @@ from assistant.evaluation import (
     select,
 )
 from assistant.followup import Resolution, resolve_followup
-from assistant.pipeline import MODEL_DIR
-from assistant.training import Split, lodo_for, split_sets, train_models
 from assistant.passages import Passage
+from assistant.pipeline import MODEL_DIR, AnswerPipeline, AskResult
 from assistant.services import PolicyAssistant, build_assistant
+from assistant.training import Split, lodo_for, split_sets, train_models
 
 __all__ = [
-    "MODEL_DIR",
-    "Split",
     "EVIDENCE_SLACK",
+    "MODEL_DIR",
     "SCORE_LABELS",
     "AnswerPipeline",
     "AskResult",
@@ -48,6 +46,7 @@ __all__ = [
     "PolicyAssistant",
     "Resolution",
     "SourceTexts",
+    "Split",
     "SqliteAuditLog",
     "SqliteConversationStore",
     "Subset",

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import time
 
-from assistant.pipeline.run import AskResult
 from assistant.citations import format_location
 from assistant.conversation import Turn
 from assistant.followup import vocabulary
 from assistant.grounding import ground_answer
 from assistant.language import Language, detect_language, word_list, words
+from assistant.pipeline.run import AskResult
 
 
 def source_language(question: str, previous: Turn) -> Language:

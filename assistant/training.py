@@ -63,7 +63,9 @@ class Split:
             test = frozenset(str(i) for i in data["test"])
             sets = tuple(Path(path).parent / s for s in data.get("sets", []))
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise InvalidRequestError(f"cannot read split {path}: {exc}", code="invalid_split") from exc
+            raise InvalidRequestError(
+                f"cannot read split {path}: {exc}", code="invalid_split"
+            ) from exc
         return cls(test, sets)
 
     def part(self, question_id: str) -> str:
@@ -129,7 +131,9 @@ def collect(
     documents = retriever.documents()
     idf = retriever.idf()
     out = []
-    for q in tqdm(questions, desc="candidates", unit="question", disable=not progress, file=sys.stderr):
+    for q in tqdm(
+        questions, desc="candidates", unit="question", disable=not progress, file=sys.stderr
+    ):
         question = understand(q["question"], documents, idf)
         found = retriever.retrieve(question, SearchFilters())
         out.append(
@@ -178,7 +182,9 @@ def ranking_scores(
     examples: Sequence[Example], score: Callable[[Example], np.ndarray]
 ) -> dict[str, float]:
     """hit@1, hit@5 and MRR of the ranked passages over the answerable questions."""
-    ranks = [hit_rank(e, score(e)) for e in examples if e.answerable and evidence_places(e.question)]
+    ranks = [
+        hit_rank(e, score(e)) for e in examples if e.answerable and evidence_places(e.question)
+    ]
     if not ranks:
         return {"questions": 0}
     return {
@@ -249,6 +255,13 @@ def choose_threshold(p_refused: np.ndarray, refused: np.ndarray) -> float:
     return best
 
 
+def _scorer(model: Any) -> Callable[[Example], np.ndarray]:
+    def score(example: Example) -> np.ndarray:
+        return np.asarray(model.score(example.table))
+
+    return score
+
+
 def fit_answerability(
     table: pd.DataFrame, refused: np.ndarray, groups: Sequence[str], meta: dict[str, Any]
 ) -> Any:
@@ -257,10 +270,10 @@ def fit_answerability(
     from assistant.pipeline.answerability import ANSWERABILITY_FEATURES, AnswerabilityModel
 
     refused = np.asarray(refused, dtype=bool)
-    groups = np.asarray(groups)
+    group_of = np.asarray(groups)
     held_out = np.zeros(len(refused))
-    for g in sorted(set(groups)):
-        inside = groups == g
+    for g in sorted(set(group_of)):
+        inside = group_of == g
         if refused[~inside].all() or not refused[~inside].any():
             held_out[inside] = 0.5
             continue
@@ -313,7 +326,9 @@ def data_version(questions: Sequence[dict[str, Any]], split_path: Path) -> str:
 
     digest = hashlib.sha256(Path(split_path).read_bytes())
     for q in sorted(questions, key=lambda q: str(q["id"])):
-        digest.update(json.dumps({k: v for k, v in q.items() if k != "set"}, sort_keys=True).encode())
+        digest.update(
+            json.dumps({k: v for k, v in q.items() if k != "set"}, sort_keys=True).encode()
+        )
     return digest.hexdigest()[:16]
 
 
@@ -399,7 +414,7 @@ def train(
     for doc in sorted({e.document for e in examples}):
         fold = fit_ranker([e for e in working if e.document != doc])
         ranking[f"left out: {doc}"] = ranking_scores(
-            [e for e in examples if e.document == doc], lambda e, m=fold: m.score(e.table)
+            [e for e in examples if e.document == doc], _scorer(fold)
         )
     gains = ranker.booster.feature_importance("gain")
     report = TrainingReport(
@@ -424,17 +439,23 @@ def split_sets(path: Path) -> list[Path]:
     return list(Split.load(path).sets)
 
 
-def train_examples(assistant: Any, questions: Sequence[dict[str, Any]], split_path: Path) -> list[Example]:
+def train_examples(
+    assistant: Any, questions: Sequence[dict[str, Any]], split_path: Path
+) -> list[Example]:
     """The labelled examples of ``questions`` over the assistant's current index."""
     return collect(assistant.pipeline.passages, questions, Split.load(split_path))
 
 
-def lodo_for(assistant: Any, questions: Sequence[dict[str, Any]], split_path: Path) -> dict[str, tuple[Any, Any]]:
+def lodo_for(
+    assistant: Any, questions: Sequence[dict[str, Any]], split_path: Path
+) -> dict[str, tuple[Any, Any]]:
     """``eval --lodo``: per document, models trained without it (see :func:`lodo_models`)."""
     examples = train_examples(assistant, questions, split_path)
     return lodo_models(examples, assistant.figures.frame())
 
 
-def train_models(assistant: Any, questions: Sequence[dict[str, Any]], split_path: Path, out_dir: Path) -> TrainingReport:
+def train_models(
+    assistant: Any, questions: Sequence[dict[str, Any]], split_path: Path, out_dir: Path
+) -> TrainingReport:
     """``policy-assistant train``: fit and save the models (see :func:`train`)."""
     return train(assistant.pipeline.passages, questions, split_path, out_dir)

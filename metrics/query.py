@@ -174,17 +174,22 @@ def parse_question(question: str) -> FigureQuery:
     return query
 
 
-def _row_text(row: pd.Series) -> str:
-    return f"{row['subject']} {row['measure']} {row['quote']}"
+@lru_cache(maxsize=65536)
+def _text_stems(text: str) -> tuple[frozenset[str], str]:
+    """A row text's stems, as a set and joined (the same rows are read for every question)."""
+    stems = stem_tokens(text)
+    return frozenset(stems), " ".join(stems)
 
 
-def _stem_hit(term: str, row_stems: set[str], joined: str) -> bool:
+def _stem_hit(term: str, row_stems: frozenset[str] | set[str], joined: str) -> bool:
     if " " in term:
         return term in joined
     return term in row_stems or (len(term) >= 5 and any(s.startswith(term) for s in row_stems))
 
 
-def _relevance(query: FigureQuery, row_stems: set[str], joined: str, vocabulary: set[str]) -> float:
+def _relevance(
+    query: FigureQuery, row_stems: frozenset[str] | set[str], joined: str, vocabulary: set[str]
+) -> float:
     """0 when the row is not about the asked subject; else a score that rewards overlap."""
 
     def hit(group: set[str]) -> bool:
@@ -205,7 +210,8 @@ def _relevance(query: FigureQuery, row_stems: set[str], joined: str, vocabulary:
 
 
 def _vocabulary(frame: pd.DataFrame) -> set[str]:
-    key = (id(frame), len(frame))
+    # the same rows (a filtered view of the same table) give the same vocabulary
+    key = (len(frame), hash(tuple(frame["figure_id"].astype(str))))
     cached = _VOCAB_CACHE.get(key)
     if cached is None:
         text = (
@@ -250,12 +256,19 @@ def answer_figures(frame: pd.DataFrame, question: str, *, limit: int = 8) -> Fig
     elif query.wants_percent and (candidates["unit"] == "percent").any():
         candidates = candidates[candidates["unit"].isin(["percent", "ratio"])]
     vocabulary = _vocabulary(frame)
+    texts = (
+        candidates["subject"].astype(str)
+        + " "
+        + candidates["measure"].astype(str)
+        + " "
+        + candidates["quote"].astype(str)
+    )
     scored = []
-    for _, row in candidates.iterrows():
-        stems = stem_tokens(_row_text(row))
-        score = _relevance(query, set(stems), " ".join(stems), vocabulary)
+    for position, text in enumerate(texts):
+        stems, joined = _text_stems(text)
+        score = _relevance(query, stems, joined, vocabulary)
         if score > 0:
-            scored.append((score, row))
+            scored.append((score, candidates.iloc[position]))
     if not scored:
         return FigureResult("none", query=query)
     best = max(s for s, _ in scored)

@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 
 from assistant.pipeline.candidates import Candidates, Ranked
-from assistant.pipeline.figures import FigurePick
 from assistant.pipeline.features import ANSWER_TYPES
-from assistant.pipeline.units import figure_count
+from assistant.pipeline.figures import FigurePick
 from assistant.pipeline.ranking import MODEL_DIR, ModelError
+from assistant.pipeline.units import figure_count
 from assistant.sentences import coverage
 
 ANSWERABILITY_FILE = "answerability.json"
@@ -101,7 +101,8 @@ def question_features(ranked: Ranked, pick: FigurePick | None = None) -> dict[st
     def holds_place(ev_doc: str, quote: str) -> bool:
         own = str(documents.get(ev_doc, {}).get("municipality") or "")
         return bool(q.municipality) and (
-            own.lower() == str(q.municipality).lower() or str(q.municipality).lower() in quote.lower()
+            own.lower() == str(q.municipality).lower()
+            or str(q.municipality).lower() in quote.lower()
         )
 
     first = top[0] if top else None
@@ -123,7 +124,10 @@ def question_features(ranked: Ranked, pick: FigurePick | None = None) -> dict[st
         "figure_support": max((ev.coverage for ev in figured), default=0.0),
         "counted_support": (
             max(
-                (coverage(list(q.counted), f"{ev.context} {ev.quote}", found.idf) for ev in figured),
+                (
+                    coverage(list(q.counted), f"{ev.context} {ev.quote}", found.idf)
+                    for ev in figured
+                ),
                 default=0.0,
             )
             if q.counted

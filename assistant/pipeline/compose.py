@@ -80,7 +80,7 @@ class Composer:
         self.idf = idf or {}
 
     def passage_lead(self, citation: Mapping[str, Any], lang: Language) -> str:
-        """"Volgens <title> (<page, lines>): “<its best sentence>” [c1]"."""
+        """ "Volgens <title> (<page, lines>): “<its best sentence>” [c1]"."""
         location = format_location(
             citation.get("page"), int(citation["line_start"]), int(citation["line_end"])
         )
@@ -165,7 +165,13 @@ class Composer:
         lines.extend(["", *notes[1:], *([conflict] if conflict else [])])
         return Draft(status, "metrics", lead, lines, citations, [row_to_public(r) for r in rows])
 
-    def missing_notes(self, reasons: Sequence[str], rows: Sequence[dict[str, Any]], quarter: int | None, lang: Language) -> list[str]:
+    def missing_notes(
+        self,
+        reasons: Sequence[str],
+        rows: Sequence[dict[str, Any]],
+        quarter: int | None,
+        lang: Language,
+    ) -> list[str]:
         return describe_missing(list(reasons), list(rows), quarter, lang)
 
     def add_passages(self, draft: Draft, ranked: Sequence[Evidence], lang: Language) -> None:
@@ -208,7 +214,9 @@ class Composer:
         return Draft("answered", "passages", lead, lines, citations, [])
 
     # ----- refusal ------------------------------------------------------------------------
-    def refusal(self, hits: Sequence[SearchHit], lang: Language, *, no_figure: bool = False) -> Draft:
+    def refusal(
+        self, hits: Sequence[SearchHit], lang: Language, *, no_figure: bool = False
+    ) -> Draft:
         p = phrases(lang)
         nearest: dict[str, SearchHit] = {}
         for hit in hits:

@@ -35,6 +35,7 @@ ranking model (``assistant.pipeline.ranking``) learns the combination from label
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -109,7 +110,7 @@ def bigram_share(pairs: list[tuple[str, str]], held: list[str]) -> float:
     """The share of the question's adjacent word pairs that stand adjacent in ``held``."""
     if not pairs:
         return 0.0
-    adjacent = set(zip(held, held[1:], strict=False))
+    adjacent = set(itertools.pairwise(held))
     return sum(pair in adjacent for pair in pairs) / len(pairs)
 
 

@@ -31,6 +31,15 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from assistant.language import (
+    Term,
+    counted_terms,
+    has_marker,
+    joined_particles,
+    question_terms,
+    whole_year_asked,
+    years_in,
+)
 from assistant.pipeline.candidates import Evidence
 from assistant.pipeline.figure_fit import (
     allowed_kinds,
@@ -41,15 +50,6 @@ from assistant.pipeline.figure_fit import (
     place_fit,
     unit_fit,
     wrong_unit,
-)
-from assistant.language import (
-    Term,
-    counted_terms,
-    has_marker,
-    joined_particles,
-    question_terms,
-    whole_year_asked,
-    years_in,
 )
 from assistant.sentences import coverage
 from corpus import find_periods, without_periods
@@ -131,9 +131,10 @@ def _candidates(
     ``METRICS_BELOW`` under the best passages' last)."""
     out: list[tuple[int, float, Evidence | None, dict[str, Any]]] = []
     best = ranked[:ROW_UNITS]
+    near = frame[frame["doc_id"].isin({ev.doc_id for ev in best})]
     for rank, ev in enumerate(best):
-        for _, row in _rows_in(frame, ev).iterrows():
-            record = {k: (None if pd.isna(v) else v) for k, v in row.to_dict().items()}
+        for row in _rows_in(near, ev).to_dict("records"):
+            record = {k: (None if pd.isna(v) else v) for k, v in row.items()}
             out.append((rank, ev.score, ev, record))
     floor = min((ev.score for ev in best), default=0.0) - METRICS_BELOW
     for record in answer_figures(frame, question).rows:

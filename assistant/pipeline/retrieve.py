@@ -10,18 +10,17 @@ question, its word coverage, and its rank in each retriever.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
 from assistant.figures import FigureService
-from assistant.pipeline.candidates import Candidate, Candidates, Evidence
-from assistant.pipeline.units import UnitTables
-from assistant.pipeline.question import Question
-from assistant.sentence_index import SentenceVectors
 from assistant.language import municipality_stems
+from assistant.pipeline.candidates import Candidate, Candidates, Evidence
+from assistant.pipeline.question import Question
+from assistant.pipeline.units import UnitTables
+from assistant.sentence_index import SentenceVectors
 from assistant.sentences import Sentence, idf_table, matches, stems, without_bullet
 from assistant.source_lines import SourceLines
 from ingest import HybridRetriever, SearchFilters, SearchHit, SearchIndex
@@ -33,6 +32,8 @@ NEAREST_UNITS = 30  # units nearest the question vector anywhere in the allowed 
 LEXICAL_UNITS = 30  # units holding most of the question's words anywhere
 RUN_SENTENCES = 4  # neighbouring sentences quoted together at most
 RUN_MAX_CHARS = 700  # ... and their length at most
+
+
 def verbatim(sentence: Sentence, by_line: dict[int, str]) -> bool:
     """Whether a quote stands, as is (whitespace collapsed), in its cited lines."""
     span = " ".join(by_line.get(n, "") for n in range(sentence.line_start, sentence.line_end + 1))
@@ -61,7 +62,9 @@ def names_in(text: str) -> list[str]:
 class PassageRetriever:
     """Reads the index version's units, word weights and source lines (each cached per version)."""
 
-    def __init__(self, index: SearchIndex, retriever: HybridRetriever, figures: FigureService) -> None:
+    def __init__(
+        self, index: SearchIndex, retriever: HybridRetriever, figures: FigureService
+    ) -> None:
         self.index = index
         self.retriever = retriever
         self.figures = figures
@@ -133,7 +136,9 @@ class PassageRetriever:
         out = []
         for name in names_in(question.text):
             held = [s for s in stems(name) if len(s) >= 3]
-            if held and not any(s in vocab or (len(s) >= 5 and any(matches(s, {v}) for v in vocab)) for s in held):
+            if held and not any(
+                s in vocab or (len(s) >= 5 and any(matches(s, {v}) for v in vocab)) for s in held
+            ):
                 out.append(name)
         return out
 
@@ -172,7 +177,9 @@ class PassageRetriever:
         lexical_rank = _ranks(share, keep)
         bm25_rank = _ranks(bm25, keep)
         entered = self._entered(units, hits, dense, share, keep)
-        groups = [([i], r) for i, r in sorted(entered.items(), key=lambda e: units.kinds[e[0]] != "block")]
+        groups = [
+            ([i], r) for i, r in sorted(entered.items(), key=lambda e: units.kinds[e[0]] != "block")
+        ]
         groups += _runs(units, entered)
         covers, context_covers = lexicon.group_coverage(
             list(question.scored), idf, [g for g, _ in groups]
@@ -256,7 +263,9 @@ def _ranks(scores: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def _runs(units: SentenceVectors, entered: dict[int, int | None]) -> list[tuple[list[int], int | None]]:
+def _runs(
+    units: SentenceVectors, entered: dict[int, int | None]
+) -> list[tuple[list[int], int | None]]:
     """Runs of 2 to RUN_SENTENCES neighbouring sentences that start at a candidate sentence (a
     figure often follows its subject in the next sentence; a list holds one figure per line)."""
     runs: list[tuple[list[int], int | None]] = []
@@ -277,4 +286,3 @@ def _runs(units: SentenceVectors, entered: dict[int, int | None]) -> list[tuple[
             end = j_end
             runs.append((list(members), rank))
     return runs
-

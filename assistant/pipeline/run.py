@@ -14,15 +14,19 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.pipeline.figures import FigurePick, pick_figures
 from assistant.figure_text import phrases
 from assistant.figures import FigureFilters, FigureService
 from assistant.grounding import ground_answer
 from assistant.language import Language
-from assistant.pipeline.answerability import AnswerabilityModel, create_answerability, question_features
+from assistant.pipeline.answerability import (
+    AnswerabilityModel,
+    create_answerability,
+    question_features,
+)
 from assistant.pipeline.candidates import Ranked
 from assistant.pipeline.compose import Composer, Draft, Status
 from assistant.pipeline.features import passage_features
+from assistant.pipeline.figures import FigurePick, pick_figures
 from assistant.pipeline.question import Question, understand
 from assistant.pipeline.ranking import PassageRanker, create_passage_ranker, rank
 from assistant.pipeline.retrieve import PassageRetriever
@@ -105,9 +109,7 @@ class AnswerPipeline:
         if self.index.ready():
             self.passages.units()
 
-    def use(
-        self, ranker: PassageRanker | None, answerability: AnswerabilityModel | None
-    ) -> None:
+    def use(self, ranker: PassageRanker | None, answerability: AnswerabilityModel | None) -> None:
         """Answer with other models (leave-one-document-out evaluation); None: the committed."""
         self._ranker, self._answerability = ranker, answerability
 
@@ -207,7 +209,11 @@ class AnswerPipeline:
         rows = [{k: v for k, v in r.items() if k != "passage"} for r in pick.rows]
         clashing = [str(r["figure_id"]) for r in rows if r.get("conflict")]
         return FigureResult(
-            pick.status, rows, list(pick.reasons), [clashing] if len(clashing) > 1 else [], pick.query
+            pick.status,
+            rows,
+            list(pick.reasons),
+            [clashing] if len(clashing) > 1 else [],
+            pick.query,
         )
 
     def _frame(self, filters: SearchFilters, documents: Mapping[str, Mapping[str, Any]]) -> Any:
@@ -258,7 +264,9 @@ class AnswerPipeline:
         composer.add_passages(draft, ranked.passages, lang)
         return draft
 
-    def _check_scope(self, question: Question, ranked: Ranked, draft: Draft, lang: Language) -> None:
+    def _check_scope(
+        self, question: Question, ranked: Ranked, draft: Draft, lang: Language
+    ) -> None:
         """A passages answer whose best passage misses an asked scope is ``partial``, and its
         first line says which."""
         if not ranked.passages or not draft.citations:

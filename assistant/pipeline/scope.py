@@ -90,8 +90,10 @@ def check(
         if question.municipality and question.region is None and levels and levels <= REGIONS:
             missing.append("level")
             found["level"] = ", ".join(sorted(levels))
-        elif question.region is not None and question.region not in levels and not (
-            question.region.lower() in low
+        elif (
+            question.region is not None
+            and question.region not in levels
+            and question.region.lower() not in low
         ):
             missing.append("level")
             found["level"] = ", ".join(sorted(levels)) or own
@@ -107,7 +109,9 @@ def check(
     elif asked_years:
         named = {int(y) for y in years_in(ev.quote)}
         periods = row_periods or [doc_period]
-        if not (asked_years & named) and not any(_covers(p, y) for p in periods for y in asked_years):
+        if not (asked_years & named) and not any(
+            _covers(p, y) for p in periods for y in asked_years
+        ):
             missing.append("period")
             found["period"] = next((p for p in periods if p), "")
     if question.quarter and rows and all(r.get("cumulative") for r in rows):

@@ -115,9 +115,10 @@ def _rows_by_unit(units: SentenceVectors, frame: pd.DataFrame) -> list[tuple[dic
     lines = {d: [int(r["line"]) for r in rs] for d, rs in by_doc.items()}
     for i in range(len(units)):
         doc_id, page, start, end = units.place(i)
-        doc_rows = by_doc.get(doc_id)
-        if not doc_rows:
+        found = by_doc.get(doc_id)
+        if not found:
             continue
+        doc_rows = found
         lo, hi = bisect.bisect_left(lines[doc_id], start), bisect.bisect_right(lines[doc_id], end)
         out[i] = tuple(
             {k: r.get(k) for k in ROW_FIELDS}
@@ -125,5 +126,3 @@ def _rows_by_unit(units: SentenceVectors, frame: pd.DataFrame) -> list[tuple[dic
             if page is None or pd.isna(r.get("page")) or int(r["page"]) == page
         )
     return out
-
-

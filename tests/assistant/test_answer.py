@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from assistant import AskResult, PolicyAssistant
-from assistant.pipeline.compose import MAX_CITATIONS
 from assistant.figure_text import describe_period, describe_value, spelled_note
 from assistant.grounding import ground_answer, ungrounded_numbers
 from assistant.language import detect_language, is_figure_question
 from assistant.numeric import format_value, readings
+from assistant.pipeline.compose import MAX_CITATIONS
 from assistant.sentences import split_sentences
 from corpus import BUNDLED_CORPUS_DIR, InvalidRequestError, Settings
 

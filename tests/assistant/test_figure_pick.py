@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from assistant import PolicyAssistant
-from assistant.pipeline.figures import _parts, question_parts
 from assistant.language import question_terms
+from assistant.pipeline.figures import _parts, question_parts
 from tests.conftest import fake_settings
 
 pytestmark = pytest.mark.unit

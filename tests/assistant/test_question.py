@@ -48,7 +48,9 @@ def test_answer_types(question: str, answer_type: str) -> None:
 
 
 def test_the_scope_asked_is_typed() -> None:
-    q = understand("Hoeveel bijstandsuitkeringen had Hengelo in het derde kwartaal van 2024?", DOCS, set())
+    q = understand(
+        "Hoeveel bijstandsuitkeringen had Hengelo in het derde kwartaal van 2024?", DOCS, set()
+    )
     assert q.municipality == "Hengelo" and q.region is None
     assert q.years == ("2024",) and q.period == "2024-Q3" and q.quarter == 3
     assert q.kind is None and q.asks_figure and q.language == "nl"
@@ -60,14 +62,18 @@ def test_the_scope_asked_is_typed() -> None:
 
 
 def test_a_whole_year_and_the_named_documents() -> None:
-    q = understand("Hoeveel mensen zijn er volgens het beleidskader in heel 2019 uitgestroomd?", DOCS, set())
+    q = understand(
+        "Hoeveel mensen zijn er volgens het beleidskader in heel 2019 uitgestroomd?", DOCS, set()
+    )
     assert q.whole_year == "2019" and q.named == frozenset({"kader"})
     assert whole_year_asked("How many benefits were there at the end of December 2022?") == "2022"
     assert whole_year_asked("Hoeveel mensen hebben in 2019 een Doen!Beurs bezocht?") is None
 
 
 def test_period_words_are_no_terms_but_the_subject_is() -> None:
-    q = understand("Hoeveel mensen stroomden in de eerste drie kwartalen van 2024 uit?", DOCS, set())
+    q = understand(
+        "Hoeveel mensen stroomden in de eerste drie kwartalen van 2024 uit?", DOCS, set()
+    )
     assert "kwartal" not in " ".join(q.terms) and "2024" not in q.terms
     counted = understand("Hoeveel no-riskpolissen zijn er afgesloten?", DOCS, set())
     assert counted.counted and all(isinstance(t, str) for t in counted.counted)

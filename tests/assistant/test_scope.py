@@ -23,12 +23,20 @@ def _ev(doc: str, quote: str = "Er zijn 429 mensen uitgestroomd.") -> Evidence:
 
 
 def _row(**fields: object) -> dict:
-    base = {"figure_id": "x", "value": 429.0, "unit": "count", "period": "2019-Q1..Q3",
-            "cumulative": True, "kind": "result", "municipality": "Enschede", "line": 11}
+    base = {
+        "figure_id": "x",
+        "value": 429.0,
+        "unit": "count",
+        "period": "2019-Q1..Q3",
+        "cumulative": True,
+        "kind": "result",
+        "municipality": "Enschede",
+        "line": 11,
+    }
     return {**base, **fields}
 
 
-def q(text: str):  # noqa: ANN201
+def q(text: str):
     return understand(text, DOCS, set())
 
 
@@ -82,5 +90,7 @@ def test_every_missing_scope_is_said_in_plain_words_without_numerals() -> None:
     notes = scope_notes(scope, "nl")
     assert len(notes) == len(scope.missing) >= 2
     assert all(n.startswith("Let op") for n in notes)
-    english = scope_notes(check(q("How many in the whole of 2019?"), _ev("eval"), DOCS, [_row()]), "en")
+    english = scope_notes(
+        check(q("How many in the whole of 2019?"), _ev("eval"), DOCS, [_row()]), "en"
+    )
     assert english and english[0].startswith("Note")
