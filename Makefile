@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 MODEL_DIR ?= data/models/multilingual-e5-small
 export POLICY_ASSISTANT_TEST_MODEL_DIR ?= $(abspath $(MODEL_DIR))
 
-.PHONY: install model serve ingest browser test test-unit check bench eval load screenshot clean
+.PHONY: install model serve ingest browser test test-unit check bench eval train load screenshot clean
 
 install: $(STAMP) model
 
@@ -55,12 +55,20 @@ bench: install
 	# /ask p50/p95/p99 over HTTP: uvicorn with 1 worker over a fresh e5 index in a tmp dir
 	POLICY_ASSISTANT_EMBEDDING__MODEL_PATH=$(abspath $(MODEL_DIR)) $(BIN)/python -m bench.ask_latency
 
-# every score of eval/FORMAT.md through the /ask code path -> eval/results/own+dev-004.{json,md}
+# every score of eval/FORMAT.md through the /ask code path: the frozen test part, leave one
+# document out and the working part -> eval/results/{test,lodo,working}.{json,md}
 eval: install
 	$(PA) ingest
 	$(BIN)/python -m bench.figures_eval
 	$(BIN)/python bench/retrieval.py
-	$(PA) eval eval/questions/*.jsonl eval/shared/dev-004.jsonl --name own+dev-004
+	$(PA) eval --split eval/split.json --part test --name test
+	$(PA) eval --split eval/split.json --lodo --name lodo
+	$(PA) eval --split eval/split.json --part working --name working
+
+# refit the passage ranker and the answerability model on the working part of eval/split.json
+train: install
+	$(PA) ingest
+	$(PA) train --split eval/split.json
 
 # 50 clients for 60 s per phase against 2 workers over a `chroma run` server (steady, during a
 # re-ingest, kill -9 of a worker); writes bench/results/load_test.{json,md,png}

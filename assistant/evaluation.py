@@ -9,6 +9,7 @@ CI gate does with ``eval/gate.toml``; a report lists every score below its floor
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 import time
@@ -44,8 +45,20 @@ class Subset:
         return self.path.stem
 
 
+def _split_test_part(path: Path) -> tuple[list[str], list[str]]:
+    """The sets and test ids of a split file (``eval/split.json``)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return list(data["sets"]), list(data["test"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InvalidRequestError(
+            f"cannot read split {path}: {exc}", code="invalid_subset"
+        ) from exc
+
+
 def load_subset(path: Path) -> Subset:
-    """Read a subset file; ``sets`` are relative to the file's folder."""
+    """Read a subset file: ``sets`` (relative to the file's folder) and ``ids``, or
+    ``split = "split.json"`` for the frozen test part of that split; and ``floors``."""
     try:
         with Path(path).open("rb") as handle:
             data = tomllib.load(handle)
@@ -54,6 +67,8 @@ def load_subset(path: Path) -> Subset:
             f"cannot read subset {path}: {exc}", code="invalid_subset"
         ) from exc
     floors, sets, ids = data.get("floors", {}), data.get("sets", []), data.get("ids")
+    if isinstance(data.get("split"), str):  # the frozen test part of a split file
+        sets, ids = _split_test_part(Path(path).parent / data["split"])
     if not (
         isinstance(floors, dict)
         and all(isinstance(v, int | float) for v in floors.values())

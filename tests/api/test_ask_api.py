@@ -16,6 +16,7 @@ pytestmark = pytest.mark.unit
 QUESTION = "Hoeveel LKS-contracten zijn er in Q3 gestart?"
 RESPONSE_FIELDS = {
     "status",
+    "lead",
     "answer",
     "language",
     "conversation_id",
@@ -48,6 +49,9 @@ def test_ask_figure_question_has_the_contract_shape(client: TestClient) -> None:
     assert body["trace"]["route"] in ("metrics", "both") and body["trace"]["index_version"]
     assert body["trace"]["timings_ms"]["total"] >= 0 and body["trace"]["grounding"]["ok"]
     assert body["figures"][0]["value"] == 220 and "220" in body["answer"]
+    # the short direct answer comes first, says the figure, and is about 40 words at most
+    assert body["answer"].startswith(body["lead"]) and "220" in body["lead"]
+    assert len(body["lead"].split()) <= 45
     for citation in body["citations"]:
         assert set(citation) == CITATION_FIELDS
         lines = (BUNDLED_CORPUS_DIR / citation["source"]).read_text(encoding="utf-8").split("\n")

@@ -146,6 +146,20 @@ def test_gate_subset_covers_every_document_type_and_status() -> None:
     assert {q["lang"] for q in questions} == {"nl", "en"}
 
 
+def test_the_gate_is_the_frozen_test_part_of_the_split() -> None:
+    gate = load_subset(REPO / "eval" / "gate.toml")
+    split = json.loads((REPO / "eval" / "split.json").read_text(encoding="utf-8"))
+    assert gate.ids == split["test"] and len(gate.ids) == 149
+    assert gate.sets == [REPO / "eval" / s for s in split["sets"]]
+
+
+def test_a_subset_naming_an_unreadable_split_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "gate.toml"
+    path.write_text('split = "missing.json"\n', encoding="utf-8")
+    with pytest.raises(InvalidRequestError, match="cannot read split"):
+        load_subset(path)
+
+
 def test_subset_rejects_unknown_scores_and_ids(tmp_path: Path) -> None:
     path = tmp_path / "gate.toml"
     path.write_text('ids = ["t-01"]\n[floors]\nbeauty = 1.0\n', encoding="utf-8")

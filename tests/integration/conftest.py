@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant import PolicyAssistant
 from corpus import Settings
 
 
@@ -28,3 +29,16 @@ def real_settings(tmp_path: Path, real_model_dir: Path) -> Settings:
         data_dir=tmp_path / "data",
         embedding={"backend": "sentence-transformers", "model_path": real_model_dir},  # type: ignore[arg-type]
     )
+
+
+@pytest.fixture(scope="session")
+def e5_assistant(tmp_path_factory: pytest.TempPathFactory, real_model_dir: Path) -> PolicyAssistant:
+    """The bundled corpus ingested once per session with the real e5 embedder: answering
+    behaviour (ranking, refusal) is learned over e5 vectors, so it is tested over them."""
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("e5-index"),
+        embedding={"backend": "sentence-transformers", "model_path": real_model_dir},  # type: ignore[arg-type]
+    )
+    assistant = PolicyAssistant(settings)
+    assert not assistant.ingest().failed
+    return assistant

@@ -3,28 +3,14 @@ e5 embedder over the bundled corpus; it fails when a score is below its floor in
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant import PolicyAssistant, evaluate, load_questions, load_subset, select
-from corpus import Settings
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.integration
 
 GATE = REPO / "eval" / "gate.toml"
-
-
-@pytest.fixture(scope="module")
-def e5_assistant(tmp_path_factory: pytest.TempPathFactory, real_model_dir: Path) -> PolicyAssistant:
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("gate-index"),
-        embedding={"backend": "sentence-transformers", "model_path": real_model_dir},  # type: ignore[arg-type]
-    )
-    assistant = PolicyAssistant(settings)
-    assert not assistant.ingest().failed
-    return assistant
 
 
 def test_gate_subset_scores_are_at_or_above_their_floors(e5_assistant: PolicyAssistant) -> None:
