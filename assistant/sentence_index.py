@@ -14,6 +14,7 @@ even when no word is shared.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,9 @@ class SentenceStep:
         for doc_id in carried:
             if doc_id not in reuse:
                 docs.append(read_stored_document(version_dir, doc_id))
+        started = time.perf_counter()
         rows = [row for doc in docs for row in document_units(doc)]
+        split_s = time.perf_counter() - started
         if rows:
             cache = EmbeddingCache(
                 self.settings.data_dir / "embed_cache.sqlite", self.embedder.name
@@ -133,7 +136,13 @@ class SentenceStep:
         (version_dir / META_FILE).write_text(
             json.dumps({"step": STEP_VERSION, "embedder": self.embedder.name}), encoding="utf-8"
         )
-        return {"sentences": len(frame)}
+        return {
+            "sentences": len(frame),
+            "seconds": {
+                "split": round(split_s, 2),
+                "embed": round(time.perf_counter() - started - split_s, 2),
+            },
+        }
 
 
 def _compatible(previous: Path, embedder: str) -> bool:
