@@ -4,8 +4,9 @@ A turn stores the question as asked, the resolved question (after follow-up reso
 ``assistant.followup``), its frame (subject words, period, municipality, filters), the answer's
 status, language, route, citations and figures, and the time. The store is bounded: at most
 ``state.conversation_max_turns`` turns per conversation, and a conversation idle for longer
-than ``state.conversation_ttl_hours`` is deleted. The file is
-``<data_dir>/state/conversations.sqlite``, safe for several worker processes on one machine.
+than ``state.conversation_ttl_hours`` is deleted. The turns live in the state database
+(``assistant.state_db``: SQLite under ``<data_dir>/state`` for the workers of one machine, or
+PostgreSQL through ``DATABASE_URL`` for several machines).
 """
 
 from __future__ import annotations
@@ -19,35 +20,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.state_db import SqliteFile, utc_iso
+from assistant.state_db import StateDatabase, state_database, utc_iso
 from corpus import InvalidRequestError, Settings
 
 CONVERSATION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS conversations (
-    id TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    updated_ts REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS conversations_updated ON conversations (updated_ts);
-CREATE TABLE IF NOT EXISTS turns (
-    conversation_id TEXT NOT NULL,
-    turn INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    question TEXT NOT NULL,
-    resolved_question TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    language TEXT NOT NULL,
-    status TEXT NOT NULL,
-    route TEXT NOT NULL,
-    index_version TEXT,
-    frame TEXT NOT NULL,
-    citations TEXT NOT NULL,
-    figures TEXT NOT NULL,
-    PRIMARY KEY (conversation_id, turn)
-);
-"""
 
 
 def conversation_id_or_new(conversation_id: str | None) -> str:
@@ -110,19 +86,18 @@ class ConversationStore(Protocol):
     def turns(self, conversation_id: str) -> list[Turn]: ...
 
 
-class SqliteConversationStore:
-    """The conversation store in one SQLite file (WAL; a connection per operation)."""
+class SqlConversationStore:
+    """The conversation store in the state database (a transaction per operation)."""
 
     def __init__(
         self,
-        path: Path,
+        db: StateDatabase,
         *,
         max_turns: int = 20,
         ttl_s: float = 7 * 24 * 3600,
-        timeout_s: float = 10.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.db = SqliteFile(path, _SCHEMA, timeout_s=timeout_s)
+        self.db = db
         self.max_turns = max_turns
         self.ttl_s = ttl_s
         self.clock = clock
@@ -148,7 +123,7 @@ class SqliteConversationStore:
     def append(self, conversation_id: str, turn: Turn) -> Turn:
         """Store ``turn`` as the next turn; drop expired conversations and surplus turns."""
         now = self.clock()
-        with self.db.transaction() as conn:
+        with self.db.transaction(lock=f"conversation:{conversation_id}") as conn:
             self._expire(conn, now)
             conn.execute(
                 "INSERT INTO conversations (id, created_at, updated_ts) VALUES (?, ?, ?) "
@@ -198,7 +173,8 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _turn(row: Any) -> Turn:
+def _turn(found: Any) -> Turn:
+    row = found._mapping
     return Turn(
         question=row["question"],
         resolved_question=row["resolved_question"],
@@ -215,11 +191,30 @@ def _turn(row: Any) -> Turn:
     )
 
 
+class SqliteConversationStore(SqlConversationStore):
+    """The conversation store in one SQLite file of its own."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        max_turns: int = 20,
+        ttl_s: float = 7 * 24 * 3600,
+        timeout_s: float = 10.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(
+            StateDatabase.sqlite(path, timeout_s=timeout_s),
+            max_turns=max_turns,
+            ttl_s=ttl_s,
+            clock=clock,
+        )
+
+
 def create_conversation_store(settings: Settings) -> ConversationStore:
-    """The conversation store of these settings: ``<data_dir>/state/conversations.sqlite``."""
-    return SqliteConversationStore(
-        settings.state_dir / "conversations.sqlite",
+    """The conversation store of these settings, in their state database."""
+    return SqlConversationStore(
+        state_database(settings),
         max_turns=settings.state.conversation_max_turns,
         ttl_s=settings.state.conversation_ttl_hours * 3600,
-        timeout_s=settings.state.busy_timeout_s,
     )

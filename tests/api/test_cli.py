@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import shared_environment
+
 pytestmark = pytest.mark.unit
 
 
@@ -18,6 +20,7 @@ def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
         **os.environ,
         "POLICY_ASSISTANT_DATA_DIR": str(data_dir),
         "POLICY_ASSISTANT_EMBEDDING__BACKEND": "fake",
+        **shared_environment(data_dir),
     }
     return subprocess.run(
         [sys.executable, "-m", "api.cli", *args],

@@ -113,17 +113,14 @@ def test_idle_conversations_expire_and_their_id_starts_again(tmp_path: Path) -> 
     assert rows == [("opnieuw",)]  # the expired turns are gone from the file
 
 
-def test_the_factories_put_both_files_under_the_state_dir(tmp_path: Path) -> None:
+def test_the_factories_share_one_database_under_the_state_dir(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, state={"conversation_max_turns": 2})  # type: ignore[arg-type]
     store = create_conversation_store(settings)
     for n in range(3):
         store.append("x", make_turn(str(n)))
     assert [t.question for t in store.turns("x")] == ["1", "2"]
     create_audit_log(settings).append(make_record("x"))
-    assert sorted(p.name for p in settings.state_dir.glob("*.sqlite")) == [
-        "audit.sqlite",
-        "conversations.sqlite",
-    ]
+    assert sorted(p.name for p in settings.state_dir.glob("*.sqlite")) == ["state.sqlite"]
 
 
 def test_audit_records_filter_newest_first_with_a_bounded_limit(tmp_path: Path) -> None:
