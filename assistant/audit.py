@@ -137,14 +137,17 @@ def cited_places(
     """Each citation's doc_id, page and lines with the chunk ids its lines fall in."""
     places: list[dict[str, Any]] = []
     every: list[str] = []
+    # the cited documents' chunks only, found once: not a pass over every chunk per citation
+    rows: dict[str, pd.DataFrame] = {}
+    if chunks is not None and not chunks.empty and citations:
+        cited = {str(c["doc_id"]) for c in citations}
+        for doc_id, group in chunks[chunks["doc_id"].isin(cited)].groupby("doc_id"):
+            rows[str(doc_id)] = group
     for c in citations:
         ids: list[str] = []
-        if chunks is not None and not chunks.empty:
-            hit = chunks[
-                (chunks["doc_id"] == c["doc_id"])
-                & (chunks["line_start"] <= c["line_end"])
-                & (chunks["line_end"] >= c["line_start"])
-            ]
+        doc = rows.get(str(c["doc_id"]))
+        if doc is not None:
+            hit = doc[(doc["line_start"] <= c["line_end"]) & (doc["line_end"] >= c["line_start"])]
             if c.get("page") is not None:
                 hit = hit[hit["page"] == c["page"]]
             ids = [str(x) for x in hit["chunk_id"]]

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 from ingest.embedding import Embedder, FakeEmbedder, create_embedder
 from ingest.embedding.cache import EmbeddingCache
 from ingest.pipeline import FileResult, IndexStep, IngestReport, build_index, chunk_size_summary
-from ingest.retrieval import HybridRetriever, IndexSnapshot, SearchFilters, SearchHit, SearchIndex
+from ingest.retrieval import (
+    HybridRetriever,
+    IndexSnapshot,
+    SearchFilters,
+    SearchHit,
+    SearchIndex,
+    top_k,
+)
 from ingest.store import IndexStore, read_document
 from ingest.vector_index import ChromaIndex, VectorHit, VectorIndex, create_vector_index
 
@@ -47,4 +54,5 @@ __all__ = [
     "create_embedder",
     "create_vector_index",
     "read_document",
+    "top_k",
 ]
