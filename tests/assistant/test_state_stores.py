@@ -181,3 +181,29 @@ def test_several_processes_append_to_one_file(tmp_path: Path, kind: str) -> None
     else:
         turns = SqliteConversationStore(path, max_turns=1000).turns("shared")
         assert [t.turn for t in turns] == list(range(1, 76))  # no number given twice
+
+
+def test_an_upgrade_keeps_the_rows_of_the_old_sqlite_files(tmp_path: Path) -> None:
+    """The Alembic revision 0002 copies keys, audit records and turns of the files of before
+    (keys.sqlite, audit.sqlite, conversations.sqlite) into state.sqlite, once."""
+    from assistant.keys import create_key_store
+
+    state = tmp_path / "state"
+    state.mkdir()
+    with sqlite3.connect(state / "keys.sqlite") as old:
+        old.execute(
+            "CREATE TABLE api_keys (key_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT "
+            "NULL, clearance TEXT NOT NULL, hash TEXT NOT NULL, created_at REAL NOT NULL, "
+            "revoked_at REAL)"
+        )
+        old.execute(
+            "INSERT INTO api_keys VALUES ('0123456789ab', 'oud', 'admin', 'confidential', "
+            "'$argon2id$x', 1700000000.5, NULL)"
+        )
+    settings = Settings(data_dir=tmp_path)
+    keys = create_key_store(settings).list_keys()
+    assert [(k.key_id, k.name, k.created_at) for k in keys] == [
+        ("0123456789ab", "oud", 1700000000.5)
+    ]
+    create_audit_log(settings).append(make_record("x"))  # the database is in use, not re-imported
+    assert len(create_key_store(settings).list_keys()) == 1
