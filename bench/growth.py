@@ -15,7 +15,7 @@ municipalities), so the bundled questions keep their answers at every scale. Eac
    p50/p95 in ms, and the server's resident memory after them (VmRSS; VmHWM for its peak).
 
 ``fake`` is the deterministic hashing embedder (it tests the structure: ingest without
-embedding, search and answer over ×100); ``onnx`` is the product's e5 (int8). Writes
+embedding, search and answer over ×100); ``onnx`` is the product's e5 (onnxruntime). Writes
 ``bench/results/growth.{json,md}`` after every run, with the load average before and after.
 """
 

@@ -3,7 +3,7 @@
 Usage: ``python -m bench.load_matrix [--seconds 30] [--clients 10,50] [--embedder real|fake]``.
 The deployment is ``bench.load_test``'s (a `chroma run` server, an ingest of the bundled corpus,
 auth on with an admin key, the shared rate limiter on but far above the load, ``serve
---workers 2``, all on loopback), with the product's embedder (e5 through onnxruntime, int8).
+--workers 2``, all on loopback), with the product's embedder (e5 through onnxruntime).
 Then one phase per route and client count: every client sends only that route, one request
 after the other, for ``--seconds``. Per phase: requests, errors, answers per second and
 p50/p95/p99. Writes ``bench/results/load_matrix.{json,md}`` with the load average.
@@ -38,7 +38,7 @@ def main() -> None:
     result: dict[str, Any] = {
         "time": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cores": len(os.sched_getaffinity(0)),
-        "embedder": "e5 int8 (onnxruntime)" if args.embedder == "real" else "fake",
+        "embedder": "e5 (onnxruntime, fp32)" if args.embedder == "real" else "fake",
         "workers": 2,
         "seconds": args.seconds,
         "load_before": [round(x, 2) for x in os.getloadavg()],

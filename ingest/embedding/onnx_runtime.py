@@ -36,14 +36,14 @@ def _available_cores() -> int:
 
 
 class OnnxE5Embedder:
-    """e5 through onnxruntime, int8 (default) or fp32; built from the sentence-transformers
+    """e5 through onnxruntime, fp32 (default) or int8; built from the sentence-transformers
     folder on first use (export, then quantisation)."""
 
     def __init__(
         self,
         model_dir: Path,
         *,
-        quantization: str = "int8",
+        quantization: str = "fp32",
         batch_size: int = 32,
         threads: int | None = None,
     ) -> None:
@@ -52,7 +52,9 @@ class OnnxE5Embedder:
         self.quantization = quantization
         self.batch_size = batch_size
         self.threads = threads
-        self.name = "multilingual-e5-small-onnx" + ("-int8" if quantization == "int8" else "")
+        # fp32 gives the sentence-transformers vectors (cosine >= 0.99999): the same name, so
+        # the embedding cache and an index built by either serve the other; int8 does not
+        self.name = "multilingual-e5-small" + ("-onnx-int8" if quantization == "int8" else "")
         self.dim = DIM
         self._session: Any = None
         self._tokenizer: Any = None
