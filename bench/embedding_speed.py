@@ -74,8 +74,9 @@ def corpus_texts(n_units: int) -> tuple[list[dict[str, Any]], list[str], list[st
             text = f"{c.section}\n{c.text}" if c.section else c.text
             chunks.append({"source": path.name, "lo": c.line_start, "hi": c.line_end, "text": text})
         units += [embedding_text(str(u["text"]), str(u["context"])) for u in document_units(doc)]
-    step = max(1, len(units) // n_units) if n_units else 1
-    return chunks, [c["text"] for c in chunks], units[::step][:n_units]
+    if n_units:
+        units = units[:: max(1, len(units) // n_units)][:n_units]
+    return chunks, [c["text"] for c in chunks], units
 
 
 def questions() -> list[dict[str, Any]]:
@@ -205,6 +206,8 @@ def write(result: dict[str, Any]) -> None:
         )
     if base:
         lines += ["", f"Quality bar: hit@5 within 0.01 of st-torch ({base['dense']['hit@5']})."]
+    if result.get("note"):
+        lines += ["", result["note"]]
     if "ingest" in result:
         ing = result["ingest"]
         lines += ["", "## Whole-process ingest of the bundled corpus (default embedder)", "",

@@ -303,4 +303,5 @@ def test_serve_refuses_bad_values_before_starting(
 
     run()
     # a valid worker count over the embedded Chroma: refused by the workers check, not started
+    monkeypatch.setitem(cli.env, "POLICY_ASSISTANT_INDEX__BACKEND", "embedded")
     assert "embedded_single_process" in cli.invalid("serve", "--workers", "2").stderr
