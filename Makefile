@@ -35,7 +35,7 @@ serve: install
 browser:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium; } || { echo "make test needs Debian's chromium for the browser tests: sudo apt-get install chromium (or set POLICY_ASSISTANT_E2E=0 to skip them)" >&2; exit 1; }
 
-test: install browser
+test: install browser services
 	$(BIN)/python -m pytest
 
 # PostgreSQL and Redis from Debian's packages for the shared-state tests (installed here as root)
