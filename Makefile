@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 MODEL_DIR ?= data/models/multilingual-e5-small
 export POLICY_ASSISTANT_TEST_MODEL_DIR ?= $(abspath $(MODEL_DIR))
 
-.PHONY: install model serve ingest browser services test test-shared test-unit check bench eval load growth clean
+.PHONY: install model serve ingest browser services test test-shared test-unit check bench eval load growth screenshot clean
 
 install: $(STAMP) model
 
@@ -80,6 +80,12 @@ growth: install
 # re-ingest, kill -9 of a worker); writes bench/results/load_test.{json,md,png}
 load: install
 	$(BIN)/python -m bench.load_test
+
+# the README's screenshots (docs/chat-page.png, docs/chat-page-phone.png) from the chat page, served
+# here over the index in data/ with an empty conversations state, in Debian's chromium
+screenshot: install browser
+	$(PA) ingest
+	$(BIN)/python docs/screenshot.py
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache

@@ -13,7 +13,17 @@ from fastapi import FastAPI, Request, Response
 from api.auth import Authenticator
 from api.errors import install_error_handlers
 from api.limits import install_limits
-from api.routes import ask, audit, documents, health, me, metrics, pages, search
+from api.routes import (
+    ask,
+    audit,
+    conversations,
+    documents,
+    health,
+    me,
+    metrics,
+    pages,
+    search,
+)
 from assistant import PolicyAssistant, build_assistant
 from corpus import Settings
 
@@ -59,6 +69,7 @@ def create_app(settings: Settings | None = None, **assistant_overrides: Any) -> 
     app.include_router(me.router)
     app.include_router(metrics.router)
     app.include_router(ask.router)
+    app.include_router(conversations.router)
     app.include_router(audit.router)
     app.include_router(pages.router)
     app.mount("/static", pages.static_files(), name="static")

@@ -14,6 +14,7 @@ from api.bounds import (
     PERIOD_CHARS,
     SEARCH_K_MAX,
     SUBJECT_CHARS,
+    CsvDialect,
     FigureKind,
     SearchMode,
 )
@@ -136,8 +137,8 @@ def search(
     for rank, hit in enumerate(hits, start=1):
         where = f"p. {hit.page}, " if hit.page else ""
         typer.secho(
-            f"{rank}. [{hit.score:.3f}] {hit.title} ({hit.municipality}, {hit.year}) "
-            f"{hit.source} {where}regels {hit.line_start}-{hit.line_end}",
+            f"{rank}. [{hit.score:.3f}] {hit.title} ({hit.municipality}, {hit.year}), "
+            f"{where}regels {hit.line_start}-{hit.line_end}",
             bold=True,
         )
         if hit.section:
@@ -204,7 +205,7 @@ def ask(
     for c in answer["citations"]:
         where = f"p. {c['page']}, " if c["page"] else ""
         typer.echo(
-            f"  [{c['id']}] {c['title']} ({c['municipality']}, {c['year']}), {c['source']}, "
+            f"  [{c['id']}] {c['title']} ({c['municipality']}, {c['year']}), "
             f"{where}regels {c['line_start']}-{c['line_end']}"
         )
     cid = answer["conversation_id"]
@@ -234,21 +235,30 @@ def metrics(
     municipality: MunicipalityOpt = None,
     kind: Annotated[FigureKind | None, typer.Option(help="Filter: the kind of figure.")] = None,
     doc_id: DocIdOpt = None,
-    csv: Annotated[bool, typer.Option("--csv", help="Print the table as CSV.")] = False,
+    csv: Annotated[
+        bool,
+        typer.Option("--csv", help="Print the table as CSV (Dutch Excel: ';', decimal comma)."),
+    ] = False,
+    csv_dialect: Annotated[
+        CsvDialect,
+        typer.Option(help="nl: ';', decimal comma, BOM; plain: ',', decimal point (as before)."),
+    ] = "nl",
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="Write the table to this .xlsx file.")
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON like GET /api/v1/metrics.")
     ] = False,
 ) -> None:
     """Figures from the metrics table: filtered, or answering a figure question."""
-    import pandas as pd
-
-    from assistant.figures import PUBLIC_COLUMNS, FigureFilters, row_to_public
+    from assistant.figure_export import figures_csv, figures_xlsx, with_documents
+    from assistant.figures import FigureFilters, row_to_public
 
     assistant = _assistant(Settings())
     filters = FigureFilters(subject, None, period, municipality, kind, doc_id)
     try:
         if q:
-            result = assistant.figures.answer(q, filters)
+            result = assistant.pipeline.figure_answer(q, filters)
             rows, status, reasons, conflicts = (
                 [row_to_public(r) for r in result.rows],
                 result.status,
@@ -261,11 +271,14 @@ def metrics(
     except PolicyAssistantError as exc:
         _fail(exc)
         return
-    if csv:
-        columns = list(PUBLIC_COLUMNS) + [
-            c for c in ("partial_reason", "conflict") if rows and c in rows[0]
-        ]
-        typer.echo(pd.DataFrame(rows, columns=columns).to_csv(index=False), nl=False)
+    titled = with_documents(rows, assistant.index.snapshot().documents)
+    if csv or xlsx:
+        if xlsx:
+            xlsx.write_bytes(figures_xlsx(titled))
+            typer.echo(f"{len(rows)} figures written to {xlsx}", err=True)
+        if csv:
+            sys.stdout.buffer.write(figures_csv(titled, csv_dialect))
+            sys.stdout.flush()
         return
     if as_json:
         payload = {"figures": rows, "status": status, "reasons": reasons, "conflicts": conflicts}
@@ -274,12 +287,13 @@ def metrics(
     typer.secho(f"status: {status}", bold=True)
     for reason in reasons:
         typer.echo(f"  partial: {reason}")
-    for row in rows:
+    for row in titled:
         flag = "  [CONFLICT]" if row.get("conflict") else ""
         cum = " cumulative" if row["cumulative"] else ""
+        where = f"p. {row['page']}, " if row["page"] else ""
         typer.echo(
             f"{row['value']} {row['unit']} | {row['period']}{cum} | {row['kind']} | {row['municipality']} | "
-            f"{row['source']} line {row['line']}{flag}\n   “{row['quote']}”"
+            f"{row['title'] or row['source']}, {where}regel {row['line']}{flag}\n   “{row['quote']}”"
         )
     if not rows:
         typer.echo("no figures found")
@@ -289,7 +303,9 @@ def metrics(
 def evaluate(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Question sets (JSON Lines, eval/FORMAT.md); default: --subset's."),
+        typer.Argument(
+            help="Question sets (JSON Lines, eval/FORMAT.md); default: --subset's, or --split's."
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the results JSON (rows and scores).")
@@ -301,6 +317,21 @@ def evaluate(
         Path | None,
         typer.Option(help="A subset file (e.g. eval/gate.toml): its ids, sets and floors."),
     ] = None,
+    split: Annotated[
+        Path | None,
+        typer.Option(help="The split file (eval/split.json): with --part or --lodo."),
+    ] = None,
+    part: Annotated[
+        str, typer.Option(help="With --split: the part to score, test | working | all.")
+    ] = "all",
+    lodo: Annotated[
+        bool,
+        typer.Option(
+            "--lodo",
+            help="Leave one document out: score each document's questions with models trained "
+            "on the other documents' working questions only (needs --split).",
+        ),
+    ] = False,
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 when a score is below its --subset floor.")
     ] = False,
@@ -312,25 +343,54 @@ def evaluate(
     ] = False,
 ) -> None:
     """Score question sets through the /ask code path: every eval/FORMAT.md score."""
-    from assistant import default_name, describe_row, evaluate, load_questions, load_subset
+    from assistant import (
+        Split,
+        default_name,
+        describe_row,
+        evaluate,
+        load_questions,
+        load_subset,
+        split_sets,
+    )
     from assistant import select as select_subset
 
     settings = Settings()
     try:
+        if part not in ("test", "working", "all"):
+            raise typer.BadParameter("--part is test, working or all")
+        if lodo and split is None:
+            raise typer.BadParameter("--lodo needs --split")
         picked = load_subset(subset) if subset else None
-        paths = list(files or (picked.sets if picked else []))
+        paths = list(files or (picked.sets if picked else split_sets(split) if split else []))
         if not paths:
-            raise typer.BadParameter("give question files or a --subset with sets")
+            raise typer.BadParameter("give question files, a --subset or a --split")
         questions = load_questions(paths)
         if picked:
             questions = select_subset(questions, picked)
+        if split is not None and part != "all":
+            test = Split.load(split).test
+            questions = [q for q in questions if (q["id"] in test) == (part == "test")]
+        assistant = _assistant(settings)
+        models = None
+        if lodo:
+            from assistant import lodo_for
+
+            models = lodo_for(assistant, questions, split)
+        label = name or (
+            picked.name
+            if picked and not files
+            else f"{part}{'-lodo' if lodo else ''}"
+            if split and not files
+            else default_name(paths)
+        )
         report = evaluate(
-            _assistant(settings),
+            assistant,
             questions,
-            name=name or (picked.name if picked and not files else default_name(paths)),
+            name=label,
             floors=picked.floors if picked else None,
             progress=not verbose,
             on_row=(lambda row: typer.echo(describe_row(row), err=as_json)) if verbose else None,
+            models=models,
         )
     except PolicyAssistantError as exc:
         _fail(exc)
@@ -344,6 +404,30 @@ def evaluate(
     if check and not report.passed:
         typer.secho(f"{len(report.below_floors)} score(s) below floor", fg="red", err=True)
         raise typer.Exit(1)
+
+
+@app.command()
+def train(
+    split: Annotated[
+        Path, typer.Option(help="The split file: only its working part is trained on.")
+    ] = Path("eval/split.json"),
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the model files (default: the package's assistant/models)."),
+    ] = None,
+) -> None:
+    """Rebuild the passage ranker and the answerability model from the labelled questions."""
+    from assistant import MODEL_DIR, load_questions, split_sets, train_models
+
+    settings = Settings()
+    try:
+        questions = load_questions(split_sets(split))
+        report = train_models(_assistant(settings), questions, split, out or MODEL_DIR)
+    except PolicyAssistantError as exc:
+        _fail(exc)
+        return
+    typer.echo(report.markdown())
+    typer.echo(f"models and report: {out or MODEL_DIR}")
 
 
 app.command()(serve)

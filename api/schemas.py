@@ -185,11 +185,49 @@ class AskTrace(BaseModel):
 class AskResponse(BaseModel):
     status: str = Field(description="answered | partial | refused")
     answer: str = Field(description="Markdown, in the language of the question.")
+    lead: str = Field(
+        "",
+        description="The short direct answer, in the language of the question: the number with "
+        "its unit, place, period and kind, or the best sentence of the best source named by "
+        "title; also the first line of `answer`.",
+    )
     language: str = Field(description="nl | en")
     conversation_id: str
     citations: list[Citation]
     figures: list[FigureRow]
     trace: AskTrace
+
+
+class ConversationSummaryPublic(BaseModel):
+    conversation_id: str = Field(description="Send it back with /ask to go on with it.")
+    title: str = Field(description="The first question still kept.")
+    created_at: str = Field(description="UTC, ISO 8601.")
+    updated_at: str = Field(description="Time of the last turn (UTC, ISO 8601).")
+    turns: int
+    last_status: str = Field(description="answered | partial | refused, of the last turn.")
+
+
+class ConversationsResponse(BaseModel):
+    conversations: list[ConversationSummaryPublic] = Field(description="Newest first.")
+
+
+class ConversationTurnPublic(BaseModel):
+    turn: int
+    created_at: str = Field(description="UTC, ISO 8601.")
+    question: str = Field(description="The question as asked.")
+    resolved_question: str = Field(description="The question as answered, after follow-up.")
+    status: str
+    language: str
+    route: str
+    answer: str = Field(description="The answer text as it was sent (empty for old turns).")
+    lead: str | None = Field(None, description="The answer's lead, when it had one.")
+    citations: list[Citation]
+    figures: list[FigureRow]
+
+
+class ConversationResponse(BaseModel):
+    conversation_id: str
+    turns: list[ConversationTurnPublic] = Field(description="Oldest first.")
 
 
 class AuditPlace(BaseModel):

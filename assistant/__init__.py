@@ -11,16 +11,10 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from assistant.answer import Answerer, AskResult
     from assistant.audit import AuditLog, AuditRecord, SqliteAuditLog, create_audit_log
     from assistant.citations import format_citation, format_location
-    from assistant.conversation import (
-        ConversationStore,
-        Frame,
-        SqliteConversationStore,
-        Turn,
-        create_conversation_store,
-    )
+    from assistant.conversation import ConversationStore, ConversationSummary, Frame, Turn
+    from assistant.conversation_store import SqliteConversationStore, create_conversation_store
     from assistant.eval_report import SCORE_LABELS, EvalReport, describe_row
     from assistant.eval_scoring import (
         EVIDENCE_SLACK,
@@ -43,30 +37,35 @@ if TYPE_CHECKING:
     )
     from assistant.followup import Resolution, resolve_followup
     from assistant.passages import Passage
+    from assistant.pipeline import MODEL_DIR, AnswerPipeline, AskResult
     from assistant.services import PolicyAssistant, build_assistant
+    from assistant.training import Split, lodo_for, split_sets, train_models
 
 _LAZY = {
-    "Answerer": "assistant.answer",
-    "AskResult": "assistant.answer",
+    "AnswerPipeline": "assistant.pipeline",
+    "AskResult": "assistant.pipeline",
     "AuditLog": "assistant.audit",
     "AuditRecord": "assistant.audit",
     "ConversationStore": "assistant.conversation",
+    "ConversationSummary": "assistant.conversation",
     "EVIDENCE_SLACK": "assistant.eval_scoring",
     "EvalReport": "assistant.eval_report",
     "Frame": "assistant.conversation",
+    "MODEL_DIR": "assistant.pipeline",
     "Passage": "assistant.passages",
     "PolicyAssistant": "assistant.services",
     "Resolution": "assistant.followup",
     "SCORE_LABELS": "assistant.eval_report",
     "SourceTexts": "assistant.evaluation",
+    "Split": "assistant.training",
     "SqliteAuditLog": "assistant.audit",
-    "SqliteConversationStore": "assistant.conversation",
+    "SqliteConversationStore": "assistant.conversation_store",
     "Subset": "assistant.evaluation",
     "Turn": "assistant.conversation",
     "below_floors": "assistant.evaluation",
     "build_assistant": "assistant.services",
     "create_audit_log": "assistant.audit",
-    "create_conversation_store": "assistant.conversation",
+    "create_conversation_store": "assistant.conversation_store",
     "default_name": "assistant.evaluation",
     "describe_row": "assistant.eval_report",
     "evaluate": "assistant.evaluation",
@@ -77,11 +76,14 @@ _LAZY = {
     "in_places": "assistant.eval_scoring",
     "load_questions": "assistant.eval_scoring",
     "load_subset": "assistant.evaluation",
+    "lodo_for": "assistant.training",
     "percentile": "assistant.eval_scoring",
     "resolve_followup": "assistant.followup",
     "score_answer": "assistant.eval_scoring",
     "select": "assistant.evaluation",
+    "split_sets": "assistant.training",
     "summarize": "assistant.eval_scoring",
+    "train_models": "assistant.training",
 }
 
 
@@ -96,18 +98,21 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "EVIDENCE_SLACK",
+    "MODEL_DIR",
     "SCORE_LABELS",
-    "Answerer",
+    "AnswerPipeline",
     "AskResult",
     "AuditLog",
     "AuditRecord",
     "ConversationStore",
+    "ConversationSummary",
     "EvalReport",
     "Frame",
     "Passage",
     "PolicyAssistant",
     "Resolution",
     "SourceTexts",
+    "Split",
     "SqliteAuditLog",
     "SqliteConversationStore",
     "Subset",
@@ -126,9 +131,12 @@ __all__ = [
     "in_places",
     "load_questions",
     "load_subset",
+    "lodo_for",
     "percentile",
     "resolve_followup",
     "score_answer",
     "select",
+    "split_sets",
     "summarize",
+    "train_models",
 ]

@@ -13,8 +13,12 @@ def format_location(page: int | None, line_start: int, line_end: int) -> str:
 def format_citation(
     doc: dict[str, Any], page: int | None, line_start: int, line_end: int, quote: str
 ) -> str:
-    """``Title (Municipality, 2025), bestand, regels 83-98: "quote"``."""
+    """``Title (Municipality, 2025), regels 83-98: "quote"``, for a person to paste.
+
+    The document is named by its title; the file name appears only for a document without one.
+    """
     where = ", ".join(str(p) for p in (doc.get("municipality"), doc.get("year")) if p)
-    head = f"{doc.get('title', '')} ({where})" if where else str(doc.get("title", ""))
+    name = str(doc.get("title") or doc.get("source") or "")
+    head = f"{name} ({where})" if where else name
     compact = " ".join(quote.split())
-    return f"{head}, {doc.get('source', '')}, {format_location(page, line_start, line_end)}: “{compact}”"
+    return f"{head}, {format_location(page, line_start, line_end)}: “{compact}”"

@@ -10,6 +10,7 @@ from typing import Any
 # every score of a summary, in table order, with its label ("lower" when lower is better)
 SCORE_LABELS: dict[str, str] = {
     "status_accuracy": "status accuracy",
+    "scope_status_accuracy": "scope questions, status",
     "refused_when_expected": "refused when expected",
     "answerable_wrongly_refused": "answerable wrongly refused (lower)",
     "number_accuracy": "number accuracy",
@@ -24,7 +25,14 @@ SCORE_LABELS: dict[str, str] = {
     "latency_ms_p50": "latency p50 ms (lower)",
     "latency_ms_p95": "latency p95 ms (lower)",
 }
-TYPE_SCORES = ("status_accuracy", "number_accuracy", "evidence_hit@5", "evidence_mrr")
+TYPE_SCORES = (
+    "status_accuracy",
+    "refused_when_expected",
+    "number_accuracy",
+    "evidence_hit@1",
+    "evidence_hit@5",
+    "evidence_mrr",
+)
 
 
 @dataclass(slots=True)
@@ -36,6 +44,7 @@ class EvalReport:
     by_set: dict[str, dict[str, Any]]
     by_type: dict[str, dict[str, Any]]
     rows: list[dict[str, Any]]
+    by_document: dict[str, dict[str, Any]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     floors: dict[str, float] = field(default_factory=dict)
     below_floors: list[dict[str, Any]] = field(default_factory=list)
@@ -74,6 +83,10 @@ class EvalReport:
                 lines.append(
                     "**Below floor:** " + ", ".join(_shortfall(b) for b in self.below_floors)
                 )
+        if self.by_document:
+            lines += ["", "## By document", ""]
+            short = {k.split("_")[0]: v for k, v in self.by_document.items()}
+            lines += _table(list(TYPE_SCORES), short, {})
         lines += ["", "## By question type", ""]
         lines += _table(list(TYPE_SCORES), self.by_type, {})
         return "\n".join(lines) + "\n"

@@ -161,13 +161,19 @@ def score_answer(
     numbers = expected_numbers(question.get("must_include", []))
     words = key_words(question.get("must_include", []))
     trace = response.get("trace", {})
+    # document titles are references, not claims ("... re-integratiebeleid Hengelo 2016-2020")
     named = [d.get("title", "") for d in trace.get("named_documents", [])]
+    named += [str(c.get("title", "")) for c in citations]
     ungrounded = ungrounded_numbers(
         answer, [c["quote"] for c in citations], response["figures"], named
     )
+    tags = [str(t) for t in question.get("tags", [])]
     return {
         "id": question["id"],
         "set": question.get("set", ""),
+        "document": Path(str(question["source"])).stem,
+        "tags": tags,
+        "scope": any(t.startswith("scope:") for t in tags),
         "type": question["type"],
         "lang": question["lang"],
         "question": question["question"],
@@ -225,9 +231,11 @@ def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     citations = [c for r in rows for c in r["citations"]]
     latencies = [r["latency_ms"] for r in rows]
     ranks = [r["hit_rank"] for r in evidence]
+    scoped = [r for r in rows if r.get("scope")]
     out: dict[str, Any] = {
         "questions": len(rows),
         "status_accuracy": _share([r["status_ok"] for r in rows]),
+        "scope_status_accuracy": _share([r["status_ok"] for r in scoped]),
         "refused_when_expected": _share([r["status"] == "refused" for r in refusable]),
         "answerable_wrongly_refused": _share([r["status"] == "refused" for r in answerable]),
         "number_accuracy": _share([not r["numbers_missing"] for r in numeric]),
@@ -251,6 +259,7 @@ def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
                 "scored_for_evidence": len(evidence),
                 "with_numbers": len(numeric),
                 "with_key_words": len(worded),
+                "scope": len(scoped),
                 "citations": len(citations),
             },
         }

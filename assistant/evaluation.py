@@ -13,7 +13,7 @@ import os
 import sys
 import time
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -154,8 +154,11 @@ def evaluate(
     floors: dict[str, float] | None = None,
     progress: bool = True,
     on_row: RowHook | None = None,
+    models: Mapping[str, tuple[Any, Any]] | None = None,
 ) -> EvalReport:
-    """Ask every question through ``PolicyAssistant.ask`` and score the answers."""
+    """Ask every question through ``PolicyAssistant.ask`` and score the answers. With
+    ``models`` (document -> ranker and answerability model, as ``training.lodo_models`` gives),
+    each question is answered by the models of its ``source`` document: leave one out."""
     from tqdm import tqdm
 
     if not assistant.index.ready():
@@ -170,6 +173,8 @@ def evaluate(
     for question in tqdm(
         questions, desc=f"eval {name}", unit="question", disable=not progress, file=sys.stderr
     ):
+        if models is not None:
+            assistant.pipeline.use(*models[Path(str(question["source"])).stem])
         t0 = time.perf_counter()
         response = assistant.ask(question["question"]).to_dict()
         latency_ms = (time.perf_counter() - t0) * 1000
@@ -178,7 +183,10 @@ def evaluate(
         rows.append(row)
         if on_row is not None:
             on_row(row)
+    if models is not None:
+        assistant.pipeline.use(None, None)  # back to the committed models
     meta = {
+        "leave_one_document_out": models is not None,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - started, 1),
         "embedder": assistant.settings.embedding.backend,
@@ -200,6 +208,7 @@ def build_report(
         by_set=_grouped(rows, "set"),
         by_type=_grouped(rows, "type"),
         rows=rows,
+        by_document=_grouped(rows, "document"),
         meta=meta,
         floors=floors,
         below_floors=below_floors(summary, floors),

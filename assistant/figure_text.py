@@ -116,6 +116,25 @@ def describe_row(row: dict[str, Any], cid: str, lang: Language) -> str:
     )
 
 
+def describe_lead(row: dict[str, Any], cid: str, lang: Language) -> str:
+    """The answer's first sentence for a figure: the number with its unit, what it counts, its
+    municipality, its period in words and its kind."""
+    p = phrases(lang)
+    municipality = row.get("municipality")
+    value, unit = describe_value(row, lang)
+    return str(p["lead_figure"]).format(
+        measure=str(row.get("measure") or "").strip().rstrip(":") or "-",
+        subject=row.get("subject") or "-",
+        where=str(p["where"]).format(municipality=municipality) if municipality else "",
+        value=value,
+        unit=unit,
+        period=describe_period(row.get("period"), lang),
+        cumulative=p["cumulative"] if row.get("cumulative") else "",
+        kind=p.get(f"kind_{row.get('kind')}", row.get("kind")),
+        cid=cid,
+    )
+
+
 def describe_missing(
     reasons: Sequence[str], rows: Sequence[dict[str, Any]], quarter: int | None, lang: Language
 ) -> list[str]:

@@ -102,8 +102,14 @@ class FigureService:
         return answer_figures(frame, question)
 
     def chart(
-        self, subject: str, measure: str | None, fmt: str, access: tuple[str, ...] | None = None
+        self,
+        subject: str,
+        measure: str | None,
+        fmt: str,
+        access: tuple[str, ...] | None = None,
+        lang: str = "nl",
     ) -> bytes:
+        """The chart of a subject (and measure), its legend naming the documents by title."""
         if not subject.strip():
             raise InvalidRequestError("subject is required", code="invalid_request")
         rows = self.filter(FigureFilters(subject=subject, measure=measure), access)
@@ -120,4 +126,7 @@ class FigureService:
                 "measure",
                 code="too_many_figures",
             )
-        return render_chart(rows, f"{subject} — {measure}" if measure else subject, fmt)
+        documents = self.index.snapshot().documents
+        titles = rows["doc_id"].map(lambda d: documents.get(d, {}).get("title"))
+        title = f"{subject} — {measure}" if measure else subject
+        return render_chart(rows.assign(title=titles), title, fmt, lang)

@@ -66,6 +66,11 @@ class Principal:
     def can(self, role: Role) -> bool:
         return role_at_least(self.role, role)
 
+    @property
+    def asker(self) -> str:
+        """Who owns this caller's conversations and audit records: the key id, else the name."""
+        return self.key_id or self.name or self.role
+
 
 LOCAL_PRINCIPAL = Principal(role="admin", clearance="confidential", name="local")
 

@@ -11,7 +11,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import Answerer, AskResult
 from assistant.audit import (
     DEFAULT_PRINCIPAL,
     AuditLog,
@@ -22,21 +21,24 @@ from assistant.audit import (
 )
 from assistant.conversation import (
     ConversationStore,
+    ConversationSummary,
     Turn,
     conversation_id_or_new,
-    create_conversation_store,
 )
+from assistant.conversation_store import create_conversation_store
 from assistant.figures import FigureService
 from assistant.followup import Resolution, resolve_followup
 from assistant.language import detect_language
 from assistant.llm import ChatModel, create_llm_writer, writer_trace
 from assistant.passages import Passage, read_passage
+from assistant.pipeline import AnswerPipeline, AskResult
 from assistant.sentence_index import SentenceStep
 from assistant.source_answer import answer_from_sources
 from assistant.uploads import DocumentLibrary
 from corpus import (
     DocumentNotFoundError,
     InvalidRequestError,
+    NotFoundError,
     Settings,
     is_valid_doc_id,
 )
@@ -82,7 +84,7 @@ class PolicyAssistant:
             steps = (SentenceStep(settings, self.embedder),)
         self.steps = tuple(steps)
         self.figures = FigureService(self.index, settings.api.max_chart_figures)
-        self.answerer = Answerer(self)
+        self.pipeline = AnswerPipeline(self.index, self.retriever, self.figures)
         # the optional LLM writer (None without a model) may reword the default answer
         self.writer = create_llm_writer(settings, chat_model)
         self.conversations = conversations or create_conversation_store(settings)
@@ -90,6 +92,7 @@ class PolicyAssistant:
 
     def warm_up(self) -> None:
         self.embedder.warm_up()
+        self.pipeline.warm_up()
 
     def ask(
         self,
@@ -111,7 +114,7 @@ class PolicyAssistant:
         self._check_filters(filters)
         # a conversation belongs to the key that started it: another key with the same id
         # starts its own, so no citation of a document it may not see is carried over
-        thread = f"{principal or DEFAULT_PRINCIPAL}:{cid}"
+        thread = _thread(principal, cid)
         previous = self.conversations.last_turn(thread)
         resolution = resolve_followup(question, previous, filters)
         if len(resolution.question) > self.settings.api.max_question_chars:
@@ -120,7 +123,7 @@ class PolicyAssistant:
             result = answer_from_sources(question, previous, cid)
         else:
             resolved = SearchFilters(**resolution.frame.filters, access=filters.access)
-            result = self.answerer.ask(
+            result = self.pipeline.ask(
                 resolution.question, cid, resolved, language=detect_language(question)
             )
             result.conversation_id = cid
@@ -137,6 +140,22 @@ class PolicyAssistant:
         }
         self._audit(question, resolution, result, principal, turn.turn, started)
         return result
+
+    def conversations_of(self, principal: str | None, limit: int = 50) -> list[ConversationSummary]:
+        """The asker's live conversations, newest first (what the chat page lists)."""
+        return self.conversations.summaries(_thread(principal, ""), limit)
+
+    def conversation_turns(self, principal: str | None, conversation_id: str) -> list[Turn]:
+        """The turns of one of the asker's conversations; 404 when it has none (unknown,
+        expired, or another key's)."""
+        turns = self.conversations.turns(
+            _thread(principal, conversation_id_or_new(conversation_id))
+        )
+        if not turns:
+            raise NotFoundError(
+                f"no conversation with id {conversation_id!r}", code="conversation_not_found"
+            )
+        return turns
 
     def audit_records(
         self, access: tuple[str, ...] | None = None, **filters: Any
@@ -327,6 +346,11 @@ class PolicyAssistant:
         return read_passage(entry, doc, doc_id, line_start, line_end, page, context)
 
 
+def _thread(principal: str | None, conversation_id: str) -> str:
+    """The store's id of a conversation: its owner and the id the client knows."""
+    return f"{principal or DEFAULT_PRINCIPAL}:{conversation_id}"
+
+
 def _turn(question: str, resolution: Resolution, result: AskResult) -> Turn:
     return Turn(
         question=question,
@@ -339,6 +363,8 @@ def _turn(question: str, resolution: Resolution, result: AskResult) -> Turn:
         frame=resolution.frame,
         citations=result.citations,
         figures=result.figures,
+        answer=result.answer,
+        lead=getattr(result, "lead", None),  # the compose stage's lead, once answers have one
     )
 
 

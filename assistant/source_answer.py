@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from assistant.answer import AskResult
+from assistant.pipeline.run import AskResult
 from assistant.citations import format_location
 from assistant.conversation import Turn
 from assistant.followup import vocabulary

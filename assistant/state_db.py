@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("policy_assistant.state")
 STATE_FILE = "state.sqlite"
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_LOCK = 0x5041_5354  # "PAST": the advisory lock id of a migration
 _QMARK = re.compile(r"\?")

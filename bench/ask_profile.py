@@ -6,8 +6,8 @@ Run: ``python -m bench.ask_profile --data-dir DIR [--embedder onnx|fake] [--ques
 ``cProfile`` and reports, per stage, the mean milliseconds per question (cumulative: a stage
 includes what it calls) and which module owns it. The stages are the functions the
 ``/ask`` code path calls in order (``assistant.services.PolicyAssistant.ask`` →
-``assistant.answer.Answerer.ask`` → search, passages, figures, grounding, conversation store,
-audit). Writes ``bench/results/ask_profile_<name>.{json,md}``.
+``assistant.pipeline.AnswerPipeline.ask`` → understand, retrieve (search, units), features,
+rank, figures, answerability, grounding → conversation store, audit). Writes ``bench/results/ask_profile_<name>.{json,md}``.
 """
 
 from __future__ import annotations
@@ -34,28 +34,30 @@ MODEL_DIR = REPO / "data" / "models" / "multilingual-e5-small"
 # (label, file suffix, function name): cumulative time of each
 STAGES = (
     ("whole ask (service)", "assistant/services.py", "ask"),
-    ("  answerer", "assistant/answer.py", "ask"),
-    ("    search (hybrid + bm25)", "assistant/services.py", "search"),
-    ("      query embedding", "ingest/retrieval.py", "query_vector"),
-    ("      BM25 scores", "ingest/lexical.py", "scores"),
-    ("      dense (Chroma query)", "ingest/retrieval.py", "_dense"),
-    ("      filter mask", "ingest/retrieval.py", "mask"),
-    ("    passages", "assistant/evidence.py", "passages"),
+    ("  answering pipeline", "assistant/pipeline/run.py", "ask"),
+    ("    understand", "assistant/pipeline/question.py", "understand"),
+    ("    retrieve (candidates)", "assistant/pipeline/retrieve.py", "retrieve"),
+    ("      search (hybrid + bm25)", "ingest/retrieval.py", "search"),
+    ("        query embedding", "ingest/retrieval.py", "query_vector"),
+    ("        BM25 scores (chunks and units)", "ingest/lexical.py", "scores"),
+    ("        dense (Chroma query)", "ingest/retrieval.py", "_dense"),
+    ("        filter mask", "ingest/retrieval.py", "mask"),
     ("      unit dense scores (all units)", "assistant/sentence_index.py", "scores"),
-    ("      unit nearest (argsort, all units)", "assistant/sentence_index.py", "nearest"),
     ("      word coverage (all units)", "assistant/unit_lexicon.py", "coverage"),
     ("      group coverage (candidates)", "assistant/unit_lexicon.py", "group_coverage"),
-    ("      idf table", "assistant/evidence.py", "idf"),
-    ("    unknown terms", "assistant/evidence.py", "unknown_terms"),
-    ("    figures (pick rows)", "assistant/answer.py", "_figures"),
-    ("    figure missing check", "assistant/answer.py", "_figure_missing"),
+    ("      idf table", "assistant/pipeline/retrieve.py", "idf"),
+    ("      unknown terms", "assistant/pipeline/retrieve.py", "unknown_terms"),
+    ("    features", "assistant/pipeline/features.py", "passage_features"),
+    ("    rank (passage ranker)", "assistant/pipeline/ranking.py", "score"),
+    ("    figures (pick rows)", "assistant/pipeline/run.py", "pick"),
+    ("    answerability features", "assistant/pipeline/answerability.py", "question_features"),
     ("    grounding", "assistant/grounding.py", "ground_answer"),
     ("  follow-up resolution", "assistant/followup.py", "resolve_followup"),
-    ("  conversation store (read + append)", "assistant/conversation.py", "append"),
-    ("  conversation last turn", "assistant/conversation.py", "last_turn"),
+    ("  conversation store (read + append)", "assistant/conversation_store.py", "append"),
+    ("  conversation last turn", "assistant/conversation_store.py", "last_turn"),
     ("  audit append", "assistant/services.py", "_audit"),
 )
-LEAD_FILES = ("answer.py", "evidence.py", "figure_pick.py", "passage_fit.py")
+LEAD_FOLDER = "assistant/pipeline/"  # the answering pipeline: the lead engineer's
 
 
 def questions(n: int) -> list[str]:
@@ -95,7 +97,7 @@ def main() -> None:
             for (file, _, func), (_, _, _, ct, _) in stats.stats.items()  # type: ignore[attr-defined]
             if func == name and file.endswith(suffix)
         )
-        owner = "lead" if suffix.endswith(LEAD_FILES) else "issue #20"
+        owner = "lead" if suffix.startswith(LEAD_FOLDER) else "issue #20"
         rows.append({"stage": label, "file": suffix, "function": name, "owner": owner,
                      "ms_per_question": round(1000 * total / len(asked), 1)})  # fmt: skip
     snap = assistant.index.snapshot()
@@ -105,7 +107,7 @@ def main() -> None:
         "embedder": assistant.embedder.name,
         "questions": len(asked),
         "chunks": len(snap.chunks),
-        "units": len(assistant.answerer.evidence.sentence_vectors()),
+        "units": len(assistant.pipeline.passages.units()),
         "wall_ms_per_question_profiled": round(1000 * wall / len(asked), 1),
         "load_before": load_before,
         "load_after": [round(x, 2) for x in os.getloadavg()],
@@ -123,7 +125,7 @@ def main() -> None:
         f"{result['chunks']} chunks and {result['units']} units, embedder {result['embedder']}. "
         f"Load average {load_before} before, {result['load_after']} after (2 shared cores). "
         "Cumulative ms per question: a stage includes the stages below it. 'lead' marks the "
-        "answering pipeline's files (answer.py, evidence.py, figure_pick.py, passage_fit.py).",
+        "answering pipeline's files (assistant/pipeline/).",
         "",
         "| stage | where | owner | ms / question |",
         "|---|---|---|--:|",

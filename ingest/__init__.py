@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ingest.embedding import Embedder, FakeEmbedder, create_embedder
 from ingest.embedding.cache import EmbeddingCache
+from ingest.lexical import BM25Index
 from ingest.pipeline import FileResult, IndexStep, IngestReport, build_index, chunk_size_summary
 from ingest.retrieval import (
     HybridRetriever,
@@ -33,6 +34,7 @@ def as_langchain_retriever(retriever: HybridRetriever, **kwargs: Any) -> PolicyR
 
 
 __all__ = [
+    "BM25Index",
     "ChromaIndex",
     "Embedder",
     "EmbeddingCache",

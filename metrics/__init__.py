@@ -46,10 +46,11 @@ def spelled_figures(text: str) -> list[tuple[str, float]]:
     return _spelled(text)
 
 
-def render_chart(rows: Any, title: str, fmt: str = "png") -> bytes:
+def render_chart(rows: Any, title: str, fmt: str = "png", lang: str = "nl") -> bytes:
+    """Figures over periods as PNG or SVG: one axis per unit, targets as markers (``metrics.chart``)."""
     from metrics.chart import render_chart as _render
 
-    return _render(rows, title, fmt)
+    return _render(rows, title, fmt, lang)
 
 
 __all__ = [

@@ -34,7 +34,7 @@ def _answer(request: AskRequest, assistant: PolicyAssistant, principal: Principa
         request.question,
         request.conversation_id,
         SearchFilters(f.municipality, f.year, f.doc_type, f.doc_id, access=principal.access),
-        principal=principal.key_id or principal.name or principal.role,
+        principal=principal.asker,
     )
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import io
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -12,11 +11,18 @@ from api.bounds import (
     MUNICIPALITY_CHARS,
     PERIOD_CHARS,
     SUBJECT_CHARS,
+    CsvDialect,
     FigureKind,
 )
 from api.deps import ClerkDep, ReaderDep, ReadyAssistantDep, ensure_role
 from api.schemas import MetricsResponse, error_responses
-from assistant.figures import PUBLIC_COLUMNS, FigureFilters, row_to_public
+from assistant.figure_export import (
+    XLSX_MEDIA_TYPE,
+    figures_csv,
+    figures_xlsx,
+    with_documents,
+)
+from assistant.figures import FigureFilters, row_to_public
 
 router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
 
@@ -24,8 +30,17 @@ router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
 @router.get(
     "",
     response_model=MetricsResponse,
-    responses={200: {"content": {"text/csv": {}}}, **error_responses(401, 403, 422)},
+    responses={
+        200: {"content": {"text/csv": {}, XLSX_MEDIA_TYPE: {}}},
+        **error_responses(401, 403, 422),
+    },
     summary="Figures table: filter it, or ask a figure question with q",
+    description="JSON by default. `format=csv` and `format=xlsx` (clerk) are exports of the "
+    "same rows with the document's `title` and `document_year` added: the xlsx and the CSV "
+    "list title, municipality, period, kind, ... source, page, line and quote. The CSV is "
+    "the Dutch dialect that Dutch Excel opens as it is (`;`, decimal comma, whole numbers "
+    "without a fraction, `ja`/`nee`, UTF-8 with a BOM); `dialect=plain` gives the form of "
+    "before (`,`, decimal point, no BOM, the old column order, the new columns at the end).",
 )
 def metrics(
     assistant: ReadyAssistantDep,
@@ -39,30 +54,27 @@ def metrics(
     municipality: Annotated[str | None, Query(max_length=MUNICIPALITY_CHARS)] = None,
     kind: FigureKind | None = None,
     doc_id: Annotated[str | None, Query(max_length=DOC_ID_CHARS)] = None,
-    format: Literal["json", "csv"] = "json",
+    format: Literal["json", "csv", "xlsx"] = "json",
+    dialect: Annotated[
+        CsvDialect,
+        Query(description="CSV only: `nl` (`;`, decimal comma, BOM) or `plain` (`,`, point)."),
+    ] = "nl",
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> Response | MetricsResponse:
-    if format == "csv":
+    if format != "json":
         ensure_role(principal, "clerk")  # an export
     filters = FigureFilters(subject, measure, period, municipality, kind, doc_id)
     access = principal.access
     if q and q.strip():
-        result = assistant.figures.answer(q, filters, access)
+        result = assistant.pipeline.figure_answer(q, filters, access)
         rows = [row_to_public(r) for r in result.rows]
         status, reasons, conflicts = result.status, result.reasons, result.conflicts
     else:
         frame = assistant.figures.filter(filters, access).head(limit)
         rows = [row_to_public(r) for r in frame.to_dict("records")]
         status, reasons, conflicts = ("answered" if rows else "none"), [], []
-    if format == "csv":
-        import pandas as pd
-
-        buffer = io.StringIO()
-        columns = list(PUBLIC_COLUMNS) + [
-            c for c in ("partial_reason", "conflict") if rows and c in rows[0]
-        ]
-        pd.DataFrame(rows, columns=columns).to_csv(buffer, index=False)
-        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8")
+    if format != "json":
+        return _export(with_documents(rows, assistant.index.snapshot().documents), format, dialect)
     return MetricsResponse(figures=rows, status=status, reasons=reasons, conflicts=conflicts)
 
 
@@ -73,6 +85,10 @@ def metrics(
         **error_responses(401, 403, 422),
     },
     summary="One figure over periods across documents, as PNG or SVG",
+    description="One axis per unit; one series per measure, kind, municipality and kind of "
+    "period (cumulative figures and figures at a reference date apart from the rest); targets "
+    "and forecasts as markers, never joined to results; the legend names the documents by "
+    "title.",
 )
 def chart(
     assistant: ReadyAssistantDep,
@@ -80,7 +96,19 @@ def chart(
     subject: Annotated[str, Query(min_length=1, max_length=200)],
     measure: Annotated[str | None, Query(max_length=200)] = None,
     format: Literal["png", "svg"] = "png",
+    lang: Annotated[
+        Literal["nl", "en"], Query(description="Language of the axis and legend words.")
+    ] = "nl",
 ) -> Response:
-    data = assistant.figures.chart(subject, measure, format, principal.access)
+    data = assistant.figures.chart(subject, measure, format, principal.access, lang)
     media = "image/png" if format == "png" else "image/svg+xml"
     return Response(data, media_type=media)
+
+
+def _export(rows: list[dict[str, object]], format: str, dialect: CsvDialect) -> Response:
+    if format == "xlsx":
+        data, media, name = figures_xlsx(rows), XLSX_MEDIA_TYPE, "cijfers.xlsx"
+    else:
+        data, media, name = figures_csv(rows, dialect), "text/csv; charset=utf-8", "cijfers.csv"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(data, media_type=media, headers=disposition)

@@ -21,7 +21,7 @@ from assistant.language import Language
 from assistant.numeric import format_value
 
 if TYPE_CHECKING:
-    from assistant.answer import AskResult
+    from assistant.pipeline.run import AskResult
 
 PROMPT_DIR = Path(__file__).resolve().parents[1] / "prompts"
 PROMPT_FILES = ("answer_system.txt", "answer_user.txt")

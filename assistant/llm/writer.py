@@ -26,7 +26,7 @@ from assistant.llm.chat_models import ChatModel
 from assistant.llm.prompts import render_answer_prompt
 
 if TYPE_CHECKING:
-    from assistant.answer import AskResult
+    from assistant.pipeline.run import AskResult
 
 log = logging.getLogger("policy_assistant.llm")
 

@@ -82,6 +82,10 @@ def test_passage_is_verbatim_with_citation(client: TestClient) -> None:
     lines = Path("corpus/001_2e26a5924f710f99.txt").read_text(encoding="utf-8").split("\n")
     assert body["text"] == "\n".join(lines[86:92])
     assert "Gestarte contracten: 220" in body["citation"] and "regels 87-92" in body["citation"]
+    assert body["citation"].startswith(
+        "Uitvoeringsprogramma Enschedese Arbeidsmarkt Aanpak 2025 (Enschede, 2025), regels 87-92: “"
+    )
+    assert "001_2e26a5924f710f99" not in body["citation"]  # titles, not file names
     assert [c["line"] for c in body["context_before"]] == [82, 83, 84, 85, 86]
 
 

@@ -82,9 +82,11 @@ QUERY_ROUTES: dict[str, tuple[str, ...]] = {
         "kind",
         "doc_id",
         "format",
+        "dialect",
         "limit",
     ),
-    "/api/v1/metrics/chart": ("subject", "measure", "format"),
+    "/api/v1/metrics/chart": ("subject", "measure", "format", "lang"),
+    "/api/v1/conversations": ("limit",),
     "/api/v1/documents": (),
     "/api/v1/me": (),
     "/health": (),
@@ -169,6 +171,11 @@ def test_raw_query_strings_and_paths(client: TestClient, keys: Keys) -> None:
         check(
             client.get(
                 f"/api/v1/documents/{quote(doc_id, safe='')}/passage", headers=bearer(keys.admin)
+            )
+        )
+        check(
+            client.get(
+                f"/api/v1/conversations/{quote(doc_id, safe='')}", headers=bearer(keys.admin)
             )
         )
 

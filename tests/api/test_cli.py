@@ -56,6 +56,7 @@ def test_ingest_search_and_exit_codes(tmp_path: Path, corpus_copy: Path) -> None
     assert len(results) == 3 and all(r["line_start"] <= r["line_end"] for r in results)
     text = run_cli(data, "search", "statushouders", "-k", "2")
     assert "regels" in text.stdout and text.stdout.count("“") == 2
+    assert ".txt" not in text.stdout  # documents by title, never by file name
 
     # figures were extracted in the same ingest; a figure question reads them
     question = "Hoeveel LKS-contracten zijn er in Q3 gestart?"
@@ -63,10 +64,21 @@ def test_ingest_search_and_exit_codes(tmp_path: Path, corpus_copy: Path) -> None
     assert answer.returncode == 0, answer.stderr
     body = json.loads(answer.stdout)
     assert body["status"] == "partial" and body["figures"][0]["cumulative"] is True
+    listed = run_cli(data, "metrics", "--q", question)
+    assert "Uitvoeringsprogramma Enschedese Arbeidsmarkt Aanpak 2025, regel 90" in listed.stdout
+    assert ".txt" not in listed.stdout
     table = run_cli(data, "metrics", "--q", question, "--csv")
     header, first = table.stdout.splitlines()[:2]
-    assert header.startswith("figure_id,subject,measure,value,unit,period")
-    assert str(body["figures"][0]["value"]) in first and "2024-Q1..Q3" in first
+    assert header.startswith("\ufefftitle;municipality;period;kind;")  # Dutch Excel's dialect
+    assert f";{body['figures'][0]['value']};" in first and ";2024-Q1..Q3;" in first
+    plain = run_cli(data, "metrics", "--q", question, "--csv", "--csv-dialect", "plain")
+    assert plain.stdout.startswith("figure_id,subject,measure,value,unit,period")
+    workbook = data / "lks.xlsx"
+    run_cli(data, "metrics", "--q", question, "--xlsx", str(workbook))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(workbook).active
+    assert sheet is not None and sheet["A1"].value == "title" and sheet.max_row > 1
 
 
 def test_bad_input_gives_a_clear_error(tmp_path: Path) -> None:

@@ -75,6 +75,15 @@ ROUTES = [
     Route("POST", "/api/v1/documents", "admin", kwargs={"files": {"file": ("leeg.txt", b"")}}),
     Route("DELETE", "/api/v1/documents/{doc_id}", "admin", url=f"/api/v1/documents/{UNKNOWN_ID}"),
     Route("GET", "/api/v1/audit", "admin"),
+    Route("GET", "/api/v1/conversations", "reader"),
+    # an id nobody used: every role gets past auth to a 404 of its own (empty) conversation
+    Route(
+        "GET",
+        "/api/v1/conversations/{conversation_id}",
+        "reader",
+        url="/api/v1/conversations/nobody-asked-this",
+    ),
+    Route("GET", "/api/v1/metrics", "clerk", kwargs={"params": {"format": "xlsx"}}),
 ]
 
 
@@ -168,6 +177,9 @@ def read_probes(doc: SecretDoc) -> list[Probe]:
             {"json": {"question": doc.question, "filters": {"doc_id": doc.doc_id}}},
         ),
         ("GET", "/api/v1/me", {}),
+        ("GET", "/api/v1/metrics", {"params": {"format": "xlsx", "limit": 10000}}),
+        # the caller's conversations now hold the questions above, with their citations
+        ("GET", "/api/v1/conversations", {}),
         # last: the audit trail now holds the questions above, with their citations
         ("GET", "/api/v1/audit", {"params": {"limit": 500}}),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import AskResult, PolicyAssistant
-from assistant.answer import MAX_CITATIONS
+from assistant.pipeline.compose import MAX_CITATIONS
 from assistant.figure_text import describe_period, describe_value, spelled_note
 from assistant.grounding import ground_answer, ungrounded_numbers
 from assistant.language import detect_language, is_figure_question

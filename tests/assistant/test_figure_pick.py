@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from assistant import PolicyAssistant
-from assistant.figure_pick import _parts, question_parts
+from assistant.pipeline.figures import _parts, question_parts
 from assistant.language import question_terms
 from tests.conftest import fake_settings
 
@@ -85,7 +85,7 @@ def values(result: object) -> list[float]:
 
 
 def test_each_part_of_a_question_gets_its_own_row_when_one_row_fits_both() -> None:
-    from assistant.figure_fit import answering
+    from assistant.pipeline.figure_fit import answering
 
     inf = float("-inf")
     scores = [
@@ -99,7 +99,7 @@ def test_each_part_of_a_question_gets_its_own_row_when_one_row_fits_both() -> No
 
 
 def test_money_asked_is_answered_by_an_amount_or_a_budget_row_not_by_a_count() -> None:
-    from assistant.figure_fit import wrong_unit
+    from assistant.pipeline.figure_fit import wrong_unit
     from metrics import parse_question
 
     money = parse_question("Hoeveel geld is er in 2024 voor re-integratie begroot?")

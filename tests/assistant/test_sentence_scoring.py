@@ -65,8 +65,8 @@ def test_a_measure_that_is_a_function_word_elsewhere_stays_a_term() -> None:
 
 
 def test_a_sentence_is_quoted_with_the_figures_that_follow_it() -> None:
-    from assistant.evidence import Evidence
-    from assistant.passage_fit import with_following_figures
+    from assistant.pipeline.candidates import Evidence
+    from assistant.pipeline.ranking import with_following_figures
 
     intro = Evidence("d", None, 625, 626, "Het voorlopige budget is bekendgemaakt.", 5.0, 0.7)
     run = Evidence(
@@ -87,8 +87,8 @@ def test_a_sentence_is_quoted_with_the_figures_that_follow_it() -> None:
 
 
 def test_two_sentences_sharing_only_a_boundary_line_touch_but_one_quoted_twice_does_not() -> None:
-    from assistant.evidence import Evidence
-    from assistant.passage_fit import overlaps, touches
+    from assistant.pipeline.candidates import Evidence
+    from assistant.pipeline.ranking import overlaps, touches
 
     run = Evidence("d", None, 531, 539, "De ambitie is behaald. Dat lijkt gerealiseerd.", 4.0)
     after = Evidence("d", None, 539, 540, "De uitstroom naar werk is 429.", 3.0)

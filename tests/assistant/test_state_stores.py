@@ -20,6 +20,8 @@ from assistant import (
     create_conversation_store,
 )
 from assistant.conversation import conversation_id_or_new
+from assistant.conversation_store import SqlConversationStore
+from assistant.state_db import MIGRATIONS, state_database
 from corpus import InvalidRequestError, Settings
 
 pytestmark = pytest.mark.unit
@@ -207,3 +209,110 @@ def test_an_upgrade_keeps_the_rows_of_the_old_sqlite_files(tmp_path: Path) -> No
     ]
     create_audit_log(settings).append(make_record("x"))  # the database is in use, not re-imported
     assert len(create_key_store(settings).list_keys()) == 1
+
+
+def test_summaries_list_one_owner_newest_first_and_never_another_owner(tmp_path: Path) -> None:
+    clock = Clock()
+    store = SqliteConversationStore(tmp_path / "c.sqlite", ttl_s=3600, clock=clock)
+    store.append("ab:first", make_turn("Hoeveel LKS-contracten?"))
+    clock.now += 10
+    store.append("ab:second", make_turn("Wat is de EAA?", status="refused"))
+    clock.now += 10
+    store.append("ab:first", make_turn("en in 2022?", status="partial"))
+    store.append("ab:c:theirs", make_turn("another owner named 'ab:c'"))
+    store.append("abc:theirs", make_turn("another owner named 'abc'"))
+    listed = store.summaries("ab:", limit=10)
+    assert [(s.conversation_id, s.title, s.turns, s.last_status) for s in listed] == [
+        ("first", "Hoeveel LKS-contracten?", 2, "partial"),
+        ("second", "Wat is de EAA?", 1, "refused"),
+    ]
+    assert listed[0].updated_at > listed[1].updated_at >= listed[1].created_at
+    assert [s.conversation_id for s in store.summaries("ab:", limit=1)] == ["first"]
+    assert [s.conversation_id for s in store.summaries("ab:c:", limit=10)] == ["theirs"]
+    clock.now += 3600 - 9  # "second" has now been idle longer than the ttl
+    assert [s.conversation_id for s in store.summaries("ab:", limit=10)] == ["first"]
+
+
+def test_a_turn_keeps_its_answer_text_and_lead(tmp_path: Path) -> None:
+    store = SqliteConversationStore(tmp_path / "c.sqlite")
+    turn = make_turn("Hoeveel LKS-contracten?")
+    turn.answer, turn.lead = "Er zijn 220 contracten gestart [c1].", "Er zijn 220 contracten."
+    store.append("x:1", turn)
+    store.append("x:1", make_turn("en in 2022?"))
+    first, second = store.turns("x:1")
+    assert (first.answer, first.lead) == ("Er zijn 220 contracten gestart [c1].", turn.lead)
+    assert (second.answer, second.lead) == ("", None)
+
+
+OLD_TABLES = """
+CREATE TABLE conversations (id TEXT PRIMARY KEY, created_at TEXT NOT NULL,
+    updated_ts REAL NOT NULL);
+CREATE TABLE turns (conversation_id TEXT NOT NULL, turn INTEGER NOT NULL,
+    created_at TEXT NOT NULL, question TEXT NOT NULL, resolved_question TEXT NOT NULL,
+    kind TEXT NOT NULL, language TEXT NOT NULL, status TEXT NOT NULL, route TEXT NOT NULL,
+    index_version TEXT, frame TEXT NOT NULL, citations TEXT NOT NULL, figures TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, turn));
+"""
+OLD_ROWS = """
+INSERT INTO conversations VALUES ('local:old', '2026-11-01T10:00:00.000000+00:00', 1800000000);
+INSERT INTO turns VALUES ('local:old', 1, '2026-11-01T10:00:00.000000+00:00', 'Oude vraag?',
+    'Oude vraag?', 'new', 'nl', 'answered', 'passages', 'v0', '{}', '[]', '[]');
+"""
+# the conversations.sqlite of issue #19's SQLite store: each turn with its answer and lead
+ANSWER_COLUMNS = """
+ALTER TABLE turns ADD COLUMN answer TEXT NOT NULL DEFAULT '';
+ALTER TABLE turns ADD COLUMN lead TEXT;
+INSERT INTO turns VALUES ('local:old', 2, '2026-11-01T10:01:00.000000+00:00', 'en in 2022?',
+    'en in 2022?', 'refine', 'nl', 'answered', 'figures', 'v0', '{}', '[]', '[]',
+    'Er zijn 180 contracten gestart [c1].', 'Er zijn 180 contracten.');
+"""
+
+
+@pytest.mark.parametrize("with_answers", [False, True], ids=["before-19", "issue-19"])
+def test_an_upgrade_keeps_old_turns_with_the_answer_columns(
+    tmp_path: Path, with_answers: bool
+) -> None:
+    """A conversations.sqlite of an earlier version is copied into state.sqlite (revisions
+    0002 and 0003): its turns keep their answer and lead when it kept them, else come back with
+    an empty answer; new turns store theirs."""
+    state = tmp_path / "state"
+    state.mkdir()
+    with sqlite3.connect(state / "conversations.sqlite") as conn:
+        conn.executescript(OLD_TABLES + OLD_ROWS + (ANSWER_COLUMNS if with_answers else ""))
+    store = SqlConversationStore(state_database(Settings(data_dir=tmp_path)), clock=Clock())
+    old = store.turns("local:old")
+    assert [(t.question, t.answer, t.lead) for t in old] == [
+        ("Oude vraag?", "", None),
+        *(
+            [("en in 2022?", "Er zijn 180 contracten gestart [c1].", "Er zijn 180 contracten.")]
+            if with_answers
+            else []
+        ),
+    ]
+    new = make_turn("en nu?")
+    new.answer = "Een antwoord."
+    assert store.append("local:old", new).turn == len(old) + 1
+    assert [t.answer for t in store.turns("local:old")][-1] == "Een antwoord."
+    assert [s.title for s in store.summaries("local:", 5)] == ["Oude vraag?"]
+
+
+def test_a_database_of_revision_0002_gains_the_answer_columns(tmp_path: Path) -> None:
+    """A state database made before revision 0003 keeps its turns, with an empty answer."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    path = tmp_path / "state.sqlite"
+    with create_engine(f"sqlite:///{path}").connect() as conn:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        conn.commit()
+    with sqlite3.connect(path) as conn:
+        conn.executescript(OLD_ROWS)
+    store = SqliteConversationStore(path, clock=Clock())
+    (old,) = store.turns("local:old")
+    assert (old.question, old.answer, old.lead) == ("Oude vraag?", "", None)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)

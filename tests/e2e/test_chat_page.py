@@ -93,16 +93,18 @@ def test_a_figure_question_is_answered_cited_copied_followed_up_and_filtered(
     title = citation.locator("a.cite-link").inner_text()
     assert copied.startswith(title) and "Enschede" in copied and "2025" in copied
     assert "regel" in copied and "Gestarte contracten: 220" in copied
+    assert ".txt" not in copied and citation.get_attribute("data-doc-id") not in copied
     page.screenshot(path=artifacts_dir / "03-source-view.png")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.keyboard.press("Escape")
     assert panel.is_hidden()
 
-    # a follow-up stays in the conversation: the page sends back the id /ask returned
+    # a follow-up stays in the conversation: the page made the id of its first question and
+    # sends it again (the id /ask returned)
     conversation_id = page.locator("#conversation").get_attribute("data-conversation-id")
-    assert conversation_id
+    assert conversation_id and first.get_attribute("data-conversation-id") == conversation_id
     second = ask(page, FOLLOW_UP)
-    assert "conversation_id" not in bodies[0]
+    assert bodies[0]["conversation_id"] == conversation_id
     assert bodies[1]["conversation_id"] == conversation_id
     assert second.get_attribute("data-conversation-id") == conversation_id
     unfiltered = citation_municipalities(second)

@@ -1,13 +1,21 @@
-// One question and its answer in the conversation: the streamed text, the status in words,
-// the figures table, the chart over periods and the numbered citations.
+// One question and its answer in the conversation: the streamed text, the lead in bold, the
+// status in words, the figures table, the chart over periods, the first three citations and the
+// rest under "meer in de bronnen" (the turn's actions are in turn_actions.js).
+// Documents are named by title, page and lines, never by file name.
 import { apiFetch, apiJson, describeError } from "./api.js";
-import { formatNumber, label, placeText, t } from "./i18n.js";
-import { renderMarkdown } from "./markdown.js";
+import { currentLang, formatNumber, label, placeText, t } from "./i18n.js";
+import { renderInline, renderMarkdown } from "./markdown.js";
 import { sourceLink } from "./source_view.js";
 
 const MAX_CHARTS = 2;
+const SHOWN_CITATIONS = 3;
+const titles = new Map(); // doc_id -> title, from /api/v1/documents
 
-function el(tag, className, text) {
+export function setDocumentTitles(documents) {
+  for (const doc of documents) titles.set(doc.doc_id, doc.title);
+}
+
+export function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -47,10 +55,14 @@ export function createTurn(number, question, filters) {
   text.setAttribute("aria-live", "polite");
   text.setAttribute("aria-busy", "true");
   text.append(label(el("p", "pending"), "asking"));
+  const lead = el("p", "lead");
+  lead.hidden = true;
   const extra = el("div", "answer-extra");
-  answer.append(head, text, extra);
+  const actions = el("div", "turn-actions");
+  actions.hidden = true;
+  answer.append(head, lead, text, extra, actions);
   root.append(asked, answer);
-  return { id, root, status, text, extra, raw: "", citations: new Map() };
+  return { id, root, status, lead, text, extra, actions, question, filters, raw: "", citations: new Map() };
 }
 
 export function streamToken(turn, token) {
@@ -67,6 +79,12 @@ export function showTurnError(turn, error) {
   turn.root.classList.add("failed");
 }
 
+export function showTurnStopped(turn) {
+  turn.text.removeAttribute("aria-busy");
+  turn.text.replaceChildren(label(el("p", "stopped"), "stopped"));
+  turn.root.dataset.status = "stopped";
+}
+
 function citeMarker(turn, id) {
   const citation = turn.citations.get(id);
   if (!citation) return null;
@@ -77,24 +95,41 @@ function citeMarker(turn, id) {
   return link;
 }
 
+function citationItem(turn, citation) {
+  const item = el("li", "citation");
+  item.id = `${turn.id}-${citation.id}`;
+  item.dataset.docId = citation.doc_id;
+  item.dataset.municipality = citation.municipality || "";
+  const link = sourceLink(citation, citation.title);
+  link.classList.add("cite-link");
+  link.dataset.cite = item.id;
+  const place = placeText(citation.line_start, citation.line_end, citation.page);
+  const meta = el("p", "meta", [citation.municipality, citation.year, place].filter(Boolean).join(" · "));
+  item.append(link, meta, el("blockquote", "quote", citation.quote));
+  return item;
+}
+
+// the first three citations in view; the rest collapsed under "meer in de bronnen"
 function citationsList(turn, citations) {
   const part = section(turn, "citations_heading", "citations");
   const list = el("ol", "citation-list");
-  for (const citation of citations) {
-    const item = el("li", "citation");
-    item.id = `${turn.id}-${citation.id}`;
-    item.dataset.docId = citation.doc_id;
-    item.dataset.municipality = citation.municipality || "";
-    const link = sourceLink(citation, citation.title);
-    link.classList.add("cite-link");
-    link.dataset.cite = item.id;
-    const place = placeText(citation.line_start, citation.line_end, citation.page);
-    const meta = el("p", "meta", [citation.municipality, citation.year, place].filter(Boolean).join(" · "));
-    item.append(link, meta, el("blockquote", "quote", citation.quote));
-    list.append(item);
-  }
+  list.append(...citations.slice(0, SHOWN_CITATIONS).map((c) => citationItem(turn, c)));
   part.append(list);
+  const rest = citations.slice(SHOWN_CITATIONS);
+  if (rest.length) {
+    const more = el("details", "more-sources");
+    const summary = label(el("summary"), "more_sources", { n: rest.length });
+    const restList = el("ol", "citation-list");
+    restList.start = SHOWN_CITATIONS + 1;
+    restList.append(...rest.map((c) => citationItem(turn, c)));
+    more.append(summary, restList);
+    part.append(more);
+  }
   return part;
+}
+
+function shortTitle(title, limit = 40) {
+  return title && title.length > limit ? `${title.slice(0, limit - 1).trimEnd()}…` : title;
 }
 
 function figureCells(row) {
@@ -102,8 +137,9 @@ function figureCells(row) {
   const period = row.period === "unknown" ? t("period_unknown") : row.period;
   const source = sourceLink({ doc_id: row.doc_id, line_start: row.line, line_end: row.line, page: row.page });
   source.classList.add("figure-source");
-  label(source, "line_n", { n: row.line });
-  source.title = row.source;
+  const title = row.title || titles.get(row.doc_id);
+  if (title) source.title = title;
+  source.textContent = [shortTitle(title), placeText(row.line, row.line, row.page)].filter(Boolean).join(", ");
   const kind = el("span");
   label(kind, `kind_${row.kind}`);
   const cells = [
@@ -134,7 +170,7 @@ function figuresTable(turn, figures) {
   for (const row of figures) {
     const tr = el("tr");
     figureCells(row).forEach((cell, i) => {
-      const td = el("td", i === 0 ? "num" : i === 5 ? "nowrap" : null);
+      const td = el("td", i === 0 ? "num" : null);
       td.append(cell);
       tr.append(td);
     });
@@ -147,15 +183,34 @@ function figuresTable(turn, figures) {
   return part;
 }
 
+// the answer text without the lead when it starts with it (the lead is shown above, in bold)
+export function answerBody(response) {
+  const lead = (response.lead || "").trim();
+  const answer = response.answer || "";
+  return lead && answer.trimStart().startsWith(lead) ? answer.trimStart().slice(lead.length).trim() : answer;
+}
+
 export function renderFinal(turn, response) {
   turn.raw = response.answer;
+  turn.response = response;
   turn.root.dataset.status = response.status;
   turn.root.dataset.conversationId = response.conversation_id;
   response.citations.forEach((citation, i) => turn.citations.set(citation.id, { ...citation, number: i + 1 }));
   label(turn.status, `status_${response.status}`);
   turn.status.className = `status status-${response.status}`;
   turn.status.hidden = false;
-  renderMarkdown(turn.text, response.answer, (id) => citeMarker(turn, id));
+  const lead = (response.lead || "").trim();
+  turn.lead.hidden = !lead;
+  turn.lead.replaceChildren();
+  if (lead) {
+    const strong = el("strong");
+    renderInline(strong, lead, (id) => citeMarker(turn, id));
+    turn.lead.append(strong);
+  }
+  const body = answerBody(response);
+  if (body) renderMarkdown(turn.text, body, (id) => citeMarker(turn, id));
+  else if (!lead) turn.text.replaceChildren(label(el("p", "pending"), "answer_not_kept"));
+  else turn.text.replaceChildren();
   turn.text.removeAttribute("aria-busy");
   const parts = [];
   if (response.figures.length) parts.push(figuresTable(turn, response.figures));
@@ -175,6 +230,7 @@ export async function renderCharts(turn, figures) {
       const { figures: rows } = await apiJson(`/api/v1/metrics?${params}`);
       const periods = new Set(rows.map((r) => r.period).filter((p) => p !== "unknown"));
       if (periods.size < 2) continue;
+      params.set("lang", currentLang());
       const blob = await (await apiFetch(`/api/v1/metrics/chart?${params}`)).blob();
       const part = section(turn, "chart_heading", "chart", `chart-${seen.size}`);
       const img = el("img", "chart-image");

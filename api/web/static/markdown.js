@@ -60,3 +60,9 @@ export function renderMarkdown(container, text, citeLink = () => null) {
     }
   }
 }
+
+// one line of inline Markdown (bold, [c1] markers) into an inline element such as <strong>
+export function renderInline(container, text, citeLink = () => null) {
+  container.replaceChildren();
+  inline(container, text.replace(/\s*\n\s*/g, " ").trim(), citeLink);
+}

@@ -82,7 +82,8 @@ function header(data, level) {
   const meta = document.createElement("p");
   meta.className = "meta";
   const place = placeText(data.line_start, data.line_end, data.page);
-  meta.textContent = [data.municipality, data.year, place, data.source].filter(Boolean).join(" · ");
+  // title, place and lines: a person reads the document's name, never its file name
+  meta.textContent = [data.municipality, data.year, place].filter(Boolean).join(" · ");
   head.append(title, meta);
   return head;
 }

@@ -1,6 +1,7 @@
 """Rows of the SQLite files of before (keys.sqlite, audit.sqlite, conversations.sqlite beside
 the new state.sqlite) are copied in once, so an upgrade keeps its API keys, audit trail and
 conversations. Rate limit counters are not kept. Nothing happens in PostgreSQL or without them.
+Only the columns the new tables have at this revision are copied (see 0003 for the rest).
 
 Revision ID: 0002
 Revises: 0001
@@ -35,6 +36,7 @@ def upgrade() -> None:
     if not main:
         return
     folder = Path(main).parent
+    inspector = sa.inspect(bind)
     for file_name, tables in LEGACY.items():
         path = folder / file_name
         if not path.is_file():
@@ -45,8 +47,16 @@ def upgrade() -> None:
                     cursor = old.execute(f"SELECT * FROM {table}")
                 except sqlite3.Error:
                     continue
-                columns = [d[0] for d in cursor.description]
-                rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+                found = [d[0] for d in cursor.description]
+                # the columns both have: a file of a later version (issue #19's conversations
+                # keep each turn's answer and lead) has some this revision's tables lack;
+                # revision 0003 adds those and copies them
+                have = {c["name"] for c in inspector.get_columns(table)}
+                columns = [c for c in found if c in have]
+                rows = [
+                    {c: v for c, v in zip(found, row, strict=True) if c in have}
+                    for row in cursor.fetchall()
+                ]
                 if rows:
                     marks = ", ".join(f":{c}" for c in columns)
                     bind.execute(

@@ -4,7 +4,7 @@ The figures table knows every number's period, kind, unit and municipality, but 
 and measure labels are read from the text around the number, and often miss the topic a
 heading or a list's lead sentence gives ("Gestarte contracten: 220" under "In de eerste drie
 kwartalen van 2024 zien we voor LKS onderstaand resultaat:"). The passage ranking
-(``assistant.evidence``) reads those headings and leads, so the candidates are every row whose
+(``assistant.pipeline.ranking``) reads those headings and leads, so the candidates are every row whose
 line lies in one of the ``ROW_UNITS`` best passages, and the rows the metrics module matches by
 subject and measure (``metrics.answer_figures``). Each is scored, for each part of the question
 ("hoeveel X, en hoeveel Y?"), by its passage's score, how much of that part its own label, line
@@ -31,8 +31,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from assistant.evidence import Evidence
-from assistant.figure_fit import (
+from assistant.pipeline.candidates import Evidence
+from assistant.pipeline.figure_fit import (
     allowed_kinds,
     answering,
     kind_fit,
@@ -86,6 +86,7 @@ class FigurePick:
     reasons: list[str] = field(default_factory=list)
     query: FigureQuery | None = None
     top: float = 0.0
+    label_fit: float = 0.0  # the most of the question's words a candidate row's label holds
 
 
 def _rows_in(frame: pd.DataFrame, ev: Evidence) -> pd.DataFrame:
@@ -385,4 +386,5 @@ def pick_figures(
         chosen.extend(_composition(chosen[0], frame, chosen))
     chosen.extend(_conflicting(chosen, [r for r in scored if r.score >= best - CONFLICT_BELOW]))
     status: Status = "partial" if reasons else "answered"
-    return FigurePick(status, chosen, reasons, parts[0].query, float(best))
+    fit = max(r.label_fit for r in scored)
+    return FigurePick(status, chosen, reasons, parts[0].query, float(best), fit)

@@ -1,6 +1,6 @@
 """How a figure row fits a figure question: period, kind, unit and place.
 
-Used by ``assistant.figure_pick``; the rules are in its docstring.
+Used by ``assistant.pipeline.figures``; the rules are in its docstring.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.evidence import Evidence
+from assistant.pipeline.candidates import Evidence
 from corpus import period_years
 from metrics import FigureQuery, municipality_words, period_fit
 

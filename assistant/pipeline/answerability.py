@@ -1,0 +1,213 @@
+"""Whether the documents answer a question at all: the one place refusal is decided.
+
+A calibrated classifier (logistic regression over standardised question-level features, fitted
+by ``policy-assistant train`` on the working part of the labelled questions) gives the
+probability that the documents do NOT answer the question. At or above the threshold chosen
+on held-out folds of the working part, the answer is ``refused`` and names the nearest
+documents. The model is a small JSON file (``assistant/models/answerability.json``): its
+feature list, the scaler, the coefficients and the threshold; no pickle.
+
+Whether an answer is whole or ``partial`` (another period, municipality, level or kind than
+asked) is not decided here but by the scope checks (``assistant.pipeline.scope``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.pipeline.candidates import Candidates, Ranked
+from assistant.pipeline.figures import FigurePick
+from assistant.pipeline.features import ANSWER_TYPES
+from assistant.pipeline.units import figure_count
+from assistant.pipeline.ranking import MODEL_DIR, ModelError
+from assistant.sentences import coverage
+
+ANSWERABILITY_FILE = "answerability.json"
+TOP = 5  # ranked passages read for support
+
+ANSWERABILITY_FEATURES: tuple[str, ...] = (
+    "top_z",
+    "gap_z",
+    "top_coverage",
+    "top_context_coverage",
+    "best_coverage",
+    "top_dense",
+    "unknown_share",
+    "unknown",
+    "unknown_name",
+    "terms",
+    "figure_support",
+    "counted_support",
+    "year_support",
+    "place_support",
+    "joint_coverage",
+    "rare_support",
+    "row_found",
+    "row_label_fit",
+    "row_partial",
+    "q_figure",
+    "q_english",
+    "q_year",
+    "q_place",
+    "q_region",
+    *(f"type_{t}" for t in ANSWER_TYPES),
+)
+
+
+RARE_TERMS = 2  # the question's rarest words the corpus knows, which the best passages must hold
+JOINT = 3  # the best passages read together
+
+
+def rare_support(found: Candidates, texts: str) -> float:
+    """The share of the question's RARE_TERMS rarest known words (highest idf) in ``texts``:
+    a near miss names the subject but not the specific thing asked."""
+    known = [t for t in found.question.terms if t in found.idf]
+    rarest = sorted(set(known), key=lambda t: -found.idf[t])[:RARE_TERMS]
+    if not rarest:
+        return 0.0
+    return sum(coverage([t], texts, found.idf) > 0 for t in rarest) / len(rarest)
+
+
+def question_features(ranked: Ranked, pick: FigurePick | None = None) -> dict[str, float]:
+    """The question-level signals: how well the best passages hold the question's words (alone
+    and together, and its rarest words), its figure, its year and its place, whether a figure
+    row fits (``pick``: the figure stage's rows), and how many of its words the corpus does not
+    know. Ranker scores enter standardised over the question's candidates (a model's scale is
+    its own)."""
+    found = ranked.candidates
+    q = found.question
+    top = ranked.passages[:TOP]
+    scores = np.sort(ranked.scores)[::-1] if len(ranked.scores) else np.zeros(1)
+    spread = float(scores.std()) or 1.0
+    joined = " ".join(f"{ev.context} {ev.quote}" for ev in ranked.passages[:JOINT])
+    dense = [c.similarity or 0.0 for c in found.passages] or [0.0]
+    centre, unit = found.dense_mean, found.dense_std
+    terms = q.terms if q.language == "nl" else [t for t in q.scored if isinstance(t, str)]
+    figured = [ev for ev in top if figure_count(ev.quote) > 0]
+    years = set(q.years)
+    documents = found.documents
+
+    def covers_year(ev_doc: str, quote: str) -> bool:
+        period = str(documents.get(ev_doc, {}).get("period") or "")
+        return any(y in quote or y in period for y in years)
+
+    def holds_place(ev_doc: str, quote: str) -> bool:
+        own = str(documents.get(ev_doc, {}).get("municipality") or "")
+        return bool(q.municipality) and (
+            own.lower() == str(q.municipality).lower() or str(q.municipality).lower() in quote.lower()
+        )
+
+    first = top[0] if top else None
+    top_candidate = found.passages[ranked.origin[0]] if top else None
+    return {
+        "top_z": float((scores[0] - scores.mean()) / spread),
+        "gap_z": float((scores[0] - scores[1]) / spread) if len(scores) > 1 else 0.0,
+        "top_coverage": first.coverage if first else 0.0,
+        "top_context_coverage": first.context_coverage if first else 0.0,
+        "best_coverage": max((c.evidence.coverage for c in found.passages), default=0.0),
+        "top_dense": (
+            ((top_candidate.similarity or 0.0) if top_candidate else float(max(dense))) - centre
+        )
+        / unit,
+        "unknown_share": len(found.unknown_terms) / max(len(set(terms)), 1),
+        "unknown": float(len(found.unknown_terms)),
+        "unknown_name": float(bool(found.unknown_names)),
+        "terms": float(len(q.scored)),
+        "figure_support": max((ev.coverage for ev in figured), default=0.0),
+        "counted_support": (
+            max(
+                (coverage(list(q.counted), f"{ev.context} {ev.quote}", found.idf) for ev in figured),
+                default=0.0,
+            )
+            if q.counted
+            else 1.0
+        ),
+        "year_support": float(not years or any(covers_year(ev.doc_id, ev.quote) for ev in top)),
+        "place_support": float(
+            not q.municipality or any(holds_place(ev.doc_id, ev.quote) for ev in top)
+        ),
+        "joint_coverage": coverage(list(q.scored), joined, found.idf) if joined else 0.0,
+        "rare_support": rare_support(found, joined),
+        "row_found": float(pick is not None),
+        "row_label_fit": pick.label_fit if pick is not None else 0.0,
+        "row_partial": float(pick is not None and pick.status == "partial"),
+        "q_figure": float(q.asks_figure),
+        "q_english": float(q.language == "en"),
+        "q_year": float(bool(years)),
+        "q_place": float(q.municipality is not None),
+        "q_region": float(q.region is not None),
+        **{f"type_{t}": float(q.answer_type == t) for t in ANSWER_TYPES},
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerabilityModel:
+    """P(refused) = sigmoid(coef . (x - mean) / scale + intercept); refused at ``threshold``."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+    meta: dict[str, Any]
+
+    def p_refused(self, values: dict[str, float]) -> float:
+        x = np.array([values[f] for f in self.features], dtype=np.float64)
+        z = (x - np.array(self.mean)) / np.array(self.scale)
+        logit = float(z @ np.array(self.coef) + self.intercept)
+        return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
+
+    def refuses(self, values: dict[str, float]) -> bool:
+        return self.p_refused(values) >= self.threshold
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+            **self.meta,
+        }
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ANSWERABILITY_FILE).write_text(
+            json.dumps(self.to_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, folder: Path = MODEL_DIR) -> AnswerabilityModel:
+        path = folder / ANSWERABILITY_FILE
+        if not path.is_file():
+            raise ModelError(f"no answerability model in {folder}: run `policy-assistant train`")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(data["features"]) != ANSWERABILITY_FEATURES:
+            raise ModelError(
+                f"the answerability model in {folder} was trained on other features: "
+                "run `policy-assistant train`"
+            )
+        keys = ("features", "mean", "scale", "coef", "intercept", "threshold")
+        return cls(
+            tuple(data["features"]),
+            tuple(data["mean"]),
+            tuple(data["scale"]),
+            tuple(data["coef"]),
+            float(data["intercept"]),
+            float(data["threshold"]),
+            {k: v for k, v in data.items() if k not in keys},
+        )
+
+
+@lru_cache(maxsize=4)
+def create_answerability(folder: Path = MODEL_DIR) -> AnswerabilityModel:
+    return AnswerabilityModel.load(folder)

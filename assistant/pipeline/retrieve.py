@@ -1,0 +1,280 @@
+"""Stage 2, retrieve: the candidate passages of a question, with their raw signals.
+
+Recall matters more than order here. The candidates are the quotable units (sentences, lists,
+tables: ``assistant.sentence_index``) around the top hybrid search hits and the best BM25 hits,
+the units nearest the question vector anywhere in the documents the asker may see, the units
+that hold most of its words (``assistant.unit_lexicon``), and runs of up to ``RUN_SENTENCES``
+neighbouring sentences of those. Each keeps what the features are made of: its cosine with the
+question, its word coverage, and its rank in each retriever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import re
+
+import numpy as np
+
+from assistant.figures import FigureService
+from assistant.pipeline.candidates import Candidate, Candidates, Evidence
+from assistant.pipeline.units import UnitTables
+from assistant.pipeline.question import Question
+from assistant.sentence_index import SentenceVectors
+from assistant.language import municipality_stems
+from assistant.sentences import Sentence, idf_table, matches, stems, without_bullet
+from assistant.source_lines import SourceLines
+from ingest import HybridRetriever, SearchFilters, SearchHit, SearchIndex
+
+SEARCH_K = 15  # hybrid hits whose units are read ...
+LEXICAL_K = 5  # ... plus the best BM25 hits
+CONTEXT_LINES = 3  # lines read around a hit, so its sentences are whole
+NEAREST_UNITS = 30  # units nearest the question vector anywhere in the allowed documents
+LEXICAL_UNITS = 30  # units holding most of the question's words anywhere
+RUN_SENTENCES = 4  # neighbouring sentences quoted together at most
+RUN_MAX_CHARS = 700  # ... and their length at most
+def verbatim(sentence: Sentence, by_line: dict[int, str]) -> bool:
+    """Whether a quote stands, as is (whitespace collapsed), in its cited lines."""
+    span = " ".join(by_line.get(n, "") for n in range(sentence.line_start, sentence.line_end + 1))
+    return " ".join(sentence.text.split()) in " ".join(span.split())
+
+
+_NAME = re.compile(
+    r"[‘'\"“]([^‘'\"“”’]{3,40})[’'\"”]"  # quoted
+    r"|(?<=[a-zà-ÿ,;:]\s)([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)"  # capitalised inside a sentence
+    r"|\b(\w*[a-zà-ÿ][A-Z0-9]\w*)"  # a capital or digit inside a word: "ZEBRAQUARTZ", "OpMaat"
+)
+
+
+def names_in(text: str) -> list[str]:
+    """The names a question holds (see ``PassageRetriever.unknown_names``), without the
+    municipality names and abbreviations of two letters."""
+    places = municipality_stems()
+    found = []
+    for m in _NAME.finditer(text):
+        name = next(g for g in m.groups() if g)
+        if len(name) > 2 and not set(stems(name)) <= places:
+            found.append(name.strip())
+    return list(dict.fromkeys(found))
+
+
+class PassageRetriever:
+    """Reads the index version's units, word weights and source lines (each cached per version)."""
+
+    def __init__(self, index: SearchIndex, retriever: HybridRetriever, figures: FigureService) -> None:
+        self.index = index
+        self.retriever = retriever
+        self.figures = figures
+        self.lines = SourceLines(index)
+        self._idf: dict[tuple[str, tuple[str, ...] | None], dict[str, float]] = {}
+        self._units: tuple[str, SentenceVectors, UnitTables] | None = None
+
+    # ----- per index version --------------------------------------------------------------
+    def idf(self, access: tuple[str, ...] | None = None) -> dict[str, float]:
+        """Word weights over the chunks the asker may see (so no unseen word leaks through the
+        unknown words or the refusal)."""
+        snap = self.index.snapshot()
+        key = (snap.version, access)
+        table = self._idf.get(key)
+        if table is None:
+            chunks = (
+                snap.chunks
+                if access is None
+                else snap.chunks[snap.mask(SearchFilters(access=access))]
+            )
+            table = idf_table(chunks["text"].astype(str))
+            self._idf = {k: v for k, v in self._idf.items() if k[0] == snap.version}
+            self._idf[key] = table
+        return table
+
+    def units(self) -> SentenceVectors:
+        """The quotable units of the current version (built from the documents, without
+        vectors, when the version has no unit table)."""
+        return self._unit_tables()[0]
+
+    def _unit_tables(self) -> tuple[SentenceVectors, UnitTables]:
+        snap = self.index.snapshot()
+        if self._units is None or self._units[0] != snap.version:
+            units = SentenceVectors(snap.path)
+            if not units.ready:
+                docs = [snap.document(d) for d in sorted(snap.documents)]
+                units = SentenceVectors.from_documents([d for d in docs if d is not None])
+            self._units = (snap.version, units, UnitTables(units, self.figures.frame()))
+        return self._units[1], self._units[2]
+
+    def documents(self) -> dict[str, dict[str, object]]:
+        return self.index.snapshot().documents
+
+    def unknown_terms(self, question: Question, access: tuple[str, ...] | None) -> list[str]:
+        """Question words (3+ letters) that occur nowhere in the corpus, not even as a prefix.
+        English words outside the synonym groups rarely occur in Dutch text, so for an English
+        question only its terms outside the groups are looked up, and only its non-English
+        words count (an unknown name, not a word of the question's own language)."""
+        vocab = self.idf(access)
+        terms: Sequence[str] = (
+            question.terms
+            if question.language == "nl"
+            else [t for t in question.scored if isinstance(t, str)]
+        )
+        out = []
+        for term in sorted(set(terms)):
+            if len(term) < 3 or term in vocab:
+                continue
+            if len(term) >= 5 and any(matches(term, {v}) for v in vocab):
+                continue
+            out.append(term)
+        return out
+
+    def unknown_names(self, question: Question, access: tuple[str, ...] | None) -> list[str]:
+        """Names in the question the corpus does not know, in either language: a word written
+        with a capital inside the sentence, in quotes, or with a capital or digit inside it
+        ("Werkstart Plus", 'Talentenbank', "ZEBRAQUARTZ"), none of whose stems occurs."""
+        vocab = self.idf(access)
+        out = []
+        for name in names_in(question.text):
+            held = [s for s in stems(name) if len(s) >= 3]
+            if held and not any(s in vocab or (len(s) >= 5 and any(matches(s, {v}) for v in vocab)) for s in held):
+                out.append(name)
+        return out
+
+    # ----- the stage ----------------------------------------------------------------------
+    def retrieve(self, question: Question, filters: SearchFilters) -> Candidates:
+        text = question.text
+        hits = self.retriever.search(text, k=SEARCH_K, filters=filters)
+        lexical_hits = self.retriever.search(text, k=LEXICAL_K, filters=filters, mode="bm25")
+        seen = {h.chunk_id for h in hits}
+        hits = [*hits, *(h for h in lexical_hits if h.chunk_id not in seen)]
+        idf = self.idf(filters.access)
+        units, tables = self._unit_tables()
+        out = Candidates(
+            question,
+            [],
+            hits,
+            self.unknown_terms(question, filters.access),
+            self.unknown_names(question, filters.access),
+            idf,
+            self.documents(),
+            tables=tables,
+        )
+        if not len(units):
+            return out
+        snap = self.index.snapshot()
+        allowed = set(snap.chunks["doc_id"][snap.mask(filters)].astype(str))
+        keep = np.isin(np.asarray(units.doc_ids, dtype=str), np.asarray(sorted(allowed), dtype=str))
+        dense = units.scores(self.retriever.query_vector(text)) if units.ready else None
+        if dense is not None and keep.any():
+            out.dense_mean = float(dense[keep].mean())
+            out.dense_std = float(dense[keep].std()) or 1.0
+        lexicon = units.lexicon()
+        share = lexicon.coverage(list(question.scored), idf)
+        bm25 = tables.bm25.scores(question.subject)
+        dense_rank = _ranks(dense if dense is not None else np.zeros(len(units)), keep)
+        lexical_rank = _ranks(share, keep)
+        bm25_rank = _ranks(bm25, keep)
+        entered = self._entered(units, hits, dense, share, keep)
+        groups = [([i], r) for i, r in sorted(entered.items(), key=lambda e: units.kinds[e[0]] != "block")]
+        groups += _runs(units, entered)
+        covers, context_covers = lexicon.group_coverage(
+            list(question.scored), idf, [g for g, _ in groups]
+        )
+        seen_text: set[tuple[str, str]] = set()
+        for n, (members, rank) in enumerate(groups):
+            doc_id, page, start, _ = units.place(members[0])
+            end = units.place(members[-1])[3]
+            joined = " ".join(units.texts[m] for m in members)
+            if (doc_id, joined) in seen_text:
+                continue
+            seen_text.add((doc_id, joined))
+            if (len(members) > 1 or units.kinds[members[0]] == "block") and not verbatim(
+                Sentence(joined, start, end), dict(self.lines.window(doc_id, start, end, page))
+            ):
+                continue
+            ev = Evidence(
+                doc_id,
+                page,
+                start,
+                end,
+                without_bullet(joined),
+                0.0,
+                float(covers[n]),
+                float(context_covers[n]),
+                units.contexts[members[0]],
+                units.kinds[members[0]] == "block",
+            )
+            out.passages.append(
+                Candidate(
+                    ev,
+                    tuple(members),
+                    max(float(dense[m]) for m in members) if dense is not None else None,
+                    rank,
+                    int(min(dense_rank[m] for m in members)),
+                    int(min(lexical_rank[m] for m in members)),
+                    float(max(bm25[m] for m in members)),
+                    int(min(bm25_rank[m] for m in members)),
+                    tuple(r for m in members for r in tables.rows[m]),
+                )
+            )
+        return out
+
+    def _entered(
+        self,
+        units: SentenceVectors,
+        hits: Sequence[SearchHit],
+        dense: np.ndarray | None,
+        share: np.ndarray,
+        keep: np.ndarray,
+    ) -> dict[int, int | None]:
+        """Unit -> the rank of the hit it lies in (None when it entered by its own cosine or
+        its words): the units around the top hits, the units nearest the question anywhere,
+        and those holding most of its words."""
+        entered: dict[int, int | None] = {}
+        for rank, hit in enumerate(hits, start=1):
+            first, last = hit.line_start - CONTEXT_LINES, hit.line_end + CONTEXT_LINES
+            for i in units.within(hit.doc_id, first, last, hit.page):
+                entered.setdefault(i, rank)
+        if dense is not None:
+            for i in _top(dense, NEAREST_UNITS, keep):
+                entered.setdefault(i, None)
+        tie = dense * 1e-3 if dense is not None else 0.0
+        for i in _top(np.where(share > 0, share + tie, 0.0), LEXICAL_UNITS, keep & (share > 0)):
+            entered.setdefault(i, None)
+        return entered
+
+
+def _top(scores: np.ndarray, k: int, keep: np.ndarray) -> list[int]:
+    masked = np.where(keep, scores, -np.inf)
+    order = np.argsort(-masked, kind="stable")[:k]
+    return [int(i) for i in order if np.isfinite(masked[i])]
+
+
+def _ranks(scores: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """1-based rank of every unit by ``scores`` among the allowed units (ties share order)."""
+    masked = np.where(keep, scores, -np.inf)
+    order = np.argsort(-masked, kind="stable")
+    ranks = np.empty(len(scores), dtype=np.int64)
+    ranks[order] = np.arange(1, len(scores) + 1)
+    return ranks
+
+
+def _runs(units: SentenceVectors, entered: dict[int, int | None]) -> list[tuple[list[int], int | None]]:
+    """Runs of 2 to RUN_SENTENCES neighbouring sentences that start at a candidate sentence (a
+    figure often follows its subject in the next sentence; a list holds one figure per line)."""
+    runs: list[tuple[list[int], int | None]] = []
+    for i, rank in entered.items():
+        if units.kinds[i] != "sentence":
+            continue
+        doc_id, page, _, end = units.place(i)
+        members = [i]
+        size = len(units.texts[i])
+        for j in range(i + 1, min(i + RUN_SENTENCES, len(units))):
+            j_doc, j_page, j_start, j_end = units.place(j)
+            if units.kinds[j] != "sentence" or j_doc != doc_id or j_page != page:
+                break
+            if j_start < end or size + len(units.texts[j]) >= RUN_MAX_CHARS:
+                break
+            members.append(j)
+            size += len(units.texts[j]) + 1
+            end = j_end
+            runs.append((list(members), rank))
+    return runs
+

@@ -1,0 +1,287 @@
+"""The answering pipeline: one question through the stages, in order, one way.
+
+``understand`` -> ``retrieve`` -> ``features`` -> ``rank`` -> answerability -> figures or
+passages -> ``check scope`` -> ``compose`` -> ``ground``. Each stage is a module of this package
+with typed inputs and outputs; none calls back into the object that called it. The trace of
+the result records what each stage decided.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from assistant.pipeline.figures import FigurePick, pick_figures
+from assistant.figure_text import phrases
+from assistant.figures import FigureFilters, FigureService
+from assistant.grounding import ground_answer
+from assistant.language import Language
+from assistant.pipeline.answerability import AnswerabilityModel, create_answerability, question_features
+from assistant.pipeline.candidates import Ranked
+from assistant.pipeline.compose import Composer, Draft, Status
+from assistant.pipeline.features import passage_features
+from assistant.pipeline.question import Question, understand
+from assistant.pipeline.ranking import PassageRanker, create_passage_ranker, rank
+from assistant.pipeline.retrieve import PassageRetriever
+from assistant.pipeline.scope import Scope, check, rows_on
+from ingest import HybridRetriever, SearchFilters, SearchIndex
+from metrics import FigureResult
+
+
+@dataclass(slots=True)
+class AskResult:
+    """The ``/ask`` response (API.md)."""
+
+    status: Status
+    answer: str
+    language: Language
+    conversation_id: str
+    lead: str = ""  # the short direct answer, also the first line of ``answer``
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    trace: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def scope_notes(scope: Scope, lang: Language, cid: str = "c1") -> list[str]:
+    """The plain-words note for every scope the evidence does not hold (no numerals)."""
+    p = phrases(lang)
+    notes = []
+    for reason in scope.missing:
+        found = scope.found.get(reason, "")
+        if reason == "municipality":
+            notes.append(str(p["missing_municipality"]).format(found=found))
+        elif reason == "level":
+            notes.append(str(p["missing_level"]).format(found=found))
+        elif reason == "whole_year":
+            notes.append(str(p["missing_whole_year"]).format(cid=cid))
+        elif reason == "period":
+            notes.append(str(p["missing_year"]))
+        elif reason == "kind":
+            kinds = [str(p.get(f"kind_{k.strip()}", k.strip())) for k in found.split(",")]
+            notes.append(str(p["missing_kind"]).format(found=", ".join(kinds)))
+    return notes
+
+
+class AnswerPipeline:
+    """The default writer: no language model; sentences built from figure rows and quoted
+    sources, ranked and judged by the learned models."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        retriever: HybridRetriever,
+        figures: FigureService,
+        *,
+        ranker: PassageRanker | None = None,
+        answerability: AnswerabilityModel | None = None,
+    ) -> None:
+        self.index = index
+        self.passages = PassageRetriever(index, retriever, figures)
+        self.figures = figures
+        self._ranker = ranker
+        self._answerability = answerability
+
+    @property
+    def ranker(self) -> PassageRanker:
+        if self._ranker is None:
+            self._ranker = create_passage_ranker()
+        return self._ranker
+
+    @property
+    def answerability(self) -> AnswerabilityModel:
+        if self._answerability is None:
+            self._answerability = create_answerability()
+        return self._answerability
+
+    def warm_up(self) -> None:
+        """Load the models and read the index version's units (not at import, not per question)."""
+        _ = self.ranker, self.answerability
+        if self.index.ready():
+            self.passages.units()
+
+    def use(
+        self, ranker: PassageRanker | None, answerability: AnswerabilityModel | None
+    ) -> None:
+        """Answer with other models (leave-one-document-out evaluation); None: the committed."""
+        self._ranker, self._answerability = ranker, answerability
+
+    def understand(self, text: str, filters: SearchFilters, language: Language | None) -> Question:
+        return understand(
+            text, self.passages.documents(), self.passages.idf(filters.access), language=language
+        )
+
+    def rank(self, question: Question, filters: SearchFilters) -> Ranked:
+        found = self.passages.retrieve(question, filters)
+        return rank(found, self.ranker.score(passage_features(found)))
+
+    def ask(
+        self,
+        text: str,
+        conversation_id: str | None = None,
+        filters: SearchFilters | None = None,
+        *,
+        language: Language | None = None,
+    ) -> AskResult:
+        started = time.perf_counter()
+        filters = filters or SearchFilters()
+        question = self.understand(text, filters, language)
+        ranked = self.rank(question, filters)
+        found = ranked.candidates
+        lang = question.language
+        composer = Composer(self.passages.lines, found.documents, question.scored, found.idf)
+        pick = self.pick(question, ranked, self._frame(filters, found.documents))
+        signals = question_features(ranked, pick)
+        p_refused = self.answerability.p_refused(signals)
+        draft: Draft | None = None
+        if p_refused >= self.answerability.threshold or not ranked.passages:
+            draft = composer.refusal(found.hits, lang)
+        elif pick is not None:
+            draft = self._figures(question, ranked, pick, composer)
+        if draft is None:
+            draft = composer.passages(ranked.passages, lang)
+            self._check_scope(question, ranked, draft, lang)
+        draft.extra["evidence"] = {
+            "best_coverage": round(signals["best_coverage"], 3),
+            "p_refused": round(p_refused, 3),
+            "threshold": self.answerability.threshold,
+            "unknown_terms": found.unknown_terms,
+        }
+        answer, report = ground_answer(
+            "\n".join([draft.lead, "", *draft.lines]).strip(),
+            [c["quote"] for c in draft.citations],
+            draft.figures,
+            [*draft.names, *(str(c["title"]) for c in draft.citations)],
+        )
+        status = draft.status
+        if not report.ok:
+            status = "partial" if status == "answered" else status
+            answer = f"{answer}\n\n{phrases(lang)['removed_numbers']}".strip()
+        if not answer.strip():
+            answer = str(phrases(lang)["refused"])
+        trace = {
+            "route": draft.route,
+            "index_version": self.index.snapshot().version,
+            "timings_ms": {"total": round((time.perf_counter() - started) * 1000)},
+            "grounding": report.to_dict(),
+            "question": {
+                "answer_type": question.answer_type,
+                "municipality": question.municipality,
+                "region": question.region,
+                "period": question.period,
+                "kind": question.kind,
+            },
+            **draft.extra,
+        }
+        lead = draft.lead if answer.startswith(draft.lead) else ""
+        return AskResult(
+            status=status,
+            answer=answer,
+            language=lang,
+            conversation_id=conversation_id or uuid.uuid4().hex,
+            lead=lead,
+            citations=draft.citations,
+            figures=draft.figures,
+            trace=trace,
+        )
+
+    # ----- figures ------------------------------------------------------------------------
+    def figure_answer(
+        self, text: str, figure_filters: FigureFilters, access: tuple[str, ...] | None = None
+    ) -> FigureResult:
+        """``/metrics?q=``: the rows ``/ask`` would answer a figure question with (one figure
+        path), from the table narrowed by the filters; status ``none`` when no row fits."""
+        filters = SearchFilters(
+            municipality=figure_filters.municipality, doc_id=figure_filters.doc_id, access=access
+        )
+        question = self.understand(text, filters, None)
+        ranked = self.rank(question, filters)
+        pick = self.pick(question, ranked, self.figures.filter(figure_filters, access))
+        if pick is None:
+            return FigureResult("none", [], [], [], question.figure_query)
+        rows = [{k: v for k, v in r.items() if k != "passage"} for r in pick.rows]
+        clashing = [str(r["figure_id"]) for r in rows if r.get("conflict")]
+        return FigureResult(
+            pick.status, rows, list(pick.reasons), [clashing] if len(clashing) > 1 else [], pick.query
+        )
+
+    def _frame(self, filters: SearchFilters, documents: Mapping[str, Mapping[str, Any]]) -> Any:
+        frame = self.figures.filter(
+            FigureFilters(municipality=filters.municipality, doc_id=filters.doc_id), filters.access
+        )
+        if filters.year is not None or filters.doc_type is not None:
+            keep = [
+                d
+                for d, e in documents.items()
+                if (filters.year is None or e.get("year") == filters.year)
+                and (filters.doc_type is None or e.get("doc_type") == filters.doc_type)
+            ]
+            frame = frame[frame["doc_id"].isin(keep)]
+        return frame
+
+    @staticmethod
+    def pick(question: Question, ranked: Ranked, frame: Any) -> FigurePick | None:
+        """The figure rows of the best passages that answer a figure question
+        (``assistant.pipeline.figures``); None for another question, or when no row fits."""
+        if not question.asks_figure:
+            return None
+        found = ranked.candidates
+        return pick_figures(question.text, ranked.passages, frame, list(question.scored), found.idf)
+
+    def _figures(
+        self, question: Question, ranked: Ranked, pick: FigurePick, composer: Composer
+    ) -> Draft:
+        """The picked figure rows, each cited by the passage that states it."""
+        found = ranked.candidates
+        lang = question.language
+        status: Status = pick.status
+        notes = (
+            composer.missing_notes(pick.reasons, pick.rows, question.quarter, lang)
+            if status == "partial"
+            else []
+        )
+        draft = composer.figures(pick.rows, pick.top, status, lang, notes)
+        if status == "answered" and question.whole_year and draft.citations:
+            first = draft.citations[0]
+            scope = check(question, _cited(first), found.documents, [])
+            if "whole_year" in scope.missing:
+                draft.status = "partial"
+                draft.lead = " ".join([*scope_notes(scope, lang, first["id"]), draft.lead])
+        draft.extra.update(
+            figure_status=draft.status, partial_reasons=pick.reasons, top_match=pick.top
+        )
+        composer.add_passages(draft, ranked.passages, lang)
+        return draft
+
+    def _check_scope(self, question: Question, ranked: Ranked, draft: Draft, lang: Language) -> None:
+        """A passages answer whose best passage misses an asked scope is ``partial``, and its
+        first line says which."""
+        if not ranked.passages or not draft.citations:
+            return
+        ev = ranked.passages[0]
+        frame = self.figures.frame()
+        scope = check(question, ev, ranked.candidates.documents, rows_on(frame, ev))
+        draft.extra["scope"] = {"missing": list(scope.missing), "found": dict(scope.found)}
+        if scope.holds:
+            return
+        draft.status = "partial"
+        draft.lead = " ".join([*scope_notes(scope, lang, draft.citations[0]["id"]), draft.lead])
+        draft.extra["partial_reasons"] = list(scope.missing)
+
+
+def _cited(citation: Mapping[str, Any]) -> Any:
+    from assistant.pipeline.candidates import Evidence
+
+    return Evidence(
+        str(citation["doc_id"]),
+        citation.get("page"),
+        int(citation["line_start"]),
+        int(citation["line_end"]),
+        str(citation["quote"]),
+        0.0,
+    )
