@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 MODEL_DIR ?= data/models/multilingual-e5-small
 export POLICY_ASSISTANT_TEST_MODEL_DIR ?= $(abspath $(MODEL_DIR))
 
-.PHONY: install model serve ingest browser test test-unit check bench eval load screenshot clean
+.PHONY: install model serve ingest browser services test test-shared test-unit check bench eval load growth screenshot clean
 
 install: $(STAMP) model
 
@@ -35,8 +35,17 @@ serve: install
 browser:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium; } || { echo "make test needs Debian's chromium for the browser tests: sudo apt-get install chromium (or set POLICY_ASSISTANT_E2E=0 to skip them)" >&2; exit 1; }
 
-test: install browser
+test: install browser services
 	$(BIN)/python -m pytest
+
+# PostgreSQL and Redis from Debian's packages for the shared-state tests (installed here as root)
+services:
+	@command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq postgresql redis-server; } || { echo "the shared-state tests need Debian's postgresql and redis-server: sudo apt-get install postgresql redis-server" >&2; exit 1; }
+
+# the API test suite again, as on several machines: state in PostgreSQL, vectors in a Chroma
+# server (both started by the tests), plus two API processes sharing them
+test-shared: install services
+	POLICY_ASSISTANT_TEST_SHARED=1 $(BIN)/python -m pytest tests/api -p no:cacheprovider
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -m unit
@@ -61,6 +70,11 @@ eval: install
 	$(BIN)/python -m bench.figures_eval
 	$(BIN)/python bench/retrieval.py
 	$(PA) eval eval/questions/*.jsonl eval/shared/dev-004.jsonl --name own+dev-004
+
+# ingest time, index size, memory and search / ask latency at x1, x10 (e5) and x100 (fake
+# embedder) of the corpus; writes bench/results/growth.{json,md}
+growth: install
+	$(BIN)/python -m bench.growth
 
 # 50 clients for 60 s per phase against 2 workers over a `chroma run` server (steady, during a
 # re-ingest, kill -9 of a worker); writes bench/results/load_test.{json,md,png}

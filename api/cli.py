@@ -163,34 +163,53 @@ def ask(
     year: YearOpt = None,
     doc_type: DocTypeOpt = None,
     doc_id: DocIdOpt = None,
+    local: Annotated[
+        bool,
+        typer.Option(
+            "--local", help="Answer in this process even when a server on this index is up."
+        ),
+    ] = False,
 ) -> None:
-    """Answer a question from the documents and figures, with line-exact citations."""
-    from ingest import SearchFilters
+    """Answer a question from the documents and figures, with line-exact citations.
 
-    assistant = _assistant(Settings())
+    When `serve` is up at the configured host and port over the same index version, the
+    question goes to it (no model load); otherwise it is answered in this process."""
+    from api.cli_remote import ask_server, find_server
+
+    settings = Settings()
+    filters: dict[str, Any] = {
+        "municipality": municipality,
+        "year": year,
+        "doc_type": doc_type,
+        "doc_id": doc_id,
+    }
+    answer: dict[str, Any] | None = None
     try:
-        result = assistant.ask(
-            question, conversation, SearchFilters(municipality, year, doc_type, doc_id)
-        )
+        server = None if local else find_server(settings)
+        if server is not None:
+            payload = {"question": question, "conversation_id": conversation, "filters": filters}
+            answer = ask_server(server, payload)
+        if answer is None:
+            from ingest import SearchFilters
+
+            result = _assistant(settings).ask(question, conversation, SearchFilters(**filters))
+            answer = result.to_dict()
     except PolicyAssistantError as exc:
         _fail(exc)
         return
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str))
+        typer.echo(json.dumps(answer, ensure_ascii=False, indent=1, default=str))
         return
-    typer.secho(f"[{result.status}]", bold=True)
-    typer.echo(result.answer)
-    for c in result.citations:
+    typer.secho(f"[{answer['status']}]", bold=True)
+    typer.echo(answer["answer"])
+    for c in answer["citations"]:
         where = f"p. {c['page']}, " if c["page"] else ""
         typer.echo(
             f"  [{c['id']}] {c['title']} ({c['municipality']}, {c['year']}), "
             f"{where}regels {c['line_start']}-{c['line_end']}"
         )
-    typer.secho(
-        f"(conversation {result.conversation_id}: ask a follow-up with "
-        f"--conversation {result.conversation_id})",
-        dim=True,
-    )
+    cid = answer["conversation_id"]
+    typer.secho(f"(conversation {cid}: ask a follow-up with --conversation {cid})", dim=True)
 
 
 @app.command()

@@ -73,7 +73,7 @@ def check_can_serve(settings: Settings, n_workers: int) -> None:
     if settings.auth_required and n_workers > 1 and settings.auth.rate_limit_storage == "memory://":
         typer.secho(
             f"warning: auth.rate_limit_storage is memory://, so each of the {n_workers} workers "
-            "counts on its own; the default sqlite:// shares one limit across them.",
+            "counts on its own; the default database:// shares one limit across them.",
             fg="yellow",
             err=True,
         )

@@ -59,8 +59,9 @@ def row_to_public(row: dict[str, Any]) -> dict[str, Any]:
 class FigureService:
     """The figures table of the current index version, reloaded when the version changes."""
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: SearchIndex, max_chart_figures: int = 200) -> None:
         self.index = index
+        self.max_chart_figures = max_chart_figures
         self._cache: tuple[str, PandasMetricsStore] | None = None
         self._lock = threading.Lock()
 
@@ -117,6 +118,14 @@ class FigureService:
             rows = pd.DataFrame(result.rows) if result.rows else rows
         if rows.empty:
             raise InvalidRequestError(f"no figures for {subject!r}", code="nothing_to_draw")
+        if len(rows) > self.max_chart_figures:
+            # drawing thousands of labelled points takes seconds: a bounded cost, or a clear no
+            raise InvalidRequestError(
+                f"{subject!r}{f' / {measure!r}' if measure else ''} matches {len(rows)} figures; "
+                f"a chart draws at most {self.max_chart_figures}: give a longer subject or a "
+                "measure",
+                code="too_many_figures",
+            )
         documents = self.index.snapshot().documents
         titles = rows["doc_id"].map(lambda d: documents.get(d, {}).get("title"))
         title = f"{subject} — {measure}" if measure else subject

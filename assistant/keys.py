@@ -4,7 +4,8 @@ A key reads ``pa_<key_id>_<secret>``: the key id finds one row, argon2 checks th
 The plain key is shown once, at creation, and never stored. A key that passed the argon2
 check is remembered in memory for ``auth.cache_seconds`` (by a SHA-256 of the key), so argon2
 stays off the hot path; the row is still read on every request, so a revoke holds at once,
-in every process. SQLite in WAL mode makes the store safe for several workers.
+in every process. The keys live in the state database (``assistant.state_db``), shared by the
+workers of one machine (SQLite) or of several (PostgreSQL through ``DATABASE_URL``).
 
 Roles (``reader`` < ``clerk`` < ``admin``) decide the routes; the clearance decides which
 documents a key sees: every access level up to and including its clearance.
@@ -16,7 +17,6 @@ import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol, cast
 
+from assistant.state_db import StateConnection, StateDatabase, state_database
 from corpus import ACCESS_LEVELS, AccessLevel, InvalidRequestError, NotFoundError, Settings
 
 Role = Literal["reader", "clerk", "admin"]
@@ -37,17 +38,6 @@ DEFAULT_CLEARANCE: dict[Role, AccessLevel] = {
 KEY_PREFIX = "pa"
 _KEY = re.compile(r"^pa_([0-9a-f]{12})_([A-Za-z0-9_-]{20,100})$")
 _KEY_ID = re.compile(r"^[0-9a-f]{12}$")
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS api_keys (
-    key_id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    role TEXT NOT NULL,
-    clearance TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    revoked_at REAL
-)
-"""
 
 
 def allowed_access(clearance: AccessLevel) -> tuple[AccessLevel, ...]:
@@ -113,29 +103,23 @@ class KeyStore(Protocol):
 
 
 class SqliteKeyStore:
-    """Keys in ``<data_dir>/state/keys.sqlite``, hashed with argon2id (argon2-cffi)."""
+    """Keys in the state database (a SQLite file, or PostgreSQL through ``DATABASE_URL``),
+    hashed with argon2id (argon2-cffi)."""
 
-    def __init__(self, path: Path, *, cache_seconds: float = 60.0) -> None:
+    def __init__(self, path: Path | StateDatabase, *, cache_seconds: float = 60.0) -> None:
         from argon2 import PasswordHasher
 
-        self.path = path
+        self.db = path if isinstance(path, StateDatabase) else StateDatabase.sqlite(path)
+        self.path = self.db.sqlite_path  # None in PostgreSQL
         self.cache_seconds = cache_seconds
         self._hasher = PasswordHasher()
         self._verified: dict[str, tuple[str, float]] = {}  # key_id -> (sha256 of key, until)
         self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_SCHEMA)
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        try:
-            with db:  # commit or roll back
-                yield db
-        finally:
-            db.close()
+    def _connect(self) -> Iterator[StateConnection]:
+        with self.db.connect() as db:  # one transaction: commit or roll back
+            yield db
 
     def create(
         self, role: Role, name: str, clearance: AccessLevel | None = None
@@ -230,6 +214,4 @@ def _record(row: tuple[Any, ...]) -> KeyRecord:
 
 
 def create_key_store(settings: Settings) -> KeyStore:
-    return SqliteKeyStore(
-        settings.state_dir / "keys.sqlite", cache_seconds=settings.auth.cache_seconds
-    )
+    return SqliteKeyStore(state_database(settings), cache_seconds=settings.auth.cache_seconds)

@@ -14,6 +14,7 @@ even when no word is shared.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from assistant.blocks import find_blocks, heading_contexts
 from assistant.sentences import Sentence, double_spaced, split_sentences, usable
 from assistant.unit_lexicon import UnitLexicon
 from corpus import Document, Settings, read_stored_document
-from ingest import Embedder, EmbeddingCache
+from ingest import Embedder, EmbeddingCache, top_k
 
 SENTENCES_FILE = "sentences.parquet"
 VECTORS_FILE = "sentence_vectors.npy"
@@ -104,7 +105,9 @@ class SentenceStep:
         for doc_id in carried:
             if doc_id not in reuse:
                 docs.append(read_stored_document(version_dir, doc_id))
+        started = time.perf_counter()
         rows = [row for doc in docs for row in document_units(doc)]
+        split_s = time.perf_counter() - started
         if rows:
             cache = EmbeddingCache(
                 self.settings.data_dir / "embed_cache.sqlite", self.embedder.name
@@ -133,7 +136,13 @@ class SentenceStep:
         (version_dir / META_FILE).write_text(
             json.dumps({"step": STEP_VERSION, "embedder": self.embedder.name}), encoding="utf-8"
         )
-        return {"sentences": len(frame)}
+        return {
+            "sentences": len(frame),
+            "seconds": {
+                "split": round(split_s, 2),
+                "embed": round(time.perf_counter() - started - split_s, 2),
+            },
+        }
 
 
 def _compatible(previous: Path, embedder: str) -> bool:
@@ -171,7 +180,11 @@ class SentenceVectors:
         self.contexts: list[str] = self.frame["context"].fillna("").astype(str).tolist()
         self.kinds: list[str] = self.frame["kind"].astype(str).tolist()
         self.doc_ids: list[str] = self.frame["doc_id"].astype(str).tolist()
-        self._doc_array = np.asarray(self.doc_ids, dtype=str)
+        # each unit's document as a small integer: "only these documents" is then one
+        # comparison of integers per unit, not of strings
+        codes, names = pd.factorize(pd.Series(self.doc_ids, dtype=object))
+        self._doc_codes = np.asarray(codes, dtype=np.int64)
+        self._doc_code = {str(name): n for n, name in enumerate(names)}
         self._lexicon: UnitLexicon | None = None
 
     def lexicon(self) -> UnitLexicon:
@@ -219,7 +232,7 @@ class SentenceVectors:
         if not len(scores) or k <= 0:
             return []
         if doc_ids is not None:
-            allowed = np.isin(self._doc_array, np.asarray(sorted(doc_ids), dtype=str))
+            codes = [self._doc_code[d] for d in doc_ids if d in self._doc_code]
+            allowed = np.isin(self._doc_codes, np.asarray(codes, dtype=np.int64))
             scores = np.where(allowed, scores, -np.inf)
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [int(i) for i in order if np.isfinite(scores[i])]
+        return [int(i) for i in top_k(scores, k) if np.isfinite(scores[i])]

@@ -83,7 +83,7 @@ class PolicyAssistant:
         elif not steps:
             steps = (SentenceStep(settings, self.embedder),)
         self.steps = tuple(steps)
-        self.figures = FigureService(self.index)
+        self.figures = FigureService(self.index, settings.api.max_chart_figures)
         self.pipeline = AnswerPipeline(self.index, self.retriever, self.figures)
         # the optional LLM writer (None without a model) may reword the default answer
         self.writer = create_llm_writer(settings, chat_model)

@@ -11,7 +11,14 @@ from ingest.embedding import Embedder, FakeEmbedder, create_embedder
 from ingest.embedding.cache import EmbeddingCache
 from ingest.lexical import BM25Index
 from ingest.pipeline import FileResult, IndexStep, IngestReport, build_index, chunk_size_summary
-from ingest.retrieval import HybridRetriever, IndexSnapshot, SearchFilters, SearchHit, SearchIndex
+from ingest.retrieval import (
+    HybridRetriever,
+    IndexSnapshot,
+    SearchFilters,
+    SearchHit,
+    SearchIndex,
+    top_k,
+)
 from ingest.store import IndexStore, read_document
 from ingest.vector_index import ChromaIndex, VectorHit, VectorIndex, create_vector_index
 
@@ -49,4 +56,5 @@ __all__ = [
     "create_embedder",
     "create_vector_index",
     "read_document",
+    "top_k",
 ]

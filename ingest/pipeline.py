@@ -75,6 +75,13 @@ class IngestReport:
     seconds: float = 0.0
     chunk_sizes: dict[str, float] = field(default_factory=dict)
     steps: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+    def timed(self, stage: str, since: float) -> float:
+        """Add the seconds since ``since`` to ``stage``; return the time now."""
+        now = time.perf_counter()
+        self.timings[stage] = round(self.timings.get(stage, 0.0) + now - since, 3)
+        return now
 
     @property
     def failed(self) -> list[FileResult]:
@@ -161,7 +168,7 @@ def build_index(
         vectors = vectors or create_vector_index(settings)
         embedder = embedder or create_embedder(settings)
         store = IndexStore(root, vectors)
-        store.collect_garbage(settings.index.keep_versions)
+        store.collect_garbage(settings.index.keep_versions, vectors=False)
         report = _ingest_locked(
             settings, store, paths, prune, progress, steps, embedder, on_stage, set(remove)
         )
@@ -190,6 +197,7 @@ def _ingest_locked(
     entries: dict[str, dict[str, Any]] = {}
     seen: set[str] = set()
     files = gather_files(settings, paths)
+    started = time.perf_counter()
     for path, overrides in _progress(files, progress, desc="reading", unit="file"):
         result = _read_one(
             path, overrides, old_docs, same_embedder, settings, new_docs, carried, entries
@@ -197,6 +205,7 @@ def _ingest_locked(
         if result.doc_id:
             seen.add(result.doc_id)
         report.files.append(result)
+    report.timed("read", started)
     for doc_id, entry in old_docs.items():
         if doc_id in seen:
             continue
@@ -292,6 +301,7 @@ def _write_version(
     steps: Sequence[IndexStep],
     on_stage: Callable[[str], None] | None,
 ) -> None:
+    started = time.perf_counter()
     frames: list[pd.DataFrame] = []
     if previous is not None and carried:
         old_chunks = pd.read_parquet(previous / "chunks.parquet")
@@ -317,6 +327,7 @@ def _write_version(
     )
     frame = frame.sort_values(["doc_id", "seq"]).reset_index(drop=True)
     builder.write_chunks(frame)
+    started = report.timed("chunk", started)
 
     if on_stage:
         on_stage("embedding")
@@ -340,15 +351,19 @@ def _write_version(
     if bar:
         bar.update(bar.total - bar.n)
         bar.close()
+    started = report.timed("embed chunks", started)
     metas = [_vector_metadata(row, entries[row["doc_id"]]) for row in frame.to_dict("records")]
     if len(frame):
         builder.store.vectors.upsert(builder.collection, list(frame["chunk_id"]), vectors, metas)
+    started = report.timed("vector index", started)
     BM25Index.build(list(frame["chunk_id"]), index_texts).save(builder.path / "bm25")
+    started = report.timed("bm25", started)
 
     for step in steps:
         if on_stage:
             on_stage(step.name)
         report.steps[step.name] = step.build(builder.path, new_docs, carried, previous)
+        started = report.timed(step.name, started)
 
     report.documents = len(entries)
     report.chunks = len(frame)

@@ -10,14 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import shared_environment
+
 pytestmark = pytest.mark.unit
 
 
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    data_dir: Path, *args: str, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "POLICY_ASSISTANT_DATA_DIR": str(data_dir),
         "POLICY_ASSISTANT_EMBEDDING__BACKEND": "fake",
+        **shared_environment(data_dir),
+        **(extra or {}),
     }
     return subprocess.run(
         [sys.executable, "-m", "api.cli", *args],
