@@ -33,6 +33,7 @@ from assistant.llm import ChatModel, create_llm_writer, writer_trace
 from assistant.passages import Passage, read_passage
 from assistant.sentence_index import SentenceStep
 from assistant.source_answer import answer_from_sources
+from assistant.transcript import ask_transcript
 from assistant.uploads import DocumentLibrary
 from corpus import (
     DocumentNotFoundError,
@@ -109,9 +110,7 @@ class PolicyAssistant:
         cid = conversation_id_or_new(conversation_id)
         filters = filters or SearchFilters()
         self._check_filters(filters)
-        # a conversation belongs to the key that started it: another key with the same id
-        # starts its own, so no citation of a document it may not see is carried over
-        thread = f"{principal or DEFAULT_PRINCIPAL}:{cid}"
+        thread = _thread(principal, cid)
         previous = self.conversations.last_turn(thread)
         resolution = resolve_followup(question, previous, filters)
         if len(resolution.question) > self.settings.api.max_question_chars:
@@ -137,6 +136,30 @@ class PolicyAssistant:
         }
         self._audit(question, resolution, result, principal, turn.turn, started)
         return result
+
+    def ask_transcript(
+        self,
+        questions: Sequence[str],
+        filters: SearchFilters | None = None,
+        *,
+        principal: str | None = None,
+    ) -> AskResult:
+        """Answer the last of a chat's user questions as a follow-up of the earlier ones, for
+        clients that send the whole transcript instead of a conversation id (see
+        ``assistant.transcript``)."""
+        return ask_transcript(self, questions, filters, principal=principal)
+
+    def conversation_turn(self, conversation_id: str, principal: str | None = None) -> Turn | None:
+        """The last stored turn of the asker's conversation, if any."""
+        return self.conversations.last_turn(_thread(principal, conversation_id))
+
+    def copy_conversation_turn(
+        self, source: str, target: str, principal: str | None = None
+    ) -> None:
+        """Append the last turn of conversation ``source`` to ``target`` (nothing if none)."""
+        turn = self.conversation_turn(source, principal)
+        if turn is not None:
+            self.conversations.append(_thread(principal, target), turn)
 
     def audit_records(
         self, access: tuple[str, ...] | None = None, **filters: Any
@@ -325,6 +348,12 @@ class PolicyAssistant:
         entry = self.document_entry(doc_id, access)
         doc = self.index.snapshot().document(doc_id)
         return read_passage(entry, doc, doc_id, line_start, line_end, page, context)
+
+
+def _thread(principal: str | None, conversation_id: str) -> str:
+    """A conversation belongs to the key that started it: another key with the same id starts
+    its own, so no citation of a document it may not see is carried over."""
+    return f"{principal or DEFAULT_PRINCIPAL}:{conversation_id}"
 
 
 def _turn(question: str, resolution: Resolution, result: AskResult) -> Turn:

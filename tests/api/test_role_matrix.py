@@ -33,6 +33,16 @@ pytestmark = pytest.mark.unit
 PUBLIC_ID = PUBLIC_SOURCE.removesuffix(".txt")
 UNKNOWN_ID = "no-such-document"
 ROLES = ("reader", "clerk", "admin")
+CHAT_MESSAGE = {"role": "user", "content": NORMAL_QUESTION}
+
+
+def chat(question: str, **extra: Any) -> dict[str, Any]:
+    """A ``/v1/chat/completions`` body asking ``question``."""
+    return {
+        "model": "policy-assistant",
+        "messages": [{"role": "user", "content": question}],
+        **extra,
+    }
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,19 @@ ROUTES = [
     Route("POST", "/api/v1/documents", "admin", kwargs={"files": {"file": ("leeg.txt", b"")}}),
     Route("DELETE", "/api/v1/documents/{doc_id}", "admin", url=f"/api/v1/documents/{UNKNOWN_ID}"),
     Route("GET", "/api/v1/audit", "admin"),
+    # the API docs hold no data: open, like the chat page
+    Route("GET", "/docs", None),
+    Route("GET", "/docs/oauth2-redirect", None),
+    Route("GET", "/redoc", None),
+    # the OpenAI-compatible face: the same keys and roles
+    Route("GET", "/v1/models", "reader"),
+    Route("GET", "/v1/models/{model}", "reader", url="/v1/models/policy-assistant"),
+    Route(
+        "POST",
+        "/v1/chat/completions",
+        "reader",
+        kwargs={"json": {"model": "policy-assistant", "messages": [CHAT_MESSAGE]}},
+    ),
 ]
 
 
@@ -167,6 +190,14 @@ def read_probes(doc: SecretDoc) -> list[Probe]:
             "/api/v1/ask",
             {"json": {"question": doc.question, "filters": {"doc_id": doc.doc_id}}},
         ),
+        ("POST", "/v1/chat/completions", {"json": chat(doc.question)}),
+        ("POST", "/v1/chat/completions", {"json": chat(doc.question, stream=True)}),
+        (
+            "POST",
+            "/v1/chat/completions",
+            {"json": chat(doc.question, filters={"doc_id": doc.doc_id})},
+        ),
+        ("GET", "/v1/models", {}),
         ("GET", "/api/v1/me", {}),
         # last: the audit trail now holds the questions above, with their citations
         ("GET", "/api/v1/audit", {"params": {"limit": 500}}),
@@ -256,6 +287,11 @@ def test_a_forbidden_document_looks_exactly_like_a_missing_one(
                 client.post(
                     "/api/v1/ask",
                     json={"question": "Wat is het doel?", "filters": {"doc_id": ident}},
+                    headers=headers,
+                ),
+                client.post(
+                    "/v1/chat/completions",
+                    json=chat("Wat is het doel?", filters={"doc_id": ident}),
                     headers=headers,
                 ),
             ]
