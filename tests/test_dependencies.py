@@ -4,6 +4,7 @@ installs)."""
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -55,11 +56,15 @@ def pins(lock: str) -> dict[str, str]:
 
 
 def imported_modules(*folders: str) -> set[str]:
+    """The top-level modules the Python files under ``folders`` import (at any depth)."""
     found: set[str] = set()
-    pattern = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.M)
     for folder in folders:
         for path in (REPO / folder).rglob("*.py"):
-            found |= set(pattern.findall(path.read_text(encoding="utf-8")))
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    found |= {alias.name.split(".")[0] for alias in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found.add(node.module.split(".")[0])
     return found
 
 
@@ -98,6 +103,25 @@ def test_every_declared_dependency_is_used(extra: str | None, folders: tuple[str
     modules = imported_modules(*folders)
     unused = [str(r) for r in declared if not used(r, modules)]
     assert unused == [], f"declared but never imported in {folders}: drop them or use them"
+
+
+@pytest.mark.parametrize(
+    ("folders", "extras"),
+    [(APP_PACKAGES, ("llm",)), (("tests",), ("llm", "dev"))],
+)
+def test_every_imported_package_is_declared(
+    folders: tuple[str, ...], extras: tuple[str, ...]
+) -> None:
+    """No package is used only because another one happens to pull it in."""
+    declared = {canonicalize_name(r.name) for r in requirements(*extras)}
+    ours = {*APP_PACKAGES, "tests", "bench", "__future__"}
+    owners = packages_distributions()
+    undeclared = sorted(
+        module
+        for module in imported_modules(*folders) - ours - set(sys.stdlib_module_names)
+        if not {canonicalize_name(d) for d in owners.get(module, [])} & declared
+    )
+    assert undeclared == [], f"imported in {folders} but not declared in pyproject.toml"
 
 
 def test_the_llm_providers_and_bench_tools_are_extras() -> None:
