@@ -3,6 +3,14 @@
 The names below are imported on first use (PEP 562), so a command that needs only a part of
 the layer (an unchanged re-ingest, a question sent to a running server) does not pay for the
 rest.
+
+For LangChain code, two factories with the default settings (or given ones)::
+
+    from assistant import retriever
+    r = retriever()
+    docs = r.invoke("Hoeveel LKS-contracten zijn er in Q3 gestart?")
+
+``ask_runnable()`` is the ``ask`` Runnable: a question in, the ``/ask`` response out.
 """
 
 from __future__ import annotations
@@ -11,6 +19,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from langchain_core.runnables import Runnable
+
     from assistant.audit import AuditLog, AuditRecord, SqliteAuditLog, create_audit_log
     from assistant.citations import format_citation, format_location
     from assistant.conversation import ConversationStore, ConversationSummary, Frame, Turn
@@ -36,16 +46,22 @@ if TYPE_CHECKING:
         select,
     )
     from assistant.followup import Resolution, resolve_followup
+    from assistant.footnotes import footnoted
+    from assistant.langchain_api import PolicyRetriever
+    from assistant.passage_search import CitedPassage, cited_passages
     from assistant.passages import Passage
     from assistant.pipeline import MODEL_DIR, AnswerPipeline, AskResult
     from assistant.services import PolicyAssistant, build_assistant
     from assistant.training import Split, lodo_for, split_sets, train_models
+    from corpus import Settings
+    from ingest import SearchFilters
 
 _LAZY = {
     "AnswerPipeline": "assistant.pipeline",
     "AskResult": "assistant.pipeline",
     "AuditLog": "assistant.audit",
     "AuditRecord": "assistant.audit",
+    "CitedPassage": "assistant.passage_search",
     "ConversationStore": "assistant.conversation",
     "ConversationSummary": "assistant.conversation",
     "EVIDENCE_SLACK": "assistant.eval_scoring",
@@ -64,6 +80,7 @@ _LAZY = {
     "Turn": "assistant.conversation",
     "below_floors": "assistant.evaluation",
     "build_assistant": "assistant.services",
+    "cited_passages": "assistant.passage_search",
     "create_audit_log": "assistant.audit",
     "create_conversation_store": "assistant.conversation_store",
     "default_name": "assistant.evaluation",
@@ -71,6 +88,7 @@ _LAZY = {
     "evaluate": "assistant.evaluation",
     "evidence_places": "assistant.eval_scoring",
     "first_hit_rank": "assistant.eval_scoring",
+    "footnoted": "assistant.footnotes",
     "format_citation": "assistant.citations",
     "format_location": "assistant.citations",
     "in_places": "assistant.eval_scoring",
@@ -96,6 +114,32 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+def retriever(
+    settings: Settings | None = None,
+    *,
+    k: int = 4,
+    filters: SearchFilters | None = None,
+    policy_assistant: PolicyAssistant | None = None,
+) -> PolicyRetriever:
+    """A LangChain retriever of citable passages over the current index (default settings:
+    the environment and ``.env``, like the CLI). Imports langchain-core on first use."""
+    from assistant.langchain_api import policy_retriever
+    from assistant.services import build_assistant
+
+    return policy_retriever(policy_assistant or build_assistant(settings), k, filters)
+
+
+def ask_runnable(
+    settings: Settings | None = None, *, policy_assistant: PolicyAssistant | None = None
+) -> Runnable[Any, dict[str, Any]]:
+    """The ``ask`` Runnable: a question (or ``/ask`` request dict, or chat messages) in, the
+    ``/ask`` response as a dict out."""
+    from assistant.langchain_api import ask_chain
+    from assistant.services import build_assistant
+
+    return ask_chain(policy_assistant or build_assistant(settings))
+
+
 __all__ = [
     "EVIDENCE_SLACK",
     "MODEL_DIR",
@@ -104,6 +148,7 @@ __all__ = [
     "AskResult",
     "AuditLog",
     "AuditRecord",
+    "CitedPassage",
     "ConversationStore",
     "ConversationSummary",
     "EvalReport",
@@ -117,8 +162,10 @@ __all__ = [
     "SqliteConversationStore",
     "Subset",
     "Turn",
+    "ask_runnable",
     "below_floors",
     "build_assistant",
+    "cited_passages",
     "create_audit_log",
     "create_conversation_store",
     "default_name",
@@ -126,6 +173,7 @@ __all__ = [
     "evaluate",
     "evidence_places",
     "first_hit_rank",
+    "footnoted",
     "format_citation",
     "format_location",
     "in_places",
@@ -134,6 +182,7 @@ __all__ = [
     "lodo_for",
     "percentile",
     "resolve_followup",
+    "retriever",
     "score_answer",
     "select",
     "split_sets",

@@ -34,6 +34,7 @@ from assistant.passages import Passage, read_passage
 from assistant.pipeline import AnswerPipeline, AskResult
 from assistant.sentence_index import SentenceStep
 from assistant.source_answer import answer_from_sources
+from assistant.transcript import ask_transcript
 from assistant.uploads import DocumentLibrary
 from corpus import (
     DocumentNotFoundError,
@@ -112,8 +113,6 @@ class PolicyAssistant:
         cid = conversation_id_or_new(conversation_id)
         filters = filters or SearchFilters()
         self._check_filters(filters)
-        # a conversation belongs to the key that started it: another key with the same id
-        # starts its own, so no citation of a document it may not see is carried over
         thread = _thread(principal, cid)
         previous = self.conversations.last_turn(thread)
         resolution = resolve_followup(question, previous, filters)
@@ -156,6 +155,30 @@ class PolicyAssistant:
                 f"no conversation with id {conversation_id!r}", code="conversation_not_found"
             )
         return turns
+
+    def ask_transcript(
+        self,
+        questions: Sequence[str],
+        filters: SearchFilters | None = None,
+        *,
+        principal: str | None = None,
+    ) -> AskResult:
+        """Answer the last of a chat's user questions as a follow-up of the earlier ones, for
+        clients that send the whole transcript instead of a conversation id (see
+        ``assistant.transcript``)."""
+        return ask_transcript(self, questions, filters, principal=principal)
+
+    def conversation_turn(self, conversation_id: str, principal: str | None = None) -> Turn | None:
+        """The last stored turn of the asker's conversation, if any."""
+        return self.conversations.last_turn(_thread(principal, conversation_id))
+
+    def copy_conversation_turn(
+        self, source: str, target: str, principal: str | None = None
+    ) -> None:
+        """Append the last turn of conversation ``source`` to ``target`` (nothing if none)."""
+        turn = self.conversation_turn(source, principal)
+        if turn is not None:
+            self.conversations.append(_thread(principal, target), turn)
 
     def audit_records(
         self, access: tuple[str, ...] | None = None, **filters: Any
@@ -347,7 +370,9 @@ class PolicyAssistant:
 
 
 def _thread(principal: str | None, conversation_id: str) -> str:
-    """The store's id of a conversation: its owner and the id the client knows."""
+    """The store's id of a conversation: its owner and the id the client knows. A conversation
+    belongs to the key that started it: another key with the same id starts its own, so no
+    citation of a document it may not see is carried over."""
     return f"{principal or DEFAULT_PRINCIPAL}:{conversation_id}"
 
 

@@ -141,8 +141,12 @@ def test_dockerfile_cmd_and_cpu_torch(monkeypatch: pytest.MonkeyPatch) -> None:
     torch = re.search(r"^RUN pip install (.*torch\S*)$", DOCKERFILE, re.M)
     assert torch and pin in torch.group(1).split()  # the version the package pins
     assert "--index-url https://download.pytorch.org/whl/cpu" in torch.group(1)
-    assert f"pip install --quiet {pin}" in (REPO / "Makefile").read_text()
-    assert DOCKERFILE.index(torch.group(0)) < DOCKERFILE.index("RUN pip install .")
+    # the lock holds the same torch, as its CPU build; the image installs the runtime lock
+    runtime = (REPO / "requirements" / "runtime.txt").read_text(encoding="utf-8")
+    assert re.search(rf"^{re.escape(pin)}\+cpu ", runtime, re.M)
+    locked = "RUN pip install --require-hashes -r requirements/runtime.txt"
+    project = "RUN pip install --no-deps ."
+    assert DOCKERFILE.index(torch.group(0)) < DOCKERFILE.index(locked) < DOCKERFILE.index(project)
 
 
 @pytest.mark.parametrize(

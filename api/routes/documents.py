@@ -1,23 +1,26 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AdminDep, ReaderDep, ReadyAssistantDep, SettingsDep
-from api.schemas import DocumentPublic, DocumentsResponse, PassageResponse, error_responses
-from corpus import DocumentTooLargeError
+from api.openapi import error_responses
+from api.schemas import DocumentPublic, DocumentsResponse, PassageResponse
+from corpus import AccessLevel, DocumentTooLargeError
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 
-DocId = Annotated[str, Path(min_length=1, max_length=128)]
+DocId = Annotated[
+    str, Path(min_length=1, max_length=128, description="The document id (see the document list).")
+]
 
 
 @router.get(
     "",
     response_model=DocumentsResponse,
-    responses=error_responses(401, 403),
+    responses=error_responses(401, 429, 503),
     summary="Ingested documents with their metadata",
 )
 def list_documents(assistant: ReadyAssistantDep, principal: ReaderDep) -> DocumentsResponse:
@@ -27,17 +30,25 @@ def list_documents(assistant: ReadyAssistantDep, principal: ReaderDep) -> Docume
 @router.get(
     "/{doc_id}/passage",
     response_model=PassageResponse,
-    responses=error_responses(401, 403, 404, 422),
+    responses=error_responses(401, 404, 422, 429, 503),
     summary="Exact source text of a line range (or page) with a ready-to-paste citation",
 )
 def passage(
     assistant: ReadyAssistantDep,
     principal: ReaderDep,
     doc_id: DocId,
-    line_start: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
-    line_end: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
-    page: Annotated[int | None, Query(ge=1, le=100_000)] = None,
-    context: Annotated[int, Query(ge=0, le=50)] = 5,
+    line_start: Annotated[
+        int | None, Query(ge=1, le=10_000_000, description="First line (1-based).")
+    ] = None,
+    line_end: Annotated[
+        int | None, Query(ge=1, le=10_000_000, description="Last line (inclusive).")
+    ] = None,
+    page: Annotated[
+        int | None, Query(ge=1, le=100_000, description="A page (PDF, DOCX) instead of lines.")
+    ] = None,
+    context: Annotated[
+        int, Query(ge=0, le=50, description="Lines of context before and after.")
+    ] = 5,
 ) -> PassageResponse:
     found = assistant.passage(
         doc_id, line_start, line_end, page, context=context, access=principal.access
@@ -49,7 +60,7 @@ def passage(
     "",
     status_code=201,
     response_model=DocumentPublic,
-    responses=error_responses(401, 403, 413, 415, 422),
+    responses=error_responses(401, 403, 413, 415, 422, 429, 503),
     summary="Upload one document (PDF, DOCX, HTML, TXT, Markdown) and ingest it (admin)",
 )
 async def upload_document(
@@ -57,12 +68,25 @@ async def upload_document(
     principal: AdminDep,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="The document; its type is read from content.")],
-    title: Annotated[str | None, Form(max_length=300)] = None,
-    municipality: Annotated[str | None, Form(max_length=100)] = None,
-    doc_type: Annotated[str | None, Form(max_length=40, description="e.g. raadsbrief")] = None,
-    year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
-    period: Annotated[str | None, Form(max_length=40)] = None,
-    access: Annotated[Literal["public", "internal", "confidential"] | None, Form()] = None,
+    title: Annotated[
+        str | None, Form(max_length=300, description="Title (else inferred from the text).")
+    ] = None,
+    municipality: Annotated[
+        str | None, Form(max_length=100, description="Municipality (else inferred).")
+    ] = None,
+    doc_type: Annotated[
+        str | None, Form(max_length=40, description="Document type, e.g. raadsbrief.")
+    ] = None,
+    year: Annotated[
+        int | None, Form(ge=1900, le=2100, description="Publication year (else inferred).")
+    ] = None,
+    period: Annotated[
+        str | None, Form(max_length=40, description="Reporting period, e.g. 2024-Q1..Q3.")
+    ] = None,
+    access: Annotated[
+        AccessLevel | None,
+        Form(description="Who may read it (default: the `auth.upload_access` setting)."),
+    ] = None,
 ) -> DocumentPublic:
     limit = settings.api.max_upload_bytes
     data = await file.read(limit + 1)
@@ -87,7 +111,7 @@ async def upload_document(
 @router.delete(
     "/{doc_id}",
     response_model=DocumentPublic,
-    responses=error_responses(401, 403, 404),
+    responses=error_responses(401, 403, 404, 422, 429, 503),
     summary="Remove a document's chunks and figures (a new index version without it; admin)",
 )
 def delete_document(

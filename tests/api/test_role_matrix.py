@@ -33,6 +33,16 @@ pytestmark = pytest.mark.unit
 PUBLIC_ID = PUBLIC_SOURCE.removesuffix(".txt")
 UNKNOWN_ID = "no-such-document"
 ROLES = ("reader", "clerk", "admin")
+CHAT_MESSAGE = {"role": "user", "content": NORMAL_QUESTION}
+
+
+def chat(question: str, **extra: Any) -> dict[str, Any]:
+    """A ``/v1/chat/completions`` body asking ``question``."""
+    return {
+        "model": "policy-assistant",
+        "messages": [{"role": "user", "content": question}],
+        **extra,
+    }
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,19 @@ ROUTES = [
         url="/api/v1/conversations/nobody-asked-this",
     ),
     Route("GET", "/api/v1/metrics", "clerk", kwargs={"params": {"format": "xlsx"}}),
+    # the API docs hold no data: open, like the chat page
+    Route("GET", "/docs", None),
+    Route("GET", "/docs/oauth2-redirect", None),
+    Route("GET", "/redoc", None),
+    # the OpenAI-compatible face: the same keys and roles
+    Route("GET", "/v1/models", "reader"),
+    Route("GET", "/v1/models/{model}", "reader", url="/v1/models/policy-assistant"),
+    Route(
+        "POST",
+        "/v1/chat/completions",
+        "reader",
+        kwargs={"json": {"model": "policy-assistant", "messages": [CHAT_MESSAGE]}},
+    ),
 ]
 
 
@@ -176,6 +199,14 @@ def read_probes(doc: SecretDoc) -> list[Probe]:
             "/api/v1/ask",
             {"json": {"question": doc.question, "filters": {"doc_id": doc.doc_id}}},
         ),
+        ("POST", "/v1/chat/completions", {"json": chat(doc.question)}),
+        ("POST", "/v1/chat/completions", {"json": chat(doc.question, stream=True)}),
+        (
+            "POST",
+            "/v1/chat/completions",
+            {"json": chat(doc.question, filters={"doc_id": doc.doc_id})},
+        ),
+        ("GET", "/v1/models", {}),
         ("GET", "/api/v1/me", {}),
         ("GET", "/api/v1/metrics", {"params": {"format": "xlsx", "limit": 10000}}),
         # the caller's conversations now hold the questions above, with their citations
@@ -268,6 +299,11 @@ def test_a_forbidden_document_looks_exactly_like_a_missing_one(
                 client.post(
                     "/api/v1/ask",
                     json={"question": "Wat is het doel?", "filters": {"doc_id": ident}},
+                    headers=headers,
+                ),
+                client.post(
+                    "/v1/chat/completions",
+                    json=chat("Wat is het doel?", filters={"doc_id": ident}),
                     headers=headers,
                 ),
             ]

@@ -10,7 +10,6 @@ from ingest import (
     HybridRetriever,
     SearchFilters,
     SearchIndex,
-    as_langchain_retriever,
     create_vector_index,
 )
 
@@ -79,14 +78,6 @@ def test_hybrid_ranks_a_passage_found_by_both_above_one_found_by_one(
     hits = retriever.search("Gestarte contracten LKS", k=10)
     both = [h for h in hits if h.bm25_rank and h.dense_rank]
     assert both and hits[0].bm25_rank is not None and hits[0].dense_rank is not None
-
-
-def test_langchain_retriever(retriever: HybridRetriever) -> None:
-    docs = as_langchain_retriever(retriever, k=3).invoke("statushouders inburgering")
-    assert len(docs) == 3
-    for doc in docs:
-        assert {"doc_id", "line_start", "line_end", "source", "score"} <= set(doc.metadata)
-        assert doc.page_content
 
 
 @pytest.mark.unit
