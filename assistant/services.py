@@ -35,6 +35,7 @@ from assistant.sentence_index import SentenceStep
 from assistant.source_answer import answer_from_sources
 from assistant.uploads import DocumentLibrary
 from corpus import (
+    SAFE_ACCESS,
     DocumentNotFoundError,
     InvalidRequestError,
     Settings,
@@ -147,7 +148,7 @@ class PolicyAssistant:
         if access is None:
             return records
         documents = self.index.snapshot().documents if self.index.ready() else {}
-        allowed = {d for d, e in documents.items() if e.get("access", "public") in access}
+        allowed = {d for d, e in documents.items() if e.get("access", SAFE_ACCESS) in access}
         return [
             r
             for r in records
@@ -280,7 +281,7 @@ class PolicyAssistant:
         out = []
         per_doc = snap.manifest.get("steps", {}).get("metrics", {}).get("per_document", {})
         for doc_id, entry in sorted(snap.documents.items()):
-            if access is not None and entry.get("access", "public") not in access:
+            if access is not None and entry.get("access", SAFE_ACCESS) not in access:
                 continue
             out.append(
                 {
@@ -297,7 +298,7 @@ class PolicyAssistant:
                     "figures": int(per_doc.get(doc_id, 0)),
                     "sha256": entry.get("sha256"),
                     "ingested_at": entry.get("ingested_at") or snap.manifest.get("created_at"),
-                    "access": entry.get("access", "public"),
+                    "access": entry.get("access", SAFE_ACCESS),
                     "format": entry.get("format"),
                     "inferred": entry.get("inferred", {}),
                 }
@@ -308,7 +309,7 @@ class PolicyAssistant:
         if not is_valid_doc_id(doc_id):
             raise DocumentNotFoundError(f"no document with id {doc_id!r}")
         entry = self.index.snapshot().documents.get(doc_id)
-        if entry is None or (access is not None and entry.get("access", "public") not in access):
+        if entry is None or (access is not None and entry.get("access", SAFE_ACCESS) not in access):
             raise DocumentNotFoundError(f"no document with id {doc_id!r}")
         return entry
 

@@ -11,7 +11,7 @@ import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_CORPUS_DIR = Path(__file__).resolve().parent
@@ -149,8 +149,12 @@ class AuthSettings(BaseModel):
         "`sqlite:///path/file.sqlite` another file; `redis://host:6379` a Redis server (needs "
         "`redis`); `memory://` per process (N workers allow N × the limit).",
     )
-    upload_access: Literal["public", "internal", "confidential"] = Field(
-        "internal", description="Access level of an upload that does not name one."
+    default_access: Literal["public", "internal", "confidential"] = Field(
+        "internal",
+        validation_alias=AliasChoices("default_access", "upload_access"),
+        description="Access level of a document that names none: an upload without `access`, "
+        "a file without `access` in its folder's manifest.toml (`ingest --access` overrides "
+        "it for one run). `upload_access` is the old name.",
     )
 
     @field_validator("trusted_proxies")

@@ -255,6 +255,7 @@ def upload_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Te
     root = tmp_path_factory.mktemp("fuzz-uploads")
     (root / "corpus").mkdir()
     shutil.copy2(BUNDLED_CORPUS_DIR / PUBLIC_SOURCE, root / "corpus" / PUBLIC_SOURCE)
+    (root / "corpus" / "manifest.toml").write_text(f'["{PUBLIC_SOURCE}"]\naccess = "public"\n')
     settings_ = fake_settings(
         root / "data",
         corpus_dirs=[root / "corpus"],

@@ -21,6 +21,7 @@ from api import create_app
 from corpus import Settings
 from tests.api.conftest import (
     ALLOWED,
+    CONFIDENTIAL,
     NORMAL_QUESTION,
     PUBLIC_SOURCE,
     SECRET_DOCS,
@@ -34,6 +35,7 @@ from tests.conftest import fake_settings
 pytestmark = pytest.mark.unit
 PUBLIC_ID = PUBLIC_SOURCE.removesuffix(".txt")
 UNKNOWN_ID = "no-such-document"
+CONFIDENTIAL_SOURCE = CONFIDENTIAL.source
 ROLES = ("reader", "clerk", "admin")
 
 
@@ -394,3 +396,79 @@ def test_an_unknown_key_id_costs_the_same_argon2_check(tmp_path: Path) -> None:
         params = argon2.extract_parameters(counting.checked[0])
         assert params == argon2.extract_parameters(store._hasher.hash("x")), probe
     assert store.verify(key) is not None
+
+
+@pytest.fixture(scope="module")
+def writable_access(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Keys]]:
+    """The access corpus in its own data dir, for uploads."""
+    from assistant import PolicyAssistant
+    from tests.api.conftest import auth_settings, make_keys, write_access_corpus
+
+    root = tmp_path_factory.mktemp("access-uploads")
+    settings = auth_settings(root / "data")
+    assert PolicyAssistant(settings).ingest([write_access_corpus(root / "corpus")]).documents == 3
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        yield c, make_keys(settings)
+
+
+def test_upload_ids_do_not_betray_hidden_documents(
+    writable_access: tuple[TestClient, Keys],
+) -> None:
+    """Row 3: an upload named like a document the uploader cannot see gets an id of the same
+    form as any other upload (a random suffix), never ``<name>-2``."""
+    client, keys = writable_access
+    uploaded = []
+    for name in (CONFIDENTIAL_SOURCE, "nieuw-memo.txt", PUBLIC_SOURCE):
+        response = client.post(
+            "/api/v1/documents",
+            files={"file": (name, b"Memo over de zwemlessen.\nTweede regel van de memo.\n")},
+            data={"access": "public"},
+            headers=bearer(keys.admin_public),
+        )
+        assert response.status_code == 201, response.text
+        entry = response.json()
+        stem = name.removesuffix(".txt")
+        assert re.fullmatch(rf"{re.escape(stem)}-[0-9a-f]{{8}}", entry["doc_id"]), entry
+        assert entry["source"] == f"{entry['doc_id']}.txt"
+        uploaded.append(entry["doc_id"])
+    listed = client.get("/api/v1/documents", headers=bearer(keys.reader)).json()["documents"]
+    assert set(uploaded) <= {d["doc_id"] for d in listed}
+    assert not any(d["doc_id"].endswith("-2") for d in listed)
+    for doc_id in uploaded:
+        assert client.delete(f"/api/v1/documents/{doc_id}", headers=bearer(keys.admin)).is_success
+
+
+def test_cli_ingest_is_internal_unless_told_public(tmp_path: Path) -> None:
+    """Row 4: one default access level, ``internal``, for CLI ingest as for uploads; a folder
+    is published only by ``ingest --access public`` (or its manifest)."""
+    from tests.api.conftest import auth_settings, make_keys
+    from tests.api.test_cli import run_cli
+
+    folder = tmp_path / "map"
+    folder.mkdir()
+    (folder / "reiskosten.txt").write_text(
+        "Notitie reiskosten.\nIn 2024 kregen 77 reizigers een vergoeding voor reiskosten.\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    first = run_cli(data, "ingest", str(folder))
+    assert first.returncode == 0, first.stderr
+    settings = auth_settings(data)
+    own = make_keys(settings)
+
+    def seen_by(key: str) -> dict[str, str]:
+        with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+            docs = c.get("/api/v1/documents", headers=bearer(key)).json()["documents"]
+        return {d["doc_id"]: d["access"] for d in docs}
+
+    assert seen_by(own.reader) == {}
+    assert seen_by(own.clerk) == {"reiskosten": "internal"}
+    assert "are internal" in first.stdout
+    published = run_cli(data, "ingest", str(folder), "--access", "public")
+    assert published.returncode == 0, published.stderr
+    assert "public" in published.stdout
+    assert seen_by(own.reader) == {"reiskosten": "public"}
+    # a manifest entry that names no access gets the default too
+    (folder / "manifest.toml").write_text('["reiskosten.txt"]\ntitle = "Reiskosten"\n')
+    assert run_cli(data, "ingest", str(folder)).returncode == 0
+    assert seen_by(own.reader) == {}
