@@ -6,6 +6,7 @@ It owns the search index, the retriever and the ingest entry point, built once f
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -193,10 +194,14 @@ class PolicyAssistant:
             self.document_entry(filters.doc_id, filters.access)
 
     def _check_text(self, text: str, noun: str) -> None:
-        """An empty or over-long question or query is a typed 422 error."""
+        """An empty or over-long question or query is a typed 422 error. A text of only
+        spaces, control characters or invisible format characters (zero-width space, joiner,
+        byte order mark, ...) is empty."""
         limit = self.settings.api.max_question_chars
-        if not text.strip():
-            raise InvalidRequestError(f"the {noun} is empty", code=f"empty_{noun}")
+        if is_blank(text):
+            raise InvalidRequestError(
+                f"the {noun} is empty (it holds no visible character)", code=f"empty_{noun}"
+            )
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
@@ -326,6 +331,12 @@ class PolicyAssistant:
         entry = self.document_entry(doc_id, access)
         doc = self.index.snapshot().document(doc_id)
         return read_passage(entry, doc, doc_id, line_start, line_end, page, context)
+
+
+def is_blank(text: str) -> bool:
+    """True when ``text`` has no visible character: only whitespace, control characters (Cc)
+    and invisible format characters (Cf: U+200B zero-width space, U+2060, U+FEFF, ...)."""
+    return all(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
 
 
 def _turn(question: str, resolution: Resolution, result: AskResult) -> Turn:

@@ -7,7 +7,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import AdminDep, ReaderDep, ReadyAssistantDep, SettingsDep
 from api.schemas import DocumentPublic, DocumentsResponse, PassageResponse, error_responses
-from corpus import DocumentTooLargeError
+from corpus import DocumentTooLargeError, InvalidRequestError
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 
@@ -56,7 +56,13 @@ async def upload_document(
     assistant: ReadyAssistantDep,
     principal: AdminDep,
     settings: SettingsDep,
-    file: Annotated[UploadFile, File(description="The document; its type is read from content.")],
+    file: Annotated[
+        UploadFile | str | None,
+        File(
+            description="The document, as a file part with a file name; its type is read "
+            "from its content."
+        ),
+    ] = None,
     title: Annotated[str | None, Form(max_length=300)] = None,
     municipality: Annotated[str | None, Form(max_length=100)] = None,
     doc_type: Annotated[str | None, Form(max_length=40, description="e.g. raadsbrief")] = None,
@@ -64,6 +70,18 @@ async def upload_document(
     period: Annotated[str | None, Form(max_length=40)] = None,
     access: Annotated[Literal["public", "internal", "confidential"] | None, Form()] = None,
 ) -> DocumentPublic:
+    if file is None:
+        raise InvalidRequestError(
+            "no document: send it as a multipart file part named `file` (curl -F file=@nota.pdf)",
+            code="missing_file",
+        )
+    if isinstance(file, str) or not (file.filename or "").strip():
+        raise InvalidRequestError(
+            "the `file` part has no file name: send it as a file (curl -F file=@nota.pdf); "
+            "the name is kept as the document's source",
+            code="missing_file_name",
+        )
+    name = str(file.filename)
     limit = settings.api.max_upload_bytes
     data = await file.read(limit + 1)
     if len(data) > limit:
@@ -78,9 +96,7 @@ async def upload_document(
         "period": period,
         "access": access,
     }
-    entry = await run_in_threadpool(
-        assistant.upload, data, file.filename or "document", overrides, principal.access
-    )
+    entry = await run_in_threadpool(assistant.upload, data, name, overrides, principal.access)
     return DocumentPublic.model_validate(entry)
 
 

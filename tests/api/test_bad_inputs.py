@@ -3,6 +3,7 @@ valid input), never a 5xx, always in the error shape, and the service answers ri
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import secrets
@@ -376,6 +377,9 @@ def test_cli_json_answer_after_bad_input(access_index: Settings) -> None:
 
 
 # ----- second round (issue 18) ----------------------------------------------------------------
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+
+
 def _wrong_key() -> str:
     return f"pa_{secrets.token_hex(6)}_{secrets.token_urlsafe(32)}"
 
@@ -450,6 +454,61 @@ def test_redirects_are_relative(client: TestClient, keys: Keys) -> None:
         assert response.status_code == 307, response.text
         assert response.headers["location"] == expected
         assert "evil" not in response.headers["location"]
+
+
+def test_unclear_errors_get_a_clear_code(upload_client: tuple[TestClient, Keys]) -> None:
+    """Row 11: each case is a 4xx in the one error shape with its own code."""
+    client, keys = upload_client
+    admin, reader = bearer(keys.admin), bearer(keys.reader)
+    broken = client.post(
+        "/api/v1/ask",
+        content=b'{"question": "x",,}',
+        headers={**reader, "Content-Type": "application/json"},
+    )
+    assert_error_shape(broken, 400, "invalid_json")
+    assert "not valid JSON" in broken.json()["error"]["message"]
+    empty_pdf = client.post("/api/v1/documents", files={"file": ("leeg.pdf", b"")}, headers=admin)
+    assert_error_shape(empty_pdf, 422, "empty_document")
+    for disposition in (b'name="file"; filename=""', b'name="file"'):
+        part = (
+            b"--x\r\nContent-Disposition: form-data; " + disposition + b"\r\n\r\nhallo\r\n--x--\r\n"
+        )
+        nameless = client.post(
+            "/api/v1/documents",
+            content=part,
+            headers={**admin, "Content-Type": "multipart/form-data; boundary=x"},
+        )
+        assert_error_shape(nameless, 422, "missing_file_name")
+    assert_error_shape(client.post("/api/v1/documents", headers=admin), 422, "missing_file")
+    invisible = client.post("/api/v1/ask", json={"question": ZERO_WIDTH}, headers=reader)
+    assert_error_shape(invisible, 422, "empty_question")
+    query = client.get("/api/v1/search", params={"q": f" {ZERO_WIDTH} "}, headers=reader)
+    assert_error_shape(query, 422, "empty_query")
+    # a UTF-16 text file (with its byte order mark, as Windows Notepad saves it) is read
+    text = "Notitie kraanvogels.\nIn 2024 telden we 4242 kraanvogels bij Hengelo.\n"
+    for encoding in ("utf-16", "utf-16-be", "utf-32"):
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = codecs.BOM_UTF16_BE + data
+        uploaded = client.post(
+            "/api/v1/documents",
+            files={"file": ("kraanvogels.txt", data)},
+            data={"access": "public"},
+            headers=admin,
+        )
+        assert uploaded.status_code == 201, (encoding, uploaded.text)
+        doc_id = uploaded.json()["doc_id"]
+        passage = client.get(
+            f"/api/v1/documents/{doc_id}/passage", params={"line_start": 2}, headers=reader
+        ).json()
+        assert passage["text"] == "In 2024 telden we 4242 kraanvogels bij Hengelo.", encoding
+        assert client.delete(f"/api/v1/documents/{doc_id}", headers=admin).status_code == 200
+    odd = client.post(
+        "/api/v1/documents",
+        files={"file": ("kapot.txt", codecs.BOM_UTF16_LE + b"a\x00b")},
+        headers=admin,
+    )
+    assert_error_shape(odd, 422, "unsupported_encoding")
 
 
 # ----- the served app: what only uvicorn shows -------------------------------------------------
