@@ -180,6 +180,7 @@ def ask(
     doc_id: DocIdOpt = None,
 ) -> None:
     """Answer a question from the documents and figures, with line-exact citations."""
+    from assistant.markup import plain_text
     from ingest import SearchFilters
 
     assistant = _assistant(Settings())
@@ -194,7 +195,7 @@ def ask(
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str))
         return
     typer.secho(f"[{result.status}]", bold=True)
-    typer.echo(result.answer)
+    typer.echo(plain_text(result.answer))  # the Markdown escapes of document text undone
     for c in result.citations:
         where = f"p. {c['page']}, " if c["page"] else ""
         typer.echo(

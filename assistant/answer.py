@@ -36,6 +36,7 @@ from assistant.language import (
     stems,
     whole_year_asked,
 )
+from assistant.markup import as_text
 from assistant.passage_fit import has_figure
 from assistant.period_check import period_notes
 from assistant.sentences import coverage, split_sentences
@@ -229,7 +230,7 @@ class Answerer:
                 citations.append(self.evidence.citation(cid, ev))
             lines.append(f"- {describe_row(row, cid if ev else '-', lang)}")
             if ev is not None and same is None:
-                lines.append(f"  “{ev.quote}”")
+                lines.append(f"  “{as_text(ev.quote)}”")
         quarter = pick.query.quarter if pick.query else None
         notes = describe_missing(pick.reasons, shown, quarter, lang) if status == "partial" else []
         if status == "answered" and whole_year_asked(question):
@@ -281,7 +282,7 @@ class Answerer:
         for ev in extra:
             cid = f"c{len(draft.citations) + 1}"
             draft.citations.append(self.evidence.citation(cid, ev))
-            draft.lines.append(f"- “{ev.quote}” [{cid}]{spelled_note(ev.quote, lang)}")
+            draft.lines.append(f"- “{as_text(ev.quote)}” [{cid}]{spelled_note(ev.quote, lang)}")
         draft.route = "both"
 
     # ----- passages -----------------------------------------------------------------------
@@ -294,7 +295,7 @@ class Answerer:
             citations.append(self.evidence.citation(cid, ev))
             if number == QUOTED + 1:
                 lines.extend(["", str(p["see_also"])])
-            lines.append(f"- “{ev.quote}” [{cid}]{spelled_note(ev.quote, lang)}")
+            lines.append(f"- “{as_text(ev.quote)}” [{cid}]{spelled_note(ev.quote, lang)}")
         return _Draft("answered", "passages", lines, citations, [])
 
     def _check_period(self, question: str, draft: _Draft, lang: Language) -> None:
@@ -337,7 +338,7 @@ class Answerer:
         named = list(nearest.values())[:3]
         lines = [str(p["refused_no_figure" if no_figure else "refused"])]
         if named:
-            titles = "; ".join(h.title for h in named)
+            titles = "; ".join(as_text(h.title) for h in named)
             lines.append(str(p["refused_nearest"]).format(titles=titles))
         documents = [{"doc_id": h.doc_id, "title": h.title, "source": h.source} for h in named]
         return _Draft(

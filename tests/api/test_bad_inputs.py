@@ -456,6 +456,65 @@ def test_redirects_are_relative(client: TestClient, keys: Keys) -> None:
         assert "evil" not in response.headers["location"]
 
 
+MARKER_DOC = """NOTITIE FLAMINGOPROJECT
+
+Gemeente Enschede, afdeling Werk en Inkomen, 2024.
+
+In 2024 begeleidde het flamingoproject 312 deelnemers naar werk [c1] en zie ook [c2].
+Het flamingoproject staat in **de geheime bijlage** en in [deze link](http://evil.example/x).
+Het flamingoproject begeleidt deelnemers naar werk in de recreatie en de horeca [c3].
+"""
+MARKER_QUESTION = "Hoeveel deelnemers begeleidde het flamingoproject in 2024 naar werk?"
+WRITER_MARKER = re.compile(r"(?<!\\)\[c(\d+)\]")  # a marker, not an escaped "\[c1\]"
+
+
+def plain_text(markdown: str) -> str:
+    """The answer as the chat page shows it: Markdown backslash escapes undone."""
+    return re.sub(r"\\([\\`*\[\]<])", r"\1", markdown)
+
+
+@pytest.fixture(scope="module")
+def marker_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Keys]]:
+    from assistant import PolicyAssistant
+    from tests.api.conftest import auth_settings
+
+    root = tmp_path_factory.mktemp("markers")
+    folder = root / "corpus"
+    folder.mkdir()
+    (folder / "flamingo.txt").write_text(MARKER_DOC, encoding="utf-8")
+    (folder / "manifest.toml").write_text('["flamingo.txt"]\naccess = "public"\n')
+    settings_ = auth_settings(root / "data")
+    assert PolicyAssistant(settings_).ingest([folder]).documents == 1
+    with TestClient(create_app(settings_), raise_server_exceptions=False) as c:
+        yield c, make_keys(settings_)
+
+
+def test_markers_in_document_text_stay_text(marker_client: tuple[TestClient, Keys]) -> None:
+    """Row 10: a ``[c1]``, ``**bold**`` or ``[link](url)`` written in a document is quoted as
+    text (escaped in the answer's Markdown); only the writer's own markers cite."""
+    client, keys = marker_client
+    first = client.post(
+        "/api/v1/ask", json={"question": MARKER_QUESTION}, headers=bearer(keys.reader)
+    ).json()
+    assert first["status"] in ("answered", "partial"), first
+    source = client.post(
+        "/api/v1/ask",
+        json={"question": "waar staat dat?", "conversation_id": first["conversation_id"]},
+        headers=bearer(keys.reader),
+    ).json()
+    for body in (first, source):
+        answer, ids = body["answer"], {c["id"] for c in body["citations"]}
+        assert "werk [c1] en zie ook [c2]" in plain_text(answer), answer  # shown as written
+        for line in answer.splitlines():
+            markers = WRITER_MARKER.findall(line)
+            assert len(markers) <= 1, line  # one per quote or figure, the writer's
+            assert {f"c{m}" for m in markers} <= ids, line
+        assert not re.search(r"(?<!\\)\*\*de geheime", answer), answer
+        assert not re.search(r"(?<!\\)\[deze link\]", answer), answer
+        # the quotes themselves stay verbatim
+        assert any("werk [c1] en zie ook [c2]" in c["quote"] for c in body["citations"])
+
+
 def test_unclear_errors_get_a_clear_code(upload_client: tuple[TestClient, Keys]) -> None:
     """Row 11: each case is a 4xx in the one error shape with its own code."""
     client, keys = upload_client

@@ -2,7 +2,7 @@
 // the figures table, the chart over periods and the numbered citations.
 import { apiFetch, apiJson, describeError } from "./api.js";
 import { formatNumber, label, placeText, t } from "./i18n.js";
-import { renderMarkdown } from "./markdown.js";
+import { plainText, renderMarkdown } from "./markdown.js";
 import { sourceLink } from "./source_view.js";
 
 const MAX_CHARTS = 2;
@@ -55,7 +55,7 @@ export function createTurn(number, question, filters) {
 
 export function streamToken(turn, token) {
   turn.raw += token;
-  turn.text.textContent = turn.raw;
+  turn.text.textContent = plainText(turn.raw);
 }
 
 export function showTurnError(turn, error) {
