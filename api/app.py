@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from api.auth import Authenticator
 from api.errors import install_error_handlers
@@ -26,6 +25,7 @@ from api.routes import (
     pages,
     search,
 )
+from api.security import install_security
 from assistant import PolicyAssistant, build_assistant
 from corpus import Settings
 
@@ -81,15 +81,7 @@ def create_app(settings: Settings | None = None, **assistant_overrides: Any) -> 
     app.state.auth = Authenticator(settings)
     install_error_handlers(app)
     install_limits(app, settings)
-
-    @app.middleware("http")
-    async def add_request_id(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request.state.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = request.state.request_id
-        return response
+    install_security(app, settings)  # last: outermost
 
     app.include_router(health.router)
     app.include_router(search.router)

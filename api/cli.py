@@ -14,6 +14,7 @@ from api.bounds import (
     PERIOD_CHARS,
     SEARCH_K_MAX,
     SUBJECT_CHARS,
+    AccessChoice,
     CsvDialect,
     FigureKind,
     SearchMode,
@@ -53,9 +54,19 @@ def ingest(
         bool, typer.Option("--prune", help="Remove documents whose files are gone.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    access: Annotated[
+        AccessChoice | None,
+        typer.Option(
+            help="Access level of the files whose folder's manifest.toml names none "
+            "(default: auth.default_access, internal). Say `--access public` to publish them.",
+        ),
+    ] = None,
 ) -> None:
     """Ingest documents into a new index version (idempotent; unchanged files are skipped)."""
     settings = Settings()
+    if access is not None:
+        auth = settings.auth.model_copy(update={"default_access": access})
+        settings = settings.model_copy(update={"auth": auth})
     for path in paths or []:
         if not path.exists():
             typer.secho(f"error [not_found]: {path} does not exist", fg="red", err=True)
@@ -91,6 +102,11 @@ def ingest(
             )
         for name, stats in report.steps.items():
             typer.echo(f"{name}: {stats}")
+        typer.echo(
+            f"access: files without an `access` in their manifest.toml are "
+            f"{settings.auth.default_access}"
+            + ("" if access else " (the default; `--access public` publishes them)")
+        )
     if report.failed:
         typer.secho(f"{len(report.failed)} file(s) failed", fg="red", err=True)
         raise typer.Exit(1)
@@ -175,6 +191,7 @@ def ask(
     When `serve` is up at the configured host and port over the same index version, the
     question goes to it (no model load); otherwise it is answered in this process."""
     from api.cli_remote import ask_server, find_server
+    from assistant.markup import plain_text
 
     settings = Settings()
     filters: dict[str, Any] = {
@@ -201,7 +218,7 @@ def ask(
         typer.echo(json.dumps(answer, ensure_ascii=False, indent=1, default=str))
         return
     typer.secho(f"[{answer['status']}]", bold=True)
-    typer.echo(answer["answer"])
+    typer.echo(plain_text(answer["answer"]))  # the Markdown escapes of document text undone
     for c in answer["citations"]:
         where = f"p. {c['page']}, " if c["page"] else ""
         typer.echo(

@@ -34,8 +34,14 @@ DOCS_POLICY = "; ".join(
         "font-src 'self' data:",
         "worker-src 'self' blob:",  # ReDoc's search worker
         "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
     )
 )
+# the docs pages (api.security gives them DOCS_POLICY instead of the chat page's policy)
+SWAGGER_UI, SWAGGER_UI_REDIRECT, REDOC = "/docs", "/docs/oauth2-redirect", "/redoc"
+DOCS_PAGES = frozenset((SWAGGER_UI, SWAGGER_UI_REDIRECT, REDOC))
 
 api_key_scheme = HTTPBearer(
     scheme_name="APIKey",
@@ -48,11 +54,16 @@ api_key_scheme = HTTPBearer(
 
 # status -> (when it happens, its error codes); the first code is the example's
 ERRORS: dict[int, tuple[str, tuple[str, ...]]] = {
+    400: ("The request body is not valid JSON.", ("invalid_json",)),
     401: ("No API key, or one that is unknown or revoked.", ("missing_api_key", "invalid_api_key")),
     403: ("The key's role is too low for this route.", ("insufficient_role",)),
     404: (
         "The document (or model, or conversation) does not exist, or the key may not see it.",
         ("document_not_found", "model_not_found", "conversation_not_found", "not_found"),
+    ),
+    408: (
+        "The request body stopped arriving (`api.body_timeout_s`).",
+        ("request_timeout",),
     ),
     413: (
         "The request body (or upload, or document) is over its limit.",
@@ -61,7 +72,15 @@ ERRORS: dict[int, tuple[str, tuple[str, ...]]] = {
     415: ("The upload is no PDF, DOCX, HTML, text or Markdown file.", ("unsupported_format",)),
     422: (
         "A parameter or body field is invalid (empty or too long question, bad filter, ...).",
-        ("invalid_request", "empty_question", "question_too_long", "invalid_conversation_id"),
+        (
+            "invalid_request",
+            "empty_question",
+            "question_too_long",
+            "invalid_conversation_id",
+            "missing_file",
+            "missing_file_name",
+            "too_many_figures",
+        ),
     ),
     429: (
         "Too many requests for this key, or too many failed key checks from this address; "
@@ -105,9 +124,9 @@ def install_docs(app: FastAPI) -> None:
     """``/docs`` (Swagger UI) and ``/redoc`` from local assets; create the app with
     ``docs_url=None, redoc_url=None`` so FastAPI's CDN pages are not added."""
     app.mount(DOCS_ASSETS, StaticFiles(directory=str(_assets())), name="docs-assets")
-    oauth2_redirect = "/docs/oauth2-redirect"
+    oauth2_redirect = SWAGGER_UI_REDIRECT
 
-    @app.get("/docs", include_in_schema=False)
+    @app.get(SWAGGER_UI, include_in_schema=False)
     def swagger_ui(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
         return _local_only(
@@ -125,7 +144,7 @@ def install_docs(app: FastAPI) -> None:
     def swagger_ui_redirect() -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
 
-    @app.get("/redoc", include_in_schema=False)
+    @app.get(REDOC, include_in_schema=False)
     def redoc(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
         return _local_only(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.language import Language
+from assistant.markup import as_text
 from assistant.numeric import format_number, format_value
 from metrics import share_parts, spelled_figures
 
@@ -102,15 +103,15 @@ def describe_row(row: dict[str, Any], cid: str, lang: Language) -> str:
     municipality = row.get("municipality")
     value, unit = describe_value(row, lang)
     return str(p["figure"]).format(
-        measure=str(row.get("measure") or "").strip().rstrip(":") or "-",
-        subject=row.get("subject") or "-",
-        where=str(p["where"]).format(municipality=municipality) if municipality else "",
+        measure=as_text(str(row.get("measure") or "").strip().rstrip(":") or "-"),
+        subject=as_text(str(row.get("subject") or "-")),
+        where=str(p["where"]).format(municipality=as_text(municipality)) if municipality else "",
         value=value,
         unit=unit,
         period=describe_period(row.get("period"), lang),
         cumulative=p["cumulative"] if row.get("cumulative") else "",
         kind=p.get(f"kind_{row.get('kind')}", row.get("kind")),
-        source=row.get("source"),
+        source=as_text(str(row.get("source"))),
         line=row.get("line"),
         cid=cid,
     )

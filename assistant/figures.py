@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from corpus import InvalidRequestError
+from corpus import SAFE_ACCESS, InvalidRequestError
 from ingest import SearchIndex
 from metrics import FigureResult, PandasMetricsStore, answer_figures, render_chart
 
@@ -72,7 +72,9 @@ class FigureService:
                 self._cache = (snap.version, PandasMetricsStore(snap.path))
             frame = self._cache[1].frame()
         if access is not None:
-            allowed = {d for d, e in snap.documents.items() if e.get("access", "public") in access}
+            allowed = {
+                d for d, e in snap.documents.items() if e.get("access", SAFE_ACCESS) in access
+            }
             frame = frame[frame["doc_id"].isin(allowed)]
         return frame
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.figure_text import share_forms
+from assistant.markup import plain_text
 from assistant.numeric import is_grounded, numbers_in, value_pool
 from metrics import spelled_figures
 
@@ -47,6 +48,9 @@ class GroundingReport:
 
 
 def strip_references(text: str, names: Iterable[str] = ()) -> str:
+    """The claims of an answer's text: its Markdown escapes undone (document text goes in
+    escaped, :mod:`assistant.markup`), without its references."""
+    text = plain_text(text)
     for name in sorted(set(names), key=len, reverse=True):
         if name:
             text = text.replace(name, " ")

@@ -6,6 +6,7 @@ It owns the search index, the retriever and the ingest entry point, built once f
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -37,6 +38,7 @@ from assistant.source_answer import answer_from_sources
 from assistant.transcript import ask_transcript
 from assistant.uploads import DocumentLibrary
 from corpus import (
+    SAFE_ACCESS,
     DocumentNotFoundError,
     InvalidRequestError,
     NotFoundError,
@@ -189,7 +191,7 @@ class PolicyAssistant:
         if access is None:
             return records
         documents = self.index.snapshot().documents if self.index.ready() else {}
-        allowed = {d for d, e in documents.items() if e.get("access", "public") in access}
+        allowed = {d for d, e in documents.items() if e.get("access", SAFE_ACCESS) in access}
         return [
             r
             for r in records
@@ -234,10 +236,14 @@ class PolicyAssistant:
             self.document_entry(filters.doc_id, filters.access)
 
     def _check_text(self, text: str, noun: str) -> None:
-        """An empty or over-long question or query is a typed 422 error."""
+        """An empty or over-long question or query is a typed 422 error. A text of only
+        spaces, control characters or invisible format characters (zero-width space, joiner,
+        byte order mark, ...) is empty."""
         limit = self.settings.api.max_question_chars
-        if not text.strip():
-            raise InvalidRequestError(f"the {noun} is empty", code=f"empty_{noun}")
+        if is_blank(text):
+            raise InvalidRequestError(
+                f"the {noun} is empty (it holds no visible character)", code=f"empty_{noun}"
+            )
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
@@ -322,7 +328,7 @@ class PolicyAssistant:
         out = []
         per_doc = snap.manifest.get("steps", {}).get("metrics", {}).get("per_document", {})
         for doc_id, entry in sorted(snap.documents.items()):
-            if access is not None and entry.get("access", "public") not in access:
+            if access is not None and entry.get("access", SAFE_ACCESS) not in access:
                 continue
             out.append(
                 {
@@ -339,7 +345,7 @@ class PolicyAssistant:
                     "figures": int(per_doc.get(doc_id, 0)),
                     "sha256": entry.get("sha256"),
                     "ingested_at": entry.get("ingested_at") or snap.manifest.get("created_at"),
-                    "access": entry.get("access", "public"),
+                    "access": entry.get("access", SAFE_ACCESS),
                     "format": entry.get("format"),
                     "inferred": entry.get("inferred", {}),
                 }
@@ -350,7 +356,7 @@ class PolicyAssistant:
         if not is_valid_doc_id(doc_id):
             raise DocumentNotFoundError(f"no document with id {doc_id!r}")
         entry = self.index.snapshot().documents.get(doc_id)
-        if entry is None or (access is not None and entry.get("access", "public") not in access):
+        if entry is None or (access is not None and entry.get("access", SAFE_ACCESS) not in access):
             raise DocumentNotFoundError(f"no document with id {doc_id!r}")
         return entry
 
@@ -374,6 +380,12 @@ def _thread(principal: str | None, conversation_id: str) -> str:
     belongs to the key that started it: another key with the same id starts its own, so no
     citation of a document it may not see is carried over."""
     return f"{principal or DEFAULT_PRINCIPAL}:{conversation_id}"
+
+
+def is_blank(text: str) -> bool:
+    """True when ``text`` has no visible character: only whitespace, control characters (Cc)
+    and invisible format characters (Cf: U+200B zero-width space, U+2060, U+FEFF, ...)."""
+    return all(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
 
 
 def _turn(question: str, resolution: Resolution, result: AskResult) -> Turn:

@@ -45,6 +45,7 @@ from corpus.errors import (
 from corpus.metadata import Municipality, infer_metadata, municipalities
 from corpus.model import (
     ACCESS_LEVELS,
+    SAFE_ACCESS,
     AccessLevel,
     Chunk,
     DocFormat,
@@ -66,6 +67,7 @@ from corpus.settings import BUNDLED_CORPUS_DIR, LLMSettings, Settings, is_loopba
 __all__ = [
     "ACCESS_LEVELS",
     "BUNDLED_CORPUS_DIR",
+    "SAFE_ACCESS",
     "AccessLevel",
     "Chunk",
     "ConfigurationError",

@@ -17,6 +17,7 @@ from corpus.metadata import infer_metadata
 from corpus.model import (
     ACCESS_LEVELS,
     DOC_TYPES,
+    SAFE_ACCESS,
     AccessLevel,
     DocFormat,
     Document,
@@ -170,7 +171,7 @@ def document_from_bytes(
     )
     plain = "\n".join(clean_line_text(sl.text) for sl in extracted.lines)
     inferred = infer_metadata(plain)
-    fields: dict[str, Any] = {**inferred, "access": "public"}
+    fields: dict[str, Any] = {**inferred, "access": SAFE_ACCESS}
     flags = {key: True for key in inferred}
     for key, value in (overrides or {}).items():
         fields[key] = value

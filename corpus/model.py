@@ -9,6 +9,9 @@ from typing import Any, Literal
 DocFormat = Literal["txt", "md", "pdf", "docx", "html"]
 AccessLevel = Literal["public", "internal", "confidential"]
 ACCESS_LEVELS: tuple[AccessLevel, ...] = ("public", "internal", "confidential")  # low to high
+# the level of a document that names none (the `auth.default_access` setting's default), and
+# of an index entry that holds none: never public unless someone says so
+SAFE_ACCESS: AccessLevel = "internal"
 DOC_TYPES = (
     "uitvoeringsprogramma",
     "evaluatie",
@@ -55,7 +58,7 @@ class DocumentMeta:
     period: str | None
     sha256: str
     format: DocFormat
-    access: AccessLevel = "public"
+    access: AccessLevel = SAFE_ACCESS
     pages: int | None = None
     lines: int = 0
     inferred: dict[str, bool] = field(default_factory=dict)

@@ -11,10 +11,13 @@ import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field, model_validator
+from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_CORPUS_DIR = Path(__file__).resolve().parent
+# the longest request line plus headers `serve` reads (414 or 431 beyond, in the error shape);
+# under httptools' own limit on a request line (64 KiB)
+MAX_REQUEST_HEAD_BYTES = 32 * 1024
 
 
 class EmbeddingSettings(BaseModel):
@@ -117,6 +120,22 @@ class ApiSettings(BaseModel):
     max_compression_ratio: int = Field(
         100, ge=2, description="Highest unpacked/packed ratio of a DOCX (zip bomb guard)."
     )
+    header_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        le=300,
+        description="`serve`: a connection must send a request's line and headers within this "
+        "many seconds of connecting (or of the request's first byte); then 408 and it is closed.",
+    )
+    body_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="Longest wait for the next part of a request body; then 408 `request_timeout`.",
+    )
+    keep_alive_s: int = Field(
+        5, ge=1, le=300, description="`serve`: an idle keep-alive connection is closed after this."
+    )
 
 
 class AuthSettings(BaseModel):
@@ -129,7 +148,20 @@ class AuthSettings(BaseModel):
         description="Requests per key (`limits` syntax, e.g. `10/second;500/hour`); empty: none.",
     )
     failed_auth_limit: str = Field(
-        "30/minute", description="Failed key checks per client address before 429."
+        "30/minute",
+        description="Failed key checks per client address before 429 (a key this worker "
+        "verified in the last `auth.cache_seconds` still passes).",
+    )
+    failed_key_limit: str = Field(
+        "10/minute",
+        description="Failed checks per key id (known or not) before 429 for that id (the "
+        "key itself, once verified, still passes for `auth.cache_seconds`).",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks (`10.0.0.5`, `10.0.0.0/24`) of reverse proxies whose "
+        "`X-Forwarded-For` names the client; empty: the header is ignored and the client is "
+        "the connecting address.",
     )
     rate_limit_storage: str = Field(
         "database://",
@@ -139,9 +171,25 @@ class AuthSettings(BaseModel):
         "SQLite file of its own; `redis://host:6379` a Redis server; `memory://` per process "
         "(N workers allow N × the limit).",
     )
-    upload_access: Literal["public", "internal", "confidential"] = Field(
-        "internal", description="Access level of an upload that does not name one."
+    default_access: Literal["public", "internal", "confidential"] = Field(
+        "internal",
+        validation_alias=AliasChoices("default_access", "upload_access"),
+        description="Access level of a document that names none: an upload without `access`, "
+        "a file without `access` in its folder's manifest.toml (`ingest --access` overrides "
+        "it for one run). `upload_access` is the old name.",
     )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item.strip(), strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{item!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
+                ) from None
+        return [item.strip() for item in value]
 
 
 class StateSettings(BaseModel):

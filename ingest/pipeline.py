@@ -20,6 +20,7 @@ from typing import Any, Literal, Protocol
 import pandas as pd
 
 from corpus import (
+    SAFE_ACCESS,
     CorpusError,
     Document,
     Settings,
@@ -104,20 +105,24 @@ def gather_files(
 ) -> list[tuple[Path, dict[str, Any] | None]]:
     """Files to ingest with their manifest overrides (from the manifest in their folder).
 
-    No paths (None) means the corpus folders and the uploads folder; an empty list, nothing.
+    A file whose manifest entry names no ``access`` (or that has no entry) gets
+    ``auth.default_access`` (``internal`` unless set otherwise). No paths (None) means the
+    corpus folders and the uploads folder; an empty list, nothing.
     """
     out: list[tuple[Path, dict[str, Any] | None]] = []
     if paths is None:
         uploads = [settings.uploads_dir] if settings.uploads_dir.is_dir() else []
         paths = [*settings.corpus_dirs, *uploads]
+    default = {"access": settings.auth.default_access}
     for target in paths:
         target = Path(target)
         if target.is_dir():
             manifest = load_manifest(target)
-            out.extend((p, manifest.get(p.name)) for p in iter_corpus_files(target))
+            files = list(iter_corpus_files(target))
         else:
             manifest = load_manifest(target.parent) if target.parent.is_dir() else {}
-            out.append((target, manifest.get(target.name)))
+            files = [target]
+        out.extend((p, {**default, **manifest.get(p.name, {})}) for p in files)
     return out
 
 
@@ -388,6 +393,6 @@ def _vector_metadata(row: dict[str, Any], entry: dict[str, Any]) -> dict[str, An
         "municipality": entry.get("municipality") or "",
         "doc_type": entry.get("doc_type") or "",
         "year": int(entry["year"]) if entry.get("year") else 0,
-        "access": entry.get("access") or "public",
+        "access": entry.get("access") or SAFE_ACCESS,
     }
     return meta

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from corpus import Document, Settings
+from corpus import SAFE_ACCESS, Document, Settings
 from ingest.embedding import Embedder
 from ingest.lexical import BM25Index
 from ingest.store import IndexStore, VersionInfo, collection_name, read_document
@@ -120,7 +120,7 @@ class IndexSnapshot:
         if filters.doc_id:
             keep &= frame["doc_id"].to_numpy() == filters.doc_id
         if filters.access is not None:
-            keep &= frame["doc_access"].fillna("public").isin(list(filters.access)).to_numpy()
+            keep &= frame["doc_access"].fillna(SAFE_ACCESS).isin(list(filters.access)).to_numpy()
         return keep
 
 

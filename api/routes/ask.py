@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1", tags=["ask"])
 @router.post(
     "/ask",
     response_model=AskResponse,
-    responses=error_responses(401, 404, 413, 422, 429, 503),
+    responses=error_responses(400, 401, 404, 408, 413, 422, 429, 503),
     summary="Answer a question with line-exact citations (answered, partial or refused)",
 )
 def ask(request: AskRequest, assistant: ReadyAssistantDep, principal: ReaderDep) -> AskResponse:
@@ -47,7 +47,7 @@ def _sse(event: str, data: object) -> str:
     "/ask/stream",
     responses={
         200: {"content": {"text/event-stream": {}}},
-        **error_responses(401, 404, 413, 422, 429, 503),
+        **error_responses(400, 401, 404, 408, 413, 422, 429, 503),
     },
     summary="The same answer as Server-Sent Events: token events, then one final event",
 )

@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import AdminDep, ReaderDep, ReadyAssistantDep, SettingsDep
 from api.openapi import error_responses
 from api.schemas import DocumentPublic, DocumentsResponse, PassageResponse
-from corpus import AccessLevel, DocumentTooLargeError
+from corpus import AccessLevel, DocumentTooLargeError, InvalidRequestError
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 
@@ -60,14 +60,20 @@ def passage(
     "",
     status_code=201,
     response_model=DocumentPublic,
-    responses=error_responses(401, 403, 413, 415, 422, 429, 503),
+    responses=error_responses(401, 403, 408, 413, 415, 422, 429, 503),
     summary="Upload one document (PDF, DOCX, HTML, TXT, Markdown) and ingest it (admin)",
 )
 async def upload_document(
     assistant: ReadyAssistantDep,
     principal: AdminDep,
     settings: SettingsDep,
-    file: Annotated[UploadFile, File(description="The document; its type is read from content.")],
+    file: Annotated[
+        UploadFile | str | None,
+        File(
+            description="The document, as a file part with a file name; its type is read "
+            "from its content."
+        ),
+    ] = None,
     title: Annotated[
         str | None, Form(max_length=300, description="Title (else inferred from the text).")
     ] = None,
@@ -85,9 +91,21 @@ async def upload_document(
     ] = None,
     access: Annotated[
         AccessLevel | None,
-        Form(description="Who may read it (default: the `auth.upload_access` setting)."),
+        Form(description="Who may read it (default: the `auth.default_access` setting)."),
     ] = None,
 ) -> DocumentPublic:
+    if file is None:
+        raise InvalidRequestError(
+            "no document: send it as a multipart file part named `file` (curl -F file=@nota.pdf)",
+            code="missing_file",
+        )
+    if isinstance(file, str) or not (file.filename or "").strip():
+        raise InvalidRequestError(
+            "the `file` part has no file name: send it as a file (curl -F file=@nota.pdf); "
+            "the name is kept as the document's source",
+            code="missing_file_name",
+        )
+    name = str(file.filename)
     limit = settings.api.max_upload_bytes
     data = await file.read(limit + 1)
     if len(data) > limit:
@@ -102,9 +120,7 @@ async def upload_document(
         "period": period,
         "access": access,
     }
-    entry = await run_in_threadpool(
-        assistant.upload, data, file.filename or "document", overrides, principal.access
-    )
+    entry = await run_in_threadpool(assistant.upload, data, name, overrides, principal.access)
     return DocumentPublic.model_validate(entry)
 
 

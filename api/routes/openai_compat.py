@@ -116,7 +116,7 @@ def _answer(
             "`data: [DONE]`.",
             "content": {"text/event-stream": {}},
         },
-        **error_responses(401, 404, 413, 422, 429, 503),
+        **error_responses(400, 401, 404, 408, 413, 422, 429, 503),
     },
     summary="Answer the last user message, with footnoted citations (OpenAI-compatible)",
 )

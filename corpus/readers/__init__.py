@@ -15,6 +15,7 @@ from corpus.errors import (
     UnsupportedFormatError,
 )
 from corpus.model import DocFormat, ExtractedText
+from corpus.readers.text import unicode_bom
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -23,9 +24,18 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def sniff_format(data: bytes, name: str) -> DocFormat:
-    """Decide the format from the bytes; the extension only separates txt from md."""
+    """Decide the format from the bytes; the extension only separates txt from md.
+
+    An empty file is ``empty_document`` whatever its name; text with a UTF-16 or UTF-32
+    byte order mark is text (the text reader decodes it).
+    """
+    if not data.strip():
+        raise EmptyDocumentError(f"{name}: the file is empty")
     head = data[:2048].lstrip()
     suffix = Path(name).suffix.lower()
+    unicode_text = unicode_bom(data)
+    if unicode_text is not None:
+        return _sniff_decoded(unicode_text, name, suffix)
     if head.startswith(b"%PDF-") or data[:1024].find(b"%PDF-") != -1:
         return "pdf"
     if data[:8] == _OLE_MAGIC:
@@ -53,6 +63,19 @@ def sniff_format(data: bytes, name: str) -> DocFormat:
         return "html"
     raise UnsupportedFormatError(
         f"{name}: unsupported file type {suffix!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
+    )
+
+
+def _sniff_decoded(encoding: str, name: str, suffix: str) -> DocFormat:
+    if suffix in (".html", ".htm"):
+        return "html"
+    if suffix in (".md", ".markdown"):
+        return "md"
+    if suffix in (".txt", ".text", ""):
+        return "txt"
+    raise UnsupportedFormatError(
+        f"{name}: {encoding} text with an unsupported file type {suffix!r}; "
+        f"supported for text: .txt, .md, .html"
     )
 
 

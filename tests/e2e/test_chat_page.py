@@ -212,3 +212,36 @@ def test_the_english_toggle_switches_the_interface(page: Any) -> None:
     assert page.locator("html").get_attribute("lang") == "en"
     page.reload()
     assert page.locator("#ask-button").inner_text() == "Ask"  # kept in a cookie
+
+
+def test_markers_written_in_a_document_are_shown_as_text(
+    page: Any, served_app: ServedApp, artifacts_dir: Path
+) -> None:
+    """Issue 18, row 10: a ``[c1]``, ``**bold**`` or ``[link](url)`` inside a document's text is
+    quoted as those characters; only the writer's own markers link to a citation."""
+    import httpx
+
+    from tests.api.test_bad_inputs import MARKER_DOC, MARKER_QUESTION, WRITER_MARKER
+
+    api = httpx.Client(base_url=served_app.base_url, timeout=300)
+    uploaded = api.post(
+        "/api/v1/documents",
+        files={"file": ("flamingo.txt", MARKER_DOC.encode())},
+        data={"access": "public"},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    doc_id = uploaded.json()["doc_id"]
+    try:
+        expected = api.post("/api/v1/ask", json={"question": MARKER_QUESTION}).json()
+        page.goto("/")
+        turn = ask(page, MARKER_QUESTION)
+        text = turn.locator(".answer-text")
+        assert "werk [c1] en zie ook [c2]" in text.inner_text()
+        links = text.locator("a.cite-ref").count()
+        assert links == len(WRITER_MARKER.findall(expected["answer"])) >= 1
+        assert text.locator("strong", has_text="geheime bijlage").count() == 0
+        assert text.locator("a[href*='evil.example']").count() == 0
+        page.screenshot(path=artifacts_dir / "10-markers-as-text.png")
+    finally:
+        api.delete(f"/api/v1/documents/{doc_id}")
+        api.close()

@@ -4,7 +4,7 @@
 // Documents are named by title, page and lines, never by file name.
 import { apiFetch, apiJson, describeError } from "./api.js";
 import { currentLang, formatNumber, label, placeText, t } from "./i18n.js";
-import { renderInline, renderMarkdown } from "./markdown.js";
+import { plainText, renderInline, renderMarkdown } from "./markdown.js";
 import { sourceLink } from "./source_view.js";
 
 const MAX_CHARTS = 2;
@@ -67,7 +67,7 @@ export function createTurn(number, question, filters) {
 
 export function streamToken(turn, token) {
   turn.raw += token;
-  turn.text.textContent = turn.raw;
+  turn.text.textContent = plainText(turn.raw);
 }
 
 export function showTurnError(turn, error) {
