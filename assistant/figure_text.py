@@ -124,9 +124,9 @@ def describe_lead(row: dict[str, Any], cid: str, lang: Language) -> str:
     municipality = row.get("municipality")
     value, unit = describe_value(row, lang)
     return str(p["lead_figure"]).format(
-        measure=str(row.get("measure") or "").strip().rstrip(":") or "-",
-        subject=row.get("subject") or "-",
-        where=str(p["where"]).format(municipality=municipality) if municipality else "",
+        measure=as_text(str(row.get("measure") or "").strip().rstrip(":") or "-"),
+        subject=as_text(str(row.get("subject") or "-")),
+        where=str(p["where"]).format(municipality=as_text(municipality)) if municipality else "",
         value=value,
         unit=unit,
         period=describe_period(row.get("period"), lang),
