@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from corpus.settings import Settings
 
 MANIFEST_NAME = "manifest.toml"
+# Bumped when a reader reads the same file differently: an ingest then reads every document
+# again instead of carrying its stored lines over. 2: PDF page furniture and paragraph breaks,
+# lines numbered through the document; DOCX structure, blank lines and known pages only.
+READER_VERSION = 2
 _OVERRIDABLE = ("title", "municipality", "doc_type", "year", "period", "access")
 _DOC_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,127}$")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -190,7 +194,7 @@ def document_from_bytes(
         lines=len(extracted.lines),
         inferred=flags,
     )
-    return Document(meta=meta, lines=extracted.lines)
+    return Document(meta=meta, lines=extracted.lines, furniture=extracted.furniture)
 
 
 def load_document(
@@ -199,11 +203,27 @@ def load_document(
     return document_from_bytes(path.read_bytes(), path.name, overrides=overrides, **limits)
 
 
+def _line_row(sl: SourceLine) -> list[Any]:
+    row: list[Any] = [sl.line, sl.page, sl.text]
+    if sl.ref is not None or sl.level is not None:
+        row += [sl.ref, sl.level]
+    return row
+
+
+def _line_of(row: list[Any]) -> SourceLine:
+    line, page, body, *rest = row
+    ref, level = ([*rest, None, None])[:2]
+    return SourceLine(line=line, page=page, text=body, ref=ref, level=level)
+
+
 def document_to_json(doc: Document) -> str:
-    """The stored form of an ingested document: metadata and its exact source lines."""
+    """The stored form of an ingested document: metadata, its exact source lines (number,
+    page, text, and the cited number and heading level where they differ) and the page
+    furniture left out of them."""
     payload = {
         "meta": doc.meta.to_dict(),
-        "lines": [[sl.line, sl.page, sl.text] for sl in doc.lines],
+        "lines": [_line_row(sl) for sl in doc.lines],
+        "furniture": [_line_row(sl) for sl in doc.furniture],
     }
     return json.dumps(payload, ensure_ascii=False)
 
@@ -211,8 +231,9 @@ def document_to_json(doc: Document) -> str:
 def document_from_json(text: str) -> Document:
     payload = json.loads(text)
     meta = DocumentMeta(**payload["meta"])
-    lines = [SourceLine(line=line, page=page, text=body) for line, page, body in payload["lines"]]
-    return Document(meta=meta, lines=lines)
+    lines = [_line_of(row) for row in payload["lines"]]
+    furniture = [_line_of(row) for row in payload.get("furniture", [])]
+    return Document(meta=meta, lines=lines, furniture=furniture)
 
 
 def read_stored_document(version_dir: Path, doc_id: str) -> Document:

@@ -1,11 +1,20 @@
-"""DOCX: body paragraphs and table rows in document order, with page numbers from page breaks.
+"""DOCX: body paragraphs and table rows in document order, with their structure and pages.
 
-``SourceLine.line`` is the running number of the non-empty paragraph or table row (1-based);
-``page`` counts explicit page breaks (``w:br w:type="page"``, ``pageBreakBefore``, section
-breaks that start a new page) and the breaks Word recorded when it last laid the document out
-(``w:lastRenderedPageBreak``). A rendered break that directly follows an explicit one is the
-same break and is counted once. Table rows join their cells with `` | ``. Text boxes, headers,
-footers, footnotes and comments are not read. The zip is checked before anything is parsed.
+``SourceLine.ref`` is the running number of the non-empty paragraph or table row (1-based):
+what a citation of a DOCX names, with the nearest heading. The text gets a blank line between
+paragraphs (none between the rows of one table), as a text file would show them. A heading
+style gives the line its ``level``; a numbered or bulleted paragraph starts with the label Word
+shows ("1.", "a)", "•"; ``corpus.readers.docx_structure``); table rows join their cells with
+`` | ``. Text boxes, headers, footers, footnotes and comments are not read. The zip is checked
+before anything is parsed.
+
+Pages count explicit page breaks (``w:br w:type="page"``, ``pageBreakBefore``, section breaks
+that start a new page) and the breaks Word recorded when it last laid the document out
+(``w:lastRenderedPageBreak``); a rendered break that directly follows an explicit one is the
+same break and is counted once. A DOCX does not know where its text flows onto the next page,
+so the pages are kept only when Word recorded its layout, or when every stretch between two
+explicit breaks fits on one page (PAGE_CHARS, PAGE_LINES); else ``page`` is None and the
+document is cited by heading and paragraph, never by a page it cannot know.
 """
 
 from __future__ import annotations
@@ -21,10 +30,13 @@ from lxml import etree
 
 from corpus.errors import CorpusError, CorruptDocumentError, DocumentTooLargeError
 from corpus.model import ExtractedText, SourceLine
+from corpus.readers.docx_structure import Structure
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 100
 MAX_MEMBERS = 10_000
+PAGE_CHARS = 3_600  # a stretch between explicit breaks longer than this overflows a page ...
+PAGE_LINES = 50  # ... and so does one with more paragraphs and rows than this
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _SKIP = {
@@ -83,14 +95,18 @@ class _Pages:
     page: int = 1
     after_explicit: bool = False  # an explicit break with no text after it yet
     seen_text: bool = False
+    explicit_breaks: int = 0
+    rendered_breaks: int = 0
 
     def explicit(self) -> None:
         self._next()
         self.after_explicit = True
+        self.explicit_breaks += 1
 
     def rendered(self) -> None:
         if self.seen_text and not self.after_explicit:
             self._next()
+            self.rendered_breaks += 1
 
     def text(self) -> None:
         self.seen_text = True
@@ -210,6 +226,52 @@ def _section_breaks(body: etree._Element) -> dict[etree._Element, bool]:
     return out
 
 
+@dataclass(slots=True)
+class _Item:
+    text: str
+    page: int
+    level: int | None
+    row: bool  # a table row (no blank line between two rows of one table)
+    table: int  # which table it belongs to (0: none)
+
+
+def _items(body: etree._Element, pages: _Pages, structure: Structure) -> list[_Item]:
+    section_ends = _section_breaks(body)
+    items: list[_Item] = []
+    new_section = False
+    table_of = {
+        row: n
+        for n, table in enumerate(body.iter(_w("tbl")), start=1)
+        for row in table.iterchildren(_w("tr"))
+    }
+    for block in _blocks(body):
+        if new_section:
+            pages.explicit()
+        is_row = block.tag == _w("tr")
+        level = None if is_row else structure.heading_level(block)
+        label = "" if is_row else structure.label(block)
+        for n, (text, page) in enumerate(_lines(block, pages)):
+            shown = f"{label} {text}" if label and n == 0 else text
+            items.append(_Item(shown, page, level, is_row, table_of.get(block, 0)))
+        new_section = section_ends.get(block, False)
+    return items
+
+
+def _pages_known(items: list[_Item], pages: _Pages) -> bool:
+    """Whether the page of every line is known: Word recorded its layout, or the document
+    breaks its pages explicitly and every stretch between two breaks fits on a page."""
+    if pages.rendered_breaks:
+        return True
+    if not pages.explicit_breaks:
+        return False
+    chars: dict[int, int] = {}
+    count: dict[int, int] = {}
+    for item in items:
+        chars[item.page] = chars.get(item.page, 0) + len(item.text)
+        count[item.page] = count.get(item.page, 0) + 1
+    return all(chars[p] <= PAGE_CHARS and count[p] <= PAGE_LINES for p in chars)
+
+
 def read_docx(
     data: bytes,
     name: str,
@@ -223,7 +285,9 @@ def read_docx(
     try:
         import docx
 
-        body = docx.Document(io.BytesIO(data)).element.body
+        document = docx.Document(io.BytesIO(data))
+        body = document.element.body
+        structure = Structure.of(document)
     except CorpusError:
         raise
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors, ...
@@ -231,13 +295,17 @@ def read_docx(
             f"{name}: the DOCX cannot be read, it is damaged ({type(exc).__name__}: {exc})"
         ) from None
     pages = _Pages(name, max_pages)
-    section_ends = _section_breaks(body)
+    items = _items(body, pages, structure)
+    known = _pages_known(items, pages)
     lines: list[SourceLine] = []
-    new_section = False
-    for block in _blocks(body):
-        if new_section:
-            pages.explicit()
-        for text, page in _lines(block, pages):
-            lines.append(SourceLine(line=len(lines) + 1, text=text, page=page))
-        new_section = section_ends.get(block, False)
-    return ExtractedText(format="docx", lines=lines, pages=pages.page)
+    previous: _Item | None = None
+    for ref, item in enumerate(items, start=1):
+        page = item.page if known else None
+        same_table = previous is not None and item.row and previous.table == item.table
+        if previous is not None and not same_table:
+            lines.append(SourceLine(line=len(lines) + 1, text="", page=lines[-1].page))
+        lines.append(
+            SourceLine(line=len(lines) + 1, text=item.text, page=page, ref=ref, level=item.level)
+        )
+        previous = item
+    return ExtractedText(format="docx", lines=lines, pages=pages.page if known else None)

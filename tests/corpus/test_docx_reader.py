@@ -43,15 +43,22 @@ def test_docx_paragraphs_table_rows_and_page_break(tmp_path: Path) -> None:
     path.write_bytes(make_docx())
     got = read_path(path)
     assert got.format == "docx"
-    assert [(sl.line, sl.page, sl.text) for sl in got.lines] == [
-        (1, 1, "Nota Wonen 2024"),
-        (2, 1, "Het college legt vast hoe de gemeente werkt aan betaalbare woningen."),
-        (3, 1, "Wijk | Woningen | Aandeel"),
-        (4, 1, "Noord | 2.087 | 33,97%"),
-        (5, 1, "Laatste alinea van pagina 1."),
-        (6, 2, "Financiën"),
-        (7, 2, "Het budget bedraagt € 8,6 miljoen."),
+    # every paragraph and table row is cited by its number (``ref``), on its page (the stretch
+    # before the explicit break fits on a page), headings carry their level
+    assert [(sl.ref, sl.page, sl.text, sl.level) for sl in got.lines if sl.text] == [
+        (1, 1, "Nota Wonen 2024", 1),
+        (2, 1, "Het college legt vast hoe de gemeente werkt aan betaalbare woningen.", None),
+        (3, 1, "Wijk | Woningen | Aandeel", None),
+        (4, 1, "Noord | 2.087 | 33,97%", None),
+        (5, 1, "Laatste alinea van pagina 1.", None),
+        (6, 2, "Financiën", 2),
+        (7, 2, "Het budget bedraagt € 8,6 miljoen.", None),
     ]
+    # a blank line between paragraphs, none between the rows of the table
+    texts = [sl.text for sl in got.lines]
+    assert texts[texts.index("Wijk | Woningen | Aandeel") + 1] == "Noord | 2.087 | 33,97%"
+    assert texts[1] == "" and texts.count("") == 5
+    assert [sl.line for sl in got.lines] == list(range(1, len(got.lines) + 1))
     assert got.pages == 2
 
 
