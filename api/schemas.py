@@ -39,9 +39,18 @@ class SearchResult(BaseModel):
     municipality: str | None
     doc_type: str
     year: int | None
-    page: int | None
-    line_start: int
+    page: int | None = Field(
+        description="1-based page (PDF; DOCX when its pages are known), else null."
+    )
+    page_end: int | None = Field(
+        None, description="The page line_end stands on, when the passage runs on to it."
+    )
+    line_start: int = Field(
+        description="First cited line: the line on its page (PDF, without running header, "
+        "footer and page number), the paragraph number (DOCX) or the file line (txt/md/html)."
+    )
     line_end: int
+    location: str = Field("", description='The place as a reader finds it: "p. 2, r. 36–39".')
     section: str
     text: str = Field(description="The exact source text of the lines, for quoting.")
     score: float
@@ -88,12 +97,21 @@ class PassageResponse(BaseModel):
     source: str
     municipality: str | None
     year: int | None
-    page: int | None
-    line_start: int
+    page: int | None = Field(
+        description="1-based page (PDF; DOCX when its pages are known), else null."
+    )
+    page_end: int | None = Field(
+        None, description="The page line_end stands on, when the passage runs on to it."
+    )
+    line_start: int = Field(
+        description="First cited line: the line on its page (PDF, without running header, "
+        "footer and page number), the paragraph number (DOCX) or the file line (txt/md/html)."
+    )
     line_end: int
+    location: str = Field("", description='The place as a reader finds it: "p. 2, r. 36–39".')
     text: str = Field(description="The exact source text of the requested lines.")
     citation: str = Field(
-        description="Ready-to-paste citation: title, municipality, year, lines, quote."
+        description="Ready-to-paste citation: title, municipality, year, page and lines, quote."
     )
     lines: list[PassageLine]
     context_before: list[PassageLine]
@@ -114,8 +132,12 @@ class FigureRow(BaseModel):
     approx: bool
     doc_id: str
     source: str
+    title: str = ""
     page: int | None
-    line: int
+    line: int = Field(
+        description="The source line: on its page (PDF), the paragraph (DOCX), the file line."
+    )
+    location: str = Field("", description='The place as a reader finds it: "p. 2, r. 36".')
     quote: str = Field(description="Exact text of the source line holding the figure.")
     partial_reason: str | None = None
     conflict: bool | None = None
@@ -157,10 +179,22 @@ class Citation(BaseModel):
     municipality: str | None
     doc_type: str | None
     year: int | None
-    page: int | None
-    line_start: int
+    page: int | None = Field(
+        description="1-based page (PDF; DOCX when its pages are known), else null."
+    )
+    page_end: int | None = Field(
+        None, description="The page line_end stands on, when the passage runs on to it."
+    )
+    line_start: int = Field(
+        description="First cited line: the line on its page (PDF, without running header, "
+        "footer and page number), the paragraph number (DOCX) or the file line (txt/md/html)."
+    )
     line_end: int
-    quote: str = Field(description="Exact text of the cited lines (whitespace collapsed).")
+    location: str = Field("", description='The place as a reader finds it: "p. 2, r. 36–39".')
+    quote: str = Field(
+        description="Exact text of the cited lines (whitespace collapsed); a passage over "
+        "about 1,200 characters is quoted by its best rows, joined by ' … '."
+    )
     score: float
 
 

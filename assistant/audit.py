@@ -157,21 +157,27 @@ def _record(row: dict[str, Any]) -> AuditRecord:
 
 
 def cited_places(
-    citations: Sequence[dict[str, Any]], chunks: pd.DataFrame | None
+    citations: Sequence[dict[str, Any]],
+    chunks: pd.DataFrame | None,
+    lines_of: Callable[[str, dict[str, Any]], tuple[int, int] | None] | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Each citation's doc_id, page and lines with the chunk ids its lines fall in."""
+    """Each citation's doc_id, page and lines with the chunk ids its lines fall in.
+
+    The citations name their places as a reader finds them; ``lines_of`` (doc_id, citation)
+    gives the document's own line range, which the chunks carry (the same numbers for a text
+    file, not for a PDF or a DOCX)."""
     places: list[dict[str, Any]] = []
     every: list[str] = []
     for c in citations:
         ids: list[str] = []
+        span = lines_of(c["doc_id"], c) if lines_of is not None else None
+        first, last = span or (int(c["line_start"]), int(c["line_end"]))
         if chunks is not None and not chunks.empty:
             hit = chunks[
                 (chunks["doc_id"] == c["doc_id"])
-                & (chunks["line_start"] <= c["line_end"])
-                & (chunks["line_end"] >= c["line_start"])
+                & (chunks["line_start"] <= last)
+                & (chunks["line_end"] >= first)
             ]
-            if c.get("page") is not None:
-                hit = hit[hit["page"] == c["page"]]
             ids = [str(x) for x in hit["chunk_id"]]
         places.append(
             {

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Query
 from api.bounds import SEARCH_K_MAX, YEAR_MAX, YEAR_MIN
 from api.deps import ReaderDep, ReadyAssistantDep
 from api.schemas import SearchResponse, SearchResult, error_responses
-from assistant import format_citation
 from ingest import SearchFilters
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
@@ -41,12 +40,7 @@ def search(
     docs = assistant.index.snapshot().documents
     return SearchResponse(
         results=[
-            SearchResult(
-                **{k_: v for k_, v in hit.to_dict().items() if k_ in SearchResult.model_fields},
-                citation=format_citation(
-                    docs[hit.doc_id], hit.page, hit.line_start, hit.line_end, hit.text
-                ),
-            )
+            SearchResult.model_validate(assistant.locator.hit(hit, docs[hit.doc_id]))
             for hit in hits
         ]
     )

@@ -198,7 +198,8 @@ def test_the_source_page_highlights_the_lines_and_copies_without_the_clipboard_a
     page.get_by_role("button", name="Kopieer bronvermelding").click()
     page.locator(".copy-status", has_text="Gekopieerd").wait_for()
     citation = page.locator("#citation-text").input_value()
-    assert "regels 87-90" in citation and "Gestarte contracten: 220" in citation
+    assert "r. 87–90" in citation and "Gestarte contracten: 220" in citation
+    assert ".txt" not in citation  # the file name is in the API fields only
     assert page.evaluate("navigator.clipboard.readText()") == citation  # via execCommand
     page.screenshot(path=artifacts_dir / "08-source-page.png")
 

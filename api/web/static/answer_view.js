@@ -88,7 +88,7 @@ function citationsList(turn, citations) {
     const link = sourceLink(citation, citation.title);
     link.classList.add("cite-link");
     link.dataset.cite = item.id;
-    const place = placeText(citation.line_start, citation.line_end, citation.page);
+    const place = citation.location || placeText(citation.line_start, citation.line_end, citation.page);
     const meta = el("p", "meta", [citation.municipality, citation.year, place].filter(Boolean).join(" · "));
     item.append(link, meta, el("blockquote", "quote", citation.quote));
     list.append(item);
@@ -102,7 +102,8 @@ function figureCells(row) {
   const period = row.period === "unknown" ? t("period_unknown") : row.period;
   const source = sourceLink({ doc_id: row.doc_id, line_start: row.line, line_end: row.line, page: row.page });
   source.classList.add("figure-source");
-  label(source, "line_n", { n: row.line });
+  if (row.location) source.textContent = row.location;
+  else label(source, "line_n", { n: row.line });
   source.title = row.source;
   const kind = el("span");
   label(kind, `kind_${row.kind}`);
