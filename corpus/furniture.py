@@ -46,7 +46,8 @@ _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000
 @dataclass(frozen=True, slots=True)
 class PlacedLine:
     """A line of a page with its box: ``x0``..``x1`` from the left edge, ``bottom``..``top``
-    from the bottom edge (points), and the font size of its first character."""
+    from the bottom edge (points), the font size of its first character and its baseline
+    (``bottom`` when unknown)."""
 
     text: str
     x0: float
@@ -54,6 +55,11 @@ class PlacedLine:
     bottom: float
     top: float
     size: float
+    baseline: float | None = None
+
+    @property
+    def base(self) -> float:
+        return self.bottom if self.baseline is None else self.baseline
 
 
 @dataclass(slots=True)

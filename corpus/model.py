@@ -98,7 +98,7 @@ class Document:
         from corpus.locations import resolve
 
         first, last = resolve(self, line_start, line_end, page, page_end)
-        return "\n".join(sl.text for sl in self.lines[first - 1 : last])
+        return "\n".join(sl.text for sl in self.lines[first : last + 1])
 
 
 @dataclass(slots=True)

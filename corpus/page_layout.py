@@ -4,8 +4,11 @@ The lines of every page keep their reading order; the page furniture
 (``corpus.furniture``) is left out of the text and kept apart with its page and line. Where the
 layout shows a paragraph break the text gets blank lines, as a text file would have them: one
 blank line for every empty line's height between two lines (a line pitch is 1.2 times the font
-size), and at a page break one when the page's last line closes a sentence or stops short of
-the text's right edge, or when the next page's text starts lower than it usually does. So a
+size), and at a page break one when the page's last line closes a sentence, stops well short
+of the text's right edge or is a heading and the next page's text starts anew (a capital, a
+digit, a bullet), or when the next page's text starts lower than it usually does. (A text that
+leaves an empty line after every line, as some exports do, keeps doing so over the break: a
+page break gets the document's usual gap inside a paragraph, or between paragraphs.) So a
 sentence, a list or a table that runs on over a page break stays one passage.
 
 ``SourceLine.line`` numbers the document's lines, blank ones included, from 1; ``ref`` is the
@@ -14,23 +17,35 @@ line on its page as a reader counts it (text lines only, without the furniture).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
+from collections import Counter
 
 from corpus.furniture import LaidOutPage, PlacedLine, find_furniture, typical
 from corpus.model import SourceLine
 
 LINE_PITCH = 1.2  # a line's height as a share of its font size
 MAX_BLANKS = 3  # blank lines put in for one gap at most
-SHORT_LINE = 0.75  # a line ending before this share of the text width stops short
+SHORT_LINE = 0.6  # a line ending before this share of the text width stops short
 _CLOSED = re.compile(r"[.!?:;]['’”)\]]*\s*$")
-_STARTS_NEW = re.compile(r"^\s*(?:[A-ZÀ-Ý0-9“‘\"'(•\-–*]|\uf0b7)")
+_STARTS_NEW = re.compile(r"^\s*(?:[A-ZÀ-Ý0-9“‘\"'•\-–*]|\uf0b7)")
+_NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
+
+
+def _heading_like(text: str) -> bool:
+    """A capitalised line ("ONTWIKKELINGEN BIJSTAND") or a short numbered one ("2.4 Uitstroom
+    naar werk"): a heading, which ends where it ends even when the page breaks after it."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+        return True
+    return bool(_NUMBERED.match(text)) and len(text.split()) <= 8
 
 
 def _blanks_between(a: PlacedLine, b: PlacedLine) -> int:
     """Empty lines the layout shows between two lines of one page (``b`` read after ``a``)."""
     size = max(a.size, b.size, 1.0)
-    drop = a.bottom - b.bottom
+    drop = a.base - b.base
     if drop < -0.5 * size:
         return 1  # b stands higher: a new column or a box read out of order
     if drop < 0.5 * size:
@@ -48,6 +63,12 @@ class _Measure:
         self.left = typical([line.x0 for line in long], 0.1)
         self.right = typical([line.x1 for line in long], 0.9)
         self.top = typical([max(line.top for line in page) for page in pages if page], 0.5)
+        gaps = Counter(_blanks_between(a, b) for page in pages for a, b in itertools.pairwise(page))
+        # the usual gap inside a paragraph (1 when the text leaves an empty line after every
+        # line), and the usual one between paragraphs: what a page break hides
+        self.within = gaps.most_common(1)[0][0] if gaps else 0
+        wider = Counter({g: n for g, n in gaps.items() if g > self.within})
+        self.between = wider.most_common(1)[0][0] if wider else self.within + 1
 
     def short(self, line: PlacedLine) -> bool:
         width = self.right - self.left
@@ -66,7 +87,9 @@ def _page_break(before: PlacedLine, page: list[PlacedLine], measure: _Measure) -
     if lead:
         return lead
     ends = bool(_CLOSED.search(before.text)) or measure.short(before)
-    return 1 if ends and _STARTS_NEW.match(page[0].text) else 0
+    if (ends or _heading_like(before.text)) and _STARTS_NEW.match(page[0].text):
+        return measure.between
+    return measure.within
 
 
 def document_lines(

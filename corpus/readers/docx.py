@@ -35,7 +35,7 @@ from corpus.readers.docx_structure import Structure
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 100
 MAX_MEMBERS = 10_000
-PAGE_CHARS = 3_600  # a stretch between explicit breaks longer than this overflows a page ...
+PAGE_CHARS = 4_000  # a stretch between explicit breaks longer than this overflows a page ...
 PAGE_LINES = 50  # ... and so does one with more paragraphs and rows than this
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"

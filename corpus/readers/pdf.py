@@ -68,12 +68,24 @@ def _open(data: bytes, name: str) -> PdfDocument:
 
 
 def placed_lines(textpage: PdfTextPage) -> list[PlacedLine]:
-    """The page's non-empty lines (as :func:`page_lines` cuts them) with their boxes."""
+    """The page's non-empty lines (as :func:`page_lines` cuts them) with their boxes.
+
+    The text of ``get_text_range`` leaves out characters PDFium knows no Unicode for (a glyph
+    missing from the font's map), so a text position is turned into a character index by
+    PDFium itself before the character's box is read.
+    """
+    import ctypes
+
     import pypdfium2.raw as pdfium_c
 
     raw = textpage.get_text_range()
     out: list[PlacedLine] = []
     start = 0
+    x, y = ctypes.c_double(), ctypes.c_double()
+
+    def char(text_index: int) -> int:
+        found = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage.raw, text_index)
+        return int(found) if found >= 0 else text_index
 
     def close(end: int, tail: str = "") -> None:
         piece = raw[start:end]
@@ -84,16 +96,23 @@ def placed_lines(textpage: PdfTextPage) -> list[PlacedLine]:
         last = start + len(piece.rstrip()) - 1
         if last < first:  # only the joined hyphen is visible
             first = last = end
-        left, bottom, _, top = textpage.get_charbox(first, loose=True)
-        _, bottom_end, right, _ = textpage.get_charbox(max(first, last), loose=True)
-        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, first) or (top - bottom)
-        out.append(PlacedLine(text, left, right, min(bottom, bottom_end), top, float(size)))
+        head, tail_char = char(first), char(max(first, last))
+        left, bottom, _, top = textpage.get_charbox(head, loose=True)
+        _, bottom_end, right, _ = textpage.get_charbox(tail_char, loose=True)
+        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, head) or (top - bottom)
+        found = pdfium_c.FPDFText_GetCharOrigin(
+            textpage.raw, head, ctypes.byref(x), ctypes.byref(y)
+        )
+        baseline = float(y.value) if found else min(bottom, bottom_end)
+        out.append(
+            PlacedLine(text, left, right, min(bottom, bottom_end), top, float(size), baseline)
+        )
 
-    for i, char in enumerate(raw):
-        if char in _JOINED_HYPHEN:
+    for i, character in enumerate(raw):
+        if character in _JOINED_HYPHEN:
             close(i, "-")
             start = i + 1
-        elif char in _BREAKS:
+        elif character in _BREAKS:
             close(i)
             start = i + 1
     close(len(raw))
