@@ -188,12 +188,12 @@ class EvidenceFinder:
         for i, rank in ranks.items():
             if units.kinds[i] != "sentence":
                 continue
-            doc_id, page, _, end = units.place(i)
+            doc_id, _, _, end = units.place(i)  # (a run may go on over a page break)
             members = [i]
             size = len(units.texts[i])
             for j in range(i + 1, min(i + RUN_SENTENCES, len(units))):
-                j_doc, j_page, j_start, j_end = units.place(j)
-                if units.kinds[j] != "sentence" or j_doc != doc_id or j_page != page:
+                j_doc, _, j_start, j_end = units.place(j)
+                if units.kinds[j] != "sentence" or j_doc != doc_id:
                     break
                 if j_start < end or size + len(units.texts[j]) >= RUN_MAX_CHARS:
                     break
