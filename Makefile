@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 MODEL_DIR ?= data/models/multilingual-e5-small
 export POLICY_ASSISTANT_TEST_MODEL_DIR ?= $(abspath $(MODEL_DIR))
 
-.PHONY: install model serve ingest browser test test-unit check bench eval load clean
+.PHONY: install model serve ingest browser ocr test test-unit check bench eval load clean
 
 install: $(STAMP) model
 
@@ -35,7 +35,11 @@ serve: install
 browser:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium; } || { echo "make test needs Debian's chromium for the browser tests: sudo apt-get install chromium (or set POLICY_ASSISTANT_E2E=0 to skip them)" >&2; exit 1; }
 
-test: install browser
+# the OCR tests read a scanned PDF with Debian's tesseract (installed here when run as root)
+ocr:
+	@command -v tesseract >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-nld; } || { echo "make test needs Debian's tesseract for the OCR tests: sudo apt-get install tesseract-ocr tesseract-ocr-nld (or set POLICY_ASSISTANT_OCR=0 to skip them)" >&2; exit 1; }
+
+test: install browser ocr
 	$(BIN)/python -m pytest
 
 test-unit: $(STAMP)

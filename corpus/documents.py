@@ -26,6 +26,7 @@ from corpus.model import (
 from corpus.readers import SUPPORTED_SUFFIXES, read_bytes
 
 if TYPE_CHECKING:
+    from corpus.readers.ocr import OcrOptions
     from corpus.settings import Settings
 
 MANIFEST_NAME = "manifest.toml"
@@ -71,14 +72,18 @@ def safe_file_name(file_name: str, fmt: DocFormat, max_stem: int = 100) -> str:
     return slug + _CANONICAL_SUFFIX[fmt]
 
 
-def read_limits(settings: Settings, *, max_bytes: int | None = None) -> dict[str, int]:
-    """The reader limits (size, pages, DOCX unpacked size and ratio) from the settings."""
+def read_limits(settings: Settings, *, max_bytes: int | None = None) -> dict[str, Any]:
+    """The reader limits (size, pages, DOCX unpacked size and ratio) and the OCR options
+    (None when OCR is off) from the settings."""
+    from corpus.readers.ocr import OcrOptions
+
     api = settings.api
     return {
         "max_bytes": max_bytes or api.max_upload_bytes,
         "max_pages": api.max_pages,
         "max_unpacked": api.max_unpacked_bytes,
         "max_ratio": api.max_compression_ratio,
+        "ocr": OcrOptions.of(settings.ingest),
     }
 
 
@@ -162,6 +167,7 @@ def document_from_bytes(
     max_pages: int = 2000,
     max_unpacked: int | None = None,
     max_ratio: int | None = None,
+    ocr: OcrOptions | None = None,
 ) -> Document:
     """Read and describe a document. Raises a typed CorpusError for bad input."""
     extracted = read_bytes(
@@ -171,6 +177,7 @@ def document_from_bytes(
         max_pages=max_pages,
         max_unpacked=max_unpacked,
         max_ratio=max_ratio,
+        ocr=ocr,
     )
     plain = "\n".join(clean_line_text(sl.text) for sl in extracted.lines)
     inferred = infer_metadata(plain)
@@ -198,7 +205,7 @@ def document_from_bytes(
 
 
 def load_document(
-    path: Path, *, overrides: Mapping[str, Any] | None = None, **limits: int
+    path: Path, *, overrides: Mapping[str, Any] | None = None, **limits: Any
 ) -> Document:
     return document_from_bytes(path.read_bytes(), path.name, overrides=overrides, **limits)
 

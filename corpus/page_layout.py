@@ -6,7 +6,8 @@ layout shows a paragraph break the text gets blank lines, as a text file would h
 blank line for every empty line's height between two lines (a line pitch is 1.2 times the font
 size), and at a page break one when the page's last line closes a sentence, stops well short
 of the text's right edge or is a heading and the next page's text starts anew (a capital, a
-digit, a bullet), or when the next page's text starts lower than it usually does. (A text that
+digit, a bullet), or when the next page's text starts lower than it usually does; never between
+two table rows (lines with three numbers or more). (A text that
 leaves an empty line after every line, as some exports do, keeps doing so over the break: a
 page break gets the document's usual gap inside a paragraph, or between paragraphs.) So a
 sentence, a list or a table that runs on over a page break stays one passage.
@@ -31,6 +32,12 @@ SHORT_LINE = 0.6  # a line ending before this share of the text width stops shor
 _CLOSED = re.compile(r"[.!?:;]['’”)\]]*\s*$")
 _STARTS_NEW = re.compile(r"^\s*(?:[A-ZÀ-Ý0-9“‘\"'•\-–*]|\uf0b7)")
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*%?")
+TABLE_ROW_NUMBERS = 3  # a line holding this many numbers is a table row
+
+
+def _table_row(text: str) -> bool:
+    return len(_NUMBER.findall(text)) >= TABLE_ROW_NUMBERS
 
 
 def _heading_like(text: str) -> bool:
@@ -86,6 +93,8 @@ def _page_break(before: PlacedLine, page: list[PlacedLine], measure: _Measure) -
     lead = measure.lead(page)
     if lead:
         return lead
+    if _table_row(before.text) and _table_row(page[0].text):
+        return measure.within  # a table goes on over the page break
     ends = bool(_CLOSED.search(before.text)) or measure.short(before)
     if (ends or _heading_like(before.text)) and _STARTS_NEW.match(page[0].text):
         return measure.between

@@ -26,8 +26,10 @@ from corpus.errors import (
 from corpus.furniture import LaidOutPage, PlacedLine
 from corpus.model import ExtractedText
 from corpus.page_layout import document_lines
+from corpus.readers.ocr import OcrOptions, read_image
 
 if TYPE_CHECKING:
+    from PIL.Image import Image
     from pypdfium2 import PdfDocument, PdfTextPage
 
 _PDFIUM_LOCK = threading.Lock()
@@ -119,7 +121,10 @@ def placed_lines(textpage: PdfTextPage) -> list[PlacedLine]:
     return out
 
 
-def _extract(data: bytes, name: str, max_pages: int) -> list[LaidOutPage]:
+def _extract(
+    data: bytes, name: str, max_pages: int, ocr: OcrOptions | None = None
+) -> tuple[list[LaidOutPage], dict[int, Image]]:
+    """The pages with their text layers, and (``ocr``) an image of every page without one."""
     import pypdfium2 as pdfium
 
     pdf = _open(data, name)
@@ -130,6 +135,7 @@ def _extract(data: bytes, name: str, max_pages: int) -> list[LaidOutPage]:
                 f"{name}: {count:,} pages is over the limit of {max_pages:,} pages"
             )
         pages: list[LaidOutPage] = []
+        images: dict[int, Image] = {}
         for index in range(count):
             try:
                 page = pdf[index]
@@ -144,25 +150,33 @@ def _extract(data: bytes, name: str, max_pages: int) -> list[LaidOutPage]:
                     pages.append(LaidOutPage(width, height, placed_lines(textpage)))
                 finally:
                     textpage.close()
+                if ocr is not None and not pages[-1].lines:
+                    images[index] = page.render(scale=ocr.dpi / 72).to_pil()
             except pdfium.PdfiumError as exc:
                 raise CorruptDocumentError(
                     f"{name}: the text of page {index + 1} cannot be read ({exc})"
                 ) from None
             finally:
                 page.close()
-        return pages
+        return pages, images
     finally:
         pdf.close()
 
 
-def read_pdf(data: bytes, name: str, *, max_pages: int) -> ExtractedText:
-    """Read the text layer of a PDF. Raises a typed :class:`~corpus.errors.CorpusError`."""
+def read_pdf(
+    data: bytes, name: str, *, max_pages: int, ocr: OcrOptions | None = None
+) -> ExtractedText:
+    """Read the text layer of a PDF (and, with ``ocr``, the pages without one: a scan).
+    Raises a typed :class:`~corpus.errors.CorpusError`."""
     if b"%%EOF" not in data[-1024:] and b"%%EOF" not in data:
         raise CorruptDocumentError(
             f"{name}: the PDF is incomplete (no end-of-file marker); upload the complete file"
         )
     with _PDFIUM_LOCK:
-        pages = _extract(data, name, max_pages)
+        pages, images = _extract(data, name, max_pages, ocr)
+    for index, image in images.items():  # (outside the lock: tesseract is a process)
+        if ocr is not None:
+            pages[index].lines = read_image(image, pages[index].height, ocr, name)
     if not any(page.lines for page in pages):
         raise NoTextLayerError(
             f"{name}: the PDF has no text layer (a scan?), so it needs OCR first: run it "

@@ -303,3 +303,35 @@ def bundled_renderings(corpus: Path) -> dict[str, Rendering]:
         title = str(manifest[name]["title"])
         out[name] = render_pdf(lines, title, style, furniture_first=first)
     return out
+
+
+def scanned_pdf(pages: list[list[str]], header: str, *, dpi: int = 150) -> bytes:
+    """A PDF of page images only (a scan): ``header`` at the top of every page, the page's
+    lines (an empty string leaves an empty line) and its number at the foot, drawn as pixels."""
+    import os
+
+    import reportlab
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    vera = os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")
+    width, height = int(PAGE_W / 72 * dpi), int(PAGE_H / 72 * dpi)
+    text_font = ImageFont.truetype(vera, int(11 / 72 * dpi * 1.3))
+    small = ImageFont.truetype(vera, int(9 / 72 * dpi * 1.3))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1)
+    for number, lines in enumerate(pages, start=1):
+        image = Image.new("L", (width, height), 255)
+        draw = ImageDraw.Draw(image)
+        draw.text((int(dpi), int(0.5 * dpi)), header, font=small, fill=0)
+        y = int(1.5 * dpi)
+        for line in lines:
+            if line:
+                draw.text((int(dpi), y), line, font=text_font, fill=0)
+            y += int(0.3 * dpi)
+        draw.text((width // 2, height - int(0.6 * dpi)), f"- {number} -", font=small, fill=0)
+        c.drawImage(ImageReader(image), 0, 0, PAGE_W, PAGE_H)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
