@@ -1,4 +1,5 @@
-"""The five bundled documents as PDFs, against their text files: same passages, now with pages.
+"""The five bundled documents as PDFs (and DOCX files), against their text files: the same
+passages cited, now with the page.
 
 Usage: ``python -m bench.pdf_renderings [--embedder fake|sentence-transformers] [--every N]``.
 
@@ -14,7 +15,12 @@ page and lines are mapped back to the text file's lines through the rendering, a
 * **right page**: the quote stands verbatim at the cited page and lines of the PDF;
 * **no furniture**: every line of the ingested PDFs is a line of the text file (no header,
   footer or page number left in any chunk, sentence, figure or answer), and every figure is
-  the text file's figure (no page number became one).
+  the text file's figure (no page number became one);
+* **quotes** stay under 1,500 characters, in the citations and in the answer text.
+
+The same questions are asked of the text files written as DOCX files of one paragraph per line
+without page breaks (a PDF converted to Word): the same passages, cited by paragraph, and no
+citation that says "p. 1".
 
 Results: ``bench/results/pdf_renderings.{json,md}`` (``--save``).
 """
@@ -28,6 +34,7 @@ import sys
 import tempfile
 import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,8 +44,10 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from tests.support.renderings import (  # noqa: E402
+    BUNDLED_STYLES,
     Rendering,
     bundled_renderings,
+    render_docx,
     renderable_copy,
 )
 
@@ -64,6 +73,9 @@ class Comparison:
     figures_same: int = 0
     figures_off_text: list[str] = field(default_factory=list)
     longest_quote: int = 0
+    longest_answer_quote: int = 0  # the longest “...” in an answer text
+    cited_page_one: int = 0  # citations that say "p. 1"
+    citations_with_page: int = 0
     differences: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -85,6 +97,9 @@ class Comparison:
             "figures_same": self.figures_same,
             "figures_not_on_a_text_line": len(self.figures_off_text),
             "longest_quote_chars": self.longest_quote,
+            "longest_quote_in_answer_chars": self.longest_answer_quote,
+            "citations_with_a_page": self.citations_with_page,
+            "citations_saying_p_1": self.cited_page_one,
         }
 
 
@@ -178,29 +193,36 @@ def check_figures(
     out.figures_same = len(mapped & text_rows)
 
 
+Place = tuple[str, int, int]
+
+
 def compare_answers(
     txt: Any,
-    pdf: Any,
-    renderings: dict[str, tuple[str, Rendering]],
+    other: Any,
+    place_of: Callable[[dict[str, Any]], Place],
     questions: list[dict[str, Any]],
     out: Comparison,
 ) -> None:
+    """Ask both indexes every question; ``place_of`` maps the other's citation to the text
+    file's lines."""
     from assistant.evaluation import SourceTexts
 
-    texts = SourceTexts(pdf)
+    texts = SourceTexts(other)
     for q in questions:
-        a, b = txt.ask(q["question"]), pdf.ask(q["question"])
+        a, b = txt.ask(q["question"]), other.ask(q["question"])
         out.questions += 1
         out.same_status += a.status == b.status
         mine = [(c["source"], int(c["line_start"]), int(c["line_end"])) for c in a.citations]
-        theirs: list[tuple[str, int, int]] = []
+        theirs: list[Place] = []
         for c in b.citations:
             out.citations += 1
             out.faithful += texts.holds(c)
             out.longest_quote = max(out.longest_quote, len(c["quote"]))
-            txt_name, rendering = renderings[c["source"]]
-            place = _txt_place(c, rendering)
-            theirs.append((txt_name, *place) if place else (txt_name, -1, -1))
+            out.citations_with_page += c["page"] is not None
+            out.cited_page_one += bool(re.search(r"\bp\. 1\b", c.get("location", "")))
+            theirs.append(place_of(c))
+        quoted = [len(m) for m in re.findall(r"“([^”]*)”", b.answer)]
+        out.longest_answer_quote = max([out.longest_answer_quote, *quoted])
         same = mine == theirs
         out.same_citations += same
         out.overlapping += all(any(_overlap(m, t) for t in theirs) for m in mine) and all(
@@ -211,42 +233,103 @@ def compare_answers(
         )
         if not same:
             out.differences.append(
-                {"id": q["id"], "status": [a.status, b.status], "txt": mine, "pdf": theirs}
+                {"id": q["id"], "status": [a.status, b.status], "txt": mine, "other": theirs}
             )
 
 
-def run(embedder: str, every: int, model: Path | None = None) -> tuple[Comparison, dict[str, Any]]:
+def pdf_place(renderings: dict[str, tuple[str, Rendering]]) -> Callable[[dict[str, Any]], Place]:
+    def place(c: dict[str, Any]) -> Place:
+        txt_name, rendering = renderings[c["source"]]
+        found = _txt_place(c, rendering)
+        return (txt_name, *found) if found else (txt_name, -1, -1)
+
+    return place
+
+
+def docx_corpus(texts: Path, folder: Path) -> dict[str, tuple[str, list[int]]]:
+    """The text files as DOCX files of one paragraph per non-blank line, no page breaks (a
+    PDF converted to Word); docx name -> (txt name, text line of every paragraph)."""
+    from corpus import BUNDLED_CORPUS_DIR, write_manifest
+
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = tomllib.loads((BUNDLED_CORPUS_DIR / "manifest.toml").read_text(encoding="utf-8"))
+    out: dict[str, tuple[str, list[int]]] = {}
+    entries: dict[str, dict[str, Any]] = {}
+    for txt in BUNDLED_STYLES:
+        lines = (texts / txt).read_text(encoding="utf-8").split("\n")
+        name = txt.replace(".txt", ".docx")
+        (folder / name).write_bytes(render_docx(lines, str(manifest[txt]["title"])))
+        out[name] = (txt, [n for n, t in enumerate(lines, start=1) if t.strip()])
+        entries[name] = dict(manifest[txt])
+    write_manifest(folder, entries)
+    return out
+
+
+def docx_place(paragraphs: dict[str, tuple[str, list[int]]]) -> Callable[[dict[str, Any]], Place]:
+    def place(c: dict[str, Any]) -> Place:
+        txt_name, lines = paragraphs[c["source"]]
+        return (txt_name, lines[int(c["line_start"]) - 1], lines[int(c["line_end"]) - 1])
+
+    return place
+
+
+def run(
+    embedder: str, every: int, model: Path | None = None, docx: bool = True
+) -> tuple[dict[str, Comparison], dict[str, Any]]:
     from assistant import PolicyAssistant, load_questions
     from corpus import BUNDLED_CORPUS_DIR
 
     root = Path(tempfile.mkdtemp(prefix="pdf-renderings-"))
     renderings = pdf_corpus(root / "pdf")
     texts = renderable_copy(BUNDLED_CORPUS_DIR, root / "txt")
+    corpora = {"txt": texts, "pdf": root / "pdf"}
+    paragraphs = docx_corpus(texts, root / "docx") if docx else {}
+    if docx:
+        corpora["docx"] = root / "docx"
     timings: dict[str, Any] = {}
     assistants = {}
-    for kind, corpus in (("txt", texts), ("pdf", root / "pdf")):
+    for kind, corpus in corpora.items():
         assistant = PolicyAssistant(_settings(root / f"data-{kind}", corpus, embedder, model))
         started = time.perf_counter()
         report = assistant.ingest()
         timings[f"ingest_{kind}_s"] = round(time.perf_counter() - started, 1)
         assert not report.failed, report.failed
         assistants[kind] = assistant
-    out = Comparison()
-    check_lines(assistants["pdf"], renderings, texts, out)
-    check_figures(assistants["txt"], assistants["pdf"], renderings, out)
     questions = load_questions(QUESTIONS)[::every]
-    compare_answers(assistants["txt"], assistants["pdf"], renderings, questions, out)
+    out = {"pdf": Comparison()}
+    check_lines(assistants["pdf"], renderings, texts, out["pdf"])
+    check_figures(assistants["txt"], assistants["pdf"], renderings, out["pdf"])
+    compare_answers(
+        assistants["txt"], assistants["pdf"], pdf_place(renderings), questions, out["pdf"]
+    )
+    if docx:
+        out["docx"] = Comparison()
+        compare_answers(
+            assistants["txt"], assistants["docx"], docx_place(paragraphs), questions, out["docx"]
+        )
     pages = {name: r.pages for name, (_, r) in renderings.items()}
     return out, {**timings, "pages": pages, "embedder": embedder}
 
 
-def _markdown(summary: dict[str, Any], meta: dict[str, Any]) -> str:
-    rows = "\n".join(f"| {k} | {v} |" for k, v in summary.items())
+def _markdown(summaries: dict[str, dict[str, Any]], meta: dict[str, Any]) -> str:
+    kinds = list(summaries)
+    keys = list(summaries["pdf"])
+    head = "| measure | " + " | ".join(kinds) + " |\n|---|" + "--:|" * len(kinds) + "\n"
+    rows = "\n".join(
+        f"| {k} | " + " | ".join(str(summaries[kind].get(k, "")) for kind in kinds) + " |"
+        for k in keys
+    )
+    ingest = ", ".join(
+        f"{k.split('_')[1]} {v} s" for k, v in meta.items() if k.startswith("ingest")
+    )
     return (
-        "# The bundled documents as PDFs against their text files\n\n"
-        f"`python -m bench.pdf_renderings --embedder {meta['embedder']}`; pages per PDF: "
-        f"{meta['pages']}; ingest {meta['ingest_txt_s']} s (txt) and {meta['ingest_pdf_s']} s "
-        "(PDF) on 2 cores.\n\n| measure | value |\n|---|--:|\n" + rows + "\n"
+        "# The bundled documents as PDF and DOCX files against their text files\n\n"
+        f"`python -m bench.pdf_renderings --embedder {meta['embedder']} --save`; every own "
+        "question (eval/questions/own-*.jsonl) asked of the text files and of their PDF "
+        "renderings (a running header and a page number on every page, five styles) and DOCX "
+        "renderings (one paragraph per line, no page breaks); a citation is mapped back to the "
+        f"text file's lines. Pages per PDF: {meta['pages']}. Ingest on 2 shared cores: {ingest}."
+        "\n\n" + head + rows + "\n"
     )
 
 
@@ -255,24 +338,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedder", default="fake", help="fake or sentence-transformers.")
     parser.add_argument("--model-path", type=Path, help="The e5 model folder.")
     parser.add_argument("--every", type=int, default=1, help="Ask every N-th question.")
+    parser.add_argument("--no-docx", action="store_true", help="Leave the DOCX leg out.")
     parser.add_argument("--save", action="store_true", help="Write bench/results/.")
     parser.add_argument("-v", "--verbose", action="store_true", help="Print the differences.")
     args = parser.parse_args(argv)
-    out, meta = run(args.embedder, args.every, args.model_path)
-    summary = out.summary()
-    print(json.dumps({**summary, **meta}, indent=1, ensure_ascii=False))
+    out, meta = run(args.embedder, args.every, args.model_path, docx=not args.no_docx)
+    summaries = {kind: comparison.summary() for kind, comparison in out.items()}
+    print(json.dumps({**summaries, **meta}, indent=1, ensure_ascii=False))
     if args.verbose:
-        for diff in out.differences:
-            print(json.dumps(diff, ensure_ascii=False))
-        for line in out.foreign_lines[:20] + out.figures_off_text[:20]:
+        for kind, comparison in out.items():
+            for diff in comparison.differences:
+                print(kind, json.dumps(diff, ensure_ascii=False))
+        for line in out["pdf"].foreign_lines[:20] + out["pdf"].figures_off_text[:20]:
             print(line)
     if args.save:
         results = REPO / "bench" / "results"
-        payload = {**summary, **meta, "differences": out.differences}
+        payload = {
+            **summaries,
+            **meta,
+            "differences": {kind: c.differences for kind, c in out.items()},
+        }
         (results / "pdf_renderings.json").write_text(
             json.dumps(payload, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-        (results / "pdf_renderings.md").write_text(_markdown(summary, meta), encoding="utf-8")
+        (results / "pdf_renderings.md").write_text(_markdown(summaries, meta), encoding="utf-8")
     return 0
 
 

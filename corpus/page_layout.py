@@ -29,7 +29,7 @@ from corpus.model import SourceLine
 LINE_PITCH = 1.2  # a line's height as a share of its font size
 MAX_BLANKS = 3  # blank lines put in for one gap at most
 SHORT_LINE = 0.6  # a line ending before this share of the text width stops short
-_CLOSED = re.compile(r"[.!?:;]['’”)\]]*\s*$")
+_CLOSED = re.compile(r"[.!?]['’”)\]]*\s*$")  # (a colon goes on: a list's lead, or its sentence)
 _STARTS_NEW = re.compile(r"^\s*(?:[A-ZÀ-Ý0-9“‘\"'•\-–*]|\uf0b7)")
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*%?")
@@ -38,6 +38,17 @@ TABLE_ROW_NUMBERS = 3  # a line holding this many numbers is a table row
 
 def _table_row(text: str) -> bool:
     return len(_NUMBER.findall(text)) >= TABLE_ROW_NUMBERS
+
+
+def paragraph_ends(before: str, after: str, short: bool, heading: bool = False) -> bool:
+    """Whether a paragraph ends between two lines the layout does not set apart (a page
+    break, two DOCX paragraphs): ``before`` closes a sentence, stops ``short`` of the text's
+    width or is a ``heading``, and ``after`` starts anew (a capital, a digit, a bullet); never
+    between two table rows."""
+    if _table_row(before) and _table_row(after):
+        return False
+    ends = bool(_CLOSED.search(before)) or short or heading or _heading_like(before)
+    return ends and bool(_STARTS_NEW.match(after))
 
 
 def _heading_like(text: str) -> bool:
@@ -93,10 +104,7 @@ def _page_break(before: PlacedLine, page: list[PlacedLine], measure: _Measure) -
     lead = measure.lead(page)
     if lead:
         return lead
-    if _table_row(before.text) and _table_row(page[0].text):
-        return measure.within  # a table goes on over the page break
-    ends = bool(_CLOSED.search(before.text)) or measure.short(before)
-    if (ends or _heading_like(before.text)) and _STARTS_NEW.match(page[0].text):
+    if paragraph_ends(before.text, page[0].text, measure.short(before)):
         return measure.between
     return measure.within
 

@@ -1,8 +1,11 @@
 """DOCX: body paragraphs and table rows in document order, with their structure and pages.
 
 ``SourceLine.ref`` is the running number of the non-empty paragraph or table row (1-based):
-what a citation of a DOCX names, with the nearest heading. The text gets a blank line between
-paragraphs (none between the rows of one table), as a text file would show them. A heading
+what a citation of a DOCX names, with the nearest heading. The text gets a blank line where a
+paragraph ends (``corpus.page_layout.paragraph_ends``: a closed sentence, a heading, a
+paragraph well shorter than most, before one that starts anew; never between table rows), as
+a text file would show it: a PDF converted to Word, one paragraph per printed line, keeps its
+sentences whole across those paragraphs. A heading
 style gives the line its ``level``; a numbered or bulleted paragraph starts with the label Word
 shows ("1.", "a)", "•"; ``corpus.readers.docx_structure``); table rows join their cells with
 `` | ``. Text boxes, headers, footers, footnotes and comments are not read. The zip is checked
@@ -29,7 +32,9 @@ from itertools import pairwise
 from lxml import etree
 
 from corpus.errors import CorpusError, CorruptDocumentError, DocumentTooLargeError
+from corpus.furniture import typical
 from corpus.model import ExtractedText, SourceLine
+from corpus.page_layout import SHORT_LINE, paragraph_ends
 from corpus.readers.docx_structure import Structure
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -257,6 +262,16 @@ def _items(body: etree._Element, pages: _Pages, structure: Structure) -> list[_I
     return items
 
 
+def _breaks(before: _Item, item: _Item, full: float) -> bool:
+    """A paragraph ends between two DOCX paragraphs (or before and after a table)."""
+    if before.row or item.row:
+        return not (before.row and item.row and before.table == item.table)
+    if item.level is not None or before.level is not None:
+        return True
+    short = len(before.text) < SHORT_LINE * full
+    return paragraph_ends(before.text, item.text, short)
+
+
 def _pages_known(items: list[_Item], pages: _Pages) -> bool:
     """Whether the page of every line is known: Word recorded its layout, or the document
     breaks its pages explicitly and every stretch between two breaks fits on a page."""
@@ -297,12 +312,12 @@ def read_docx(
     pages = _Pages(name, max_pages)
     items = _items(body, pages, structure)
     known = _pages_known(items, pages)
+    full = typical([float(len(item.text)) for item in items if not item.row], 0.9)
     lines: list[SourceLine] = []
     previous: _Item | None = None
     for ref, item in enumerate(items, start=1):
         page = item.page if known else None
-        same_table = previous is not None and item.row and previous.table == item.table
-        if previous is not None and not same_table:
+        if previous is not None and _breaks(previous, item, full):
             lines.append(SourceLine(line=len(lines) + 1, text="", page=lines[-1].page))
         lines.append(
             SourceLine(line=len(lines) + 1, text=item.text, page=page, ref=ref, level=item.level)
