@@ -1,10 +1,10 @@
 """Page furniture: running headers, running footers and page numbers of a laid-out document.
 
 A line is furniture when it stands apart (white space between it and the text) at the top or
-bottom edge of many pages at the same height
-with the same, or nearly the same, text (digits and roman numerals count as one sign, so
-"Nota Wonen | 3" repeats as "Nota Wonen | 4"), on most pages or on most odd or most even pages
-(headers that alternate between left and right pages). A page number is found by its value: a
+bottom edge of many pages at the same height with the same, or nearly the same, text (digits
+and roman numerals count as one sign, so "Nota Wonen | 3" repeats as "Nota Wonen | 4"; a
+header whose chapter title changes keeps its fixed part), on most pages or on most odd or most
+even pages (headers that alternate between left and right pages). A page number is found by its value: a
 number in one of its usual forms ("3", "- 3 -", "pagina 3 van 54", "3/54", "blz. 3", "iii")
 at a page edge that goes up with the page, wherever on the edge it stands.
 
@@ -23,7 +23,8 @@ from difflib import SequenceMatcher
 EDGE_LINES = 3  # lines nearest a page edge that may be furniture ...
 SEPARATED = 0.5  # ... when white space of this share of the font size sets them apart
 SAME_HEIGHT = 6.0  # points: furniture of different pages stands this close to one height
-SIMILAR = 0.75  # text similarity (after digits -> #) of one running header on two pages
+SIMILAR = 0.75  # text similarity (after digits -> #) of one running header on two pages ...
+SHARED_MIN, SHARED_SHARE = 8, 0.5  # ... or a fixed part this long around a changing one
 MOST_PAGES = 0.5  # furniture stands on at least this share of the pages ...
 MOST_OF_PARITY = 0.6  # ... or of the odd (or even) pages, for alternating headers
 MAX_CHARS = 160  # a longer line is text, not furniture
@@ -178,6 +179,26 @@ def _by_height(members: list[_Candidate]) -> list[list[_Candidate]]:
     return groups
 
 
+def _shared(a: str, b: str) -> int:
+    """The length of the common start of two texts."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _similar(a: str, b: str) -> bool:
+    """Two signs of one running header: nearly the same text, or the same fixed part before or
+    after a part that changes ("hoofdstuk # – inleiding", "hoofdstuk # – bijlagen")."""
+    fixed = max(SHARED_MIN, SHARED_SHARE * min(len(a), len(b)))
+    if max(_shared(a, b), _shared(a[::-1], b[::-1])) >= fixed:
+        return True
+    ratio = SequenceMatcher(None, a, b, autojunk=False)
+    return ratio.real_quick_ratio() >= SIMILAR and ratio.ratio() >= SIMILAR
+
+
 def _similar_groups(group: list[_Candidate]) -> list[list[_Candidate]]:
     """Connected groups of candidates on different pages whose signs are SIMILAR."""
     parent = list(range(len(group)))
@@ -197,8 +218,7 @@ def _similar_groups(group: list[_Candidate]) -> list[list[_Candidate]]:
             parent[find(i)] = find(same[0])
     for a in range(len(signs)):
         for b in range(a + 1, len(signs)):
-            ratio = SequenceMatcher(None, signs[a], signs[b], autojunk=False)
-            if ratio.real_quick_ratio() >= SIMILAR and ratio.ratio() >= SIMILAR:
+            if _similar(signs[a], signs[b]):
                 parent[find(by_sign[signs[b]][0])] = find(by_sign[signs[a]][0])
     components: dict[int, list[_Candidate]] = {}
     for i, c in enumerate(group):

@@ -12,9 +12,16 @@ import pytest
 from corpus.furniture import LaidOutPage, PlacedLine, find_furniture, page_number_value
 from corpus.readers import read_bytes
 from tests.conftest import SEEDS
-from tests.support.renderings import STYLES, Rendering, render_pdf
+from tests.support.renderings import (
+    HELD_OUT_STYLES,
+    STYLES,
+    Rendering,
+    render_pdf,
+    renderable,
+)
 
 TEXT = SEEDS[1].read_text(encoding="utf-8").split("\n")[:420]  # 001: six pages
+LONG_TEXT = SEEDS[2].read_text(encoding="utf-8").split("\n")[:2000]  # 002: 27 pages
 
 
 @pytest.mark.unit
@@ -43,14 +50,14 @@ def test_page_number_forms(text: str, value: int | None) -> None:
     assert page_number_value(text) == value
 
 
-def _check(rendering: Rendering, pdf_name: str = "nota.pdf") -> None:
-    got = read_bytes(rendering.data, pdf_name)
+def _check(rendering: Rendering, text: list[str] = TEXT) -> None:
+    got = read_bytes(rendering.data, "nota.pdf")
     body = [sl for sl in got.lines if sl.text]
     assert len(body) == len(rendering.places)
     for sl in body:
         number = rendering.text_line(int(sl.page or 0), int(sl.ref or 0))
         assert number is not None, (sl.page, sl.ref, sl.text)
-        assert " ".join(sl.text.split()) == " ".join(TEXT[number - 1].split())
+        assert " ".join(sl.text.split()) == " ".join(renderable(text[number - 1]).split())
     drawn = sorted(rendering.furniture)
     assert sorted((sl.page or 0, sl.text) for sl in got.furniture) == drawn
 
@@ -62,6 +69,17 @@ def test_every_style_leaves_exactly_the_furniture_out(style: str, first: bool) -
     rendering = render_pdf(TEXT, "Uitvoeringsprogramma EAA 2025", style, furniture_first=first)
     assert rendering.pages >= 5
     _check(rendering)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("style", sorted(HELD_OUT_STYLES))
+def test_held_out_styles_are_left_out_too(style: str) -> None:
+    # styles left out while the reader was built: a page number as "3/27", roman numerals on
+    # the front pages, a two-line header with "blz. 3", a header whose chapter title changes
+    # every four pages (found: a fixed part around a changing one) with a dated footer
+    rendering = render_pdf(LONG_TEXT, "Werk maken van werk", style, furniture_first=False)
+    assert rendering.pages >= 20
+    _check(rendering, LONG_TEXT)
 
 
 @pytest.mark.integration
