@@ -12,6 +12,7 @@ best rows (``assistant.quotes``). It reads a cited place back for ``/passage`` a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from assistant.citations import Lang, format_citation, format_location
@@ -38,7 +39,22 @@ class Locator:
         doc = self.document(doc_id)
         if doc is None:
             return Location(None, line_start, line_end)
-        return locate(doc, line_start, line_end)
+        return self._with_heading(doc_id, locate(doc, line_start, line_end), line_start)
+
+    def _with_heading(self, doc_id: str, where: Location, line: int) -> Location:
+        """A DOCX place without a styled heading above it is named by the heading the chunk
+        it stands in was found under (``corpus.chunking``: a numbered or capitalised line)."""
+        if where.unit != "paragraph" or where.heading:
+            return where
+        chunks = self.index.snapshot().chunks
+        found = chunks[
+            (chunks["doc_id"] == doc_id)
+            & (chunks["line_start"] <= line)
+            & (chunks["line_end"] >= line)
+        ]
+        section = str(found["section"].iloc[0]) if len(found) else ""
+        heading = section.rsplit(" > ", 1)[-1].strip()
+        return replace(where, heading=heading) if heading else where
 
     def lines(self, doc_id: str, place: dict[str, Any]) -> tuple[int, int] | None:
         """The document's line range (``SourceLine.line``) of a public place (a citation:
@@ -78,7 +94,7 @@ class Locator:
                 c.setdefault("location", format_location(c.get("page"), c["line_start"]))
                 continue
             start, end = int(c["line_start"]), int(c["line_end"])
-            where = locate(doc, start, end)
+            where = self._with_heading(str(c["doc_id"]), locate(doc, start, end), start)
             quote = str(c.get("quote", ""))
             if len(quote) > QUOTE_CHARS:
                 rows = [sl.text for sl in doc.lines if start <= sl.line <= end and sl.text]

@@ -134,6 +134,8 @@ def test_a_docx_without_page_breaks_is_cited_by_heading_and_paragraph(
     for r in results:
         assert r["page"] is None and "p. " not in r["location"]
         assert re.search(r"alinea \d+", r["location"])
+    # no heading styles: the heading the passage's chunk stands under names it
+    assert any(r["location"].startswith(f"§ {r['section'].split(' > ')[-1]}, ") for r in results)
     body = _passage(client, "evaluatie", line_start=10, line_end=12).json()  # paragraphs
     assert [line["line"] for line in body["lines"]] == [10, 11, 12]
     assert body["location"].endswith("alinea 10–12") and "p. " not in body["citation"]
