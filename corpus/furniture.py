@@ -14,11 +14,11 @@ from the page's bottom edge), so any reader that knows where its lines stand can
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+
+from corpus.page_numbers import ROMAN, page_number_value
 
 EDGE_LINES = 3  # lines nearest a page edge that may be furniture ...
 SEPARATED = 0.5  # ... when white space of this share of the font size sets them apart
@@ -29,19 +29,8 @@ MOST_PAGES = 0.5  # furniture stands on at least this share of the pages ...
 MOST_OF_PARITY = 0.6  # ... or of the odd (or even) pages, for alternating headers
 MAX_CHARS = 160  # a longer line is text, not furniture
 
-# a roman numeral of one or more letters (the lookahead keeps the empty string out)
-_ROMAN = r"(?=[ivxlcdm])(?:m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))"
-_PAGE_NUMBER = re.compile(
-    rf"""^[\s\-–—|·•\[(]*
-    (?:(?:pagina|pag\.?|blz\.?|bladzijde|page|p\.)\s*)?
-    (?P<value>\d{{1,4}}|{_ROMAN})
-    (?:\s*(?:van|of|/|\|)\s*\d{{1,4}})?
-    [\s\-–—|·•\])]*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
 _DIGITS = re.compile(r"\d+")
-_ROMAN_WORD = re.compile(rf"\b{_ROMAN}\b", re.IGNORECASE)
-_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+_ROMAN_WORD = re.compile(rf"\b{ROMAN}\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,25 +67,6 @@ class _Candidate:
     height: float  # its top (top zone) or bottom (bottom zone)
     sign: str  # its text with digits and roman numerals as '#'
     outer: bool  # it stands in the outer half of the page on its edge's side
-
-
-def page_number_value(text: str) -> int | None:
-    """The number a page-number line states ("- 3 -", "Pagina 3 van 54", "iv"), or None."""
-    match = _PAGE_NUMBER.match(text.strip())
-    if not match or not text.strip():
-        return None
-    value = match.group("value")
-    return int(value) if value.isdigit() else _roman(value.lower())
-
-
-def _roman(text: str) -> int | None:
-    if not text or any(c not in _ROMAN_VALUES for c in text):
-        return None
-    total = 0
-    for here, after in zip(text, [*text[1:], ""], strict=True):
-        value = _ROMAN_VALUES[here]
-        total += -value if after and _ROMAN_VALUES[after] > value else value
-    return total
 
 
 def sign(text: str) -> str:
@@ -261,19 +231,3 @@ def find_furniture(pages: list[LaidOutPage]) -> list[set[int]]:
     for p, i in found:
         out[p].add(i)
     return out
-
-
-def typical(values: list[float], share: float) -> float:
-    """The value at ``share`` of the sorted values (0.5: the median); 0.0 for none."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
-
-
-def most_common(values: list[float], step: float) -> float:
-    """The most common value, rounded to ``step``; 0.0 for none."""
-    if not values:
-        return 0.0
-    counts = Counter(round(v / step) * step for v in values)
-    return counts.most_common(1)[0][0]

@@ -23,7 +23,7 @@ import math
 import re
 from collections import Counter
 
-from corpus.furniture import LaidOutPage, PlacedLine, find_furniture, typical
+from corpus.furniture import LaidOutPage, PlacedLine, find_furniture
 from corpus.model import SourceLine
 
 LINE_PITCH = 1.2  # a line's height as a share of its font size
@@ -34,6 +34,14 @@ _STARTS_NEW = re.compile(r"^\s*(?:[A-ZÀ-Ý0-9“‘\"'•\-–*]|\uf0b7)")
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*%?")
 TABLE_ROW_NUMBERS = 3  # a line holding this many numbers is a table row
+
+
+def typical(values: list[float], share: float) -> float:
+    """The value at ``share`` of the sorted values (0.5: the median); 0.0 for none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
 def _table_row(text: str) -> bool:

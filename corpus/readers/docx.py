@@ -14,9 +14,9 @@ before anything is parsed.
 Pages count explicit page breaks (``w:br w:type="page"``, ``pageBreakBefore``, section breaks
 that start a new page) and the breaks Word recorded when it last laid the document out
 (``w:lastRenderedPageBreak``); a rendered break that directly follows an explicit one is the
-same break and is counted once. A DOCX does not know where its text flows onto the next page,
-so the pages are kept only when Word recorded its layout, or when every stretch between two
-explicit breaks fits on one page (PAGE_CHARS, PAGE_LINES); else ``page`` is None and the
+same break and is counted once (``corpus.readers.docx_pages``). A DOCX does not know where its
+text flows onto the next page, so the pages are kept only when Word recorded its layout, or
+when every stretch between two explicit breaks fits on one page; else ``page`` is None and the
 document is cited by heading and paragraph, never by a page it cannot know.
 """
 
@@ -24,24 +24,18 @@ from __future__ import annotations
 
 import io
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import pairwise
 
 from lxml import etree
 
-from corpus.errors import CorpusError, CorruptDocumentError, DocumentTooLargeError
-from corpus.furniture import typical
+from corpus.errors import CorpusError, CorruptDocumentError
 from corpus.model import ExtractedText, SourceLine
-from corpus.page_layout import SHORT_LINE, paragraph_ends
+from corpus.page_layout import SHORT_LINE, paragraph_ends, typical
+from corpus.readers.docx_pages import Pages, section_breaks
 from corpus.readers.docx_structure import Structure
+from corpus.readers.docx_zip import MAX_RATIO, MAX_UNCOMPRESSED, check_zip
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 100
-MAX_MEMBERS = 10_000
-PAGE_CHARS = 4_000  # a stretch between explicit breaks longer than this overflows a page ...
-PAGE_LINES = 50  # ... and so does one with more paragraphs and rows than this
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _SKIP = {
@@ -54,75 +48,10 @@ _SKIP = {
     f"{{{W}}}pPr",
     f"{{{W}}}rPr",
 }
-_NEW_PAGE_SECTIONS = {"nextPage", "oddPage", "evenPage"}
-_SECTIONS = etree.XPath(".//w:pPr/w:sectPr | ./w:sectPr", namespaces={"w": W})
 
 
 def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
-
-
-def check_zip(
-    data: bytes, name: str, max_unpacked: int = MAX_UNCOMPRESSED, max_ratio: int = MAX_RATIO
-) -> None:
-    """Refuse zip bombs and archives that are not Word documents, before any parsing.
-
-    The sizes come from the zip directory (``ZipInfo.file_size``), so nothing is unpacked.
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except Exception as exc:  # BadZipFile, NotImplementedError, struct.error, EOFError, ...
-        raise CorruptDocumentError(f"{name}: not a valid DOCX (zip) file ({exc})") from None
-    if len(infos) > MAX_MEMBERS:
-        raise DocumentTooLargeError(f"{name}: the DOCX holds {len(infos):,} files")
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos)
-    if total > max_unpacked:
-        raise DocumentTooLargeError(
-            f"{name}: the DOCX unpacks to {total:,} bytes, over the limit of {max_unpacked:,} bytes"
-        )
-    worst = max((i.file_size / max(1, i.compress_size) for i in infos), default=0.0)
-    if total / max(1, packed) > max_ratio or worst > max_ratio:
-        raise DocumentTooLargeError(
-            f"{name}: the DOCX is compressed more than {max_ratio}x (a zip bomb?); refused"
-        )
-    if "word/document.xml" not in {i.filename for i in infos}:
-        raise CorruptDocumentError(f"{name}: not a Word document (no word/document.xml)")
-
-
-@dataclass
-class _Pages:
-    """Page counter over the document's break markers."""
-
-    name: str
-    max_pages: int
-    page: int = 1
-    after_explicit: bool = False  # an explicit break with no text after it yet
-    seen_text: bool = False
-    explicit_breaks: int = 0
-    rendered_breaks: int = 0
-
-    def explicit(self) -> None:
-        self._next()
-        self.after_explicit = True
-        self.explicit_breaks += 1
-
-    def rendered(self) -> None:
-        if self.seen_text and not self.after_explicit:
-            self._next()
-            self.rendered_breaks += 1
-
-    def text(self) -> None:
-        self.seen_text = True
-        self.after_explicit = False
-
-    def _next(self) -> None:
-        self.page += 1
-        if self.page > self.max_pages:
-            raise DocumentTooLargeError(
-                f"{self.name}: more than {self.max_pages:,} pages (the limit)"
-            )
 
 
 def _events(el: etree._Element) -> Iterator[tuple[str, str]]:
@@ -167,7 +96,7 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\n", " ").replace("\t", " ")).strip()
 
 
-def _lines(el: etree._Element, pages: _Pages) -> list[tuple[str, int]]:
+def _lines(el: etree._Element, pages: Pages) -> list[tuple[str, int]]:
     """The visible text of a paragraph or row with the page it starts on.
 
     A paragraph with an explicit page break inside it is split there: the text after the
@@ -197,7 +126,7 @@ def _lines(el: etree._Element, pages: _Pages) -> list[tuple[str, int]]:
     return out
 
 
-def _track(kind: str, value: str, pages: _Pages, start: int) -> int:
+def _track(kind: str, value: str, pages: Pages, start: int) -> int:
     """Advance the page counter; return the page the text so far started on (0: none yet)."""
     if kind == "explicit":
         pages.explicit()
@@ -220,17 +149,6 @@ def _blocks(parent: etree._Element) -> Iterator[etree._Element]:
             yield from _blocks(child.find(_w("sdtContent")) if child.tag == _w("sdt") else child)
 
 
-def _section_breaks(body: etree._Element) -> dict[etree._Element, bool]:
-    """For each paragraph that ends a section: does the next section start on a new page?"""
-    sects = _SECTIONS(body)
-    out: dict[etree._Element, bool] = {}  # keys keep the proxies alive, so identity holds
-    for here, nxt in pairwise(sects):
-        kind = nxt.find(_w("type"))
-        value = "nextPage" if kind is None else kind.get(_w("val"), "nextPage")
-        out[here.getparent().getparent()] = value in _NEW_PAGE_SECTIONS
-    return out
-
-
 @dataclass(slots=True)
 class _Item:
     text: str
@@ -240,8 +158,8 @@ class _Item:
     table: int  # which table it belongs to (0: none)
 
 
-def _items(body: etree._Element, pages: _Pages, structure: Structure) -> list[_Item]:
-    section_ends = _section_breaks(body)
+def _items(body: etree._Element, pages: Pages, structure: Structure) -> list[_Item]:
+    section_ends = section_breaks(body)
     items: list[_Item] = []
     new_section = False
     table_of = {
@@ -272,21 +190,6 @@ def _breaks(before: _Item, item: _Item, full: float) -> bool:
     return paragraph_ends(before.text, item.text, short)
 
 
-def _pages_known(items: list[_Item], pages: _Pages) -> bool:
-    """Whether the page of every line is known: Word recorded its layout, or the document
-    breaks its pages explicitly and every stretch between two breaks fits on a page."""
-    if pages.rendered_breaks:
-        return True
-    if not pages.explicit_breaks:
-        return False
-    chars: dict[int, int] = {}
-    count: dict[int, int] = {}
-    for item in items:
-        chars[item.page] = chars.get(item.page, 0) + len(item.text)
-        count[item.page] = count.get(item.page, 0) + 1
-    return all(chars[p] <= PAGE_CHARS and count[p] <= PAGE_LINES for p in chars)
-
-
 def read_docx(
     data: bytes,
     name: str,
@@ -309,9 +212,9 @@ def read_docx(
         raise CorruptDocumentError(
             f"{name}: the DOCX cannot be read, it is damaged ({type(exc).__name__}: {exc})"
         ) from None
-    pages = _Pages(name, max_pages)
+    pages = Pages(name, max_pages)
     items = _items(body, pages, structure)
-    known = _pages_known(items, pages)
+    known = pages.known([(item.text, item.page) for item in items])
     full = typical([float(len(item.text)) for item in items if not item.row], 0.9)
     lines: list[SourceLine] = []
     previous: _Item | None = None

@@ -219,14 +219,10 @@ def render_docx(lines: list[str], title: str, *, breaks_every: int | None = None
 
     d = docx.Document()
     d.core_properties.title = title
-    count = 0
-    for raw in lines:
-        text = raw.replace("\t", " ").strip()
-        if not text:
-            continue
+    texts = [t for t in (raw.replace("\t", " ").strip() for raw in lines) if t]
+    for count, text in enumerate(texts, start=1):
         paragraph = d.add_paragraph(text)
-        count += 1
-        if breaks_every and count % breaks_every == 0:
+        if breaks_every and count % breaks_every == 0 and count < len(texts):
             paragraph.add_run().add_break(WD_BREAK.PAGE)
     buf = io.BytesIO()
     d.save(buf)
