@@ -104,7 +104,7 @@ function figureCells(row) {
   source.classList.add("figure-source");
   if (row.location) source.textContent = row.location;
   else label(source, "line_n", { n: row.line });
-  source.title = row.source;
+  source.title = row.title || row.source;
   const kind = el("span");
   label(kind, `kind_${row.kind}`);
   const cells = [

@@ -90,7 +90,8 @@ function header(data, level) {
   meta.className = "meta";
   // the server names the place ("p. 2, r. 36–39"; a DOCX by heading and paragraph)
   const place = data.location || placeText(data.line_start, data.line_end, data.page);
-  meta.textContent = [data.municipality, data.year, place, data.source].filter(Boolean).join(" · ");
+  // a person reads titles, pages and lines; the file name stays in the API fields
+  meta.textContent = [data.municipality, data.year, place].filter(Boolean).join(" · ");
   head.append(title, meta);
   return head;
 }
