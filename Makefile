@@ -20,7 +20,7 @@ UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --py
 	--python-platform x86_64-manylinux_2_28 --find-links $(TORCH_WHEELS) \
 	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 
-.PHONY: install model serve ingest browser services test test-shared test-unit check bench eval load growth screenshot lock clean
+.PHONY: install model serve ingest browser ocr services test test-shared test-unit check bench eval load growth screenshot lock clean
 
 install: $(STAMP) model
 
@@ -56,7 +56,11 @@ serve: install
 browser:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium; } || { echo "make test needs Debian's chromium for the browser tests: sudo apt-get install chromium (or set POLICY_ASSISTANT_E2E=0 to skip them)" >&2; exit 1; }
 
-test: install browser services
+# the OCR tests read a scanned PDF with Debian's tesseract (installed here when run as root)
+ocr:
+	@command -v tesseract >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-nld; } || { echo "make test needs Debian's tesseract for the OCR tests: sudo apt-get install tesseract-ocr tesseract-ocr-nld (or set POLICY_ASSISTANT_OCR=0 to skip them)" >&2; exit 1; }
+
+test: install browser ocr services
 	$(BIN)/python -m pytest
 
 # PostgreSQL and Redis from Debian's packages for the shared-state tests (installed here as root)

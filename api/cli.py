@@ -128,7 +128,6 @@ def search(
     mode: Annotated[SearchMode, typer.Option(help="hybrid, bm25 or dense.")] = "hybrid",
 ) -> None:
     """Search passages; every result carries its file, lines and the exact text."""
-    from assistant import format_citation
     from ingest import SearchFilters
 
     assistant = _assistant(Settings())
@@ -140,21 +139,14 @@ def search(
         _fail(exc)
         return
     docs = assistant.index.snapshot().documents
+    results = [assistant.locator.hit(hit, docs[hit.doc_id]) for hit in hits]
     if as_json:
-        results = []
-        for hit in hits:
-            row = {key: v for key, v in hit.to_dict().items() if key != "clean_text"}
-            row["citation"] = format_citation(
-                docs[hit.doc_id], hit.page, hit.line_start, hit.line_end, hit.text
-            )
-            results.append(row)
         typer.echo(json.dumps({"results": results}, ensure_ascii=False, indent=1))
         return
-    for rank, hit in enumerate(hits, start=1):
-        where = f"p. {hit.page}, " if hit.page else ""
+    for rank, (hit, row) in enumerate(zip(hits, results, strict=True), start=1):
         typer.secho(
-            f"{rank}. [{hit.score:.3f}] {hit.title} ({hit.municipality}, {hit.year}), "
-            f"{where}regels {hit.line_start}-{hit.line_end}",
+            f"{rank}. [{hit.score:.3f}] {hit.title}, {row['location']} "
+            f"({hit.municipality}, {hit.year})",
             bold=True,
         )
         if hit.section:
@@ -220,10 +212,9 @@ def ask(
     typer.secho(f"[{answer['status']}]", bold=True)
     typer.echo(plain_text(answer["answer"]))  # the Markdown escapes of document text undone
     for c in answer["citations"]:
-        where = f"p. {c['page']}, " if c["page"] else ""
         typer.echo(
-            f"  [{c['id']}] {c['title']} ({c['municipality']}, {c['year']}), "
-            f"{where}regels {c['line_start']}-{c['line_end']}"
+            f"  [{c['id']}] {c['title']}, {c.get('location', '')} "
+            f"({c['municipality']}, {c['year']})"
         )
     cid = answer["conversation_id"]
     typer.secho(f"(conversation {cid}: ask a follow-up with --conversation {cid})", dim=True)
@@ -307,10 +298,10 @@ def metrics(
     for row in titled:
         flag = "  [CONFLICT]" if row.get("conflict") else ""
         cum = " cumulative" if row["cumulative"] else ""
-        where = f"p. {row['page']}, " if row["page"] else ""
         typer.echo(
             f"{row['value']} {row['unit']} | {row['period']}{cum} | {row['kind']} | {row['municipality']} | "
-            f"{row['title'] or row['source']}, {where}regel {row['line']}{flag}\n   “{row['quote']}”"
+            f"{row.get('title') or row['source']}, {row.get('location', '')}{flag}\n"
+            f"   “{row['quote']}”"
         )
     if not rows:
         typer.echo("no figures found")

@@ -44,9 +44,14 @@ SOURCE = "File name as ingested, e.g. `001_2e26a5924f710f99.txt`."
 MUNICIPALITY = "Municipality the document is about (null when unknown)."
 DOC_TYPE = "Document type, e.g. uitvoeringsprogramma, evaluatie, beleidskader, raadsbrief."
 YEAR = "Publication year of the document (null when unknown)."
-PAGE = "1-based page (PDF, DOCX); null for text files."
-LINE_START = "First line, 1-based (of the file for text files, of the page for PDF)."
-LINE_END = "Last line, inclusive."
+PAGE = "1-based page (PDF; DOCX when its pages are known), else null."
+PAGE_END = "The page line_end stands on, when the passage runs on to it."
+LINE_START = (
+    "First cited line: the line on its page (PDF, without running header, footer and page "
+    "number), the paragraph number (DOCX) or the file line (txt/md/html)."
+)
+LINE_END = "Last cited line, inclusive (on page_end when that is set)."
+LOCATION = 'The place as a reader finds it: "p. 2, r. 36–39".'
 
 
 class ErrorBody(BaseModel):
@@ -77,8 +82,10 @@ class SearchResult(BaseModel):
     doc_type: str = Field(description=DOC_TYPE)
     year: int | None = Field(description=YEAR)
     page: int | None = Field(description=PAGE)
+    page_end: int | None = Field(None, description=PAGE_END)
     line_start: int = Field(description=LINE_START)
     line_end: int = Field(description=LINE_END)
+    location: str = Field("", description=LOCATION)
     section: str = Field(description="The headings the chunk stands under.")
     text: str = Field(description="The exact source text of the lines, for quoting.")
     score: float = Field(description="Fused relevance score (higher is better).")
@@ -129,11 +136,13 @@ class PassageResponse(BaseModel):
     municipality: str | None = Field(description=MUNICIPALITY)
     year: int | None = Field(description=YEAR)
     page: int | None = Field(description=PAGE)
+    page_end: int | None = Field(None, description=PAGE_END)
     line_start: int = Field(description=LINE_START)
     line_end: int = Field(description=LINE_END)
+    location: str = Field("", description=LOCATION)
     text: str = Field(description="The exact source text of the requested lines.")
     citation: str = Field(
-        description="Ready-to-paste citation: title, municipality, year, lines, quote."
+        description="Ready-to-paste citation: title, municipality, year, page and lines, quote."
     )
     lines: list[PassageLine] = Field(description="The requested lines one by one.")
     context_before: list[PassageLine] = Field(description="Lines just before them.")
@@ -159,8 +168,13 @@ class FigureRow(BaseModel):
     approx: bool = Field(description="Stated as approximate (ruim, circa, ...).")
     doc_id: str = Field(description=DOC_ID)
     source: str = Field(description=SOURCE)
+    title: str = Field("", description=TITLE)
     page: int | None = Field(description=PAGE)
-    line: int = Field(description="The line holding the figure.")
+    line: int = Field(
+        description="The line holding the figure: on its page (PDF), the paragraph (DOCX), the "
+        "file line."
+    )
+    location: str = Field("", description='The place as a reader finds it: "p. 2, r. 36".')
     quote: str = Field(description="Exact text of the source line holding the figure.")
     partial_reason: str | None = Field(
         None, description="Why this row only partly answers the question (period, place)."
@@ -228,9 +242,14 @@ class Citation(BaseModel):
     doc_type: str | None = Field(description=DOC_TYPE)
     year: int | None = Field(description=YEAR)
     page: int | None = Field(description=PAGE)
+    page_end: int | None = Field(None, description=PAGE_END)
     line_start: int = Field(description=LINE_START)
     line_end: int = Field(description=LINE_END)
-    quote: str = Field(description="Exact text of the cited lines (whitespace collapsed).")
+    location: str = Field("", description=LOCATION)
+    quote: str = Field(
+        description="Exact text of the cited lines (whitespace collapsed); a passage over "
+        "about 1,200 characters is quoted by its best rows, joined by ' … '."
+    )
     score: float = Field(description="How well the passage matches the question.")
 
 

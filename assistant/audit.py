@@ -132,9 +132,15 @@ def _record(row: dict[str, Any]) -> AuditRecord:
 
 
 def cited_places(
-    citations: Sequence[dict[str, Any]], chunks: pd.DataFrame | None
+    citations: Sequence[dict[str, Any]],
+    chunks: pd.DataFrame | None,
+    lines_of: Callable[[str, dict[str, Any]], tuple[int, int] | None] | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Each citation's doc_id, page and lines with the chunk ids its lines fall in."""
+    """Each citation's doc_id, page and lines with the chunk ids its lines fall in.
+
+    The citations name their places as a reader finds them; ``lines_of`` (doc_id, citation)
+    gives the document's own line range, which the chunks carry (the same numbers for a text
+    file, not for a PDF or a DOCX)."""
     places: list[dict[str, Any]] = []
     every: list[str] = []
     # the cited documents' chunks only, found once: not a pass over every chunk per citation
@@ -145,11 +151,11 @@ def cited_places(
             rows[str(doc_id)] = group
     for c in citations:
         ids: list[str] = []
+        span = lines_of(c["doc_id"], c) if lines_of is not None else None
+        first, last = span or (int(c["line_start"]), int(c["line_end"]))
         doc = rows.get(str(c["doc_id"]))
         if doc is not None:
-            hit = doc[(doc["line_start"] <= c["line_end"]) & (doc["line_end"] >= c["line_start"])]
-            if c.get("page") is not None:
-                hit = hit[hit["page"] == c["page"]]
+            hit = doc[(doc["line_start"] <= last) & (doc["line_end"] >= first)]
             ids = [str(x) for x in hit["chunk_id"]]
         places.append(
             {

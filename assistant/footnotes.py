@@ -1,5 +1,7 @@
 """An answer as plain readable text: ``[c1]`` labels become ``[1]`` footnote markers, and the
-cited sources follow as a numbered list (title, municipality, year, file, page and lines).
+cited sources follow as a numbered list (title, municipality, year, and the place as a reader
+finds it: page and lines, or a DOCX's heading and paragraph; the file name stays in the
+structured fields).
 
 For clients that show only text (the OpenAI-compatible face, chat front-ends): the structured
 citations stay available beside it.
@@ -23,14 +25,15 @@ def location(page: int | None, line_start: int, line_end: int, language: str = "
 
 
 def source_line(citation: Mapping[str, Any], language: str = "nl") -> str:
-    """``Title (Enschede, 2025), 001_x.txt, regels 83-98``: where a citation stands."""
+    """``Title (Enschede, 2025), p. 2, r. 36–39``: where a citation stands (its ``location``,
+    ``assistant.locator``; from page and lines for a citation without one)."""
     where = ", ".join(str(p) for p in (citation.get("municipality"), citation.get("year")) if p)
-    title = " ".join(str(citation.get("title") or "").split())
+    title = " ".join(str(citation.get("title") or citation.get("source") or "").split())
     head = f"{title} ({where})" if where else title
-    place = location(
+    place = str(citation.get("location") or "") or location(
         citation.get("page"), int(citation["line_start"]), int(citation["line_end"]), language
     )
-    return ", ".join(p for p in (head, str(citation.get("source") or ""), place) if p)
+    return ", ".join(p for p in (head, place) if p)
 
 
 def footnoted(answer: str, citations: Sequence[Mapping[str, Any]], language: str = "nl") -> str:

@@ -3,7 +3,9 @@
 The query goes through the answering pipeline's first stages exactly as ``/ask`` runs them
 (``AnswerPipeline.understand`` and ``rank``: sentences, runs of sentences, lists and tables,
 ranked by the passage ranker), so each result is one quotable passage with its exact lines and
-a ready citation string. When fewer passages than asked stand out, the remaining
+a ready citation string; its place is named as a citation names it (``assistant.locator``: a
+PDF by page and the line on that page, a DOCX by paragraph). When fewer passages than asked
+stand out, the remaining
 hits follow as whole chunks (``unit="chunk"``), so ``k`` results come back whenever the index
 holds ``k`` chunks.
 """
@@ -13,7 +15,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from assistant.citations import format_citation
+from assistant.citations import format_citation, format_location
+from corpus import Location
 from ingest import SearchFilters, SearchHit
 
 if TYPE_CHECKING:
@@ -36,13 +39,15 @@ class CitedPassage:
     municipality: str | None
     doc_type: str | None
     year: int | None
-    page: int | None
+    page: int | None  # the place as a citation names it (a PDF: the line on its page)
     line_start: int
     line_end: int
     score: float
-    citation: str  # ready to paste: title (municipality, year), file, lines: "quote"
+    citation: str  # ready to paste: title (municipality, year), page and lines: "quote"
     unit: Unit  # a sentence (or a run of them), a list or table, or a whole chunk
     context: str = ""  # the headings the passage stands under
+    page_end: int | None = None  # the page line_end stands on, when a later one
+    location: str = ""  # "p. 2, r. 36–39"
 
     def metadata(self) -> dict[str, Any]:
         """Everything but the text (LangChain's ``Document.metadata``)."""
@@ -61,15 +66,20 @@ def cited_passages(
     filters = filters or SearchFilters()
     hits = assistant.search(query, k=max(k, SEARCH_K), filters=filters)
     documents = assistant.index.snapshot().documents
-    found = [
-        _from_evidence(ev, documents.get(ev.doc_id, {}))
-        for ev in _ranked(assistant, query, filters)
-    ]
+    place = assistant.locator.location
+    found: list[CitedPassage] = []
+    spans: list[tuple[str, int, int]] = []  # the found passages in the document's own lines
+    for ev in _ranked(assistant, query, filters):
+        where = place(ev.doc_id, ev.line_start, ev.line_end)
+        found.append(_from_evidence(ev, documents.get(ev.doc_id, {}), where))
+        spans.append((ev.doc_id, ev.line_start, ev.line_end))
     for hit in hits:
         if len(found) >= k:
             break
-        if not any(_overlaps(hit, p) for p in found):
-            found.append(_from_hit(hit, documents.get(hit.doc_id, {})))
+        if not any(_overlaps(hit, span) for span in spans):
+            where = place(hit.doc_id, hit.line_start, hit.line_end)
+            found.append(_from_hit(hit, documents.get(hit.doc_id, {}), where))
+            spans.append((hit.doc_id, hit.line_start, hit.line_end))
     return found[:k]
 
 
@@ -80,7 +90,7 @@ def _ranked(assistant: PolicyAssistant, query: str, filters: SearchFilters) -> l
     return list(pipeline.rank(question, filters).passages)
 
 
-def _from_evidence(ev: Evidence, doc: dict[str, Any]) -> CitedPassage:
+def _from_evidence(ev: Evidence, doc: dict[str, Any], where: Location) -> CitedPassage:
     return CitedPassage(
         text=ev.quote,
         doc_id=ev.doc_id,
@@ -89,17 +99,19 @@ def _from_evidence(ev: Evidence, doc: dict[str, Any]) -> CitedPassage:
         municipality=doc.get("municipality"),
         doc_type=doc.get("doc_type"),
         year=doc.get("year"),
-        page=ev.page,
-        line_start=ev.line_start,
-        line_end=ev.line_end,
+        page=where.page,
+        line_start=where.line_start,
+        line_end=where.line_end,
         score=float(ev.score),
-        citation=format_citation(doc, ev.page, ev.line_start, ev.line_end, ev.quote),
+        citation=format_citation(doc, where, quote=ev.quote),
         unit="block" if ev.block else "sentence",
         context=ev.context,
+        page_end=where.page_end,
+        location=format_location(where),
     )
 
 
-def _from_hit(hit: SearchHit, doc: dict[str, Any]) -> CitedPassage:
+def _from_hit(hit: SearchHit, doc: dict[str, Any], where: Location) -> CitedPassage:
     text = " ".join(hit.text.split())
     return CitedPassage(
         text=text,
@@ -109,20 +121,20 @@ def _from_hit(hit: SearchHit, doc: dict[str, Any]) -> CitedPassage:
         municipality=hit.municipality,
         doc_type=hit.doc_type,
         year=hit.year,
-        page=hit.page,
-        line_start=hit.line_start,
-        line_end=hit.line_end,
+        page=where.page,
+        line_start=where.line_start,
+        line_end=where.line_end,
         score=float(hit.score),
-        citation=format_citation(doc, hit.page, hit.line_start, hit.line_end, text),
+        citation=format_citation(doc, where, quote=text),
         unit="chunk",
         context=hit.section,
+        page_end=where.page_end,
+        location=format_location(where),
     )
 
 
-def _overlaps(hit: SearchHit, passage: CitedPassage) -> bool:
-    return (
-        hit.doc_id == passage.doc_id
-        and hit.page == passage.page
-        and hit.line_start <= passage.line_end
-        and passage.line_start <= hit.line_end
-    )
+def _overlaps(hit: SearchHit, span: tuple[str, int, int]) -> bool:
+    """Whether a hit shares a line with a found passage (both in the document's own line
+    numbers, unique in the document)."""
+    doc_id, first, last = span
+    return hit.doc_id == doc_id and hit.line_start <= last and first <= hit.line_end

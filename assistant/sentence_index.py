@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from assistant.blocks import find_blocks, heading_contexts
+from assistant.quotes import split_long
 from assistant.sentences import Sentence, double_spaced, split_sentences, usable
 from assistant.unit_lexicon import UnitLexicon
 from corpus import Document, Settings, read_stored_document
@@ -31,34 +32,34 @@ from ingest import Embedder, EmbeddingCache, top_k
 SENTENCES_FILE = "sentences.parquet"
 VECTORS_FILE = "sentence_vectors.npy"
 META_FILE = "sentences_meta.json"
-STEP_VERSION = "6"
+STEP_VERSION = "7"
 _COLUMNS = ["doc_id", "page", "line_start", "line_end", "text", "kind", "context"]
 
 
 def document_units(doc: Document) -> list[dict[str, Any]]:
-    """The quotable sentences, lists and tables of a document, page by page (a unit never
-    crosses a page), each with its heading context (and the lead of a list it continues)."""
+    """The quotable sentences, lists and tables of a document, each with its heading context
+    (and the lead of a list it continues), none over ``QUOTE_CHARS``. A unit may run on over a
+    page break (the document's line numbers are unique; ``page`` is its first line's)."""
     every = [(sl.line, sl.text) for sl in doc.lines]
-    headings = heading_contexts(every)
+    headings = heading_contexts(every, [sl.level for sl in doc.lines])
     spaced = double_spaced(every)
-    contexts = {(sl.page, sl.line): h for sl, h in zip(doc.lines, headings, strict=True)}
-    pages: dict[int | None, list[tuple[int, str]]] = {}
-    for sl in doc.lines:
-        pages.setdefault(sl.page, []).append((sl.line, sl.text))
+    contexts = {sl.line: h for sl, h in zip(doc.lines, headings, strict=True)}
+    pages = {sl.line: sl.page for sl in doc.lines}
+    collapsed = {n: " ".join(t.split()) for n, t in every}
+    found: list[tuple[str, Sentence, str]] = [
+        ("sentence", s, "") for s in split_sentences(every, spaced) if usable(s)
+    ]
+    found += [("block", b.sentence, b.lead) for b in find_blocks(every, spaced)]
     rows: list[dict[str, Any]] = []
-    for page, lines in pages.items():
-        found: list[tuple[str, Sentence, str]] = [
-            ("sentence", s, "") for s in split_sentences(lines, spaced) if usable(s)
-        ]
-        found += [("block", b.sentence, b.lead) for b in find_blocks(lines, spaced)]
-        for kind, unit, lead in found:
-            context = contexts.get((page, unit.line_start), "")
+    for kind, whole, lead in found:
+        for unit in split_long(whole, collapsed):
+            context = contexts.get(unit.line_start, "")
             if lead and lead not in unit.text:
                 context = f"{context} {lead}".strip()
             rows.append(
                 {
                     "doc_id": doc.meta.doc_id,
-                    "page": page,
+                    "page": pages.get(unit.line_start),
                     "line_start": unit.line_start,
                     "line_end": unit.line_end,
                     "text": unit.text,
@@ -203,13 +204,13 @@ class SentenceVectors:
         return len(self.texts)
 
     def within(self, doc_id: str, first: int, last: int, page: int | None = None) -> list[int]:
-        """Units of a document that lie inside lines ``first..last`` (on ``page``), in order."""
+        """Units of a document that lie inside lines ``first..last``, in order. (A document's
+        line numbers are unique, so ``page`` is not needed; a unit may run on to a later
+        page.)"""
         idx = self._by_doc.get(doc_id)
         if idx is None:
             return []
         keep = (self._starts[idx] >= first) & (self._ends[idx] <= last)
-        if page is not None:
-            keep &= self._pages[idx] == page
         return [int(i) for i in idx[keep]]
 
     def place(self, i: int) -> tuple[str, int | None, int, int]:

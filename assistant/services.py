@@ -20,6 +20,7 @@ from assistant.audit import (
     create_audit_log,
     figure_ids,
 )
+from assistant.citations import format_location
 from assistant.conversation import (
     ConversationStore,
     ConversationSummary,
@@ -31,7 +32,9 @@ from assistant.figures import FigureService
 from assistant.followup import Resolution, resolve_followup
 from assistant.language import detect_language
 from assistant.llm import ChatModel, create_llm_writer, writer_trace
-from assistant.passages import Passage, read_passage
+from assistant.locator import Locator
+from assistant.markup import as_text
+from assistant.passages import Passage, read_cited, read_passage
 from assistant.pipeline import AnswerPipeline, AskResult
 from assistant.sentence_index import SentenceStep
 from assistant.source_answer import answer_from_sources
@@ -87,6 +90,7 @@ class PolicyAssistant:
             steps = (SentenceStep(settings, self.embedder),)
         self.steps = tuple(steps)
         self.figures = FigureService(self.index, settings.api.max_chart_figures)
+        self.locator = Locator(self.index)
         self.pipeline = AnswerPipeline(self.index, self.retriever, self.figures)
         # the optional LLM writer (None without a model) may reword the default answer
         self.writer = create_llm_writer(settings, chat_model)
@@ -128,6 +132,7 @@ class PolicyAssistant:
                 resolution.question, cid, resolved, language=detect_language(question)
             )
             result.conversation_id = cid
+            self._publish(result, resolution.question)
             if self.writer is None:
                 result.trace["writer"] = writer_trace("default")
             else:
@@ -141,6 +146,28 @@ class PolicyAssistant:
         }
         self._audit(question, resolution, result, principal, turn.turn, started)
         return result
+
+    def _publish(self, result: AskResult, question: str) -> None:
+        """Name the citations' places as a reader finds them (page and line on the page, or
+        paragraph and heading: ``assistant.locator``), and quote an over-long passage by its
+        best rows, in the citations and in the answer text alike (where quotes stand
+        escaped: ``assistant.markup``)."""
+        # the lead names its first citation's place as the pipeline wrote it (the document's
+        # own line numbers, not the line on a PDF's page): named again as the citation is
+        before = [
+            f"({format_location(c.get('page'), int(c['line_start']), int(c['line_end']))})"
+            for c in result.citations[:1]
+        ]
+        cut = self.locator.citations(
+            result.citations, question, "en" if result.language == "en" else "nl"
+        )
+        for old, new in cut.items():
+            result.answer = result.answer.replace(as_text(old), as_text(new))
+        if before and result.lead and before[0] in result.lead:
+            lead = result.lead.replace(before[0], f"({result.citations[0]['location']})", 1)
+            if result.answer.startswith(result.lead):
+                result.answer = lead + result.answer[len(result.lead) :]
+            result.lead = lead
 
     def conversations_of(self, principal: str | None, limit: int = 50) -> list[ConversationSummary]:
         """The asker's live conversations, newest first (what the chat page lists)."""
@@ -211,7 +238,7 @@ class PolicyAssistant:
         version = result.trace.get("index_version")
         snap = self.index.snapshot() if self.index.ready() else None
         chunks = snap.chunks if snap is not None and snap.version == version else None
-        places, chunk_ids = cited_places(result.citations, chunks)
+        places, chunk_ids = cited_places(result.citations, chunks, self.locator.lines)
         self.audit.append(
             AuditRecord(
                 principal=principal or DEFAULT_PRINCIPAL,
@@ -370,9 +397,28 @@ class PolicyAssistant:
         context: int = 5,
         access: tuple[str, ...] | None = None,
     ) -> Passage:
+        """The document's lines ``line_start..line_end`` in its own line numbers
+        (``SourceLine.line``, what search hits and the answer's evidence carry)."""
         entry = self.document_entry(doc_id, access)
         doc = self.index.snapshot().document(doc_id)
         return read_passage(entry, doc, doc_id, line_start, line_end, page, context)
+
+    def cited_passage(
+        self,
+        doc_id: str,
+        line_start: int | None = None,
+        line_end: int | None = None,
+        page: int | None = None,
+        page_end: int | None = None,
+        *,
+        context: int = 5,
+        access: tuple[str, ...] | None = None,
+    ) -> Passage:
+        """A place as a citation names it (``/passage``): a PDF by page and the lines on that
+        page (a 422 without the page), a DOCX by paragraph, a text file by line."""
+        entry = self.document_entry(doc_id, access)
+        doc = self.index.snapshot().document(doc_id)
+        return read_cited(entry, doc, doc_id, line_start, line_end, page, context, page_end)
 
 
 def _thread(principal: str | None, conversation_id: str) -> str:

@@ -31,7 +31,9 @@ def answer_from_sources(question: str, previous: Turn, conversation_id: str) -> 
     phrases = vocabulary()["phrases"][lang]
     lines = [str(phrases["source_intro"] if previous.citations else phrases["source_none"])]
     for c in previous.citations:
-        location = format_location(c.get("page"), int(c["line_start"]), int(c["line_end"]))
+        location = c.get("location") or format_location(
+            c.get("page"), int(c["line_start"]), int(c["line_end"]), lang=lang
+        )
         lines.append(
             str(phrases["source_line"]).format(
                 cid=c["id"],

@@ -71,6 +71,22 @@ class RetrievalSettings(BaseModel):
     default_k: int = Field(10, ge=1, le=100, description="Results returned by default.")
 
 
+class IngestSettings(BaseModel):
+    ocr: bool = Field(
+        False,
+        description="Read a PDF page without a text layer (a scan) with tesseract OCR (Debian: "
+        "`apt-get install tesseract-ocr tesseract-ocr-nld`); off, a PDF without any text layer "
+        "is refused with 422 `no_text_layer`.",
+    )
+    ocr_languages: str = Field(
+        "nld+eng", pattern=r"^[a-z_]+(\+[a-z_]+)*$", description="tesseract languages (`-l`)."
+    )
+    ocr_dpi: int = Field(300, ge=100, le=600, description="Resolution a page is read at for OCR.")
+    ocr_timeout_s: float = Field(
+        120.0, gt=0, le=3600, description="Longest tesseract may take for one page."
+    )
+
+
 class MetricsSettings(BaseModel):
     enabled: bool = Field(True, description="Extract figures during ingest.")
 
@@ -246,6 +262,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)

@@ -20,6 +20,7 @@ from typing import Any, Literal, Protocol
 import pandas as pd
 
 from corpus import (
+    READER_VERSION,
     SAFE_ACCESS,
     CorpusError,
     Document,
@@ -274,7 +275,14 @@ def _read_one(
     sha = hashlib.sha256(data).hexdigest()
     ohash = _overrides_hash(overrides)
     old = old_docs.get(doc_id)
-    if old and same_embedder and old["sha256"] == sha and old.get("overrides_hash") == ohash:
+    same_reading = old is not None and old.get("reader_version") == READER_VERSION
+    if (
+        old
+        and same_embedder
+        and same_reading
+        and old["sha256"] == sha
+        and old.get("overrides_hash") == ohash
+    ):
         carried.append(doc_id)
         entries[doc_id] = old
         return FileResult(path.name, doc_id, "unchanged", chunks=int(old["chunks"]))
@@ -287,6 +295,7 @@ def _read_one(
     entries[doc_id] = {
         **doc.meta.to_dict(),
         "overrides_hash": ohash,
+        "reader_version": READER_VERSION,
         "path": str(path.resolve()),
         "ingested_at": time.time(),
     }

@@ -31,27 +31,37 @@ def list_documents(assistant: ReadyAssistantDep, principal: ReaderDep) -> Docume
     "/{doc_id}/passage",
     response_model=PassageResponse,
     responses=error_responses(401, 404, 422, 429, 503),
-    summary="Exact source text of a line range (or page) with a ready-to-paste citation",
+    summary="Exact source text of a cited place (or a page) with a ready-to-paste citation",
+    description="A PDF is read by `page` and the lines on that page (`page_end` when they run "
+    "on to a later page); without `page` it is a 422 `page_required`, as its line numbers "
+    "restart on every page. A DOCX is read by its paragraph numbers, a text file by its lines.",
 )
 def passage(
     assistant: ReadyAssistantDep,
     principal: ReaderDep,
     doc_id: DocId,
     line_start: Annotated[
-        int | None, Query(ge=1, le=10_000_000, description="First line (1-based).")
+        int | None,
+        Query(ge=1, le=10_000_000, description="First cited line (on `page` for a PDF)."),
     ] = None,
     line_end: Annotated[
-        int | None, Query(ge=1, le=10_000_000, description="Last line (inclusive).")
+        int | None,
+        Query(ge=1, le=10_000_000, description="Last cited line (on `page_end`, if given)."),
     ] = None,
     page: Annotated[
-        int | None, Query(ge=1, le=100_000, description="A page (PDF, DOCX) instead of lines.")
+        int | None,
+        Query(ge=1, le=100_000, description="The page (PDF, DOCX); a whole page without lines."),
+    ] = None,
+    page_end: Annotated[
+        int | None,
+        Query(ge=1, le=100_000, description="The page line_end stands on, when it is a later one."),
     ] = None,
     context: Annotated[
         int, Query(ge=0, le=50, description="Lines of context before and after.")
     ] = 5,
 ) -> PassageResponse:
-    found = assistant.passage(
-        doc_id, line_start, line_end, page, context=context, access=principal.access
+    found = assistant.cited_passage(
+        doc_id, line_start, line_end, page, page_end, context=context, access=principal.access
     )
     return PassageResponse.model_validate(found, from_attributes=True)
 

@@ -8,7 +8,6 @@ from api.bounds import SEARCH_K_MAX, YEAR_MAX, YEAR_MIN, SearchMode
 from api.deps import ReaderDep, ReadyAssistantDep
 from api.openapi import error_responses
 from api.schemas import SearchResponse, SearchResult
-from assistant import format_citation
 from ingest import SearchFilters
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
@@ -61,12 +60,7 @@ def search(
     docs = assistant.index.snapshot().documents
     return SearchResponse(
         results=[
-            SearchResult(
-                **{k_: v for k_, v in hit.to_dict().items() if k_ in SearchResult.model_fields},
-                citation=format_citation(
-                    docs[hit.doc_id], hit.page, hit.line_start, hit.line_end, hit.text
-                ),
-            )
+            SearchResult.model_validate(assistant.locator.hit(hit, docs[hit.doc_id]))
             for hit in hits
         ]
     )

@@ -7,6 +7,7 @@ for plain text. Heavy parser imports happen inside each reader.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from corpus.errors import (
     DocumentTooLargeError,
@@ -16,6 +17,9 @@ from corpus.errors import (
 )
 from corpus.model import DocFormat, ExtractedText
 from corpus.readers.text import unicode_bom
+
+if TYPE_CHECKING:
+    from corpus.readers.ocr import OcrOptions
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -87,8 +91,10 @@ def read_bytes(
     max_pages: int = DEFAULT_MAX_PAGES,
     max_unpacked: int | None = None,
     max_ratio: int | None = None,
+    ocr: OcrOptions | None = None,
 ) -> ExtractedText:
-    """Read a document from bytes. Raises a typed :class:`~corpus.errors.CorpusError`."""
+    """Read a document from bytes (``ocr``: read a PDF's scanned pages with tesseract).
+    Raises a typed :class:`~corpus.errors.CorpusError`."""
     if len(data) > max_bytes:
         raise DocumentTooLargeError(
             f"{name}: {len(data):,} bytes is over the limit of {max_bytes:,} bytes"
@@ -99,7 +105,7 @@ def read_bytes(
     if fmt == "pdf":
         from corpus.readers.pdf import read_pdf
 
-        extracted = read_pdf(data, name, max_pages=max_pages)
+        extracted = read_pdf(data, name, max_pages=max_pages, ocr=ocr)
     elif fmt == "docx":
         from corpus.readers.docx import read_docx
 
@@ -119,7 +125,7 @@ def read_bytes(
     return extracted
 
 
-def read_path(path: Path, **limits: int) -> ExtractedText:
+def read_path(path: Path, **limits: Any) -> ExtractedText:
     size = path.stat().st_size
     max_bytes = limits.get("max_bytes", DEFAULT_MAX_BYTES)
     if size > max_bytes:

@@ -32,8 +32,10 @@ CITATION_FIELDS = {
     "doc_type",
     "year",
     "page",
+    "page_end",
     "line_start",
     "line_end",
+    "location",
     "quote",
     "score",
 }

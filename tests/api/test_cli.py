@@ -55,7 +55,7 @@ def test_ingest_search_and_exit_codes(tmp_path: Path, corpus_copy: Path) -> None
     results = json.loads(found.stdout)["results"]
     assert len(results) == 3 and all(r["line_start"] <= r["line_end"] for r in results)
     text = run_cli(data, "search", "statushouders", "-k", "2")
-    assert "regels" in text.stdout and text.stdout.count("“") == 2
+    assert ", r. " in text.stdout and text.stdout.count("“") == 2
     assert ".txt" not in text.stdout  # documents by title, never by file name
 
     # figures were extracted in the same ingest; a figure question reads them

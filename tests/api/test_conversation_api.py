@@ -234,6 +234,6 @@ def test_cli_follow_up_across_invocations(built_figure_index: Settings) -> None:
     text = run_cli(data, "ask", "waar staat dat?", "--conversation", cid)
     assert text.returncode == 0 and f"--conversation {cid}" in text.stdout
     cited = [line for line in text.stdout.splitlines() if line.startswith("  [c")]
-    assert cited and all(".txt" not in line and "regel" in line for line in cited)  # by title
+    assert cited and all(".txt" not in line and ", r. " in line for line in cited)  # by title
     records = create_audit_log(built_figure_index).records(conversation_id=cid)
     assert [(r.turn, r.principal) for r in records] == [(3, "local"), (2, "local"), (1, "local")]

@@ -78,9 +78,8 @@ def test_a_completion_holds_the_footnoted_answer_and_the_ask_response(
     listed = sources.splitlines()
     assert len(listed) == len(extra["citations"])
     first = extra["citations"][0]
-    assert listed[0] == (
-        f"- [1] {first['title']} (Enschede, 2025), {PUBLIC_SOURCE}, "
-        f"regels {first['line_start']}-{first['line_end']}"
+    assert listed[0] == (  # the place as a citation names it, no file name (issue 17)
+        f"- [1] {first['title']} (Enschede, 2025), r. {first['line_start']}–{first['line_end']}"
     )
     assert all(f"[{n}]" in body_text for n in range(1, len(listed) + 1))
     usage = body["usage"]

@@ -38,6 +38,8 @@ METADATA = {
     "citation",
     "unit",
     "context",
+    "page_end",
+    "location",
 }
 
 
@@ -73,8 +75,7 @@ def test_the_readme_retriever_example_runs(
         docs[0]
         .metadata["citation"]
         .startswith(
-            "Uitvoeringsprogramma Enschedese Arbeidsmarkt Aanpak 2025 (Enschede, 2025), "
-            "001_2e26a5924f710f99.txt, regels"
+            "Uitvoeringsprogramma Enschedese Arbeidsmarkt Aanpak 2025 (Enschede, 2025), r. "
         )
     )
 
@@ -104,13 +105,15 @@ def test_documents_hold_the_cited_passage_with_its_metadata(
         assert meta["unit"] in ("sentence", "block", "chunk")
         # the passage stands verbatim at its lines (whitespace collapsed)
         assert " ".join(doc.page_content.split()) in source_text(meta)
+        # a text file is cited by its lines, named as a citation names them (no file name)
         place = (
-            f"regel {meta['line_start']}"
+            f"r. {meta['line_start']}"
             if meta["line_start"] == meta["line_end"]
-            else (f"regels {meta['line_start']}-{meta['line_end']}")
+            else (f"r. {meta['line_start']}–{meta['line_end']}")
         )
+        assert meta["location"] == place and meta["page_end"] is None
         assert meta["citation"] == (
-            f"{meta['title']} ({meta['municipality']}, {meta['year']}), {meta['source']}, "
+            f"{meta['title']} ({meta['municipality']}, {meta['year']}), "
             f"{place}: “{' '.join(doc.page_content.split())}”"
         )
         assert doc.id == f"{meta['doc_id']}:0:{meta['line_start']}-{meta['line_end']}"

@@ -9,6 +9,7 @@ Screenshots land in the artefacts folder (``POLICY_ASSISTANT_E2E_ARTIFACTS`` or
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,7 @@ def test_a_figure_question_is_answered_cited_copied_followed_up_and_filtered(
     assert copied == panel.locator("#citation-text").input_value()
     title = citation.locator("a.cite-link").inner_text()
     assert copied.startswith(title) and "Enschede" in copied and "2025" in copied
-    assert "regel" in copied and "Gestarte contracten: 220" in copied
+    assert re.search(r", r\. \d+", copied) and "Gestarte contracten: 220" in copied
     assert ".txt" not in copied and citation.get_attribute("data-doc-id") not in copied
     page.screenshot(path=artifacts_dir / "03-source-view.png")
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -200,7 +201,8 @@ def test_the_source_page_highlights_the_lines_and_copies_without_the_clipboard_a
     page.get_by_role("button", name="Kopieer bronvermelding").click()
     page.locator(".copy-status", has_text="Gekopieerd").wait_for()
     citation = page.locator("#citation-text").input_value()
-    assert "regels 87-90" in citation and "Gestarte contracten: 220" in citation
+    assert "r. 87–90" in citation and "Gestarte contracten: 220" in citation
+    assert ".txt" not in citation  # the file name is in the API fields only
     assert page.evaluate("navigator.clipboard.readText()") == citation  # via execCommand
     page.screenshot(path=artifacts_dir / "08-source-page.png")
 

@@ -103,7 +103,7 @@ function citationItem(turn, citation) {
   const link = sourceLink(citation, citation.title);
   link.classList.add("cite-link");
   link.dataset.cite = item.id;
-  const place = placeText(citation.line_start, citation.line_end, citation.page);
+  const place = citation.location || placeText(citation.line_start, citation.line_end, citation.page);
   const meta = el("p", "meta", [citation.municipality, citation.year, place].filter(Boolean).join(" · "));
   item.append(link, meta, el("blockquote", "quote", citation.quote));
   return item;
@@ -138,8 +138,9 @@ function figureCells(row) {
   const source = sourceLink({ doc_id: row.doc_id, line_start: row.line, line_end: row.line, page: row.page });
   source.classList.add("figure-source");
   const title = row.title || titles.get(row.doc_id);
-  if (title) source.title = title;
-  source.textContent = [shortTitle(title), placeText(row.line, row.line, row.page)].filter(Boolean).join(", ");
+  source.title = title || row.source;
+  const place = row.location || placeText(row.line, row.line, row.page);
+  source.textContent = [shortTitle(title), place].filter(Boolean).join(", ");
   const kind = el("span");
   label(kind, `kind_${row.kind}`);
   const cells = [
