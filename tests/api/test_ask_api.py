@@ -19,6 +19,7 @@ RESPONSE_FIELDS = {
     "answer",
     "language",
     "conversation_id",
+    "lead",
     "citations",
     "figures",
     "trace",
