@@ -65,7 +65,7 @@ def test_ingest_search_and_exit_codes(tmp_path: Path, corpus_copy: Path) -> None
     body = json.loads(answer.stdout)
     assert body["status"] == "partial" and body["figures"][0]["cumulative"] is True
     listed = run_cli(data, "metrics", "--q", question)
-    assert "Uitvoeringsprogramma Enschedese Arbeidsmarkt Aanpak 2025, regel 90" in listed.stdout
+    assert "Uitvoeringsprogramma Enschedese Arbeidsmarkt Aanpak 2025, r. 90" in listed.stdout
     assert ".txt" not in listed.stdout
     table = run_cli(data, "metrics", "--q", question, "--csv")
     header, first = table.stdout.splitlines()[:2]

@@ -70,7 +70,8 @@ def test_the_readme_retriever_example_runs(
     exec(compile(code, "README.md", "exec"), namespace)
     docs = namespace["docs"]
     assert isinstance(namespace["r"], BaseRetriever) and len(docs) == 4
-    assert "Gestarte contracten: 220" in docs[0].page_content
+    # the pipeline's best passage for the question: the LKS figures of 2024
+    assert "LKS contracten" in docs[0].page_content
     assert (
         docs[0]
         .metadata["citation"]

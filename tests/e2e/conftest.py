@@ -159,6 +159,7 @@ def page(browser: Any, served_app: ServedApp) -> Iterator[Any]:
             errors.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
+    opened.errors = errors  # a test may drop a block it expects (tests/e2e/test_api_docs.py)
     yield opened
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"

@@ -239,7 +239,8 @@ def test_markers_written_in_a_document_are_shown_as_text(
         turn = ask(page, MARKER_QUESTION)
         text = turn.locator(".answer-text")
         assert "werk [c1] en zie ook [c2]" in text.inner_text()
-        links = text.locator("a.cite-ref").count()
+        # the writer's markers link, in the lead (shown above the answer text) and the text
+        links = turn.locator(".lead a.cite-ref").count() + text.locator("a.cite-ref").count()
         assert links == len(WRITER_MARKER.findall(expected["answer"])) >= 1
         assert text.locator("strong", has_text="geheime bijlage").count() == 0
         assert text.locator("a[href*='evil.example']").count() == 0
