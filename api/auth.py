@@ -3,8 +3,14 @@
 Auth is off only in the local single-user mode (``Settings.auth_required`` is false: auth not
 enabled and the server on loopback); then every request is the local admin and sees every
 document. With auth on, a missing or wrong key is a 401, and each key may make
-``auth.rate_limit`` requests (a moving window, the ``limits`` library); a client address
-with ``auth.failed_auth_limit`` failed checks gets 429 before any more argon2 work is done.
+``auth.rate_limit`` requests (a moving window, the ``limits`` library).
+
+Failed key checks are counted per client (``auth.failed_auth_limit``; the client address is
+the connecting one, or from ``X-Forwarded-For`` behind ``auth.trusted_proxies``) and per key
+id, known or not (``auth.failed_key_limit``). Over either limit a check is a 429 before any
+argon2 work, except for a key this worker verified in the last ``auth.cache_seconds``: that
+needs no argon2 work, so a user who shares an address (a proxy, a NAT) with someone who
+mistypes, or whose key id someone is guessing at, keeps working.
 The counters live in ``auth.rate_limit_storage``: by default a SQLite file in the state
 directory (:mod:`api.rate_storage`), so all workers count against one limit.
 """
@@ -16,7 +22,7 @@ import math
 import time
 from typing import TYPE_CHECKING
 
-from assistant.keys import LOCAL_PRINCIPAL, KeyStore, Principal, create_key_store
+from assistant.keys import LOCAL_PRINCIPAL, KeyStore, Principal, create_key_store, key_id_of
 from corpus import RateLimitedError, Settings, UnauthorizedError
 
 if TYPE_CHECKING:
@@ -26,20 +32,24 @@ log = logging.getLogger("policy_assistant.auth")
 _BEARER = {"WWW-Authenticate": 'Bearer realm="policy-assistant"'}
 
 
+def _parse(limit: str) -> list[RateLimitItem]:
+    from limits import parse_many
+
+    return parse_many(limit) if limit.strip() else []
+
+
 class RateLimits:
     """Per-key request limits and per-address failed-check limits."""
 
     def __init__(self, settings: Settings) -> None:
-        from limits import parse_many
         from limits.strategies import MovingWindowRateLimiter
 
         from api.rate_storage import create_rate_storage
 
         auth = settings.auth
-        self.per_key: list[RateLimitItem] = parse_many(auth.rate_limit) if auth.rate_limit else []
-        self.failures: list[RateLimitItem] = (
-            parse_many(auth.failed_auth_limit) if auth.failed_auth_limit else []
-        )
+        self.per_key: list[RateLimitItem] = _parse(auth.rate_limit)
+        self.client_failures = _parse(auth.failed_auth_limit)
+        self.key_failures = _parse(auth.failed_key_limit)
         self._limiter = MovingWindowRateLimiter(create_rate_storage(settings))
 
     def hit_key(self, key_id: str) -> None:
@@ -47,14 +57,24 @@ class RateLimits:
             if not self._limiter.hit(item, "key", key_id):
                 raise self._error(item, "too many requests for this key", "key", key_id)
 
-    def check_failures(self, address: str) -> None:
-        for item in self.failures:
+    def check_failures(self, address: str, key_id: str | None) -> None:
+        """429 when this client, or this key id, has had too many failed checks."""
+        for item in self.client_failures:
             if not self._limiter.test(item, "auth-fail", address):
-                raise self._error(item, "too many failed key checks", "auth-fail", address)
+                raise self._error(
+                    item, "too many failed key checks from this client", "auth-fail", address
+                )
+        for item in self.key_failures if key_id else ():
+            if not self._limiter.test(item, "auth-fail-key", str(key_id)):
+                raise self._error(
+                    item, "too many failed checks of this key id", "auth-fail-key", str(key_id)
+                )
 
-    def record_failure(self, address: str) -> None:
-        for item in self.failures:
+    def record_failure(self, address: str, key_id: str | None) -> None:
+        for item in self.client_failures:
             self._limiter.hit(item, "auth-fail", address)
+        for item in self.key_failures if key_id else ():
+            self._limiter.hit(item, "auth-fail-key", str(key_id))
 
     def _error(self, item: RateLimitItem, message: str, *ids: str) -> RateLimitedError:
         stats = self._limiter.get_window_stats(item, *ids)
@@ -95,10 +115,13 @@ class Authenticator:
                 code="invalid_api_key",
                 headers=_BEARER,
             )
-        self.limits.check_failures(address)
-        principal = self.store.verify(key.strip())
+        key = key.strip()
+        key_id = key_id_of(key)
+        if not self.store.recently_verified(key):
+            self.limits.check_failures(address, key_id)
+        principal = self.store.verify(key)
         if principal is None or principal.key_id is None:
-            self.limits.record_failure(address)
+            self.limits.record_failure(address, key_id)
             log.info("rejected an API key from %s", address)
             raise UnauthorizedError(
                 "the API key is not valid (unknown, revoked or mistyped)",

@@ -7,6 +7,7 @@ from typing import Literal
 SearchMode = Literal["hybrid", "bm25", "dense"]
 FigureKind = Literal["result", "target", "budget", "forecast", "context"]
 CsvDialect = Literal["nl", "plain"]  # the dialects of assistant.figure_export.figures_csv
+AccessChoice = Literal["public", "internal", "confidential"]
 SEARCH_K_MAX = 500
 YEAR_MIN, YEAR_MAX = 1900, 2100
 PORT_MIN, PORT_MAX = 1, 65535

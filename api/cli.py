@@ -14,6 +14,7 @@ from api.bounds import (
     PERIOD_CHARS,
     SEARCH_K_MAX,
     SUBJECT_CHARS,
+    AccessChoice,
     CsvDialect,
     FigureKind,
     SearchMode,
@@ -53,9 +54,19 @@ def ingest(
         bool, typer.Option("--prune", help="Remove documents whose files are gone.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    access: Annotated[
+        AccessChoice | None,
+        typer.Option(
+            help="Access level of the files whose folder's manifest.toml names none "
+            "(default: auth.default_access, internal). Say `--access public` to publish them.",
+        ),
+    ] = None,
 ) -> None:
     """Ingest documents into a new index version (idempotent; unchanged files are skipped)."""
     settings = Settings()
+    if access is not None:
+        auth = settings.auth.model_copy(update={"default_access": access})
+        settings = settings.model_copy(update={"auth": auth})
     for path in paths or []:
         if not path.exists():
             typer.secho(f"error [not_found]: {path} does not exist", fg="red", err=True)
@@ -91,6 +102,11 @@ def ingest(
             )
         for name, stats in report.steps.items():
             typer.echo(f"{name}: {stats}")
+        typer.echo(
+            f"access: files without an `access` in their manifest.toml are "
+            f"{settings.auth.default_access}"
+            + ("" if access else " (the default; `--access public` publishes them)")
+        )
     if report.failed:
         typer.secho(f"{len(report.failed)} file(s) failed", fg="red", err=True)
         raise typer.Exit(1)
@@ -112,7 +128,6 @@ def search(
     mode: Annotated[SearchMode, typer.Option(help="hybrid, bm25 or dense.")] = "hybrid",
 ) -> None:
     """Search passages; every result carries its file, lines and the exact text."""
-    from assistant import format_citation
     from ingest import SearchFilters
 
     assistant = _assistant(Settings())
@@ -124,21 +139,14 @@ def search(
         _fail(exc)
         return
     docs = assistant.index.snapshot().documents
+    results = [assistant.locator.hit(hit, docs[hit.doc_id]) for hit in hits]
     if as_json:
-        results = []
-        for hit in hits:
-            row = {key: v for key, v in hit.to_dict().items() if key != "clean_text"}
-            row["citation"] = format_citation(
-                docs[hit.doc_id], hit.page, hit.line_start, hit.line_end, hit.text
-            )
-            results.append(row)
         typer.echo(json.dumps({"results": results}, ensure_ascii=False, indent=1))
         return
-    for rank, hit in enumerate(hits, start=1):
-        where = f"p. {hit.page}, " if hit.page else ""
+    for rank, (hit, row) in enumerate(zip(hits, results, strict=True), start=1):
         typer.secho(
-            f"{rank}. [{hit.score:.3f}] {hit.title} ({hit.municipality}, {hit.year}), "
-            f"{where}regels {hit.line_start}-{hit.line_end}",
+            f"{rank}. [{hit.score:.3f}] {hit.title}, {row['location']} "
+            f"({hit.municipality}, {hit.year})",
             bold=True,
         )
         if hit.section:
@@ -163,34 +171,53 @@ def ask(
     year: YearOpt = None,
     doc_type: DocTypeOpt = None,
     doc_id: DocIdOpt = None,
+    local: Annotated[
+        bool,
+        typer.Option(
+            "--local", help="Answer in this process even when a server on this index is up."
+        ),
+    ] = False,
 ) -> None:
-    """Answer a question from the documents and figures, with line-exact citations."""
-    from ingest import SearchFilters
+    """Answer a question from the documents and figures, with line-exact citations.
 
-    assistant = _assistant(Settings())
+    When `serve` is up at the configured host and port over the same index version, the
+    question goes to it (no model load); otherwise it is answered in this process."""
+    from api.cli_remote import ask_server, find_server
+    from assistant.markup import plain_text
+
+    settings = Settings()
+    filters: dict[str, Any] = {
+        "municipality": municipality,
+        "year": year,
+        "doc_type": doc_type,
+        "doc_id": doc_id,
+    }
+    answer: dict[str, Any] | None = None
     try:
-        result = assistant.ask(
-            question, conversation, SearchFilters(municipality, year, doc_type, doc_id)
-        )
+        server = None if local else find_server(settings)
+        if server is not None:
+            payload = {"question": question, "conversation_id": conversation, "filters": filters}
+            answer = ask_server(server, payload)
+        if answer is None:
+            from ingest import SearchFilters
+
+            result = _assistant(settings).ask(question, conversation, SearchFilters(**filters))
+            answer = result.to_dict()
     except PolicyAssistantError as exc:
         _fail(exc)
         return
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str))
+        typer.echo(json.dumps(answer, ensure_ascii=False, indent=1, default=str))
         return
-    typer.secho(f"[{result.status}]", bold=True)
-    typer.echo(result.answer)
-    for c in result.citations:
-        where = f"p. {c['page']}, " if c["page"] else ""
+    typer.secho(f"[{answer['status']}]", bold=True)
+    typer.echo(plain_text(answer["answer"]))  # the Markdown escapes of document text undone
+    for c in answer["citations"]:
         typer.echo(
-            f"  [{c['id']}] {c['title']} ({c['municipality']}, {c['year']}), "
-            f"{where}regels {c['line_start']}-{c['line_end']}"
+            f"  [{c['id']}] {c['title']}, {c.get('location', '')} "
+            f"({c['municipality']}, {c['year']})"
         )
-    typer.secho(
-        f"(conversation {result.conversation_id}: ask a follow-up with "
-        f"--conversation {result.conversation_id})",
-        dim=True,
-    )
+    cid = answer["conversation_id"]
+    typer.secho(f"(conversation {cid}: ask a follow-up with --conversation {cid})", dim=True)
 
 
 @app.command()
@@ -271,10 +298,10 @@ def metrics(
     for row in titled:
         flag = "  [CONFLICT]" if row.get("conflict") else ""
         cum = " cumulative" if row["cumulative"] else ""
-        where = f"p. {row['page']}, " if row["page"] else ""
         typer.echo(
             f"{row['value']} {row['unit']} | {row['period']}{cum} | {row['kind']} | {row['municipality']} | "
-            f"{row['title'] or row['source']}, {where}regel {row['line']}{flag}\n   “{row['quote']}”"
+            f"{row.get('title') or row['source']}, {row.get('location', '')}{flag}\n"
+            f"   “{row['quote']}”"
         )
     if not rows:
         typer.echo("no figures found")

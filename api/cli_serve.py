@@ -4,12 +4,13 @@ a Chroma server, auth needs a key."""
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from api.bounds import PORT_MAX, PORT_MIN
 from corpus import Settings
+from corpus.settings import MAX_REQUEST_HEAD_BYTES
 
 HOST_PATTERN = re.compile(r"[A-Za-z0-9._:\[\]-]{1,253}")
 
@@ -55,7 +56,23 @@ def serve(
         host=settings.api.host,
         port=port or settings.api.port,
         workers=n_workers,
+        **uvicorn_options(settings),
     )
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """What `serve` sets beyond uvicorn's defaults: the guarded protocol (a deadline and a
+    size limit for a request's head, refusals in the error shape), the keep-alive timeout,
+    and no proxy headers: uvicorn would trust `X-Forwarded-For` from loopback; the app reads
+    it only from `auth.trusted_proxies` (see :mod:`api.security`)."""
+    return {
+        "http": "api.server_protocol:GuardedHTTPProtocol",
+        "proxy_headers": False,
+        "forwarded_allow_ips": "",
+        "timeout_keep_alive": settings.api.keep_alive_s,
+        "h11_max_incomplete_event_size": MAX_REQUEST_HEAD_BYTES + 1,
+        "server_header": False,
+    }
 
 
 def check_can_serve(settings: Settings, n_workers: int) -> None:
@@ -73,7 +90,7 @@ def check_can_serve(settings: Settings, n_workers: int) -> None:
     if settings.auth_required and n_workers > 1 and settings.auth.rate_limit_storage == "memory://":
         typer.secho(
             f"warning: auth.rate_limit_storage is memory://, so each of the {n_workers} workers "
-            "counts on its own; the default sqlite:// shares one limit across them.",
+            "counts on its own; the default database:// shares one limit across them.",
             fg="yellow",
             err=True,
         )

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from functools import cache
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials
 
 from api.auth import Authenticator
+from api.openapi import api_key_scheme
 from assistant import PolicyAssistant
 from assistant.keys import Principal, Role
 from corpus import ForbiddenError, IndexNotReadyError, Settings
@@ -31,8 +33,14 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_principal(request: Request) -> Principal:
-    """The caller, from ``Authorization: Bearer <key>`` (the local admin when auth is off)."""
+def get_principal(
+    request: Request,
+    _documented: Annotated[HTTPAuthorizationCredentials | None, Security(api_key_scheme)],
+) -> Principal:
+    """The caller, from ``Authorization: Bearer <key>`` (the local admin when auth is off).
+
+    ``api_key_scheme`` only documents the header (``/docs`` gets Authorize); the header itself
+    is read here, so a missing or malformed one gets our own 401 codes."""
     auth: Authenticator = request.app.state.auth
     address = request.client.host if request.client else "unknown"
     principal = auth.authenticate(request.headers.get("authorization"), address)

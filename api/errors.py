@@ -25,6 +25,7 @@ _HTTP_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "invalid_request",
@@ -79,6 +80,17 @@ def _describe_validation(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+def _json_error(exc: RequestValidationError) -> str | None:
+    """The message for a body that is not JSON at all, or None for other validation errors."""
+    for err in exc.errors():
+        if err.get("type") == "json_invalid":
+            loc = err.get("loc", ())
+            where = f" at character {loc[-1]}" if len(loc) > 1 and isinstance(loc[-1], int) else ""
+            reason = str((err.get("ctx") or {}).get("error") or "malformed")
+            return f"the request body is not valid JSON ({reason}{where})"
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PolicyAssistantError)
     async def _typed(request: Request, exc: PolicyAssistantError) -> JSONResponse:
@@ -86,6 +98,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        broken = _json_error(exc)
+        if broken is not None:
+            return error_response(request, 400, "invalid_json", broken)
         return error_response(request, 422, "invalid_request", _describe_validation(exc))
 
     @app.exception_handler(StarletteHTTPException)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import AliasChoices, BaseModel
 
 from corpus import BUNDLED_CORPUS_DIR, Settings
 
@@ -34,8 +34,11 @@ def iter_settings() -> Iterator[tuple[str, str, str, str]]:
                     subfield.description or "",
                 )
         else:
+            alias = field.validation_alias
             yield (
-                f"{PREFIX}{name.upper()}",
+                alias.choices[0]
+                if isinstance(alias, AliasChoices) and isinstance(alias.choices[0], str)
+                else f"{PREFIX}{name.upper()}",
                 _type_name(annotation),
                 _default(field),
                 field.description or "",

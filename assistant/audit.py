@@ -3,8 +3,9 @@
 A record holds the time (UTC ISO 8601), who asked (an API key id or role; ``local`` without
 auth), the question and the resolved question, the route, the cited places (doc_id, page, line
 range and the chunk ids they fall in), the figure ids, the index version, status, language,
-conversation id and turn, and the latency. The file is ``<data_dir>/state/audit.sqlite``;
-triggers refuse every UPDATE and DELETE, so the log only grows.
+conversation id and turn, and the latency. The records live in the state database
+(``assistant.state_db``: SQLite under ``<data_dir>/state``, or PostgreSQL through
+``DATABASE_URL``); triggers refuse every UPDATE and DELETE, so the log only grows.
 """
 
 from __future__ import annotations
@@ -17,37 +18,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from assistant.state_db import SqliteFile, utc_iso
+from assistant.state_db import StateDatabase, state_database, utc_iso
 from corpus import Settings
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    time TEXT NOT NULL,
-    principal TEXT NOT NULL,
-    question TEXT NOT NULL,
-    resolved_question TEXT NOT NULL,
-    route TEXT NOT NULL,
-    status TEXT NOT NULL,
-    language TEXT NOT NULL,
-    conversation_id TEXT NOT NULL,
-    turn INTEGER,
-    index_version TEXT,
-    latency_ms INTEGER NOT NULL,
-    citations TEXT NOT NULL,
-    chunk_ids TEXT NOT NULL,
-    figure_ids TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_time ON audit (time);
-CREATE INDEX IF NOT EXISTS audit_conversation ON audit (conversation_id);
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-"""
 _JSON_FIELDS = ("citations", "chunk_ids", "figure_ids")
 DEFAULT_PRINCIPAL = "local"
 
@@ -91,18 +67,17 @@ class AuditLog(Protocol):
     ) -> list[AuditRecord]: ...
 
 
-class SqliteAuditLog:
-    """The audit log in one SQLite file (WAL; a connection per operation; append-only)."""
+class SqlAuditLog:
+    """The audit log in the state database (append-only)."""
 
     def __init__(
         self,
-        path: Path,
+        db: StateDatabase,
         *,
         max_records: int = 500,
-        timeout_s: float = 10.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.db = SqliteFile(path, _SCHEMA, timeout_s=timeout_s)
+        self.db = db
         self.max_records = max_records
         self.clock = clock
 
@@ -116,9 +91,9 @@ class SqliteAuditLog:
         marks = ", ".join("?" for _ in row)
         with self.db.connect() as conn:
             cursor = conn.execute(
-                f"INSERT INTO audit ({columns}) VALUES ({marks})", tuple(row.values())
+                f"INSERT INTO audit ({columns}) VALUES ({marks}) RETURNING id", tuple(row.values())
             )
-            record.id = cursor.lastrowid
+            record.id = int(cursor.scalar_one())
         return record
 
     def records(
@@ -147,7 +122,7 @@ class SqliteAuditLog:
         args.append(max(1, min(limit, self.max_records)))
         with self.db.connect() as conn:
             rows = conn.execute(sql, args).fetchall()
-        return [_record(dict(row)) for row in rows]
+        return [_record(dict(row._mapping)) for row in rows]
 
 
 def _record(row: dict[str, Any]) -> AuditRecord:
@@ -157,21 +132,30 @@ def _record(row: dict[str, Any]) -> AuditRecord:
 
 
 def cited_places(
-    citations: Sequence[dict[str, Any]], chunks: pd.DataFrame | None
+    citations: Sequence[dict[str, Any]],
+    chunks: pd.DataFrame | None,
+    lines_of: Callable[[str, dict[str, Any]], tuple[int, int] | None] | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Each citation's doc_id, page and lines with the chunk ids its lines fall in."""
+    """Each citation's doc_id, page and lines with the chunk ids its lines fall in.
+
+    The citations name their places as a reader finds them; ``lines_of`` (doc_id, citation)
+    gives the document's own line range, which the chunks carry (the same numbers for a text
+    file, not for a PDF or a DOCX)."""
     places: list[dict[str, Any]] = []
     every: list[str] = []
+    # the cited documents' chunks only, found once: not a pass over every chunk per citation
+    rows: dict[str, pd.DataFrame] = {}
+    if chunks is not None and not chunks.empty and citations:
+        cited = {str(c["doc_id"]) for c in citations}
+        for doc_id, group in chunks[chunks["doc_id"].isin(cited)].groupby("doc_id"):
+            rows[str(doc_id)] = group
     for c in citations:
         ids: list[str] = []
-        if chunks is not None and not chunks.empty:
-            hit = chunks[
-                (chunks["doc_id"] == c["doc_id"])
-                & (chunks["line_start"] <= c["line_end"])
-                & (chunks["line_end"] >= c["line_start"])
-            ]
-            if c.get("page") is not None:
-                hit = hit[hit["page"] == c["page"]]
+        span = lines_of(c["doc_id"], c) if lines_of is not None else None
+        first, last = span or (int(c["line_start"]), int(c["line_end"]))
+        doc = rows.get(str(c["doc_id"]))
+        if doc is not None:
+            hit = doc[(doc["line_start"] <= last) & (doc["line_end"] >= first)]
             ids = [str(x) for x in hit["chunk_id"]]
         places.append(
             {
@@ -194,10 +178,22 @@ def figure_ids(figures: Sequence[dict[str, Any]]) -> list[str]:
     ]
 
 
+class SqliteAuditLog(SqlAuditLog):
+    """The audit log in one SQLite file of its own."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        max_records: int = 500,
+        timeout_s: float = 10.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(
+            StateDatabase.sqlite(path, timeout_s=timeout_s), max_records=max_records, clock=clock
+        )
+
+
 def create_audit_log(settings: Settings) -> AuditLog:
-    """The audit log of these settings: ``<data_dir>/state/audit.sqlite``."""
-    return SqliteAuditLog(
-        settings.state_dir / "audit.sqlite",
-        max_records=settings.state.audit_max_records,
-        timeout_s=settings.state.busy_timeout_s,
-    )
+    """The audit log of these settings, in their state database."""
+    return SqlAuditLog(state_database(settings), max_records=settings.state.audit_max_records)

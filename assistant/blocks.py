@@ -154,12 +154,18 @@ def _heading_like(text: str) -> bool:
     return bool(_HEADING_START.match(text))
 
 
-def heading_contexts(lines: Sequence[tuple[int, str]]) -> list[str]:
+def heading_contexts(
+    lines: Sequence[tuple[int, str]], levels: Sequence[int | None] | None = None
+) -> list[str]:
     """The headings in force at every line of a document ("Flextensie Beschrijving"), one
-    string per line of ``lines``. A heading is a short line without closing punctuation after a blank
-    line or a closed sentence, followed by a capital. A heading that recurs in the document
-    ("Beschrijving", "Resultaten", "Evaluatie") is a template sub-heading under the last
-    unique one ("Flextensie"), so both are kept."""
+    string per line of ``lines``. When the document marks its headings (``levels``: a DOCX
+    heading style's level per line, None elsewhere), those are the headings: a line stands
+    under the last heading of every level above it. Else a heading is a short line without
+    closing punctuation after a blank line or a closed sentence, followed by a capital, and a
+    heading that recurs in the document ("Beschrijving", "Resultaten", "Evaluatie") is a
+    template sub-heading under the last unique one ("Flextensie"), so both are kept."""
+    if levels is not None and any(level is not None for level in levels):
+        return _marked_contexts(lines, levels)
     texts = [" ".join(raw.split()) for _, raw in lines]
     headings: set[int] = set()
     for i, text in enumerate(texts):
@@ -187,4 +193,16 @@ def heading_contexts(lines: Sequence[tuple[int, str]]) -> list[str]:
                 topic, sub = [text], ""
             last = i
         out.append(" ".join([*topic, sub]).strip())
+    return out
+
+
+def _marked_contexts(lines: Sequence[tuple[int, str]], levels: Sequence[int | None]) -> list[str]:
+    """The last heading of every level above each line (the last _CONTEXT_HEADINGS of them)."""
+    out: list[str] = []
+    stack: list[tuple[int, str]] = []
+    for (_, raw), level in zip(lines, levels, strict=True):
+        text = " ".join(raw.split())
+        if level is not None and text:
+            stack = [(lv, t) for lv, t in stack if lv < level] + [(level, text)]
+        out.append(" ".join(t for _, t in stack[-_CONTEXT_HEADINGS:]))
     return out

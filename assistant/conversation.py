@@ -3,7 +3,9 @@
 A turn stores the question as asked, the resolved question (after follow-up resolution, see
 ``assistant.followup``), its frame (subject words, period, municipality, filters), the answer's
 status, language, route, text, lead, citations and figures, and the time. The store
-(``assistant.conversation_store``) keeps them in SQLite, bounded in turns and idle time.
+(``assistant.conversation_store``) keeps them in the state database (``assistant.state_db``:
+SQLite under ``<data_dir>/state`` for the workers of one machine, or PostgreSQL through
+``DATABASE_URL`` for several machines), bounded in turns and idle time.
 """
 
 from __future__ import annotations

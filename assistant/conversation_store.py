@@ -1,8 +1,10 @@
-"""The conversation store in SQLite: ``<data_dir>/state/conversations.sqlite``.
+"""The conversation store in the state database (``assistant.state_db``).
 
-Bounded: at most ``state.conversation_max_turns`` turns per conversation, and a conversation
-idle for longer than ``state.conversation_ttl_hours`` is deleted. One connection per operation
-in WAL mode, so several worker processes and CLI runs on one machine share the file.
+SQLite under ``<data_dir>/state`` (WAL, so several worker processes and CLI runs on one
+machine share it) or PostgreSQL through ``DATABASE_URL`` (several machines). Bounded: at most
+``state.conversation_max_turns`` turns per conversation, and a conversation idle for longer
+than ``state.conversation_ttl_hours`` is deleted. The tables are Alembic's
+(``assistant/migrations``); the answer and lead of each turn came with revision 0003.
 """
 
 from __future__ import annotations
@@ -15,52 +17,27 @@ from pathlib import Path
 from typing import Any
 
 from assistant.conversation import ConversationStore, ConversationSummary, Frame, Turn
-from assistant.state_db import SqliteFile, utc_iso
+from assistant.state_db import StateDatabase, state_database, utc_iso
 from corpus import Settings
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS conversations (
-    id TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    updated_ts REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS conversations_updated ON conversations (updated_ts);
-CREATE TABLE IF NOT EXISTS turns (
-    conversation_id TEXT NOT NULL,
-    turn INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    question TEXT NOT NULL,
-    resolved_question TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    language TEXT NOT NULL,
-    status TEXT NOT NULL,
-    route TEXT NOT NULL,
-    index_version TEXT,
-    frame TEXT NOT NULL,
-    citations TEXT NOT NULL,
-    figures TEXT NOT NULL,
-    answer TEXT NOT NULL DEFAULT '',
-    lead TEXT,
-    PRIMARY KEY (conversation_id, turn)
-);
-"""
-# columns a conversations file of an earlier version lacks (its turns keep an empty answer)
-_ADDED_COLUMNS = (("turns", "answer", "TEXT NOT NULL DEFAULT ''"), ("turns", "lead", "TEXT"))
+_TURN_COLUMNS = (
+    "conversation_id, turn, created_at, question, resolved_question, kind, language, status, "
+    "route, index_version, frame, citations, figures, answer, lead"
+)
 
 
-class SqliteConversationStore:
-    """The conversation store in one SQLite file (WAL; a connection per operation)."""
+class SqlConversationStore:
+    """The conversation store in the state database (a transaction per operation)."""
 
     def __init__(
         self,
-        path: Path,
+        db: StateDatabase,
         *,
         max_turns: int = 20,
         ttl_s: float = 7 * 24 * 3600,
-        timeout_s: float = 10.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.db = SqliteFile(path, _SCHEMA, timeout_s=timeout_s, added_columns=_ADDED_COLUMNS)
+        self.db = db
         self.max_turns = max_turns
         self.ttl_s = ttl_s
         self.clock = clock
@@ -87,37 +64,30 @@ class SqliteConversationStore:
         """The live conversations whose id is ``prefix`` + a client id, newest first.
 
         The ids are ``<owner>:<client id>`` and a client id holds no ``:``, so the prefix
-        ``"ab:"`` never lists the conversations of an owner named ``"ab:c"``.
+        ``"ab:"`` never lists the conversations of an owner named ``"ab:c"``. The prefix is
+        compared exactly (``substr``, not ``LIKE``, which ignores case in SQLite), in SQL that
+        SQLite and PostgreSQL read alike.
         """
         with self.db.connect() as conn:
             rows = conn.execute(
                 "SELECT c.id, c.created_at, c.updated_ts, COUNT(t.turn) AS turns, "
-                "(SELECT question FROM turns f WHERE f.conversation_id = c.id "
+                "(SELECT f.question FROM turns f WHERE f.conversation_id = c.id "
                 " ORDER BY f.turn LIMIT 1) AS title, "
-                "(SELECT status FROM turns l WHERE l.conversation_id = c.id "
+                "(SELECT l.status FROM turns l WHERE l.conversation_id = c.id "
                 " ORDER BY l.turn DESC LIMIT 1) AS last_status "
                 "FROM conversations c JOIN turns t ON t.conversation_id = c.id "
-                "WHERE substr(c.id, 1, ?) = ? AND instr(substr(c.id, ?), ':') = 0 "
+                "WHERE substr(c.id, 1, ?) = ? AND substr(c.id, ?) NOT LIKE '%:%' "
                 "AND c.updated_ts >= ? "
-                "GROUP BY c.id ORDER BY c.updated_ts DESC, c.id LIMIT ?",
+                "GROUP BY c.id, c.created_at, c.updated_ts "
+                "ORDER BY c.updated_ts DESC, c.id LIMIT ?",
                 (len(prefix), prefix, len(prefix) + 1, self.clock() - self.ttl_s, limit),
             ).fetchall()
-        return [
-            ConversationSummary(
-                conversation_id=row["id"][len(prefix) :],
-                title=row["title"],
-                created_at=row["created_at"],
-                updated_at=utc_iso(row["updated_ts"]),
-                turns=int(row["turns"]),
-                last_status=row["last_status"],
-            )
-            for row in rows
-        ]
+        return [_summary(row._mapping, prefix) for row in rows]
 
     def append(self, conversation_id: str, turn: Turn) -> Turn:
         """Store ``turn`` as the next turn; drop expired conversations and surplus turns."""
         now = self.clock()
-        with self.db.transaction() as conn:
+        with self.db.transaction(lock=f"conversation:{conversation_id}") as conn:
             self._expire(conn, now)
             conn.execute(
                 "INSERT INTO conversations (id, created_at, updated_ts) VALUES (?, ?, ?) "
@@ -130,9 +100,7 @@ class SqliteConversationStore:
             ).fetchone()
             turn.turn, turn.created_at = int(last) + 1, utc_iso(now)
             conn.execute(
-                "INSERT INTO turns (conversation_id, turn, created_at, question, "
-                "resolved_question, kind, language, status, route, index_version, frame, "
-                "citations, figures, answer, lead) "
+                f"INSERT INTO turns ({_TURN_COLUMNS}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     conversation_id,
@@ -172,7 +140,19 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _turn(row: Any) -> Turn:
+def _summary(row: Any, prefix: str) -> ConversationSummary:
+    return ConversationSummary(
+        conversation_id=row["id"][len(prefix) :],
+        title=row["title"],
+        created_at=row["created_at"],
+        updated_at=utc_iso(row["updated_ts"]),
+        turns=int(row["turns"]),
+        last_status=row["last_status"],
+    )
+
+
+def _turn(found: Any) -> Turn:
+    row = found._mapping
     return Turn(
         question=row["question"],
         resolved_question=row["resolved_question"],
@@ -191,11 +171,30 @@ def _turn(row: Any) -> Turn:
     )
 
 
+class SqliteConversationStore(SqlConversationStore):
+    """The conversation store in one SQLite file of its own."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        max_turns: int = 20,
+        ttl_s: float = 7 * 24 * 3600,
+        timeout_s: float = 10.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(
+            StateDatabase.sqlite(path, timeout_s=timeout_s),
+            max_turns=max_turns,
+            ttl_s=ttl_s,
+            clock=clock,
+        )
+
+
 def create_conversation_store(settings: Settings) -> ConversationStore:
-    """The conversation store of these settings: ``<data_dir>/state/conversations.sqlite``."""
-    return SqliteConversationStore(
-        settings.state_dir / "conversations.sqlite",
+    """The conversation store of these settings, in their state database."""
+    return SqlConversationStore(
+        state_database(settings),
         max_turns=settings.state.conversation_max_turns,
         ttl_s=settings.state.conversation_ttl_hours * 3600,
-        timeout_s=settings.state.busy_timeout_s,
     )

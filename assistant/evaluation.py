@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.eval_report import SCORE_LABELS, EvalReport
 from assistant.eval_scoring import score_answer, summarize
-from corpus import Document, InvalidRequestError
+from assistant.quotes import quote_parts
+from corpus import Document, InvalidRequestError, PolicyAssistantError
 
 if TYPE_CHECKING:
     from assistant.services import PolicyAssistant
@@ -141,12 +142,26 @@ class SourceTexts:
         if doc_id not in self._documents:
             self._documents[doc_id] = self.assistant.index.snapshot().document(doc_id)
         doc = self._documents[doc_id]
-        return doc.text_between(start, end, citation.get("page")) if doc else ""
+        if doc is None:
+            return ""
+        try:
+            return doc.text_between(start, end, citation.get("page"), citation.get("page_end"))
+        except PolicyAssistantError:  # a place the document lacks
+            return ""
 
     def holds(self, citation: dict[str, Any]) -> bool:
-        """Whether the quote stands verbatim (whitespace collapsed) at the cited place."""
-        quote = " ".join(str(citation["quote"]).split())
-        return bool(quote) and quote in " ".join(self.text(citation).split())
+        """Whether the quote stands verbatim (whitespace collapsed) at the cited place; a quote
+        shortened to its best rows (``assistant.quotes``), every part of it, in order."""
+        text = " ".join(self.text(citation).split())
+        cursor = 0
+        parts = quote_parts(str(citation["quote"]))
+        for part in parts:
+            needle = " ".join(part.split())
+            at = text.find(needle, cursor)
+            if at < 0:
+                return False
+            cursor = at + len(needle)
+        return bool(parts)
 
 
 def _load_average() -> float | None:

@@ -9,7 +9,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from assistant.figures import row_source
 from assistant.language import Language
+from assistant.markup import as_text
 from assistant.numeric import format_number, format_value
 from metrics import share_parts, spelled_figures
 
@@ -102,16 +104,15 @@ def describe_row(row: dict[str, Any], cid: str, lang: Language) -> str:
     municipality = row.get("municipality")
     value, unit = describe_value(row, lang)
     return str(p["figure"]).format(
-        measure=str(row.get("measure") or "").strip().rstrip(":") or "-",
-        subject=row.get("subject") or "-",
-        where=str(p["where"]).format(municipality=municipality) if municipality else "",
+        measure=as_text(str(row.get("measure") or "").strip().rstrip(":") or "-"),
+        subject=as_text(str(row.get("subject") or "-")),
+        where=str(p["where"]).format(municipality=as_text(municipality)) if municipality else "",
         value=value,
         unit=unit,
         period=describe_period(row.get("period"), lang),
         cumulative=p["cumulative"] if row.get("cumulative") else "",
         kind=p.get(f"kind_{row.get('kind')}", row.get("kind")),
-        source=row.get("source"),
-        line=row.get("line"),
+        source=as_text(row_source(row, "en" if lang == "en" else "nl")),
         cid=cid,
     )
 
@@ -123,9 +124,9 @@ def describe_lead(row: dict[str, Any], cid: str, lang: Language) -> str:
     municipality = row.get("municipality")
     value, unit = describe_value(row, lang)
     return str(p["lead_figure"]).format(
-        measure=str(row.get("measure") or "").strip().rstrip(":") or "-",
-        subject=row.get("subject") or "-",
-        where=str(p["where"]).format(municipality=municipality) if municipality else "",
+        measure=as_text(str(row.get("measure") or "").strip().rstrip(":") or "-"),
+        subject=as_text(str(row.get("subject") or "-")),
+        where=str(p["where"]).format(municipality=as_text(municipality)) if municipality else "",
         value=value,
         unit=unit,
         period=describe_period(row.get("period"), lang),
@@ -164,7 +165,7 @@ def describe_conflict(rows: Sequence[dict[str, Any]], lang: Language) -> str | N
         return None
     values = "; ".join(
         f"{format_value(float(r['value']), str(r.get('unit') or 'other'), lang)} "
-        f"({r.get('source')}, {'regel' if lang == 'nl' else 'line'} {r.get('line')})"
+        f"({row_source(r, 'en' if lang == 'en' else 'nl')})"
         for r in clashing
     )
     return str(phrases(lang)["conflict"]).format(values=values)

@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from corpus import InvalidRequestError
+from assistant.citations import Lang, format_location, format_source
+from corpus import SAFE_ACCESS, InvalidRequestError, Location, line_places
 from ingest import SearchIndex
 from metrics import FigureResult, PandasMetricsStore, answer_figures, render_chart
 
@@ -26,8 +27,10 @@ PUBLIC_COLUMNS = (
     "approx",
     "doc_id",
     "source",
+    "title",
     "page",
     "line",
+    "location",
     "quote",
 )
 
@@ -42,8 +45,34 @@ class FigureFilters:
     doc_id: str | None = None
 
 
+def row_location(row: dict[str, Any]) -> Location:
+    """Where a figure row's line stands, as a citation names it (the frame's ``cited_line``,
+    ``heading`` and ``line_unit``; the row's own line when it has none)."""
+    cited = row.get("cited_line")
+    line = int(cited) if cited is not None and not pd.isna(cited) else int(row.get("line") or 0)
+    page = row.get("page")
+    page = None if page is None or pd.isna(page) else int(page)
+    heading = str(row.get("heading") or "")
+    if row.get("line_unit") == "paragraph":
+        return Location(page, line, line, unit="paragraph", heading=heading)
+    return Location(page, line, line, heading=heading)
+
+
+def row_source(row: dict[str, Any], lang: Lang = "nl") -> str:
+    """A figure row's source as a person reads it: "Uitvoeringsprogramma EAA 2025, p. 2, r. 36"
+    (the file name when the row has no title)."""
+    title = str(row.get("title") or row.get("source") or "")
+    return format_source(title, row_location(row), lang=lang)
+
+
 def row_to_public(row: dict[str, Any]) -> dict[str, Any]:
+    """A figure row as the API shows it: ``line`` is the line a citation names (on its page
+    for a PDF, the paragraph for a DOCX), ``location`` reads "p. 2, r. 36"."""
+    where = row_location(row)
     out = {key: row.get(key) for key in PUBLIC_COLUMNS}
+    out["line"] = where.line_start
+    out["page"] = where.page
+    out["location"] = format_location(where)
     for key, value in list(out.items()):
         if value is not None and pd.isna(value):
             out[key] = None
@@ -59,19 +88,25 @@ def row_to_public(row: dict[str, Any]) -> dict[str, Any]:
 class FigureService:
     """The figures table of the current index version, reloaded when the version changes."""
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: SearchIndex, max_chart_figures: int = 200) -> None:
         self.index = index
-        self._cache: tuple[str, PandasMetricsStore] | None = None
+        self.max_chart_figures = max_chart_figures
+        self._cache: tuple[str, pd.DataFrame] | None = None
         self._lock = threading.Lock()
 
     def frame(self, access: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """The figures table, each row with its document's ``title`` and the place its line
+        stands as a citation names it (``cited_line``, ``heading``, ``line_unit``)."""
         snap = self.index.snapshot()
         with self._lock:
             if self._cache is None or self._cache[0] != snap.version:
-                self._cache = (snap.version, PandasMetricsStore(snap.path))
-            frame = self._cache[1].frame()
+                loaded = PandasMetricsStore(snap.path).frame()
+                self._cache = (snap.version, _with_places(loaded, snap))
+            frame = self._cache[1]
         if access is not None:
-            allowed = {d for d, e in snap.documents.items() if e.get("access", "public") in access}
+            allowed = {
+                d for d, e in snap.documents.items() if e.get("access", SAFE_ACCESS) in access
+            }
             frame = frame[frame["doc_id"].isin(allowed)]
         return frame
 
@@ -117,7 +152,37 @@ class FigureService:
             rows = pd.DataFrame(result.rows) if result.rows else rows
         if rows.empty:
             raise InvalidRequestError(f"no figures for {subject!r}", code="nothing_to_draw")
+        if len(rows) > self.max_chart_figures:
+            # drawing thousands of labelled points takes seconds: a bounded cost, or a clear no
+            raise InvalidRequestError(
+                f"{subject!r}{f' / {measure!r}' if measure else ''} matches {len(rows)} figures; "
+                f"a chart draws at most {self.max_chart_figures}: give a longer subject or a "
+                "measure",
+                code="too_many_figures",
+            )
         documents = self.index.snapshot().documents
         titles = rows["doc_id"].map(lambda d: documents.get(d, {}).get("title"))
         title = f"{subject} — {measure}" if measure else subject
         return render_chart(rows.assign(title=titles), title, fmt, lang)
+
+
+def _with_places(frame: pd.DataFrame, snap: Any) -> pd.DataFrame:
+    frame = frame.copy()
+    titles = {d: str(e.get("title", "")) for d, e in snap.documents.items()}
+    frame["title"] = frame["doc_id"].map(titles).fillna("")
+    cited: list[int] = []
+    headings: list[str] = []
+    units: list[str] = []
+    places: dict[str, dict[int, Location]] = {}
+    for doc_id, line in zip(frame["doc_id"], frame["line"], strict=True):
+        if doc_id not in places:
+            doc = snap.document(doc_id)
+            places[doc_id] = line_places(doc) if doc is not None else {}
+        where = places[doc_id].get(int(line), Location(None, int(line), int(line)))
+        cited.append(where.line_start)
+        headings.append(where.heading)
+        units.append(where.unit)
+    frame["cited_line"] = pd.array(cited, dtype="Int64")
+    frame["heading"] = headings
+    frame["line_unit"] = units
+    return frame

@@ -1,7 +1,8 @@
 """Numeric grounding: every number in an answer must stand in a cited quote or a figure row.
 
-Citation labels (``[c1]``), line references (``regel 89``), file names and the names of
-documents are references, not claims, and are left out of the check. A line of the answer
+Citation labels (``[c1]``), places (``regel 89``, ``p. 2, r. 36–39``, ``§ 2.4 Uitstroom,
+alinea 37``), file names and the names of documents (the titles of the figure rows and
+citations too) are references, not claims, and are left out of the check. A line of the answer
 with a number found in no source is removed, and the check is recorded for the trace.
 """
 
@@ -13,12 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.figure_text import share_forms
+from assistant.markup import plain_text
 from assistant.numeric import is_grounded, numbers_in, value_pool
 from metrics import spelled_figures
 
 _REFERENCES = (
     re.compile(r"\[c\d+\]"),
-    re.compile(r"\b(?:regels?|lines?|p\.)\s*\d+(?:\s*[-–]\s*\d+)?", re.I),
+    re.compile(r"§[^,\n]*"),
+    re.compile(
+        r"\b(?:regels?|lines?|p\.|r\.|l\.|alinea|para\.|par\.)\s*\d+(?:\s*[-–]\s*\d+)?", re.I
+    ),
     re.compile(r"[\w-]+\.(?:txt|md|pdf|docx|html?)\b", re.I),
 )
 
@@ -47,6 +52,9 @@ class GroundingReport:
 
 
 def strip_references(text: str, names: Iterable[str] = ()) -> str:
+    """The claims of an answer's text: its Markdown escapes undone (document text goes in
+    escaped, :mod:`assistant.markup`), without its references."""
+    text = plain_text(text)
     for name in sorted(set(names), key=len, reverse=True):
         if name:
             text = text.replace(name, " ")
@@ -91,7 +99,7 @@ def ground_answer(
 ) -> tuple[str, GroundingReport]:
     """Drop the answer lines holding an ungrounded number; report what was checked."""
     pool = _pool(quotes, rows)
-    names = list(names)
+    names = [*names, *(str(r.get("title") or "") for r in rows)]
     report = GroundingReport()
     kept: list[str] = []
     for line in answer.split("\n"):
@@ -115,5 +123,5 @@ def ungrounded_numbers(
 ) -> list[str]:
     """The numbers of ``answer`` found in no quote or figure row (for tests and the bench)."""
     pool = _pool(quotes, rows)
-    text = strip_references(answer, names)
+    text = strip_references(answer, [*names, *(str(r.get("title") or "") for r in rows)])
     return [tok for tok, readings in numbers_in(text) if not is_grounded(readings, pool)]

@@ -1,10 +1,13 @@
 """API keys with roles and clearances, stored hashed (argon2id) in a SQLite key store.
 
 A key reads ``pa_<key_id>_<secret>``: the key id finds one row, argon2 checks the secret.
-The plain key is shown once, at creation, and never stored. A key that passed the argon2
-check is remembered in memory for ``auth.cache_seconds`` (by a SHA-256 of the key), so argon2
-stays off the hot path; the row is still read on every request, so a revoke holds at once,
-in every process. SQLite in WAL mode makes the store safe for several workers.
+An unknown or revoked key id is checked against a dummy hash with the same parameters, so a
+check takes the same time whether the id exists or not. The plain key is shown once, at
+creation, and never stored. A key that passed the argon2 check is remembered in memory for
+``auth.cache_seconds`` (by a SHA-256 of the key), so argon2 stays off the hot path; the row
+is still read on every request, so a revoke holds at once, in every process. The keys live in
+the state database (``assistant.state_db``), shared by the workers of one machine (SQLite) or
+of several (PostgreSQL through ``DATABASE_URL``).
 
 Roles (``reader`` < ``clerk`` < ``admin``) decide the routes; the clearance decides which
 documents a key sees: every access level up to and including its clearance.
@@ -16,15 +19,16 @@ import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Protocol, cast
 
+from assistant.state_db import StateConnection, StateDatabase, state_database
 from corpus import ACCESS_LEVELS, AccessLevel, InvalidRequestError, NotFoundError, Settings
 
 Role = Literal["reader", "clerk", "admin"]
@@ -37,17 +41,12 @@ DEFAULT_CLEARANCE: dict[Role, AccessLevel] = {
 KEY_PREFIX = "pa"
 _KEY = re.compile(r"^pa_([0-9a-f]{12})_([A-Za-z0-9_-]{20,100})$")
 _KEY_ID = re.compile(r"^[0-9a-f]{12}$")
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS api_keys (
-    key_id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    role TEXT NOT NULL,
-    clearance TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    revoked_at REAL
-)
-"""
+
+
+def key_id_of(key: str) -> str | None:
+    """The key id of a well-formed key (``pa_<key id>_<secret>``), else None."""
+    match = _KEY.match(key)
+    return match.group(1) if match else None
 
 
 def allowed_access(clearance: AccessLevel) -> tuple[AccessLevel, ...]:
@@ -111,31 +110,27 @@ class KeyStore(Protocol):
 
     def verify(self, key: str) -> Principal | None: ...
 
+    def recently_verified(self, key: str) -> bool: ...
+
 
 class SqliteKeyStore:
-    """Keys in ``<data_dir>/state/keys.sqlite``, hashed with argon2id (argon2-cffi)."""
+    """Keys in the state database (a SQLite file, or PostgreSQL through ``DATABASE_URL``),
+    hashed with argon2id (argon2-cffi)."""
 
-    def __init__(self, path: Path, *, cache_seconds: float = 60.0) -> None:
+    def __init__(self, path: Path | StateDatabase, *, cache_seconds: float = 60.0) -> None:
         from argon2 import PasswordHasher
 
-        self.path = path
+        self.db = path if isinstance(path, StateDatabase) else StateDatabase.sqlite(path)
+        self.path = self.db.sqlite_path  # None in PostgreSQL
         self.cache_seconds = cache_seconds
         self._hasher = PasswordHasher()
         self._verified: dict[str, tuple[str, float]] = {}  # key_id -> (sha256 of key, until)
         self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_SCHEMA)
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        try:
-            with db:  # commit or roll back
-                yield db
-        finally:
-            db.close()
+    def _connect(self) -> Iterator[StateConnection]:
+        with self.db.connect() as db:  # one transaction: commit or roll back
+            yield db
 
     def create(
         self, role: Role, name: str, clearance: AccessLevel | None = None
@@ -202,18 +197,33 @@ class SqliteKeyStore:
                 (key_id,),
             ).fetchone()
         if row is None:
+            self._check(self._dummy_hash, key)  # the same argon2 work as for a known id
             return None
         name, role, clearance, stored = row
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        now = time.monotonic()
-        with self._lock:
-            cached = self._verified.get(key_id)
-        if cached is None or cached[1] < now or not hmac.compare_digest(cached[0], digest):
+        if not self.recently_verified(key):
             if not self._check(stored, key):
                 return None
             with self._lock:
-                self._verified[key_id] = (digest, now + self.cache_seconds)
+                self._verified[key_id] = (_digest(key), time.monotonic() + self.cache_seconds)
         return Principal(cast(Role, role), cast(AccessLevel, clearance), key_id, name)
+
+    def recently_verified(self, key: str) -> bool:
+        """True when this process verified exactly this key in the last ``cache_seconds``
+        (no argon2 needed; revocation is still checked by :meth:`verify`)."""
+        match = _KEY.match(key)
+        if match is None:
+            return False
+        with self._lock:
+            cached = self._verified.get(match.group(1))
+        return (
+            cached is not None
+            and cached[1] >= time.monotonic()
+            and hmac.compare_digest(cached[0], _digest(key))
+        )
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        return self._hasher.hash(secrets.token_urlsafe(32))
 
     def _check(self, stored: str, key: str) -> bool:
         from argon2.exceptions import InvalidHashError, VerificationError
@@ -224,12 +234,14 @@ class SqliteKeyStore:
             return False
 
 
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 def _record(row: tuple[Any, ...]) -> KeyRecord:
     key_id, name, role, clearance, created_at, revoked_at = row
     return KeyRecord(key_id, name, role, clearance, created_at, revoked_at)
 
 
 def create_key_store(settings: Settings) -> KeyStore:
-    return SqliteKeyStore(
-        settings.state_dir / "keys.sqlite", cache_seconds=settings.auth.cache_seconds
-    )
+    return SqliteKeyStore(state_database(settings), cache_seconds=settings.auth.cache_seconds)

@@ -14,6 +14,7 @@ even when no word is shared.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,42 +23,43 @@ import numpy as np
 import pandas as pd
 
 from assistant.blocks import find_blocks, heading_contexts
+from assistant.quotes import split_long
 from assistant.sentences import Sentence, double_spaced, split_sentences, usable
 from assistant.unit_lexicon import UnitLexicon
 from corpus import Document, Settings, read_stored_document
-from ingest import Embedder, EmbeddingCache
+from ingest import Embedder, EmbeddingCache, top_k
 
 SENTENCES_FILE = "sentences.parquet"
 VECTORS_FILE = "sentence_vectors.npy"
 META_FILE = "sentences_meta.json"
-STEP_VERSION = "6"
+STEP_VERSION = "7"
 _COLUMNS = ["doc_id", "page", "line_start", "line_end", "text", "kind", "context"]
 
 
 def document_units(doc: Document) -> list[dict[str, Any]]:
-    """The quotable sentences, lists and tables of a document, page by page (a unit never
-    crosses a page), each with its heading context (and the lead of a list it continues)."""
+    """The quotable sentences, lists and tables of a document, each with its heading context
+    (and the lead of a list it continues), none over ``QUOTE_CHARS``. A unit may run on over a
+    page break (the document's line numbers are unique; ``page`` is its first line's)."""
     every = [(sl.line, sl.text) for sl in doc.lines]
-    headings = heading_contexts(every)
+    headings = heading_contexts(every, [sl.level for sl in doc.lines])
     spaced = double_spaced(every)
-    contexts = {(sl.page, sl.line): h for sl, h in zip(doc.lines, headings, strict=True)}
-    pages: dict[int | None, list[tuple[int, str]]] = {}
-    for sl in doc.lines:
-        pages.setdefault(sl.page, []).append((sl.line, sl.text))
+    contexts = {sl.line: h for sl, h in zip(doc.lines, headings, strict=True)}
+    pages = {sl.line: sl.page for sl in doc.lines}
+    collapsed = {n: " ".join(t.split()) for n, t in every}
+    found: list[tuple[str, Sentence, str]] = [
+        ("sentence", s, "") for s in split_sentences(every, spaced) if usable(s)
+    ]
+    found += [("block", b.sentence, b.lead) for b in find_blocks(every, spaced)]
     rows: list[dict[str, Any]] = []
-    for page, lines in pages.items():
-        found: list[tuple[str, Sentence, str]] = [
-            ("sentence", s, "") for s in split_sentences(lines, spaced) if usable(s)
-        ]
-        found += [("block", b.sentence, b.lead) for b in find_blocks(lines, spaced)]
-        for kind, unit, lead in found:
-            context = contexts.get((page, unit.line_start), "")
+    for kind, whole, lead in found:
+        for unit in split_long(whole, collapsed):
+            context = contexts.get(unit.line_start, "")
             if lead and lead not in unit.text:
                 context = f"{context} {lead}".strip()
             rows.append(
                 {
                     "doc_id": doc.meta.doc_id,
-                    "page": page,
+                    "page": pages.get(unit.line_start),
                     "line_start": unit.line_start,
                     "line_end": unit.line_end,
                     "text": unit.text,
@@ -104,7 +106,9 @@ class SentenceStep:
         for doc_id in carried:
             if doc_id not in reuse:
                 docs.append(read_stored_document(version_dir, doc_id))
+        started = time.perf_counter()
         rows = [row for doc in docs for row in document_units(doc)]
+        split_s = time.perf_counter() - started
         if rows:
             cache = EmbeddingCache(
                 self.settings.data_dir / "embed_cache.sqlite", self.embedder.name
@@ -133,7 +137,13 @@ class SentenceStep:
         (version_dir / META_FILE).write_text(
             json.dumps({"step": STEP_VERSION, "embedder": self.embedder.name}), encoding="utf-8"
         )
-        return {"sentences": len(frame)}
+        return {
+            "sentences": len(frame),
+            "seconds": {
+                "split": round(split_s, 2),
+                "embed": round(time.perf_counter() - started - split_s, 2),
+            },
+        }
 
 
 def _compatible(previous: Path, embedder: str) -> bool:
@@ -171,7 +181,11 @@ class SentenceVectors:
         self.contexts: list[str] = self.frame["context"].fillna("").astype(str).tolist()
         self.kinds: list[str] = self.frame["kind"].astype(str).tolist()
         self.doc_ids: list[str] = self.frame["doc_id"].astype(str).tolist()
-        self._doc_array = np.asarray(self.doc_ids, dtype=str)
+        # each unit's document as a small integer: "only these documents" is then one
+        # comparison of integers per unit, not of strings
+        codes, names = pd.factorize(pd.Series(self.doc_ids, dtype=object))
+        self._doc_codes = np.asarray(codes, dtype=np.int64)
+        self._doc_code = {str(name): n for n, name in enumerate(names)}
         self._lexicon: UnitLexicon | None = None
 
     def lexicon(self) -> UnitLexicon:
@@ -190,13 +204,13 @@ class SentenceVectors:
         return len(self.texts)
 
     def within(self, doc_id: str, first: int, last: int, page: int | None = None) -> list[int]:
-        """Units of a document that lie inside lines ``first..last`` (on ``page``), in order."""
+        """Units of a document that lie inside lines ``first..last``, in order. (A document's
+        line numbers are unique, so ``page`` is not needed; a unit may run on to a later
+        page.)"""
         idx = self._by_doc.get(doc_id)
         if idx is None:
             return []
         keep = (self._starts[idx] >= first) & (self._ends[idx] <= last)
-        if page is not None:
-            keep &= self._pages[idx] == page
         return [int(i) for i in idx[keep]]
 
     def place(self, i: int) -> tuple[str, int | None, int, int]:
@@ -219,7 +233,7 @@ class SentenceVectors:
         if not len(scores) or k <= 0:
             return []
         if doc_ids is not None:
-            allowed = np.isin(self._doc_array, np.asarray(sorted(doc_ids), dtype=str))
+            codes = [self._doc_code[d] for d in doc_ids if d in self._doc_code]
+            allowed = np.isin(self._doc_codes, np.asarray(codes, dtype=np.int64))
             scores = np.where(allowed, scores, -np.inf)
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [int(i) for i in order if np.isfinite(scores[i])]
+        return [int(i) for i in top_k(scores, k) if np.isfinite(scores[i])]

@@ -6,6 +6,7 @@ It owns the search index, the retriever and the ingest entry point, built once f
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +20,7 @@ from assistant.audit import (
     create_audit_log,
     figure_ids,
 )
+from assistant.citations import format_location
 from assistant.conversation import (
     ConversationStore,
     ConversationSummary,
@@ -30,12 +32,16 @@ from assistant.figures import FigureService
 from assistant.followup import Resolution, resolve_followup
 from assistant.language import detect_language
 from assistant.llm import ChatModel, create_llm_writer, writer_trace
-from assistant.passages import Passage, read_passage
+from assistant.locator import Locator
+from assistant.markup import as_text
+from assistant.passages import Passage, read_cited, read_passage
 from assistant.pipeline import AnswerPipeline, AskResult
 from assistant.sentence_index import SentenceStep
 from assistant.source_answer import answer_from_sources
+from assistant.transcript import ask_transcript
 from assistant.uploads import DocumentLibrary
 from corpus import (
+    SAFE_ACCESS,
     DocumentNotFoundError,
     InvalidRequestError,
     NotFoundError,
@@ -83,7 +89,8 @@ class PolicyAssistant:
         elif not steps:
             steps = (SentenceStep(settings, self.embedder),)
         self.steps = tuple(steps)
-        self.figures = FigureService(self.index)
+        self.figures = FigureService(self.index, settings.api.max_chart_figures)
+        self.locator = Locator(self.index)
         self.pipeline = AnswerPipeline(self.index, self.retriever, self.figures)
         # the optional LLM writer (None without a model) may reword the default answer
         self.writer = create_llm_writer(settings, chat_model)
@@ -112,8 +119,6 @@ class PolicyAssistant:
         cid = conversation_id_or_new(conversation_id)
         filters = filters or SearchFilters()
         self._check_filters(filters)
-        # a conversation belongs to the key that started it: another key with the same id
-        # starts its own, so no citation of a document it may not see is carried over
         thread = _thread(principal, cid)
         previous = self.conversations.last_turn(thread)
         resolution = resolve_followup(question, previous, filters)
@@ -127,6 +132,7 @@ class PolicyAssistant:
                 resolution.question, cid, resolved, language=detect_language(question)
             )
             result.conversation_id = cid
+            self._publish(result, resolution.question)
             if self.writer is None:
                 result.trace["writer"] = writer_trace("default")
             else:
@@ -140,6 +146,28 @@ class PolicyAssistant:
         }
         self._audit(question, resolution, result, principal, turn.turn, started)
         return result
+
+    def _publish(self, result: AskResult, question: str) -> None:
+        """Name the citations' places as a reader finds them (page and line on the page, or
+        paragraph and heading: ``assistant.locator``), and quote an over-long passage by its
+        best rows, in the citations and in the answer text alike (where quotes stand
+        escaped: ``assistant.markup``)."""
+        # the lead names its first citation's place as the pipeline wrote it (the document's
+        # own line numbers, not the line on a PDF's page): named again as the citation is
+        before = [
+            f"({format_location(c.get('page'), int(c['line_start']), int(c['line_end']))})"
+            for c in result.citations[:1]
+        ]
+        cut = self.locator.citations(
+            result.citations, question, "en" if result.language == "en" else "nl"
+        )
+        for old, new in cut.items():
+            result.answer = result.answer.replace(as_text(old), as_text(new))
+        if before and result.lead and before[0] in result.lead:
+            lead = result.lead.replace(before[0], f"({result.citations[0]['location']})", 1)
+            if result.answer.startswith(result.lead):
+                result.answer = lead + result.answer[len(result.lead) :]
+            result.lead = lead
 
     def conversations_of(self, principal: str | None, limit: int = 50) -> list[ConversationSummary]:
         """The asker's live conversations, newest first (what the chat page lists)."""
@@ -157,6 +185,30 @@ class PolicyAssistant:
             )
         return turns
 
+    def ask_transcript(
+        self,
+        questions: Sequence[str],
+        filters: SearchFilters | None = None,
+        *,
+        principal: str | None = None,
+    ) -> AskResult:
+        """Answer the last of a chat's user questions as a follow-up of the earlier ones, for
+        clients that send the whole transcript instead of a conversation id (see
+        ``assistant.transcript``)."""
+        return ask_transcript(self, questions, filters, principal=principal)
+
+    def conversation_turn(self, conversation_id: str, principal: str | None = None) -> Turn | None:
+        """The last stored turn of the asker's conversation, if any."""
+        return self.conversations.last_turn(_thread(principal, conversation_id))
+
+    def copy_conversation_turn(
+        self, source: str, target: str, principal: str | None = None
+    ) -> None:
+        """Append the last turn of conversation ``source`` to ``target`` (nothing if none)."""
+        turn = self.conversation_turn(source, principal)
+        if turn is not None:
+            self.conversations.append(_thread(principal, target), turn)
+
     def audit_records(
         self, access: tuple[str, ...] | None = None, **filters: Any
     ) -> list[AuditRecord]:
@@ -166,7 +218,7 @@ class PolicyAssistant:
         if access is None:
             return records
         documents = self.index.snapshot().documents if self.index.ready() else {}
-        allowed = {d for d, e in documents.items() if e.get("access", "public") in access}
+        allowed = {d for d, e in documents.items() if e.get("access", SAFE_ACCESS) in access}
         return [
             r
             for r in records
@@ -186,7 +238,7 @@ class PolicyAssistant:
         version = result.trace.get("index_version")
         snap = self.index.snapshot() if self.index.ready() else None
         chunks = snap.chunks if snap is not None and snap.version == version else None
-        places, chunk_ids = cited_places(result.citations, chunks)
+        places, chunk_ids = cited_places(result.citations, chunks, self.locator.lines)
         self.audit.append(
             AuditRecord(
                 principal=principal or DEFAULT_PRINCIPAL,
@@ -211,10 +263,14 @@ class PolicyAssistant:
             self.document_entry(filters.doc_id, filters.access)
 
     def _check_text(self, text: str, noun: str) -> None:
-        """An empty or over-long question or query is a typed 422 error."""
+        """An empty or over-long question or query is a typed 422 error. A text of only
+        spaces, control characters or invisible format characters (zero-width space, joiner,
+        byte order mark, ...) is empty."""
         limit = self.settings.api.max_question_chars
-        if not text.strip():
-            raise InvalidRequestError(f"the {noun} is empty", code=f"empty_{noun}")
+        if is_blank(text):
+            raise InvalidRequestError(
+                f"the {noun} is empty (it holds no visible character)", code=f"empty_{noun}"
+            )
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
@@ -299,7 +355,7 @@ class PolicyAssistant:
         out = []
         per_doc = snap.manifest.get("steps", {}).get("metrics", {}).get("per_document", {})
         for doc_id, entry in sorted(snap.documents.items()):
-            if access is not None and entry.get("access", "public") not in access:
+            if access is not None and entry.get("access", SAFE_ACCESS) not in access:
                 continue
             out.append(
                 {
@@ -316,7 +372,7 @@ class PolicyAssistant:
                     "figures": int(per_doc.get(doc_id, 0)),
                     "sha256": entry.get("sha256"),
                     "ingested_at": entry.get("ingested_at") or snap.manifest.get("created_at"),
-                    "access": entry.get("access", "public"),
+                    "access": entry.get("access", SAFE_ACCESS),
                     "format": entry.get("format"),
                     "inferred": entry.get("inferred", {}),
                 }
@@ -327,7 +383,7 @@ class PolicyAssistant:
         if not is_valid_doc_id(doc_id):
             raise DocumentNotFoundError(f"no document with id {doc_id!r}")
         entry = self.index.snapshot().documents.get(doc_id)
-        if entry is None or (access is not None and entry.get("access", "public") not in access):
+        if entry is None or (access is not None and entry.get("access", SAFE_ACCESS) not in access):
             raise DocumentNotFoundError(f"no document with id {doc_id!r}")
         return entry
 
@@ -341,14 +397,41 @@ class PolicyAssistant:
         context: int = 5,
         access: tuple[str, ...] | None = None,
     ) -> Passage:
+        """The document's lines ``line_start..line_end`` in its own line numbers
+        (``SourceLine.line``, what search hits and the answer's evidence carry)."""
         entry = self.document_entry(doc_id, access)
         doc = self.index.snapshot().document(doc_id)
         return read_passage(entry, doc, doc_id, line_start, line_end, page, context)
 
+    def cited_passage(
+        self,
+        doc_id: str,
+        line_start: int | None = None,
+        line_end: int | None = None,
+        page: int | None = None,
+        page_end: int | None = None,
+        *,
+        context: int = 5,
+        access: tuple[str, ...] | None = None,
+    ) -> Passage:
+        """A place as a citation names it (``/passage``): a PDF by page and the lines on that
+        page (a 422 without the page), a DOCX by paragraph, a text file by line."""
+        entry = self.document_entry(doc_id, access)
+        doc = self.index.snapshot().document(doc_id)
+        return read_cited(entry, doc, doc_id, line_start, line_end, page, context, page_end)
+
 
 def _thread(principal: str | None, conversation_id: str) -> str:
-    """The store's id of a conversation: its owner and the id the client knows."""
+    """The store's id of a conversation: its owner and the id the client knows. A conversation
+    belongs to the key that started it: another key with the same id starts its own, so no
+    citation of a document it may not see is carried over."""
     return f"{principal or DEFAULT_PRINCIPAL}:{conversation_id}"
+
+
+def is_blank(text: str) -> bool:
+    """True when ``text`` has no visible character: only whitespace, control characters (Cc)
+    and invisible format characters (Cf: U+200B zero-width space, U+2060, U+FEFF, ...)."""
+    return all(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
 
 
 def _turn(question: str, resolution: Resolution, result: AskResult) -> Turn:

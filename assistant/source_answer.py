@@ -13,6 +13,7 @@ from assistant.conversation import Turn
 from assistant.followup import vocabulary
 from assistant.grounding import ground_answer
 from assistant.language import Language, detect_language, word_list, words
+from assistant.markup import as_text
 from assistant.pipeline.run import AskResult
 
 
@@ -30,14 +31,16 @@ def answer_from_sources(question: str, previous: Turn, conversation_id: str) -> 
     phrases = vocabulary()["phrases"][lang]
     lines = [str(phrases["source_intro"] if previous.citations else phrases["source_none"])]
     for c in previous.citations:
-        location = format_location(c.get("page"), int(c["line_start"]), int(c["line_end"]))
+        location = c.get("location") or format_location(
+            c.get("page"), int(c["line_start"]), int(c["line_end"]), lang=lang
+        )
         lines.append(
             str(phrases["source_line"]).format(
                 cid=c["id"],
-                title=c.get("title", ""),
-                source=c.get("source", ""),
+                title=as_text(str(c.get("title", ""))),
+                source=as_text(str(c.get("source", ""))),
                 location=location,
-                quote=c["quote"],
+                quote=as_text(str(c["quote"])),
             )
         )
     answer, report = ground_answer(

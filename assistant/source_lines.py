@@ -1,7 +1,10 @@
-"""The raw source lines of the current index version's documents, by page and line number.
+"""The raw source lines of the current index version's documents, by line number.
 
 Every candidate passage is checked against its lines (a quote must stand there verbatim), so
-each document's lines are indexed once per index version and read by bisection.
+each document's lines are indexed once per index version and read by bisection. A document's
+line numbers are unique (a PDF's too: ``corpus.page_layout``), so a window may run on over a
+page break; :meth:`SourceLines.location` gives the place a citation shows (page and line on
+the page, or paragraph and heading).
 """
 
 from __future__ import annotations
@@ -9,9 +12,8 @@ from __future__ import annotations
 import bisect
 
 from assistant.sentences import double_spaced
+from corpus import Location, locate
 from ingest import SearchIndex
-
-PageLines = dict[int | None, tuple[list[int], list[str]]]
 
 
 class SourceLines:
@@ -19,43 +21,43 @@ class SourceLines:
 
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
-        self._pages: dict[str, PageLines] = {}
+        self._lines: dict[str, tuple[list[int], list[str]]] = {}
         self._spaced: dict[str, bool] = {}
         self._version: str | None = None
 
-    def window(self, doc_id: str, first: int, last: int, page: int | None) -> list[tuple[int, str]]:
-        """The lines ``first``..``last`` of a document (on ``page``; on every page when None)."""
-        pages = self._index(doc_id)
-        out: list[tuple[int, str]] = []
-        for numbers, texts in pages.values() if page is None else [pages.get(page, ([], []))]:
-            lo, hi = bisect.bisect_left(numbers, first), bisect.bisect_right(numbers, last)
-            out.extend(zip(numbers[lo:hi], texts[lo:hi], strict=True))
-        return out
+    def window(
+        self, doc_id: str, first: int, last: int, page: int | None = None
+    ) -> list[tuple[int, str]]:
+        """The lines ``first``..``last`` of a document. (``page`` is not needed: the line
+        numbers are unique in the document.)"""
+        numbers, texts = self._index(doc_id)
+        lo, hi = bisect.bisect_left(numbers, first), bisect.bisect_right(numbers, last)
+        return list(zip(numbers[lo:hi], texts[lo:hi], strict=True))
 
     def spaced(self, doc_id: str) -> bool:
         """Whether the document puts a blank line after nearly every line
         (``assistant.sentences.double_spaced``)."""
-        pages = self._index(doc_id)  # (which forgets both on a new index version)
+        numbers, texts = self._index(doc_id)  # (which forgets both on a new index version)
         if doc_id not in self._spaced:
-            lines = sorted(
-                p for numbers, texts in pages.values() for p in zip(numbers, texts, strict=True)
-            )
-            self._spaced[doc_id] = double_spaced(lines)
+            self._spaced[doc_id] = double_spaced(list(zip(numbers, texts, strict=True)))
         return self._spaced[doc_id]
 
-    def _index(self, doc_id: str) -> PageLines:
+    def location(self, doc_id: str, line_start: int, line_end: int) -> Location:
+        """Where a passage of lines ``line_start..line_end`` stands, as a citation names it
+        (``corpus.locate``: page and line on the page, or paragraph and heading)."""
+        doc = self.index.snapshot().document(doc_id)
+        if doc is None:
+            return Location(None, line_start, line_end)
+        return locate(doc, line_start, line_end)
+
+    def _index(self, doc_id: str) -> tuple[list[int], list[str]]:
         snap = self.index.snapshot()
         if self._version != snap.version:
-            self._pages, self._spaced, self._version = {}, {}, snap.version
-        pages = self._pages.get(doc_id)
-        if pages is None:
+            self._lines, self._spaced, self._version = {}, {}, snap.version
+        found = self._lines.get(doc_id)
+        if found is None:
             doc = snap.document(doc_id)
-            grouped: dict[int | None, list[tuple[int, str]]] = {}
-            for sl in doc.lines if doc is not None else []:
-                grouped.setdefault(sl.page, []).append((sl.line, sl.text))
-            pages = {
-                page: ([n for n, _ in sorted(lines)], [t for _, t in sorted(lines)])
-                for page, lines in grouped.items()
-            }
-            self._pages[doc_id] = pages
-        return pages
+            ordered = sorted((sl.line, sl.text) for sl in (doc.lines if doc is not None else []))
+            found = ([n for n, _ in ordered], [t for _, t in ordered])
+            self._lines[doc_id] = found
+        return found

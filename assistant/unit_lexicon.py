@@ -124,5 +124,31 @@ class UnitLexicon:
         return text_share / total, context_share / total
 
     def coverage(self, terms: Sequence[Term], idf: dict[str, float]) -> np.ndarray:
-        """Every unit's idf-weighted share of the question terms (headings included)."""
-        return self.group_coverage(terms, idf, [[i] for i in range(self.size)])[1]
+        """Every unit's idf-weighted share of the question terms (headings included): what
+        ``group_coverage`` gives for one-unit groups, without building a group per unit."""
+        unique = list(dict.fromkeys(terms))
+        share = np.zeros(self.size, dtype=np.float64)
+        total = sum(group_weight(t, idf) for t in unique)
+        if not self.size or not total:
+            return share
+        present: dict[str, np.ndarray] = {}
+
+        def held(part: str) -> np.ndarray:
+            if part not in present:
+                present[part] = self._holding(part) | self._holding(part, headings=True)
+            return present[part]
+
+        for term in unique:
+            cap = group_weight(term, idf)
+            earned = np.zeros(self.size, dtype=np.float64)
+            for alternative in (term,) if isinstance(term, str) else term:
+                parts = alternative.split()
+                if not parts:
+                    continue
+                weight = (
+                    cap if isinstance(term, str) else min(cap, alternative_weight(alternative, idf))
+                )
+                found = np.logical_and.reduce([held(p) for p in parts])
+                earned = np.where(found, np.maximum(earned, weight), earned)
+            share += earned
+        return share / total

@@ -3,13 +3,16 @@ ingested into a new index version, or left out of a new version.
 
 An upload is read completely before anything is stored, so a bad file is a typed 4xx and
 leaves nothing behind. Its metadata overrides go into ``uploads/manifest.toml``, the same
-manifest mechanism as the corpus folders, so a later ``ingest`` keeps them. A stored file is
-never overwritten: a name (or document id) already in use gets a ``-2``, ``-3``, ... suffix.
+manifest mechanism as the corpus folders, so a later ``ingest`` keeps them. A stored file
+gets a random suffix (``nota-3f9a0c41.pdf``, document id ``nota-3f9a0c41``), so it never
+overwrites a file and its id says nothing about the documents already there, which the
+uploader may not be allowed to see (a ``-2`` would betray a hidden ``nota``).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -36,6 +39,8 @@ if TYPE_CHECKING:
     from assistant.services import PolicyAssistant
 
 _LOCK_NAME = ".uploads.lock"
+UPLOAD_SUFFIX_CHARS = 8  # hex digits of the random suffix
+MAX_STEM = 100  # as corpus.safe_file_name
 
 
 class DocumentLibrary:
@@ -114,7 +119,7 @@ class DocumentLibrary:
         self, overrides: Mapping[str, Any], access: tuple[str, ...] | None
     ) -> dict[str, Any]:
         given = {k: v for k, v in overrides.items() if v is not None}
-        given.setdefault("access", self.settings.auth.upload_access)
+        given.setdefault("access", self.settings.auth.default_access)
         try:
             fields = validate_overrides(given, "upload")
         except ManifestError as exc:
@@ -126,8 +131,8 @@ class DocumentLibrary:
         return fields
 
     def _free_name(self, name: str) -> str:
-        """``name``, or ``stem-2.ext``, ... : no file in the uploads and no indexed document
-        may have the same file name or document id."""
+        """``stem-<8 random hex digits>.ext``: a name whose form does not depend on the files
+        and documents already there. Drawn again (at random) in the rare case it is taken."""
         taken = (
             set(self.assistant.index.snapshot().documents)
             if self.assistant.index.ready()
@@ -135,11 +140,11 @@ class DocumentLibrary:
         )
         taken |= {make_doc_id(p.name) for p in self.folder.iterdir()}
         stem, suffix = os.path.splitext(name)
-        candidate, n = name, 1
-        while make_doc_id(candidate) in taken or (self.folder / candidate).exists():
-            n += 1
-            candidate = f"{stem}-{n}{suffix}"
-        return candidate
+        stem = stem[: MAX_STEM - UPLOAD_SUFFIX_CHARS - 1]
+        while True:
+            candidate = f"{stem}-{secrets.token_hex(UPLOAD_SUFFIX_CHARS // 2)}{suffix}"
+            if make_doc_id(candidate) not in taken and not (self.folder / candidate).exists():
+                return candidate
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

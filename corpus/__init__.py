@@ -7,6 +7,7 @@ Importing this package is cheap: parsers load inside the readers.
 from corpus.chunking import chunk_document
 from corpus.cleaning import clean_line_text, clean_lines, join_lines
 from corpus.documents import (
+    READER_VERSION,
     document_from_bytes,
     document_from_json,
     document_to_json,
@@ -42,11 +43,14 @@ from corpus.errors import (
     UnauthorizedError,
     UnsupportedFormatError,
 )
+from corpus.locations import Location, line_places, locate, nearest_heading, paged, resolve
 from corpus.metadata import Municipality, infer_metadata, municipalities
 from corpus.model import (
     ACCESS_LEVELS,
+    SAFE_ACCESS,
     AccessLevel,
     Chunk,
+    DocFormat,
     Document,
     DocumentMeta,
     ExtractedText,
@@ -65,11 +69,14 @@ from corpus.settings import BUNDLED_CORPUS_DIR, LLMSettings, Settings, is_loopba
 __all__ = [
     "ACCESS_LEVELS",
     "BUNDLED_CORPUS_DIR",
+    "READER_VERSION",
+    "SAFE_ACCESS",
     "AccessLevel",
     "Chunk",
     "ConfigurationError",
     "CorpusError",
     "CorruptDocumentError",
+    "DocFormat",
     "Document",
     "DocumentMeta",
     "DocumentNotFoundError",
@@ -81,6 +88,7 @@ __all__ = [
     "IndexNotReadyError",
     "InvalidRequestError",
     "LLMSettings",
+    "Location",
     "ManifestError",
     "Municipality",
     "NoTextLayerError",
@@ -108,13 +116,18 @@ __all__ = [
     "is_valid_doc_id",
     "iter_corpus_files",
     "join_lines",
+    "line_places",
     "load_document",
     "load_manifest",
+    "locate",
     "make_doc_id",
     "municipalities",
+    "nearest_heading",
+    "paged",
     "period_years",
     "read_limits",
     "read_stored_document",
+    "resolve",
     "safe_file_name",
     "sniff_format",
     "without_periods",

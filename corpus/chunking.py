@@ -1,20 +1,21 @@
 """Structure-aware chunking.
 
-* Numbered headings ("2.4 Uitstroom naar werk") and capitalised headings ("TERUGBLIK 2024")
-  start sections; every chunk carries its section path ("1. ARBEIDSMARKT > 1.1 ECONOMIE").
+* Headings the document marks (a DOCX heading style: ``SourceLine.level``), numbered headings
+  ("2.4 Uitstroom naar werk") and capitalised headings ("TERUGBLIK 2024") start sections;
+  every chunk carries its section path ("1. ARBEIDSMARKT > 1.1 ECONOMIE").
 * Paragraph blocks are packed up to a soft size. A block that ends in ``:`` stays with the
   list or block that follows, and consecutive list items / "label: value" lines stay together.
-* A chunk never crosses a page, so a PDF citation is one page with lines inside it.
+* A chunk may run on over a page break (the PDF reader leaves the page furniture out and puts a
+  blank line only where a paragraph ends): ``page`` is the page of its first line.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corpus.cleaning import clean_lines, join_lines
-from corpus.model import Chunk, Document, SourceLine
+from corpus.model import Chunk, Document
 
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(\S.*)$")
 _LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -87,16 +88,15 @@ class _SectionTracker:
         return " > ".join(title for _, title in self.stack)
 
 
-def _blocks(lines: Sequence[SourceLine], cleaned: list[str], body: list[int]) -> list[_Block]:
-    """Group consecutive body lines into blocks, split at blank lines and page changes."""
+def _blocks(cleaned: list[str], body: list[int]) -> list[_Block]:
+    """Group consecutive body lines into blocks, split at blank lines and list items."""
     blocks: list[_Block] = []
     current: list[int] = []
     for pos, index in enumerate(body):
         prev = body[pos - 1] if pos else None
         contiguous = prev is not None and index == prev + 1
-        same_page = prev is not None and lines[index].page == lines[prev].page
         new_item = bool(_LIST_ITEM.match(cleaned[index]))
-        if current and (not contiguous or not same_page or new_item):
+        if current and (not contiguous or new_item):
             blocks.append(_make_block(current, cleaned))
             current = []
         current.append(index)
@@ -122,7 +122,9 @@ def chunk_document(doc: Document, *, max_chars: int = 1200, min_chars: int = 200
     prev_text = ""
     for i, text in enumerate(cleaned):
         next_text = next((t for t in cleaned[i + 1 : i + 4] if t), "")
-        level = heading_level(text, prev_text, next_text) if text else None
+        level = lines[i].level if text and lines[i].level is not None else None
+        if level is None and text:
+            level = heading_level(text, prev_text, next_text)
         if level is not None:
             wrapped = bool(i and is_heading[i - 1] and level == 9)
             tracker.enter(level, text, continues_previous=wrapped)
@@ -148,8 +150,8 @@ def chunk_document(doc: Document, *, max_chars: int = 1200, min_chars: int = 200
 
     pieces: list[list[int]] = []
     for group in groups:
-        pieces.extend(_pack(_blocks(lines, cleaned, group), cleaned, lines, max_chars))
-    pieces = _merge_small(pieces, cleaned, lines, min_chars, max_chars)
+        pieces.extend(_pack(_blocks(cleaned, group), cleaned, max_chars))
+    pieces = _merge_small(pieces, cleaned, min_chars, max_chars)
     return [_to_chunk(doc, seq, piece, cleaned, sections) for seq, piece in enumerate(pieces)]
 
 
@@ -157,18 +159,15 @@ def _size(indices: list[int], cleaned: list[str]) -> int:
     return sum(len(cleaned[i]) + 1 for i in indices)
 
 
-def _pack(
-    blocks: list[_Block], cleaned: list[str], lines: Sequence[SourceLine], max_chars: int
-) -> list[list[int]]:
+def _pack(blocks: list[_Block], cleaned: list[str], max_chars: int) -> list[list[int]]:
     chunks: list[list[int]] = []
     current: list[int] = []
     glued = False
     for block in blocks:
         block_size = _size(block.indices, cleaned)
-        same_page = not current or lines[current[-1]].page == lines[block.indices[0]].page
         keep_together = glued or (block.is_list and current and _size(current, cleaned) < max_chars)
         limit = max_chars * 2 if keep_together else max_chars
-        if current and (not same_page or _size(current, cleaned) + block_size > limit):
+        if current and _size(current, cleaned) + block_size > limit:
             chunks.append(current)
             current = []
         if block_size > max_chars * 2:
@@ -198,7 +197,6 @@ def _split_long(indices: list[int], cleaned: list[str], max_chars: int) -> list[
 def _merge_small(
     pieces: list[list[int]],
     cleaned: list[str],
-    lines: Sequence[SourceLine],
     min_chars: int,
     max_chars: int,
 ) -> list[list[int]]:
@@ -206,10 +204,9 @@ def _merge_small(
     for piece in pieces:
         if merged:
             prev = merged[-1]
-            same_page = lines[prev[-1]].page == lines[piece[0]].page
             small = _size(prev, cleaned) < min_chars
             fits = _size(prev, cleaned) + _size(piece, cleaned) <= max_chars * 2
-            if same_page and small and fits:
+            if small and fits:
                 prev.extend(piece)
                 continue
         merged.append(list(piece))

@@ -7,7 +7,8 @@ chunks keep the verbatim lines for quoting. Rules, each a small function:
 * OCR slips: ``leder`` → ``Ieder`` at a sentence start, ``t.0.v.`` → ``t.o.v.``,
   an acute ``é`` after a vowel (``geévalueerd``, ``Beéindigde``) → ``ë``;
 * private-use glyphs, replacement characters and tabs become spaces;
-* page-number lines and running headers are dropped from the index text;
+* a lone page number left in a text file is dropped from the index text (a PDF's running
+  headers, footers and page numbers are left out by its reader: ``corpus.furniture``);
 * hyphenation at line ends is undone when the lines are joined (:func:`join_lines`).
 """
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 
 from corpus.model import SourceLine
@@ -44,7 +44,7 @@ def clean_line_text(text: str) -> str:
 
 
 def is_page_number_line(lines: Sequence[SourceLine], index: int) -> bool:
-    """A lone small number between blank lines or at a page edge, not a table value."""
+    """A lone small number between blank lines, not a table value."""
     match = _PAGE_NUMBER.match(lines[index].text)
     if not match or int(match.group(1)) > 400:
         return False
@@ -57,41 +57,15 @@ def is_page_number_line(lines: Sequence[SourceLine], index: int) -> bool:
     ]
     if neighbours_numeric:
         return False
-    page_edge = (
-        index + 1 < len(lines)
-        and lines[index].page is not None
-        and lines[index + 1].page != lines[index].page
-    )
-    return page_edge or not prev_text or not next_text
-
-
-def running_headers(lines: Sequence[SourceLine], min_pages: int = 3) -> set[str]:
-    """Lines that open or close at least ``min_pages`` pages (paged documents only)."""
-    edges: Counter[str] = Counter()
-    by_page: dict[int, list[str]] = {}
-    for sl in lines:
-        if sl.page is not None and sl.text.strip():
-            by_page.setdefault(sl.page, []).append(sl.text.strip())
-    if len(by_page) < min_pages:
-        return set()
-    for texts in by_page.values():
-        for text in {texts[0], texts[-1]}:
-            if not _PAGE_NUMBER.match(text):
-                edges[text] += 1
-    threshold = max(min_pages, len(by_page) // 2)
-    return {text for text, count in edges.items() if count >= threshold}
+    return not prev_text or not next_text
 
 
 def clean_lines(lines: Sequence[SourceLine]) -> list[str]:
     """The cleaned index text of every line ('' for dropped lines), aligned with ``lines``."""
-    headers = running_headers(lines)
-    cleaned: list[str] = []
-    for index, sl in enumerate(lines):
-        if sl.text.strip() in headers or is_page_number_line(lines, index):
-            cleaned.append("")
-        else:
-            cleaned.append(clean_line_text(sl.text))
-    return cleaned
+    return [
+        "" if is_page_number_line(lines, index) else clean_line_text(sl.text)
+        for index, sl in enumerate(lines)
+    ]
 
 
 def join_lines(texts: Sequence[str]) -> str:

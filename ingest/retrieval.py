@@ -15,13 +15,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from corpus import Document, Settings
+from corpus import SAFE_ACCESS, Document, Settings
 from ingest.embedding import Embedder
 from ingest.lexical import BM25Index
 from ingest.store import IndexStore, VersionInfo, collection_name, read_document
 from ingest.vector_index import VectorIndex
 
 QUERY_VECTORS_KEPT = 64
+MASKS_KEPT = 256  # filter masks kept per version
 
 Mode = Literal["hybrid", "bm25", "dense"]
 
@@ -79,6 +80,7 @@ class IndexSnapshot:
         self.collection = collection_name(info.version)
         self._documents: dict[str, Document | None] = {}
         self._positions = dict(zip(self.chunks["chunk_id"], self.chunks["pos"], strict=True))
+        self._masks: dict[tuple[Any, ...], np.ndarray] = {}
 
     def position(self, chunk_id: str) -> int | None:
         return self._positions.get(chunk_id)
@@ -92,6 +94,18 @@ class IndexSnapshot:
         return self._documents[doc_id]
 
     def mask(self, filters: SearchFilters) -> np.ndarray:
+        """The chunks these filters keep (computed once per filters and version: every
+        request with auth on filters by access, and the answer asks it several times)."""
+        key = (filters.municipality, filters.year, filters.doc_type, filters.doc_id, filters.access)
+        found = self._masks.get(key)
+        if found is None:
+            if len(self._masks) >= MASKS_KEPT:
+                self._masks.clear()
+            found = self._masks[key] = self._mask(filters)
+            found.flags.writeable = False
+        return found
+
+    def _mask(self, filters: SearchFilters) -> np.ndarray:
         frame = self.chunks
         keep = np.ones(len(frame), dtype=bool)
         if filters.municipality:
@@ -106,7 +120,7 @@ class IndexSnapshot:
         if filters.doc_id:
             keep &= frame["doc_id"].to_numpy() == filters.doc_id
         if filters.access is not None:
-            keep &= frame["doc_access"].fillna("public").isin(list(filters.access)).to_numpy()
+            keep &= frame["doc_access"].fillna(SAFE_ACCESS).isin(list(filters.access)).to_numpy()
         return keep
 
 
@@ -183,8 +197,7 @@ class HybridRetriever:
         if scores.size == 0:
             return []
         scores = np.where(keep, scores, 0.0)
-        order = np.argsort(-scores, kind="stable")[:n]
-        return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
+        return [(int(i), float(scores[i])) for i in top_k(scores, n) if scores[i] > 0]
 
     def _dense(
         self, snap: IndexSnapshot, query: str, keep: np.ndarray, filters: SearchFilters, n: int
@@ -260,6 +273,21 @@ class HybridRetriever:
             bm25_rank=next((r for r, (p, _) in enumerate(bm25, 1) if p == pos), None),
             dense_rank=next((r for r, (p, _) in enumerate(dense, 1) if p == pos), None),
         )
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest scores, highest first, equal scores by position: what
+    ``np.argsort(-scores, kind="stable")[:k]`` gives, without sorting every score."""
+    n = len(scores)
+    if k <= 0 or n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if k >= n:
+        return np.argsort(-scores, kind="stable")
+    threshold = scores[np.argpartition(-scores, k - 1)[:k]].min()  # the k-th highest
+    above = np.flatnonzero(scores > threshold)
+    ties = np.flatnonzero(scores == threshold)[: k - len(above)]
+    chosen = np.concatenate([above, ties])
+    return chosen[np.argsort(-scores[chosen], kind="stable")]
 
 
 def _normalise(ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:

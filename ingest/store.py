@@ -100,8 +100,10 @@ class IndexStore:
     def switch_to(self, version: str) -> None:
         _fsync_write(self.current_file, version + "\n")
 
-    def collect_garbage(self, keep: int) -> list[str]:
-        """Remove partial builds and versions beyond the newest ``keep`` (never the current)."""
+    def collect_garbage(self, keep: int, *, vectors: bool = True) -> list[str]:
+        """Remove partial builds and versions beyond the newest ``keep`` (never the current),
+        and their vector collections; with ``vectors=False`` the vector index is only asked
+        when a version folder went (so a run that finds nothing to do never connects to it)."""
         current = self.current_version()
         removed: list[str] = []
         complete = sorted(
@@ -114,6 +116,8 @@ class IndexStore:
             if path.name.endswith(_PARTIAL) or (path.is_dir() and path.name not in keep_set):
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path.name)
+        if not vectors and not removed:
+            return removed
         live = {collection_name(v) for v in keep_set}
         for name in self.vectors.collections():
             if name.startswith("chunks-") and name not in live:

@@ -6,7 +6,8 @@ are created with ``embedding_function=None`` so no default (English, downloaded)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from corpus import Settings
 
 Metadata = Mapping[str, str | int | float | bool]
+DEFAULT_DATABASE = "default_database"  # chromadb's own default
 _BATCH = 1000
 
 
@@ -66,32 +68,60 @@ def chroma_where(filters: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 class ChromaIndex:
-    """Chroma through ``PersistentClient`` (embedded) or ``HttpClient`` (a `chroma run` server)."""
+    """Chroma through ``PersistentClient`` (embedded) or ``HttpClient`` (a `chroma run` server).
 
-    def __init__(self, client: Any) -> None:
-        self._client = client
+    The client is made on first use: chromadb takes seconds to import, and a command that
+    finds nothing to do (an unchanged re-ingest) or reads only files never needs it.
+    """
+
+    def __init__(self, client: Any | Callable[[], Any]) -> None:
+        self._client_value = None if callable(client) else client
+        self._make_client = client if callable(client) else None
+        self._lock = threading.Lock()
+
+    @property
+    def _client(self) -> Any:
+        if self._client_value is None:
+            with self._lock:
+                if self._client_value is None and self._make_client is not None:
+                    self._client_value = self._make_client()
+        return self._client_value
 
     @classmethod
     def embedded(cls, path: str) -> ChromaIndex:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
+        def connect() -> Any:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
 
-        return cls(
-            chromadb.PersistentClient(
+            return chromadb.PersistentClient(
                 path=path, settings=ChromaSettings(anonymized_telemetry=False)
             )
-        )
+
+        return cls(connect)
 
     @classmethod
-    def http(cls, host: str, port: int) -> ChromaIndex:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
+    def http(cls, host: str, port: int, database: str = DEFAULT_DATABASE) -> ChromaIndex:
+        def connect() -> Any:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
 
-        return cls(
-            chromadb.HttpClient(
-                host=host, port=port, settings=ChromaSettings(anonymized_telemetry=False)
-            )
-        )
+            settings = ChromaSettings(anonymized_telemetry=False)
+            if database != DEFAULT_DATABASE:
+                admin = chromadb.AdminClient(
+                    ChromaSettings(
+                        anonymized_telemetry=False,
+                        chroma_api_impl="chromadb.api.fastapi.FastAPI",
+                        chroma_server_host=host,
+                        chroma_server_http_port=port,
+                    )
+                )
+                try:
+                    admin.get_database(database)
+                except Exception:  # chromadb raises its own NotFoundError types
+                    admin.create_database(database)
+            return chromadb.HttpClient(host=host, port=port, settings=settings, database=database)
+
+        return cls(connect)
 
     def _collection(self, name: str) -> Any:
         return self._client.get_or_create_collection(
@@ -157,7 +187,8 @@ class ChromaIndex:
 
 def create_vector_index(settings: Settings) -> VectorIndex:
     if settings.index.backend == "http":
-        return ChromaIndex.http(settings.index.chroma_host, settings.index.chroma_port)
+        index = settings.index
+        return ChromaIndex.http(index.chroma_host, index.chroma_port, index.chroma_database)
     path = settings.data_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return ChromaIndex.embedded(str(path))

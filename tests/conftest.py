@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,13 +11,45 @@ from pathlib import Path
 import pytest
 
 from corpus import BUNDLED_CORPUS_DIR, Settings
+from tests.support.services import SharedServices
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_EVAL = REPO / "eval" / "shared"  # a copy of ../shared/eval
 SEEDS = sorted(p for p in BUNDLED_CORPUS_DIR.glob("00*.txt"))
 
 
+_SHARED: SharedServices | None = None
+
+
+def shared_services() -> SharedServices | None:
+    """PostgreSQL and a Chroma server for the whole session when POLICY_ASSISTANT_TEST_SHARED=1
+    (``make test-shared``): the "several machines" mode, in which every data directory's state
+    goes to its own PostgreSQL database and its vectors to its own database on the server."""
+    global _SHARED
+    if os.environ.get("POLICY_ASSISTANT_TEST_SHARED") != "1":
+        return None
+    if _SHARED is None:
+        _SHARED = SharedServices().start()
+        atexit.register(_SHARED.stop)
+    return _SHARED
+
+
+def shared_environment(data_dir: Path) -> dict[str, str]:
+    """The shared services' settings as environment variables (empty in the default mode)."""
+    shared = shared_services()
+    return shared.environment(data_dir) if shared is not None else {}
+
+
 def fake_settings(data_dir: Path, **overrides: object) -> Settings:
+    shared = shared_services()
+    if shared is not None:
+        for key, value in shared.overrides(data_dir).items():
+            given = overrides.get(key)
+            if isinstance(value, dict) and isinstance(given, dict):
+                value = {**value, **given}
+            elif given is not None:
+                value = given
+            overrides[key] = value
     return Settings(
         data_dir=data_dir,
         embedding={"backend": "fake"},  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ import json
 import re
 import shlex
 import tomllib
-from pathlib import Path
+from importlib.metadata import version
 from typing import Any
 
 import pytest
@@ -56,8 +56,8 @@ def cli_calls(command: list[str]) -> list[list[str]]:
 
 def env_settings(env: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Settings:
     for name in env:
-        assert name.startswith(PREFIX) and name in SETTING_NAMES, f"unknown setting {name}"
-        monkeypatch.setenv(name, str(env[name]))
+        assert name in SETTING_NAMES, f"unknown setting {name}"
+        monkeypatch.setenv(name, str(env[name]).replace("${POSTGRES_PASSWORD:-change-me}", "pw"))
     return Settings(_env_file=None)  # type: ignore[call-arg]
 
 
@@ -69,48 +69,57 @@ def dockerfile_env() -> dict[str, str]:
     return {name: value for name, value in pairs.items() if name.startswith(PREFIX)}
 
 
-def test_compose_runs_chroma_and_several_api_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compose_runs_replicas_over_postgres_and_chroma(monkeypatch: pytest.MonkeyPatch) -> None:
     services = COMPOSE["services"]
-    assert set(services) == {"chroma", "api"}
-    chroma, api = services["chroma"], services["api"]
-    assert chroma["command"][:2] == ["chroma", "run"]
+    assert set(services) == {"postgres", "chroma", "ingest", "api", "proxy"}
+    chroma, api, ingest = services["chroma"], services["api"], services["ingest"]
+    assert chroma["image"].startswith("chromadb/chroma:")  # Chroma's own image
+    assert chroma["image"].split(":")[1] == version("chromadb")  # the client's version
+    assert services["postgres"]["image"].startswith("postgres:")
     chroma_port = int(chroma["command"][chroma["command"].index("--port") + 1])
 
-    calls = cli_calls(api["command"])
-    assert [c[0] for c in calls] == ["ingest", "serve"]
-    contexts = [parse_cli(c) for c in calls]
-    serve = contexts[-1].params
-    assert serve["workers"] >= 2 and serve["host"] == "0.0.0.0"
+    assert [c[0] for c in cli_calls(ingest["command"])] == ["ingest"]
+    serve = parse_cli(cli_calls(api["command"])[0]).params
+    assert serve["host"] == "0.0.0.0"
+    assert str(api["deploy"]["replicas"]).startswith("${API_REPLICAS:-")
+    assert "ports" not in api  # clients come through the proxy
 
-    settings = env_settings({**dockerfile_env(), **api["environment"]}, monkeypatch)
-    assert settings.index.backend == "http"  # several workers need the Chroma server
-    assert settings.index.chroma_host == "chroma" and settings.index.chroma_port == chroma_port
-    assert settings.auth.rate_limit_storage.startswith("sqlite:")  # one limit for all workers
+    for name in ("api", "ingest"):
+        settings = env_settings({**dockerfile_env(), **services[name]["environment"]}, monkeypatch)
+        assert settings.index.backend == "http"  # several processes need the Chroma server
+        assert settings.index.chroma_host == "chroma" and settings.index.chroma_port == chroma_port
+        assert settings.database_url and "@postgres:5432/" in settings.database_url
+        assert settings.auth.rate_limit_storage == "database://"  # one limit for all replicas
     port = serve["port"] or settings.api.port
-    assert f"{port}:{port}" in api["ports"]
-    assert api["depends_on"]["chroma"]["condition"] == "service_healthy"
+    assert f"{port}:8000" in services["proxy"]["ports"]
+    assert api["depends_on"]["ingest"]["condition"] == "service_completed_successfully"
+    for dependency in ("postgres", "chroma"):
+        assert ingest["depends_on"][dependency]["condition"] == "service_healthy"
+    assert services["proxy"]["depends_on"]["api"]["condition"] == "service_healthy"
+    proxy_conf = (REPO / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    assert f"server api:{port}" in proxy_conf and "proxy_pass http://policy_assistant" in proxy_conf
 
 
 def test_compose_shares_the_data_volume_and_checks_health(monkeypatch: pytest.MonkeyPatch) -> None:
     services = COMPOSE["services"]
     settings = env_settings({**dockerfile_env(), **services["api"]["environment"]}, monkeypatch)
     mounts = {
-        name: dict(v.split(":", 1)[::-1] for v in s["volumes"]) for name, s in services.items()
+        name: dict(v.split(":", 1)[::-1] for v in s.get("volumes", []))
+        for name, s in services.items()
     }
     data_dir = str(settings.data_dir)
-    assert mounts["api"][data_dir] == mounts["chroma"][data_dir] in COMPOSE["volumes"]
-    # the state (SQLite: conversations, audit, keys, rate limits) and the index live on it
-    for path in (settings.state_dir, settings.data_dir / "index"):
-        assert path.is_relative_to(data_dir)
-    chroma_path = Path(
-        services["chroma"]["command"][services["chroma"]["command"].index("--path") + 1]
-    )
-    assert chroma_path.is_relative_to(data_dir)
+    # every API replica and the ingest read and write the same index versions
+    assert mounts["api"][data_dir] == mounts["ingest"][data_dir] in COMPOSE["volumes"]
+    assert (settings.data_dir / "index").is_relative_to(data_dir)
     for name, service in services.items():
+        if name == "ingest":  # a one-shot job
+            continue
         check = service["healthcheck"]
         assert check["test"][0] == "CMD" and check["retries"] >= 1, name
     assert "/health" in " ".join(services["api"]["healthcheck"]["test"])
+    assert "/health" in " ".join(services["proxy"]["healthcheck"]["test"])
     assert "/heartbeat" in " ".join(services["chroma"]["healthcheck"]["test"])
+    assert "pg_isready" in services["postgres"]["healthcheck"]["test"]
 
 
 def test_dockerfile_cmd_and_cpu_torch(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,8 +141,12 @@ def test_dockerfile_cmd_and_cpu_torch(monkeypatch: pytest.MonkeyPatch) -> None:
     torch = re.search(r"^RUN pip install (.*torch\S*)$", DOCKERFILE, re.M)
     assert torch and pin in torch.group(1).split()  # the version the package pins
     assert "--index-url https://download.pytorch.org/whl/cpu" in torch.group(1)
-    assert f"pip install --quiet {pin}" in (REPO / "Makefile").read_text()
-    assert DOCKERFILE.index(torch.group(0)) < DOCKERFILE.index("RUN pip install .")
+    # the lock holds the same torch, as its CPU build; the image installs the runtime lock
+    runtime = (REPO / "requirements" / "runtime.txt").read_text(encoding="utf-8")
+    assert re.search(rf"^{re.escape(pin)}\+cpu ", runtime, re.M)
+    locked = "RUN pip install --require-hashes -r requirements/runtime.txt"
+    project = "RUN pip install --no-deps ."
+    assert DOCKERFILE.index(torch.group(0)) < DOCKERFILE.index(locked) < DOCKERFILE.index(project)
 
 
 @pytest.mark.parametrize(

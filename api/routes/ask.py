@@ -10,7 +10,8 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from api.deps import ReaderDep, ReadyAssistantDep
-from api.schemas import AskRequest, AskResponse, error_responses
+from api.openapi import error_responses
+from api.schemas import AskRequest, AskResponse
 from assistant import AskResult, PolicyAssistant
 from assistant.keys import Principal
 from ingest import SearchFilters
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/api/v1", tags=["ask"])
 @router.post(
     "/ask",
     response_model=AskResponse,
-    responses=error_responses(422, 503),
+    responses=error_responses(400, 401, 404, 408, 413, 422, 429, 503),
     summary="Answer a question with line-exact citations (answered, partial or refused)",
 )
 def ask(request: AskRequest, assistant: ReadyAssistantDep, principal: ReaderDep) -> AskResponse:
@@ -44,7 +45,10 @@ def _sse(event: str, data: object) -> str:
 
 @router.post(
     "/ask/stream",
-    responses={200: {"content": {"text/event-stream": {}}}, **error_responses(422, 503)},
+    responses={
+        200: {"content": {"text/event-stream": {}}},
+        **error_responses(400, 401, 404, 408, 413, 422, 429, 503),
+    },
     summary="The same answer as Server-Sent Events: token events, then one final event",
 )
 def ask_stream(

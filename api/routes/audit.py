@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import AdminDep, AssistantDep
-from api.schemas import AuditRecordPublic, AuditResponse, error_responses
+from api.openapi import error_responses
+from api.schemas import AuditRecordPublic, AuditResponse
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
 
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/api/v1", tags=["audit"])
 @router.get(
     "/audit",
     response_model=AuditResponse,
-    responses=error_responses(403, 422),
+    responses=error_responses(401, 403, 422, 429, 503),
     summary="Audit trail of answers, newest first (admin)",
 )
 def audit(
@@ -28,8 +29,13 @@ def audit(
     since: Annotated[
         datetime | None, Query(description="Only records at or after this time (ISO 8601).")
     ] = None,
-    status: Literal["answered", "partial", "refused"] | None = None,
-    conversation_id: Annotated[str | None, Query(max_length=64)] = None,
+    status: Annotated[
+        Literal["answered", "partial", "refused"] | None,
+        Query(description="Only records with this status."),
+    ] = None,
+    conversation_id: Annotated[
+        str | None, Query(max_length=64, description="Only records of this conversation.")
+    ] = None,
 ) -> AuditResponse:
     records = assistant.audit_records(
         admin.access, limit=limit, since=since, status=status, conversation_id=conversation_id

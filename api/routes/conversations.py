@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api.deps import AssistantDep, ReaderDep
+from api.openapi import error_responses
 from api.schemas import (
     ConversationResponse,
     ConversationsResponse,
     ConversationSummaryPublic,
     ConversationTurnPublic,
-    error_responses,
 )
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
 @router.get(
     "",
     response_model=ConversationsResponse,
-    responses=error_responses(401, 422),
+    responses=error_responses(401, 422, 429, 503),
     summary="The caller's conversations, newest first",
     description="Conversations of the caller's API key (the local user's without auth) that "
     "have not expired (`STATE__CONVERSATION_TTL_HOURS` idle time): id, first question as "
@@ -43,7 +43,7 @@ def conversations(
 @router.get(
     "/{conversation_id}",
     response_model=ConversationResponse,
-    responses=error_responses(401, 404, 422),
+    responses=error_responses(401, 404, 422, 429, 503),
     summary="One of the caller's conversations, turn by turn, to resume it",
     description="Every kept turn: the question, the answer text and lead as sent, status, "
     "citations and figures. Send `conversation_id` with the next /ask to go on with it. "
@@ -53,7 +53,9 @@ def conversations(
 def conversation(
     assistant: AssistantDep,
     principal: ReaderDep,
-    conversation_id: Annotated[str, Path(max_length=128)],
+    conversation_id: Annotated[
+        str, Path(max_length=128, description="The id /ask gave the conversation.")
+    ],
 ) -> ConversationResponse:
     turns = assistant.conversation_turns(principal.asker, conversation_id)
     return ConversationResponse(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.deps import PrincipalDep
-from api.schemas import MeResponse, error_responses
+from api.openapi import error_responses
+from api.schemas import MeResponse
 from corpus import ACCESS_LEVELS
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])

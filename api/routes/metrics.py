@@ -15,7 +15,8 @@ from api.bounds import (
     FigureKind,
 )
 from api.deps import ClerkDep, ReaderDep, ReadyAssistantDep, ensure_role
-from api.schemas import MetricsResponse, error_responses
+from api.openapi import error_responses
+from api.schemas import MetricsResponse
 from assistant.figure_export import (
     XLSX_MEDIA_TYPE,
     figures_csv,
@@ -32,7 +33,7 @@ router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
     response_model=MetricsResponse,
     responses={
         200: {"content": {"text/csv": {}, XLSX_MEDIA_TYPE: {}}},
-        **error_responses(401, 403, 422),
+        **error_responses(401, 403, 422, 429, 503),
     },
     summary="Figures table: filter it, or ask a figure question with q",
     description="JSON by default. `format=csv` and `format=xlsx` (clerk) are exports of the "
@@ -46,20 +47,51 @@ def metrics(
     assistant: ReadyAssistantDep,
     principal: ReaderDep,
     q: Annotated[
-        str | None, Query(max_length=FIGURE_QUESTION_CHARS, description="A figure question.")
+        str | None,
+        Query(
+            max_length=FIGURE_QUESTION_CHARS,
+            description="A figure question: the best matching rows, with status and reasons.",
+            examples=["Hoeveel LKS-contracten zijn er in Q3 gestart?"],
+        ),
     ] = None,
-    subject: Annotated[str | None, Query(max_length=SUBJECT_CHARS)] = None,
-    measure: Annotated[str | None, Query(max_length=200)] = None,
-    period: Annotated[str | None, Query(max_length=PERIOD_CHARS)] = None,
-    municipality: Annotated[str | None, Query(max_length=MUNICIPALITY_CHARS)] = None,
-    kind: FigureKind | None = None,
-    doc_id: Annotated[str | None, Query(max_length=DOC_ID_CHARS)] = None,
-    format: Literal["json", "csv", "xlsx"] = "json",
+    subject: Annotated[
+        str | None,
+        Query(
+            max_length=SUBJECT_CHARS,
+            description="Rows of this subject (synonyms count).",
+            examples=["loonkostensubsidie"],
+        ),
+    ] = None,
+    measure: Annotated[
+        str | None, Query(max_length=200, description="Rows whose measure holds these words.")
+    ] = None,
+    period: Annotated[
+        str | None,
+        Query(
+            max_length=PERIOD_CHARS,
+            description="Rows of this period: `2024`, `2024-Q3`, `2024-Q1..Q3`.",
+            examples=["2024"],
+        ),
+    ] = None,
+    municipality: Annotated[
+        str | None,
+        Query(max_length=MUNICIPALITY_CHARS, description="Rows about this municipality."),
+    ] = None,
+    kind: Annotated[FigureKind | None, Query(description="Rows of this kind.")] = None,
+    doc_id: Annotated[
+        str | None, Query(max_length=DOC_ID_CHARS, description="Rows from this document.")
+    ] = None,
+    format: Annotated[
+        Literal["json", "csv", "xlsx"],
+        Query(description="json, or csv or xlsx (an export: clerk or admin)."),
+    ] = "json",
     dialect: Annotated[
         CsvDialect,
         Query(description="CSV only: `nl` (`;`, decimal comma, BOM) or `plain` (`,`, point)."),
     ] = "nl",
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    limit: Annotated[
+        int, Query(ge=1, le=10_000, description="Most rows returned without a question.")
+    ] = 1000,
 ) -> Response | MetricsResponse:
     if format != "json":
         ensure_role(principal, "clerk")  # an export
@@ -82,7 +114,7 @@ def metrics(
     "/chart",
     responses={
         200: {"content": {"image/png": {}, "image/svg+xml": {}}},
-        **error_responses(401, 403, 422),
+        **error_responses(401, 403, 422, 429, 503),
     },
     summary="One figure over periods across documents, as PNG or SVG",
     description="One axis per unit; one series per measure, kind, municipality and kind of "
@@ -93,9 +125,19 @@ def metrics(
 def chart(
     assistant: ReadyAssistantDep,
     principal: ClerkDep,
-    subject: Annotated[str, Query(min_length=1, max_length=200)],
-    measure: Annotated[str | None, Query(max_length=200)] = None,
-    format: Literal["png", "svg"] = "png",
+    subject: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="The subject to draw over periods.",
+            examples=["loonkostensubsidie"],
+        ),
+    ],
+    measure: Annotated[
+        str | None, Query(max_length=200, description="Only rows of this measure.")
+    ] = None,
+    format: Annotated[Literal["png", "svg"], Query(description="Image format.")] = "png",
     lang: Annotated[
         Literal["nl", "en"], Query(description="Language of the axis and legend words.")
     ] = "nl",

@@ -61,8 +61,15 @@ def source_page(
     line_start: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
     line_end: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
     page: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+    page_end: Annotated[int | None, Query(ge=1, le=100_000)] = None,
 ) -> HTMLResponse:
-    target = {"doc_id": doc_id, "line_start": line_start, "line_end": line_end, "page": page}
+    target = {
+        "doc_id": doc_id,
+        "line_start": line_start,
+        "line_end": line_end,
+        "page": page,
+        "page_end": page_end,
+    }
     return _render(request, settings, "source.html", page="source", target=target)
 
 

@@ -2,7 +2,8 @@
 
 ``openai`` is any server that speaks the OpenAI chat-completions protocol (vLLM, llama.cpp,
 LM Studio, Ollama's ``/v1``), ``ollama`` is Ollama's own API, and ``fake`` is a deterministic
-model for tests. The LangChain packages are imported only inside the chosen branch.
+model for tests. The LangChain packages (the ``llm`` extra) are imported only inside the chosen
+branch; without them the backend is a configuration error with an install hint.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ class ChatModel(Protocol):
 
 def _install_hint(package: str, backend: str) -> ConfigurationError:
     return ConfigurationError(
-        f"POLICY_ASSISTANT_LLM__BACKEND={backend} needs the {package} package: "
-        f"pip install {package}",
+        f"POLICY_ASSISTANT_LLM__BACKEND={backend} needs the {package} package, in the llm "
+        "extra: pip install 'policy-assistant[llm]'",
         code="llm_backend_unavailable",
     )
 
@@ -41,7 +42,7 @@ def create_chat_model(settings: Settings) -> ChatModel | None:
     if llm.backend == "openai":
         try:
             from langchain_openai import ChatOpenAI
-        except ImportError as exc:  # pragma: no cover - the package is a dependency
+        except ImportError as exc:  # the llm extra is not installed
             raise _install_hint("langchain-openai", "openai") from exc
         return ChatOpenAI(
             base_url=llm.base_url,
@@ -54,7 +55,7 @@ def create_chat_model(settings: Settings) -> ChatModel | None:
         )
     try:
         from langchain_ollama import ChatOllama
-    except ImportError as exc:  # pragma: no cover - the package is a dependency
+    except ImportError as exc:  # the llm extra is not installed
         raise _install_hint("langchain-ollama", "ollama") from exc
     return ChatOllama(
         base_url=llm.base_url,

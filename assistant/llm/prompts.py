@@ -65,8 +65,7 @@ def passage_lines(citations: list[dict[str, Any]]) -> list[str]:
             for part in (
                 c.get("title"),
                 c.get("municipality"),
-                c.get("source"),
-                format_location(c.get("page"), c["line_start"], c["line_end"]),
+                c.get("location") or format_location(c.get("page"), c["line_start"], c["line_end"]),
             )
             if part
         )
@@ -79,8 +78,8 @@ def figure_lines(rows: list[dict[str, Any]], lang: Language) -> list[str]:
     for r in rows:
         period = f"{r.get('period')}{' (cumulative)' if r.get('cumulative') else ''}"
         line = r.get("line")
-        where = format_location(r.get("page"), line, line) if line else None
-        source = ", ".join(str(part) for part in (r.get("source"), where) if part)
+        where = r.get("location") or (format_location(r.get("page"), line, line) if line else None)
+        source = ", ".join(str(part) for part in (r.get("title"), where) if part)
         lines.append(
             f"- {format_value(float(r['value']), str(r.get('unit')), lang)} | unit: {r.get('unit')}"
             f" | period: {period} | kind: {r.get('kind')} | municipality: {r.get('municipality')}"

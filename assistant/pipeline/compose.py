@@ -23,6 +23,7 @@ from assistant.figure_text import (
 )
 from assistant.figures import row_to_public
 from assistant.language import Language, Term
+from assistant.markup import as_text
 from assistant.pipeline.candidates import Evidence
 from assistant.pipeline.retrieve import verbatim
 from assistant.pipeline.units import figure_count
@@ -85,9 +86,9 @@ class Composer:
             citation.get("page"), int(citation["line_start"]), int(citation["line_end"])
         )
         return str(phrases(lang)["lead_passage"]).format(
-            title=citation.get("title") or citation.get("source"),
+            title=as_text(str(citation.get("title") or citation.get("source"))),
             location=location,
-            sentence=lead_sentence(str(citation["quote"]), self.terms, self.idf),
+            sentence=as_text(lead_sentence(str(citation["quote"]), self.terms, self.idf)),
             cid=citation["id"],
         )
 
@@ -159,7 +160,7 @@ class Composer:
             lead = lead or describe_lead(row, cid if ev else "-", lang)
             lines.append(f"- {describe_row(row, cid if ev else '-', lang)}")
             if ev is not None and same is None:
-                lines.append(f"  “{ev.quote}”")
+                lines.append(f"  “{as_text(ev.quote)}”")
         conflict = describe_conflict(list(rows), lang)
         lead = " ".join([*notes[:1], lead]) if status == "partial" else lead
         lines.extend(["", *notes[1:], *([conflict] if conflict else [])])
@@ -195,7 +196,7 @@ class Composer:
         for ev in extra:
             cid = f"c{len(draft.citations) + 1}"
             draft.citations.append(self.citation(cid, ev))
-            draft.lines.append(f"- “{ev.quote}” [{cid}]{spelled_note(ev.quote, lang)}")
+            draft.lines.append(f"- “{as_text(ev.quote)}” [{cid}]{spelled_note(ev.quote, lang)}")
         draft.route = "both"
 
     # ----- passages -----------------------------------------------------------------------
@@ -209,7 +210,7 @@ class Composer:
             citations.append(self.citation(cid, ev))
             if number == QUOTED + 1:
                 lines.extend(["", str(p["more_sources"])])
-            lines.append(f"- “{ev.quote}” [{cid}]{spelled_note(ev.quote, lang)}")
+            lines.append(f"- “{as_text(ev.quote)}” [{cid}]{spelled_note(ev.quote, lang)}")
         lead = self.passage_lead(citations[0], lang) if citations else ""
         return Draft("answered", "passages", lead, lines, citations, [])
 
@@ -225,7 +226,8 @@ class Composer:
         lead = str(p["refused_no_figure" if no_figure else "refused"])
         lines = []
         if named:
-            lines.append(str(p["refused_nearest"]).format(titles="; ".join(h.title for h in named)))
+            titles = "; ".join(as_text(h.title) for h in named)
+            lines.append(str(p["refused_nearest"]).format(titles=titles))
         documents = [{"doc_id": h.doc_id, "title": h.title, "source": h.source} for h in named]
         return Draft(
             "refused",

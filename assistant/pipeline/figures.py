@@ -90,14 +90,13 @@ class FigurePick:
 
 
 def _rows_in(frame: pd.DataFrame, ev: Evidence) -> pd.DataFrame:
-    rows = frame[
+    """The figure rows of a passage's lines (a document's line numbers are unique, also
+    across the pages of a PDF, so a passage may run on to the next page)."""
+    return frame[
         (frame["doc_id"] == ev.doc_id)
         & (frame["line"] >= ev.line_start)
         & (frame["line"] <= ev.line_end)
     ]
-    if ev.page is not None and "page" in rows:
-        rows = rows[rows["page"].isna() | (rows["page"] == ev.page)]
-    return rows
 
 
 def _municipality_reason(query: FigureQuery, rows: Sequence[dict[str, Any]]) -> str | None:

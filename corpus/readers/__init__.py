@@ -7,6 +7,7 @@ for plain text. Heavy parser imports happen inside each reader.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from corpus.errors import (
     DocumentTooLargeError,
@@ -15,6 +16,10 @@ from corpus.errors import (
     UnsupportedFormatError,
 )
 from corpus.model import DocFormat, ExtractedText
+from corpus.readers.text import unicode_bom
+
+if TYPE_CHECKING:
+    from corpus.readers.ocr import OcrOptions
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -23,9 +28,18 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def sniff_format(data: bytes, name: str) -> DocFormat:
-    """Decide the format from the bytes; the extension only separates txt from md."""
+    """Decide the format from the bytes; the extension only separates txt from md.
+
+    An empty file is ``empty_document`` whatever its name; text with a UTF-16 or UTF-32
+    byte order mark is text (the text reader decodes it).
+    """
+    if not data.strip():
+        raise EmptyDocumentError(f"{name}: the file is empty")
     head = data[:2048].lstrip()
     suffix = Path(name).suffix.lower()
+    unicode_text = unicode_bom(data)
+    if unicode_text is not None:
+        return _sniff_decoded(unicode_text, name, suffix)
     if head.startswith(b"%PDF-") or data[:1024].find(b"%PDF-") != -1:
         return "pdf"
     if data[:8] == _OLE_MAGIC:
@@ -56,6 +70,19 @@ def sniff_format(data: bytes, name: str) -> DocFormat:
     )
 
 
+def _sniff_decoded(encoding: str, name: str, suffix: str) -> DocFormat:
+    if suffix in (".html", ".htm"):
+        return "html"
+    if suffix in (".md", ".markdown"):
+        return "md"
+    if suffix in (".txt", ".text", ""):
+        return "txt"
+    raise UnsupportedFormatError(
+        f"{name}: {encoding} text with an unsupported file type {suffix!r}; "
+        f"supported for text: .txt, .md, .html"
+    )
+
+
 def read_bytes(
     data: bytes,
     name: str,
@@ -64,8 +91,10 @@ def read_bytes(
     max_pages: int = DEFAULT_MAX_PAGES,
     max_unpacked: int | None = None,
     max_ratio: int | None = None,
+    ocr: OcrOptions | None = None,
 ) -> ExtractedText:
-    """Read a document from bytes. Raises a typed :class:`~corpus.errors.CorpusError`."""
+    """Read a document from bytes (``ocr``: read a PDF's scanned pages with tesseract).
+    Raises a typed :class:`~corpus.errors.CorpusError`."""
     if len(data) > max_bytes:
         raise DocumentTooLargeError(
             f"{name}: {len(data):,} bytes is over the limit of {max_bytes:,} bytes"
@@ -76,7 +105,7 @@ def read_bytes(
     if fmt == "pdf":
         from corpus.readers.pdf import read_pdf
 
-        extracted = read_pdf(data, name, max_pages=max_pages)
+        extracted = read_pdf(data, name, max_pages=max_pages, ocr=ocr)
     elif fmt == "docx":
         from corpus.readers.docx import read_docx
 
@@ -96,7 +125,7 @@ def read_bytes(
     return extracted
 
 
-def read_path(path: Path, **limits: int) -> ExtractedText:
+def read_path(path: Path, **limits: Any) -> ExtractedText:
     size = path.stat().st_size
     max_bytes = limits.get("max_bytes", DEFAULT_MAX_BYTES)
     if size > max_bytes:

@@ -1,30 +1,41 @@
-"""DOCX: body paragraphs and table rows in document order, with page numbers from page breaks.
+"""DOCX: body paragraphs and table rows in document order, with their structure and pages.
 
-``SourceLine.line`` is the running number of the non-empty paragraph or table row (1-based);
-``page`` counts explicit page breaks (``w:br w:type="page"``, ``pageBreakBefore``, section
-breaks that start a new page) and the breaks Word recorded when it last laid the document out
-(``w:lastRenderedPageBreak``). A rendered break that directly follows an explicit one is the
-same break and is counted once. Table rows join their cells with `` | ``. Text boxes, headers,
-footers, footnotes and comments are not read. The zip is checked before anything is parsed.
+``SourceLine.ref`` is the running number of the non-empty paragraph or table row (1-based):
+what a citation of a DOCX names, with the nearest heading. The text gets a blank line where a
+paragraph ends (``corpus.page_layout.paragraph_ends``: a closed sentence, a heading, a
+paragraph well shorter than most, before one that starts anew; never between table rows), as
+a text file would show it: a PDF converted to Word, one paragraph per printed line, keeps its
+sentences whole across those paragraphs. A heading
+style gives the line its ``level``; a numbered or bulleted paragraph starts with the label Word
+shows ("1.", "a)", "•"; ``corpus.readers.docx_structure``); table rows join their cells with
+`` | ``. Text boxes, headers, footers, footnotes and comments are not read. The zip is checked
+before anything is parsed.
+
+Pages count explicit page breaks (``w:br w:type="page"``, ``pageBreakBefore``, section breaks
+that start a new page) and the breaks Word recorded when it last laid the document out
+(``w:lastRenderedPageBreak``); a rendered break that directly follows an explicit one is the
+same break and is counted once (``corpus.readers.docx_pages``). A DOCX does not know where its
+text flows onto the next page, so the pages are kept only when Word recorded its layout, or
+when every stretch between two explicit breaks fits on one page; else ``page`` is None and the
+document is cited by heading and paragraph, never by a page it cannot know.
 """
 
 from __future__ import annotations
 
 import io
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import pairwise
 
 from lxml import etree
 
-from corpus.errors import CorpusError, CorruptDocumentError, DocumentTooLargeError
+from corpus.errors import CorpusError, CorruptDocumentError
 from corpus.model import ExtractedText, SourceLine
+from corpus.page_layout import SHORT_LINE, paragraph_ends, typical
+from corpus.readers.docx_pages import Pages, section_breaks
+from corpus.readers.docx_structure import Structure
+from corpus.readers.docx_zip import MAX_RATIO, MAX_UNCOMPRESSED, check_zip
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 100
-MAX_MEMBERS = 10_000
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _SKIP = {
@@ -37,71 +48,10 @@ _SKIP = {
     f"{{{W}}}pPr",
     f"{{{W}}}rPr",
 }
-_NEW_PAGE_SECTIONS = {"nextPage", "oddPage", "evenPage"}
-_SECTIONS = etree.XPath(".//w:pPr/w:sectPr | ./w:sectPr", namespaces={"w": W})
 
 
 def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
-
-
-def check_zip(
-    data: bytes, name: str, max_unpacked: int = MAX_UNCOMPRESSED, max_ratio: int = MAX_RATIO
-) -> None:
-    """Refuse zip bombs and archives that are not Word documents, before any parsing.
-
-    The sizes come from the zip directory (``ZipInfo.file_size``), so nothing is unpacked.
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except Exception as exc:  # BadZipFile, NotImplementedError, struct.error, EOFError, ...
-        raise CorruptDocumentError(f"{name}: not a valid DOCX (zip) file ({exc})") from None
-    if len(infos) > MAX_MEMBERS:
-        raise DocumentTooLargeError(f"{name}: the DOCX holds {len(infos):,} files")
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos)
-    if total > max_unpacked:
-        raise DocumentTooLargeError(
-            f"{name}: the DOCX unpacks to {total:,} bytes, over the limit of {max_unpacked:,} bytes"
-        )
-    worst = max((i.file_size / max(1, i.compress_size) for i in infos), default=0.0)
-    if total / max(1, packed) > max_ratio or worst > max_ratio:
-        raise DocumentTooLargeError(
-            f"{name}: the DOCX is compressed more than {max_ratio}x (a zip bomb?); refused"
-        )
-    if "word/document.xml" not in {i.filename for i in infos}:
-        raise CorruptDocumentError(f"{name}: not a Word document (no word/document.xml)")
-
-
-@dataclass
-class _Pages:
-    """Page counter over the document's break markers."""
-
-    name: str
-    max_pages: int
-    page: int = 1
-    after_explicit: bool = False  # an explicit break with no text after it yet
-    seen_text: bool = False
-
-    def explicit(self) -> None:
-        self._next()
-        self.after_explicit = True
-
-    def rendered(self) -> None:
-        if self.seen_text and not self.after_explicit:
-            self._next()
-
-    def text(self) -> None:
-        self.seen_text = True
-        self.after_explicit = False
-
-    def _next(self) -> None:
-        self.page += 1
-        if self.page > self.max_pages:
-            raise DocumentTooLargeError(
-                f"{self.name}: more than {self.max_pages:,} pages (the limit)"
-            )
 
 
 def _events(el: etree._Element) -> Iterator[tuple[str, str]]:
@@ -146,7 +96,7 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\n", " ").replace("\t", " ")).strip()
 
 
-def _lines(el: etree._Element, pages: _Pages) -> list[tuple[str, int]]:
+def _lines(el: etree._Element, pages: Pages) -> list[tuple[str, int]]:
     """The visible text of a paragraph or row with the page it starts on.
 
     A paragraph with an explicit page break inside it is split there: the text after the
@@ -176,7 +126,7 @@ def _lines(el: etree._Element, pages: _Pages) -> list[tuple[str, int]]:
     return out
 
 
-def _track(kind: str, value: str, pages: _Pages, start: int) -> int:
+def _track(kind: str, value: str, pages: Pages, start: int) -> int:
     """Advance the page counter; return the page the text so far started on (0: none yet)."""
     if kind == "explicit":
         pages.explicit()
@@ -199,15 +149,45 @@ def _blocks(parent: etree._Element) -> Iterator[etree._Element]:
             yield from _blocks(child.find(_w("sdtContent")) if child.tag == _w("sdt") else child)
 
 
-def _section_breaks(body: etree._Element) -> dict[etree._Element, bool]:
-    """For each paragraph that ends a section: does the next section start on a new page?"""
-    sects = _SECTIONS(body)
-    out: dict[etree._Element, bool] = {}  # keys keep the proxies alive, so identity holds
-    for here, nxt in pairwise(sects):
-        kind = nxt.find(_w("type"))
-        value = "nextPage" if kind is None else kind.get(_w("val"), "nextPage")
-        out[here.getparent().getparent()] = value in _NEW_PAGE_SECTIONS
-    return out
+@dataclass(slots=True)
+class _Item:
+    text: str
+    page: int
+    level: int | None
+    row: bool  # a table row (no blank line between two rows of one table)
+    table: int  # which table it belongs to (0: none)
+
+
+def _items(body: etree._Element, pages: Pages, structure: Structure) -> list[_Item]:
+    section_ends = section_breaks(body)
+    items: list[_Item] = []
+    new_section = False
+    table_of = {
+        row: n
+        for n, table in enumerate(body.iter(_w("tbl")), start=1)
+        for row in table.iterchildren(_w("tr"))
+    }
+    for block in _blocks(body):
+        if new_section:
+            pages.explicit()
+        is_row = block.tag == _w("tr")
+        level = None if is_row else structure.heading_level(block)
+        label = "" if is_row else structure.label(block)
+        for n, (text, page) in enumerate(_lines(block, pages)):
+            shown = f"{label} {text}" if label and n == 0 else text
+            items.append(_Item(shown, page, level, is_row, table_of.get(block, 0)))
+        new_section = section_ends.get(block, False)
+    return items
+
+
+def _breaks(before: _Item, item: _Item, full: float) -> bool:
+    """A paragraph ends between two DOCX paragraphs (or before and after a table)."""
+    if before.row or item.row:
+        return not (before.row and item.row and before.table == item.table)
+    if item.level is not None or before.level is not None:
+        return True
+    short = len(before.text) < SHORT_LINE * full
+    return paragraph_ends(before.text, item.text, short)
 
 
 def read_docx(
@@ -223,21 +203,27 @@ def read_docx(
     try:
         import docx
 
-        body = docx.Document(io.BytesIO(data)).element.body
+        document = docx.Document(io.BytesIO(data))
+        body = document.element.body
+        structure = Structure.of(document)
     except CorpusError:
         raise
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors, ...
         raise CorruptDocumentError(
             f"{name}: the DOCX cannot be read, it is damaged ({type(exc).__name__}: {exc})"
         ) from None
-    pages = _Pages(name, max_pages)
-    section_ends = _section_breaks(body)
+    pages = Pages(name, max_pages)
+    items = _items(body, pages, structure)
+    known = pages.known([(item.text, item.page) for item in items])
+    full = typical([float(len(item.text)) for item in items if not item.row], 0.9)
     lines: list[SourceLine] = []
-    new_section = False
-    for block in _blocks(body):
-        if new_section:
-            pages.explicit()
-        for text, page in _lines(block, pages):
-            lines.append(SourceLine(line=len(lines) + 1, text=text, page=page))
-        new_section = section_ends.get(block, False)
-    return ExtractedText(format="docx", lines=lines, pages=pages.page)
+    previous: _Item | None = None
+    for ref, item in enumerate(items, start=1):
+        page = item.page if known else None
+        if previous is not None and _breaks(previous, item, full):
+            lines.append(SourceLine(line=len(lines) + 1, text="", page=lines[-1].page))
+        lines.append(
+            SourceLine(line=len(lines) + 1, text=item.text, page=page, ref=ref, level=item.level)
+        )
+        previous = item
+    return ExtractedText(format="docx", lines=lines, pages=pages.page if known else None)

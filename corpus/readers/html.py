@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from corpus.errors import CorruptDocumentError, TextEncodingError
 from corpus.model import ExtractedText, SourceLine
+from corpus.readers.text import decode_bom, unicode_bom
 
 if TYPE_CHECKING:
     from bs4 import Tag
@@ -93,8 +94,9 @@ def decode_html(data: bytes, name: str) -> tuple[str, str]:
     """Decode with the BOM or declared charset; else UTF-8; else Windows-1252."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+    wide = unicode_bom(data)
+    if wide is not None:
+        return decode_bom(data, wide, name)
     head = data[:4096]
     found = _CHARSET.search(head) or _XML_ENCODING.search(head)
     candidates = []

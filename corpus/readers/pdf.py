@@ -2,10 +2,13 @@
 
 pypdfium2 (Apache-2.0/BSD-3, PDFium is BSD) was chosen by ``bench/pdf_readers.py``: it had the
 best exact-line score, kept table rows together and was the fastest of the measured readers.
-Lines come in content-stream order, which for Word/LibreOffice exports is the reading order.
+Lines come in content-stream order, which for Word/LibreOffice exports is the reading order;
+each line keeps its box on the page and its font size, so ``corpus.page_layout`` can leave the
+page furniture out and put blank lines where the layout shows a paragraph break.
 
-``SourceLine.line`` counts the non-empty lines of a page (1-based), as a reader of the page
-counts them. PDFium is not thread-safe, so every call into it holds one process-wide lock.
+``SourceLine.ref`` counts the text lines of a page (1-based) as a reader of the page counts
+them, without the running header, footer and page number. PDFium is not thread-safe, so every
+call into it holds one process-wide lock.
 """
 
 from __future__ import annotations
@@ -20,15 +23,20 @@ from corpus.errors import (
     EncryptedDocumentError,
     NoTextLayerError,
 )
-from corpus.model import ExtractedText, SourceLine
+from corpus.furniture import LaidOutPage, PlacedLine
+from corpus.model import ExtractedText
+from corpus.page_layout import document_lines
+from corpus.readers.ocr import OcrOptions, read_image
 
 if TYPE_CHECKING:
-    from pypdfium2 import PdfDocument
+    from PIL.Image import Image
+    from pypdfium2 import PdfDocument, PdfTextPage
 
 _PDFIUM_LOCK = threading.Lock()
 # PDFium marks a hyphen at the end of a line that it joined to the next line with U+FFFE
 # (get_text_range) or U+0002 (get_text_bounded); the page shows "-" and a line break.
 _JOINED_HYPHEN = {"\ufffe": "-\n", "\x02": "-\n"}
+_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines cuts
 _ERR_PASSWORD, _ERR_SECURITY = 4, 5  # FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY
 _CONTROL = {c: None for c in range(32) if chr(c) not in "\t\n\r"}
 
@@ -61,7 +69,62 @@ def _open(data: bytes, name: str) -> PdfDocument:
         ) from None
 
 
-def _extract(data: bytes, name: str, max_pages: int) -> list[list[str]]:
+def placed_lines(textpage: PdfTextPage) -> list[PlacedLine]:
+    """The page's non-empty lines (as :func:`page_lines` cuts them) with their boxes.
+
+    The text of ``get_text_range`` leaves out characters PDFium knows no Unicode for (a glyph
+    missing from the font's map), so a text position is turned into a character index by
+    PDFium itself before the character's box is read.
+    """
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.get_text_range()
+    out: list[PlacedLine] = []
+    start = 0
+    x, y = ctypes.c_double(), ctypes.c_double()
+
+    def char(text_index: int) -> int:
+        found = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage.raw, text_index)
+        return int(found) if found >= 0 else text_index
+
+    def close(end: int, tail: str = "") -> None:
+        piece = raw[start:end]
+        text = unicodedata.normalize("NFC", (piece + tail).translate(_CONTROL)).strip()
+        if not text:
+            return
+        first = start + (len(piece) - len(piece.lstrip()))
+        last = start + len(piece.rstrip()) - 1
+        if last < first:  # only the joined hyphen is visible
+            first = last = end
+        head, tail_char = char(first), char(max(first, last))
+        left, bottom, _, top = textpage.get_charbox(head, loose=True)
+        _, bottom_end, right, _ = textpage.get_charbox(tail_char, loose=True)
+        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, head) or (top - bottom)
+        found = pdfium_c.FPDFText_GetCharOrigin(
+            textpage.raw, head, ctypes.byref(x), ctypes.byref(y)
+        )
+        baseline = float(y.value) if found else min(bottom, bottom_end)
+        out.append(
+            PlacedLine(text, left, right, min(bottom, bottom_end), top, float(size), baseline)
+        )
+
+    for i, character in enumerate(raw):
+        if character in _JOINED_HYPHEN:
+            close(i, "-")
+            start = i + 1
+        elif character in _BREAKS:
+            close(i)
+            start = i + 1
+    close(len(raw))
+    return out
+
+
+def _extract(
+    data: bytes, name: str, max_pages: int, ocr: OcrOptions | None = None
+) -> tuple[list[LaidOutPage], dict[int, Image]]:
+    """The pages with their text layers, and (``ocr``) an image of every page without one."""
     import pypdfium2 as pdfium
 
     pdf = _open(data, name)
@@ -71,7 +134,8 @@ def _extract(data: bytes, name: str, max_pages: int) -> list[list[str]]:
             raise DocumentTooLargeError(
                 f"{name}: {count:,} pages is over the limit of {max_pages:,} pages"
             )
-        pages: list[list[str]] = []
+        pages: list[LaidOutPage] = []
+        images: dict[int, Image] = {}
         for index in range(count):
             try:
                 page = pdf[index]
@@ -80,38 +144,45 @@ def _extract(data: bytes, name: str, max_pages: int) -> list[list[str]]:
                     f"{name}: page {index + 1} of the PDF is damaged ({exc})"
                 ) from None
             try:
+                width, height = page.get_size()
                 textpage = page.get_textpage()
                 try:
-                    pages.append(page_lines(textpage.get_text_range()))
+                    pages.append(LaidOutPage(width, height, placed_lines(textpage)))
                 finally:
                     textpage.close()
+                if ocr is not None and not pages[-1].lines:
+                    images[index] = page.render(scale=ocr.dpi / 72).to_pil()
             except pdfium.PdfiumError as exc:
                 raise CorruptDocumentError(
                     f"{name}: the text of page {index + 1} cannot be read ({exc})"
                 ) from None
             finally:
                 page.close()
-        return pages
+        return pages, images
     finally:
         pdf.close()
 
 
-def read_pdf(data: bytes, name: str, *, max_pages: int) -> ExtractedText:
-    """Read the text layer of a PDF. Raises a typed :class:`~corpus.errors.CorpusError`."""
+def read_pdf(
+    data: bytes, name: str, *, max_pages: int, ocr: OcrOptions | None = None
+) -> ExtractedText:
+    """Read the text layer of a PDF (and, with ``ocr``, the pages without one: a scan).
+    Raises a typed :class:`~corpus.errors.CorpusError`."""
     if b"%%EOF" not in data[-1024:] and b"%%EOF" not in data:
         raise CorruptDocumentError(
             f"{name}: the PDF is incomplete (no end-of-file marker); upload the complete file"
         )
     with _PDFIUM_LOCK:
-        pages = _extract(data, name, max_pages)
-    if not any(pages):
+        pages, images = _extract(data, name, max_pages, ocr)
+    for index, image in images.items():  # (outside the lock: tesseract is a process)
+        if ocr is not None:
+            pages[index].lines = read_image(image, pages[index].height, ocr, name)
+    if not any(page.lines for page in pages):
         raise NoTextLayerError(
-            f"{name}: the PDF has no text layer (scanned?); run OCR first "
-            "(e.g. `ocrmypdf in.pdf out.pdf`) and upload the result"
+            f"{name}: the PDF has no text layer (a scan?), so it needs OCR first: run it "
+            "through OCR (e.g. `ocrmypdf -l nld in.pdf out.pdf`) and upload the result, or "
+            "turn on the OCR setting (POLICY_ASSISTANT_INGEST__OCR=true, needs tesseract-ocr "
+            "with the Dutch language pack)"
         )
-    lines = [
-        SourceLine(line=number, text=text, page=page_no)
-        for page_no, page in enumerate(pages, start=1)
-        for number, text in enumerate(page, start=1)
-    ]
-    return ExtractedText(format="pdf", lines=lines, pages=len(pages))
+    lines, furniture = document_lines(pages)
+    return ExtractedText(format="pdf", lines=lines, pages=len(pages), furniture=furniture)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
+
 from corpus.errors import TextEncodingError
 from corpus.model import DocFormat, ExtractedText, SourceLine
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Decode UTF-8 (with or without BOM); fall back to Windows-1252, common for Dutch files."""
+    """Decode UTF-8 (with or without BOM), or UTF-16/UTF-32 with a BOM; fall back to
+    Windows-1252, common for Dutch files."""
+    wide = unicode_bom(data)
+    if wide is not None:
+        return decode_bom(data, wide, name)
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding), encoding
@@ -16,6 +22,27 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     raise TextEncodingError(
         f"{name}: the text is neither UTF-8 nor Windows-1252; save it as UTF-8 and upload again"
     )
+
+
+def unicode_bom(data: bytes) -> str | None:
+    """The encoding a UTF-16 or UTF-32 byte order mark names (``utf-16``, ``utf-32``), else
+    None. (A UTF-8 BOM needs nothing special: ``utf-8-sig`` reads it.)"""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
+
+
+def decode_bom(data: bytes, encoding: str, name: str) -> tuple[str, str]:
+    try:
+        return data.decode(encoding), encoding  # the codec reads and drops the BOM
+    except UnicodeDecodeError:
+        raise TextEncodingError(
+            f"{name}: the text starts with a {encoding.upper()} byte order mark but is not "
+            f"valid {encoding.upper()}; save it as UTF-8 and upload again",
+            code="unsupported_encoding",
+        ) from None
 
 
 def split_source_lines(text: str) -> list[str]:

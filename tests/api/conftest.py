@@ -105,7 +105,14 @@ def write_access_corpus(folder: Path) -> Path:
 
 def auth_settings(data_dir: Path, **auth: object) -> Settings:
     return fake_settings(
-        data_dir, auth={"enabled": True, "rate_limit": "", "failed_auth_limit": "", **auth}
+        data_dir,
+        auth={
+            "enabled": True,
+            "rate_limit": "",
+            "failed_auth_limit": "",
+            "failed_key_limit": "",
+            **auth,
+        },
     )
 
 

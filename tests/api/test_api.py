@@ -51,7 +51,11 @@ def test_search_returns_exact_coordinates(client: TestClient) -> None:
     lines = Path(f"corpus/{top['source']}").read_text(encoding="utf-8").split("\n")
     assert top["text"] == "\n".join(lines[top["line_start"] - 1 : top["line_end"]])
     assert top["municipality"] == "Enschede" and top["year"] == 2025
-    assert top["citation"].startswith("Uitvoeringsprogramma") and "regels" in top["citation"]
+    # readable: title, municipality, year and the lines; the file name only in "source"
+    assert top["citation"].startswith("Uitvoeringsprogramma Enschedese Arbeidsmarkt Aanpak 2025")
+    place = f"r. {top['line_start']}–{top['line_end']}"
+    assert top["location"] == place and place in top["citation"]
+    assert top["source"] not in top["citation"] and top["page"] is None
 
 
 def test_search_filters(client: TestClient) -> None:
@@ -81,11 +85,11 @@ def test_passage_is_verbatim_with_citation(client: TestClient) -> None:
     ).json()
     lines = Path("corpus/001_2e26a5924f710f99.txt").read_text(encoding="utf-8").split("\n")
     assert body["text"] == "\n".join(lines[86:92])
-    assert "Gestarte contracten: 220" in body["citation"] and "regels 87-92" in body["citation"]
+    assert "Gestarte contracten: 220" in body["citation"] and "r. 87–92" in body["citation"]
     assert body["citation"].startswith(
-        "Uitvoeringsprogramma Enschedese Arbeidsmarkt Aanpak 2025 (Enschede, 2025), regels 87-92: “"
+        "Uitvoeringsprogramma Enschedese Arbeidsmarkt Aanpak 2025 (Enschede, 2025), r. 87–92: “"
     )
-    assert "001_2e26a5924f710f99" not in body["citation"]  # titles, not file names
+    assert body["location"] == "r. 87–92" and body["source"] not in body["citation"]
     assert [c["line"] for c in body["context_before"]] == [82, 83, 84, 85, 86]
 
 

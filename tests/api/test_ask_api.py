@@ -20,6 +20,7 @@ RESPONSE_FIELDS = {
     "answer",
     "language",
     "conversation_id",
+    "lead",
     "citations",
     "figures",
     "trace",
@@ -33,8 +34,10 @@ CITATION_FIELDS = {
     "doc_type",
     "year",
     "page",
+    "page_end",
     "line_start",
     "line_end",
+    "location",
     "quote",
     "score",
 }

@@ -10,14 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import shared_environment
+
 pytestmark = pytest.mark.unit
 
 
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    data_dir: Path, *args: str, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "POLICY_ASSISTANT_DATA_DIR": str(data_dir),
         "POLICY_ASSISTANT_EMBEDDING__BACKEND": "fake",
+        **shared_environment(data_dir),
+        **(extra or {}),
     }
     return subprocess.run(
         [sys.executable, "-m", "api.cli", *args],
@@ -49,7 +55,7 @@ def test_ingest_search_and_exit_codes(tmp_path: Path, corpus_copy: Path) -> None
     results = json.loads(found.stdout)["results"]
     assert len(results) == 3 and all(r["line_start"] <= r["line_end"] for r in results)
     text = run_cli(data, "search", "statushouders", "-k", "2")
-    assert "regels" in text.stdout and text.stdout.count("“") == 2
+    assert ", r. " in text.stdout and text.stdout.count("“") == 2
     assert ".txt" not in text.stdout  # documents by title, never by file name
 
     # figures were extracted in the same ingest; a figure question reads them
@@ -59,7 +65,7 @@ def test_ingest_search_and_exit_codes(tmp_path: Path, corpus_copy: Path) -> None
     body = json.loads(answer.stdout)
     assert body["status"] == "partial" and body["figures"][0]["cumulative"] is True
     listed = run_cli(data, "metrics", "--q", question)
-    assert "Uitvoeringsprogramma Enschedese Arbeidsmarkt Aanpak 2025, regel 90" in listed.stdout
+    assert "Uitvoeringsprogramma Enschedese Arbeidsmarkt Aanpak 2025, r. 90" in listed.stdout
     assert ".txt" not in listed.stdout
     table = run_cli(data, "metrics", "--q", question, "--csv")
     header, first = table.stdout.splitlines()[:2]

@@ -10,7 +10,6 @@ typer's usage error (``Try 'policy-assistant ... --help'`` and the reason)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from api.cli_serve import HOST_PATTERN
 from corpus import Settings
 from tests.api.conftest import NORMAL_QUESTION
 from tests.api.test_bad_inputs import SPECIAL, junk
+from tests.conftest import shared_environment
 
 pytestmark = pytest.mark.unit
 CLI_FUZZ = settings(
@@ -57,6 +57,7 @@ class CliEnv:
             "POLICY_ASSISTANT_DATA_DIR": str(settings.data_dir),
             "POLICY_ASSISTANT_EMBEDDING__BACKEND": "fake",
             "POLICY_ASSISTANT_API__HOST": "127.0.0.1",  # `serve --host` sets it; restored after
+            **shared_environment(settings.data_dir),
         }
 
     def invoke(self, *args: str) -> Result:
@@ -86,21 +87,17 @@ class CliEnv:
         return {
             "current": (index / "CURRENT").read_text(),
             "versions": sorted(p.name for p in index.iterdir()),
-            "keys": rows(data / "state" / "keys.sqlite", "SELECT * FROM api_keys"),
-            "turns": rows(data / "state" / "conversations.sqlite", "SELECT * FROM turns"),
+            "keys": rows(self.settings, "SELECT * FROM api_keys"),
+            "turns": rows(self.settings, "SELECT * FROM turns"),
         }
 
 
-def rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
-    if not path.exists():
-        return []
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return sorted(tuple(map(str, r)) for r in conn.execute(sql))
-    except sqlite3.OperationalError:  # the table is not created yet
-        return []
-    finally:
-        conn.close()
+def rows(settings: Settings, sql: str) -> list[tuple[Any, ...]]:
+    """Every row of a table of the state database (SQLite, or PostgreSQL in shared mode)."""
+    from assistant.state_db import state_database
+
+    with state_database(settings).connect() as conn:
+        return sorted(tuple(map(str, r)) for r in conn.execute(sql).fetchall())
 
 
 def clear_error(stderr: str) -> bool:
@@ -306,4 +303,5 @@ def test_serve_refuses_bad_values_before_starting(
 
     run()
     # a valid worker count over the embedded Chroma: refused by the workers check, not started
+    monkeypatch.setitem(cli.env, "POLICY_ASSISTANT_INDEX__BACKEND", "embedded")
     assert "embedded_single_process" in cli.invalid("serve", "--workers", "2").stderr

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import create_app
-from assistant import SqliteAuditLog
+from assistant import create_audit_log
 from corpus import Settings
 from tests.api.test_api import assert_error_shape
 from tests.api.test_ask_api import QUESTION
@@ -234,6 +234,6 @@ def test_cli_follow_up_across_invocations(built_figure_index: Settings) -> None:
     text = run_cli(data, "ask", "waar staat dat?", "--conversation", cid)
     assert text.returncode == 0 and f"--conversation {cid}" in text.stdout
     cited = [line for line in text.stdout.splitlines() if line.startswith("  [c")]
-    assert cited and all(".txt" not in line and "regel" in line for line in cited)  # by title
-    records = SqliteAuditLog(data / "state" / "audit.sqlite").records(conversation_id=cid)
+    assert cited and all(".txt" not in line and ", r. " in line for line in cited)  # by title
+    records = create_audit_log(built_figure_index).records(conversation_id=cid)
     assert [(r.turn, r.principal) for r in records] == [(3, "local"), (2, "local"), (1, "local")]

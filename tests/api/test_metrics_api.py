@@ -150,3 +150,14 @@ def test_bad_metrics_requests_use_the_error_shape(client: TestClient) -> None:
     assert bad_kind.status_code == 422 and set(bad_kind.json()) == {"error"}
     nothing = client.get("/api/v1/metrics/chart", params={"subject": "zwembaden"})
     assert nothing.status_code in (404, 422) and nothing.json()["error"]["code"]
+
+
+def test_a_chart_of_a_subject_that_matches_too_much_is_a_clear_422(client: TestClient) -> None:
+    """Issue #18/#20 'Cost': subject=a matched every figure and took 8-10 s to draw."""
+    wide = client.get("/api/v1/metrics/chart", params={"subject": "a"})
+    assert wide.status_code == 422, wide.text
+    error = wide.json()["error"]
+    assert error["code"] == "too_many_figures"
+    assert "at most 200" in error["message"]
+    narrow = client.get("/api/v1/metrics/chart", params={"subject": "loonkostensubsidie"})
+    assert narrow.status_code == 200

@@ -1,11 +1,14 @@
-"""Rate limits held across workers: the default ``sqlite://`` storage in the state directory
-is one budget for every app instance and every process over the same data directory."""
+"""Rate limits held across workers: the default ``database://`` storage (the state database:
+SQLite in the state directory, or PostgreSQL through DATABASE_URL) is one budget for every app
+instance and every process over the same data directory; a real Redis server is another."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,11 +18,12 @@ from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
 from api import create_app
 from api.auth import RateLimits
-from api.rate_storage import STATE_FILE, SqliteRateStorage, rate_storage_uri
+from api.rate_storage import SqlRateStorage, rate_storage_uri
 from corpus import RateLimitedError, Settings
 from tests.api.conftest import Keys, bearer
 from tests.api.test_api import assert_error_shape
-from tests.conftest import REPO, fake_settings
+from tests.conftest import REPO, fake_settings, shared_environment
+from tests.support.services import Redis
 
 pytestmark = pytest.mark.unit
 
@@ -28,10 +32,11 @@ def with_auth(settings: Settings, **auth: object) -> Settings:
     return settings.model_copy(update={"auth": settings.auth.model_copy(update=auth)})
 
 
-def test_default_storage_is_a_file_in_the_state_dir(tmp_path: Path) -> None:
+def test_default_storage_is_the_state_database(tmp_path: Path) -> None:
     settings = fake_settings(tmp_path)
-    assert settings.auth.rate_limit_storage == "sqlite://"
-    assert rate_storage_uri(settings) == f"sqlite://{settings.state_dir / STATE_FILE}"
+    assert settings.auth.rate_limit_storage == "database://"
+    assert rate_storage_uri(settings) == "database://"
+    assert rate_storage_uri(with_auth(settings, rate_limit_storage="sqlite://")) == "database://"
     other = with_auth(settings, rate_limit_storage="sqlite:///srv/limits.sqlite")
     assert rate_storage_uri(other) == "sqlite:///srv/limits.sqlite"
     assert rate_storage_uri(with_auth(settings, rate_limit_storage="redis://h:6379")) == (
@@ -59,7 +64,8 @@ def test_two_apps_over_one_state_dir_share_the_key_limit(
         # another key has its own budget, in both apps
         assert one.get("/api/v1/me", headers=bearer(keys.clerk)).status_code == 200
         assert two.get("/api/v1/me", headers=bearer(keys.clerk)).status_code == 200
-    assert (access_index.state_dir / STATE_FILE).exists()
+    # counted in the state database: the SQLite file, or PostgreSQL when DATABASE_URL is set
+    assert access_index.database_url or (access_index.state_dir / "state.sqlite").exists()
 
 
 def test_two_apps_share_the_failed_check_limit(access_index: Settings, keys: Keys) -> None:
@@ -119,6 +125,7 @@ def test_separate_processes_get_exactly_the_limit(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             text=True,
             cwd=REPO,
+            env={**os.environ, **shared_environment(tmp_path)},
         )
         for _ in range(2)
     ]
@@ -133,7 +140,7 @@ def test_separate_processes_get_exactly_the_limit(tmp_path: Path) -> None:
 
 
 def test_sqlite_storage_fixed_and_moving_windows(tmp_path: Path) -> None:
-    storage = SqliteRateStorage(f"sqlite://{tmp_path / 'r.sqlite'}")
+    storage = SqlRateStorage(f"sqlite://{tmp_path / 'r.sqlite'}")
     assert storage.check()
     item = parse("3/hour")
     moving = MovingWindowRateLimiter(storage)
@@ -146,3 +153,28 @@ def test_sqlite_storage_fixed_and_moving_windows(tmp_path: Path) -> None:
     moving.clear(item, "a")
     assert fixed.hit(item, "a") and moving.hit(item, "a")
     assert storage.reset() == 2
+
+
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[Redis]:
+    server = Redis().start()
+    yield server
+    server.stop()
+
+
+def test_two_apps_share_the_key_limit_in_redis(
+    access_index: Settings, keys: Keys, redis_server: Redis
+) -> None:
+    """The store of several machines: a real redis-server, counted by `limits`' own storage."""
+    settings = with_auth(access_index, rate_limit="4/minute", rate_limit_storage=redis_server.url)
+    with (
+        TestClient(create_app(settings), raise_server_exceptions=False) as one,
+        TestClient(create_app(settings), raise_server_exceptions=False) as two,
+    ):
+        got = [
+            (one if i % 2 else two).get("/api/v1/me", headers=bearer(keys.clerk)).status_code
+            for i in range(5)
+        ]
+        assert got == [200, 200, 200, 200, 429]
+        assert_error_shape(one.get("/api/v1/me", headers=bearer(keys.clerk)), 429, "rate_limited")
+        assert two.get("/api/v1/me", headers=bearer(keys.reader)).status_code == 200

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.unit
 
 
 def test_several_workers_over_embedded_chroma_are_refused(tmp_path: Path) -> None:
-    refused = run_cli(tmp_path, "serve", "--workers", "2", "--port", "1")
+    # the embedded Chroma even when the suite runs over a Chroma server (make test-shared)
+    embedded = {"POLICY_ASSISTANT_INDEX__BACKEND": "embedded"}
+    refused = run_cli(tmp_path, "serve", "--workers", "2", "--port", "1", extra=embedded)
     assert refused.returncode == 2
     assert "error [embedded_single_process]" in refused.stderr
     assert "POLICY_ASSISTANT_INDEX__BACKEND=http" in refused.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 from collections.abc import Iterator
@@ -75,10 +76,11 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     corpus = root / "corpus"
     corpus.mkdir()
     shutil.copy2(BUNDLED_CORPUS_DIR / PUBLIC_SOURCE, corpus / PUBLIC_SOURCE)
+    (corpus / "manifest.toml").write_text(f'["{PUBLIC_SOURCE}"]\naccess = "public"\n')
     settings = fake_settings(
         root / "data",
         api=LIMITS,
-        auth={"enabled": True, "rate_limit": "", "failed_auth_limit": ""},
+        auth={"enabled": True, "rate_limit": "", "failed_auth_limit": "", "failed_key_limit": ""},
         corpus_dirs=[corpus],
     )
     assert not PolicyAssistant(settings).ingest().failed
@@ -101,41 +103,41 @@ def test_upload_ingests_with_its_metadata_and_a_reingest_keeps_it(env: Env) -> N
     )
     assert response.status_code == 201, response.text
     doc = response.json()
-    assert (doc["doc_id"], doc["source"], doc["title"]) == (
-        "nota-taalwerk",
-        "nota-taalwerk.txt",
-        "Nota Taalwerk",
-    )
+    doc_id = doc["doc_id"]
+    assert re.fullmatch(r"nota-taalwerk-[0-9a-f]{8}", doc_id), doc_id  # a random suffix
+    assert (doc["source"], doc["title"]) == (f"{doc_id}.txt", "Nota Taalwerk")
     assert (doc["municipality"], doc["year"], doc["access"], doc["figures"]) == (
         "Hengelo",
         2024,
         "internal",
         1,
     )
-    stored = env.settings.uploads_dir / "nota-taalwerk.txt"
+    stored = env.settings.uploads_dir / f"{doc_id}.txt"
     assert stored.read_text() == text
     manifest = tomllib.loads((env.settings.uploads_dir / "manifest.toml").read_text())
-    assert manifest["nota-taalwerk.txt"]["title"] == "Nota Taalwerk"
+    assert manifest[f"{doc_id}.txt"]["title"] == "Nota Taalwerk"
     found = env.client.get("/api/v1/search", params={"q": "Taalwerk"}, headers=env.admin).json()
-    assert found["results"][0]["doc_id"] == "nota-taalwerk"
+    assert found["results"][0]["doc_id"] == doc_id
     hidden = env.client.get("/api/v1/search", params={"q": "Taalwerk"}, headers=env.reader).json()
-    assert "nota-taalwerk" not in {r["doc_id"] for r in hidden["results"]}
+    assert doc_id not in {r["doc_id"] for r in hidden["results"]}
 
     # a plain `ingest` (corpus folders + uploads) keeps it, with its metadata; so does --prune
     again = PolicyAssistant(env.settings).ingest(prune=True)
     assert {f.status for f in again.files} == {"unchanged"}
     docs = env.client.get("/api/v1/documents", headers=env.admin).json()["documents"]
-    assert {d["doc_id"]: d["title"] for d in docs}["nota-taalwerk"] == "Nota Taalwerk"
+    assert {d["doc_id"]: d["title"] for d in docs}[doc_id] == "Nota Taalwerk"
 
 
 def test_a_stored_upload_is_never_overwritten(env: Env) -> None:
     first = env.upload("dubbel.txt", b"Eerste versie over werk en inkomen.\n", access="public")
     second = env.upload("dubbel.txt", b"Tweede versie over werk en inkomen.\n", access="public")
     assert first.status_code == second.status_code == 201
-    assert (first.json()["source"], second.json()["source"]) == ("dubbel.txt", "dubbel-2.txt")
+    names = first.json()["source"], second.json()["source"]
+    assert names[0] != names[1]
+    assert all(re.fullmatch(r"dubbel-[0-9a-f]{8}\.txt", name) for name in names), names
     # an upload named like a corpus document gets its own id too
     clash = env.upload(PUBLIC_SOURCE, b"Iets anders over werk.\n", access="public")
-    assert clash.json()["doc_id"] == f"{PUBLIC_ID}-2"
+    assert re.fullmatch(rf"{PUBLIC_ID}-[0-9a-f]{{8}}", clash.json()["doc_id"])
     assert (env.corpus / PUBLIC_SOURCE).read_bytes() == (
         BUNDLED_CORPUS_DIR / PUBLIC_SOURCE
     ).read_bytes()
@@ -144,7 +146,8 @@ def test_a_stored_upload_is_never_overwritten(env: Env) -> None:
 
 def test_the_type_comes_from_the_content(env: Env) -> None:
     pdf = env.upload("eigenlijk-een-pdf.txt", pdf_bytes(["Notitie over werkgevers in Enschede."]))
-    assert pdf.status_code == 201 and pdf.json()["source"] == "eigenlijk-een-pdf.pdf"
+    assert pdf.status_code == 201
+    assert re.fullmatch(r"eigenlijk-een-pdf-[0-9a-f]{8}\.pdf", pdf.json()["source"])
     assert pdf.json()["format"] == "pdf"
 
 
@@ -181,8 +184,8 @@ def test_delete_removes_chunks_figures_and_the_upload(env: Env) -> None:
     assert after["chunks"] == before["chunks"] - doc.json()["chunks"]
     assert after["figures"] == before["figures"] - doc.json()["figures"]
     assert after["index_version"] != before["index_version"]
-    assert not (env.settings.uploads_dir / "weg.txt").exists()
-    assert "weg.txt" not in (env.settings.uploads_dir / "manifest.toml").read_text()
+    assert not (env.settings.uploads_dir / f"{doc_id}.txt").exists()
+    assert doc_id not in (env.settings.uploads_dir / "manifest.toml").read_text()
     search = env.client.get("/api/v1/search", params={"q": "Startbaan"}, headers=env.admin)
     assert doc_id not in {r["doc_id"] for r in search.json()["results"]}
     assert_error_shape(
@@ -230,7 +233,7 @@ def _check_accepted(env: Env, bad: BadFile, doc: dict[str, Any]) -> None:
         assert "Schuldenloket" in text
         assert not any(m in text for m in SCRIPT_MARKERS), text
     if bad.name == "path-traversal-name":
-        assert doc["source"] == "evil.txt"
+        assert re.fullmatch(r"evil-[0-9a-f]{8}\.txt", doc["source"]), doc["source"]
     if bad.name == "prompt-injection":
         # the text is data: quoted when relevant, never obeyed by the (extractive) writer
         answer = env.client.post(

@@ -98,8 +98,9 @@ def test_bad_arguments_are_typed_errors(store: SqliteKeyStore) -> None:
         store.revoke("0123456789ab")
 
 
-def test_the_factory_keeps_keys_under_the_state_folder(tmp_path: Path) -> None:
+def test_the_factory_keeps_keys_in_the_state_database(tmp_path: Path) -> None:
     settings = fake_settings(tmp_path)
     store = create_key_store(settings)
     store.create("reader", "r")
-    assert (tmp_path / "state" / "keys.sqlite").is_file()
+    assert (tmp_path / "state" / "state.sqlite").is_file()
+    assert [k.name for k in create_key_store(settings).list_keys()] == ["r"]

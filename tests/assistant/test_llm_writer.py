@@ -228,10 +228,8 @@ def test_every_prompt_file_loads_and_renders() -> None:
             assert not re.search(r"\{\w+\}", text), "a placeholder was left unfilled"
         assert f"in {name}" in prompt.system and f"Answer language: {name} ({lang})" in prompt.user
         assert "Status: partial" in prompt.user
-        assert (
-            f'[c1] "o Gestarte contracten: 220" ({TITLE}, Enschede, {SOURCE}, regel 90)'
-            in prompt.user
-        )
+        assert f'[c1] "o Gestarte contracten: 220" ({TITLE}, Enschede, r. 90)' in prompt.user
+        assert SOURCE not in prompt.user  # file names only in the API fields
         assert '[c2] "o Totaal LKS contracten: 671"' in prompt.user
         assert "| unit: count | period: 2024-Q1..Q3 (cumulative) | kind: result" in prompt.user
         assert "Let op: er is geen cijfer voor alleen het derde kwartaal." in prompt.user

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.language import asked_municipality, content_stems, question_terms
 from assistant.sentences import coverage
+from corpus import Settings
 
 pytestmark = pytest.mark.unit
 
@@ -97,3 +98,25 @@ def test_two_sentences_sharing_only_a_boundary_line_touch_but_one_quoted_twice_d
     inside = Evidence("d", None, 539, 539, "Dat lijkt gerealiseerd. De uitstroom", 3.0)
     assert not touches(run, inside)
     assert not touches(run, Evidence("e", None, 539, 540, "De uitstroom naar werk is 429.", 3.0))
+
+
+def test_unit_coverage_equals_the_coverage_of_one_unit_groups(
+    built_figure_index: Settings,
+) -> None:
+    """UnitLexicon.coverage (every unit, per question) gives what group_coverage gives for
+    groups of one unit, without building a group per unit (issue #20)."""
+    import numpy as np
+
+    from assistant.sentence_index import SentenceVectors
+    from ingest import IndexStore, create_vector_index
+
+    settings = built_figure_index
+    version = IndexStore(settings.data_dir / "index", create_vector_index(settings))
+    units = SentenceVectors(version.current().path)
+    lexicon = units.lexicon()
+    idf = {"loonkostensubsidie": 3.0, "contract": 1.5, "gestart": 1.2}
+    for question in ("Hoeveel LKS-contracten zijn er in Q3 gestart?", "wat is de tegenprestatie"):
+        terms = question_terms(question)
+        every = lexicon.coverage(terms, idf)
+        groups = lexicon.group_coverage(terms, idf, [[i] for i in range(len(units))])[1]
+        assert np.array_equal(every, groups) and every.max() > 0

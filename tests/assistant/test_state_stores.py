@@ -20,6 +20,8 @@ from assistant import (
     create_conversation_store,
 )
 from assistant.conversation import conversation_id_or_new
+from assistant.conversation_store import SqlConversationStore
+from assistant.state_db import MIGRATIONS, state_database
 from corpus import InvalidRequestError, Settings
 
 pytestmark = pytest.mark.unit
@@ -113,17 +115,14 @@ def test_idle_conversations_expire_and_their_id_starts_again(tmp_path: Path) -> 
     assert rows == [("opnieuw",)]  # the expired turns are gone from the file
 
 
-def test_the_factories_put_both_files_under_the_state_dir(tmp_path: Path) -> None:
+def test_the_factories_share_one_database_under_the_state_dir(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, state={"conversation_max_turns": 2})  # type: ignore[arg-type]
     store = create_conversation_store(settings)
     for n in range(3):
         store.append("x", make_turn(str(n)))
     assert [t.question for t in store.turns("x")] == ["1", "2"]
     create_audit_log(settings).append(make_record("x"))
-    assert sorted(p.name for p in settings.state_dir.glob("*.sqlite")) == [
-        "audit.sqlite",
-        "conversations.sqlite",
-    ]
+    assert sorted(p.name for p in settings.state_dir.glob("*.sqlite")) == ["state.sqlite"]
 
 
 def test_audit_records_filter_newest_first_with_a_bounded_limit(tmp_path: Path) -> None:
@@ -186,6 +185,32 @@ def test_several_processes_append_to_one_file(tmp_path: Path, kind: str) -> None
         assert [t.turn for t in turns] == list(range(1, 76))  # no number given twice
 
 
+def test_an_upgrade_keeps_the_rows_of_the_old_sqlite_files(tmp_path: Path) -> None:
+    """The Alembic revision 0002 copies keys, audit records and turns of the files of before
+    (keys.sqlite, audit.sqlite, conversations.sqlite) into state.sqlite, once."""
+    from assistant.keys import create_key_store
+
+    state = tmp_path / "state"
+    state.mkdir()
+    with sqlite3.connect(state / "keys.sqlite") as old:
+        old.execute(
+            "CREATE TABLE api_keys (key_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT "
+            "NULL, clearance TEXT NOT NULL, hash TEXT NOT NULL, created_at REAL NOT NULL, "
+            "revoked_at REAL)"
+        )
+        old.execute(
+            "INSERT INTO api_keys VALUES ('0123456789ab', 'oud', 'admin', 'confidential', "
+            "'$argon2id$x', 1700000000.5, NULL)"
+        )
+    settings = Settings(data_dir=tmp_path)
+    keys = create_key_store(settings).list_keys()
+    assert [(k.key_id, k.name, k.created_at) for k in keys] == [
+        ("0123456789ab", "oud", 1700000000.5)
+    ]
+    create_audit_log(settings).append(make_record("x"))  # the database is in use, not re-imported
+    assert len(create_key_store(settings).list_keys()) == 1
+
+
 def test_summaries_list_one_owner_newest_first_and_never_another_owner(tmp_path: Path) -> None:
     clock = Clock()
     store = SqliteConversationStore(tmp_path / "c.sqlite", ttl_s=3600, clock=clock)
@@ -219,7 +244,7 @@ def test_a_turn_keeps_its_answer_text_and_lead(tmp_path: Path) -> None:
     assert (second.answer, second.lead) == ("", None)
 
 
-OLD_SCHEMA = """
+OLD_TABLES = """
 CREATE TABLE conversations (id TEXT PRIMARY KEY, created_at TEXT NOT NULL,
     updated_ts REAL NOT NULL);
 CREATE TABLE turns (conversation_id TEXT NOT NULL, turn INTEGER NOT NULL,
@@ -227,21 +252,67 @@ CREATE TABLE turns (conversation_id TEXT NOT NULL, turn INTEGER NOT NULL,
     kind TEXT NOT NULL, language TEXT NOT NULL, status TEXT NOT NULL, route TEXT NOT NULL,
     index_version TEXT, frame TEXT NOT NULL, citations TEXT NOT NULL, figures TEXT NOT NULL,
     PRIMARY KEY (conversation_id, turn));
+"""
+OLD_ROWS = """
 INSERT INTO conversations VALUES ('local:old', '2026-11-01T10:00:00.000000+00:00', 1800000000);
 INSERT INTO turns VALUES ('local:old', 1, '2026-11-01T10:00:00.000000+00:00', 'Oude vraag?',
     'Oude vraag?', 'new', 'nl', 'answered', 'passages', 'v0', '{}', '[]', '[]');
 """
+# the conversations.sqlite of issue #19's SQLite store: each turn with its answer and lead
+ANSWER_COLUMNS = """
+ALTER TABLE turns ADD COLUMN answer TEXT NOT NULL DEFAULT '';
+ALTER TABLE turns ADD COLUMN lead TEXT;
+INSERT INTO turns VALUES ('local:old', 2, '2026-11-01T10:01:00.000000+00:00', 'en in 2022?',
+    'en in 2022?', 'refine', 'nl', 'answered', 'figures', 'v0', '{}', '[]', '[]',
+    'Er zijn 180 contracten gestart [c1].', 'Er zijn 180 contracten.');
+"""
 
 
-def test_a_file_of_the_earlier_schema_gains_the_answer_columns(tmp_path: Path) -> None:
-    path = tmp_path / "conversations.sqlite"
+@pytest.mark.parametrize("with_answers", [False, True], ids=["before-19", "issue-19"])
+def test_an_upgrade_keeps_old_turns_with_the_answer_columns(
+    tmp_path: Path, with_answers: bool
+) -> None:
+    """A conversations.sqlite of an earlier version is copied into state.sqlite (revisions
+    0002 and 0003): its turns keep their answer and lead when it kept them, else come back with
+    an empty answer; new turns store theirs."""
+    state = tmp_path / "state"
+    state.mkdir()
+    with sqlite3.connect(state / "conversations.sqlite") as conn:
+        conn.executescript(OLD_TABLES + OLD_ROWS + (ANSWER_COLUMNS if with_answers else ""))
+    store = SqlConversationStore(state_database(Settings(data_dir=tmp_path)), clock=Clock())
+    old = store.turns("local:old")
+    assert [(t.question, t.answer, t.lead) for t in old] == [
+        ("Oude vraag?", "", None),
+        *(
+            [("en in 2022?", "Er zijn 180 contracten gestart [c1].", "Er zijn 180 contracten.")]
+            if with_answers
+            else []
+        ),
+    ]
+    new = make_turn("en nu?")
+    new.answer = "Een antwoord."
+    assert store.append("local:old", new).turn == len(old) + 1
+    assert [t.answer for t in store.turns("local:old")][-1] == "Een antwoord."
+    assert [s.title for s in store.summaries("local:", 5)] == ["Oude vraag?"]
+
+
+def test_a_database_of_revision_0002_gains_the_answer_columns(tmp_path: Path) -> None:
+    """A state database made before revision 0003 keeps its turns, with an empty answer."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    path = tmp_path / "state.sqlite"
+    with create_engine(f"sqlite:///{path}").connect() as conn:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        conn.commit()
     with sqlite3.connect(path) as conn:
-        conn.executescript(OLD_SCHEMA)
+        conn.executescript(OLD_ROWS)
     store = SqliteConversationStore(path, clock=Clock())
     (old,) = store.turns("local:old")
     assert (old.question, old.answer, old.lead) == ("Oude vraag?", "", None)
-    new = make_turn("en nu?")
-    new.answer = "Een antwoord."
-    assert store.append("local:old", new).turn == 2
-    assert [t.answer for t in store.turns("local:old")] == ["", "Een antwoord."]
-    assert [s.title for s in store.summaries("local:", 5)] == ["Oude vraag?"]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)

@@ -22,6 +22,9 @@ PAGES = [
     ],
     ["Gemeente Zuidhaven – Nota Wonen", "3. Reïntegratie en café-overleg", "Pagina 3 van 3"],
 ]
+# every page opens with a running header and closes with its page number: the reader leaves
+# both out of the text
+BODY = [page[1:-1] for page in PAGES]
 
 
 def make_pdf(pages: list[list[str]]) -> bytes:
@@ -41,8 +44,10 @@ def make_pdf(pages: list[list[str]]) -> bytes:
 
 
 def by_page(extracted: ExtractedText) -> dict[int, list[str]]:
+    """The text lines of every page (the blank lines the layout gave left out)."""
     out: dict[int, list[str]] = {}
     for sl in extracted.lines:
         assert sl.page is not None
-        out.setdefault(sl.page, []).append(sl.text)
+        if sl.text:
+            out.setdefault(sl.page, []).append(sl.text)
     return out

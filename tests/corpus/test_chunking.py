@@ -57,11 +57,19 @@ def test_sections_and_coordinates() -> None:
     assert results.quote == "\n".join(sl.text for sl in doc.lines[6:12])
 
 
-def test_chunks_never_cross_pages() -> None:
-    lines = [SourceLine(i, f"Regel {i} op pagina {p}.", p) for p in (1, 2) for i in range(1, 4)]
+def test_a_chunk_runs_on_over_a_page_break() -> None:
+    # a PDF's lines are numbered through the document (the page furniture left out), so a
+    # paragraph that goes on on the next page is one chunk, cited from its first page
+    texts = ["Het college besluit dat de regeling", "doorloopt tot en met 2026.", "", "Slot."]
+    pages = [1, 2, 2, 2]
+    lines = [
+        SourceLine(n, t, p, ref=None if not t else n - 1)
+        for n, (t, p) in enumerate(zip(texts, pages, strict=True), start=1)
+    ]
     doc = Document(DocumentMeta("t", "t.pdf", "T", None, "nota", None, None, "x", "pdf"), lines)
-    chunks = chunk_document(doc, max_chars=10_000, min_chars=10_000)
-    assert [c.page for c in chunks] == [1, 2]
+    chunks = chunk_document(doc, max_chars=10_000, min_chars=0)
+    assert [(c.page, c.line_start, c.line_end) for c in chunks] == [(1, 1, 4)]
+    assert "regeling doorloopt tot en met 2026." in chunks[0].text
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: Path(p).name[:3])

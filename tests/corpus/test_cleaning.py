@@ -47,16 +47,3 @@ def test_page_number_lines_are_dropped_but_table_values_are_kept() -> None:
     cleaned = clean_lines(lines)
     assert cleaned[2] == ""  # a lone page number between blank lines
     assert cleaned[6] == "250" and cleaned[7] == "429"  # values in a table block stay
-
-
-def test_running_headers_dropped_on_paged_documents() -> None:
-    lines = []
-    for page in range(1, 5):
-        lines += [
-            SourceLine(1, "Uitvoeringsprogramma EAA 2025", page),
-            SourceLine(2, f"Inhoud van pagina {page}.", page),
-            SourceLine(3, str(page), page),
-        ]
-    cleaned = clean_lines(lines)
-    assert all(c == "" for c, sl in zip(cleaned, lines, strict=True) if sl.line in (1, 3))
-    assert "Inhoud van pagina 2." in cleaned

@@ -43,15 +43,22 @@ def test_docx_paragraphs_table_rows_and_page_break(tmp_path: Path) -> None:
     path.write_bytes(make_docx())
     got = read_path(path)
     assert got.format == "docx"
-    assert [(sl.line, sl.page, sl.text) for sl in got.lines] == [
-        (1, 1, "Nota Wonen 2024"),
-        (2, 1, "Het college legt vast hoe de gemeente werkt aan betaalbare woningen."),
-        (3, 1, "Wijk | Woningen | Aandeel"),
-        (4, 1, "Noord | 2.087 | 33,97%"),
-        (5, 1, "Laatste alinea van pagina 1."),
-        (6, 2, "Financiën"),
-        (7, 2, "Het budget bedraagt € 8,6 miljoen."),
+    # every paragraph and table row is cited by its number (``ref``), on its page (the stretch
+    # before the explicit break fits on a page), headings carry their level
+    assert [(sl.ref, sl.page, sl.text, sl.level) for sl in got.lines if sl.text] == [
+        (1, 1, "Nota Wonen 2024", 1),
+        (2, 1, "Het college legt vast hoe de gemeente werkt aan betaalbare woningen.", None),
+        (3, 1, "Wijk | Woningen | Aandeel", None),
+        (4, 1, "Noord | 2.087 | 33,97%", None),
+        (5, 1, "Laatste alinea van pagina 1.", None),
+        (6, 2, "Financiën", 2),
+        (7, 2, "Het budget bedraagt € 8,6 miljoen.", None),
     ]
+    # a blank line between paragraphs, none between the rows of the table
+    texts = [sl.text for sl in got.lines]
+    assert texts[texts.index("Wijk | Woningen | Aandeel") + 1] == "Noord | 2.087 | 33,97%"
+    assert texts[1] == "" and texts.count("") == 5
+    assert [sl.line for sl in got.lines] == list(range(1, len(got.lines) + 1))
     assert got.pages == 2
 
 
@@ -149,3 +156,72 @@ def test_broken_zip_and_broken_docx_are_corrupt() -> None:
         read_bytes(b"PK\x03\x04word/" + b"\x00" * 100, "kapot.docx")
     with pytest.raises(CorruptDocumentError, match="cannot be read"):
         read_bytes(_zip({"word/document.xml": "<w:document"}), "half.docx")
+
+
+# ----- structure: headings, list labels, tables, pages ------------------------------------------
+@pytest.mark.integration
+def test_docx_structure_headings_lists_table_and_known_pages() -> None:
+    from tests.support.renderings import structured_docx
+
+    got = read_bytes(structured_docx(chapters=2), "nota.docx")
+    text = [sl for sl in got.lines if sl.text]
+    by_text = {sl.text: sl for sl in text}
+    assert by_text["Nota Werk en Inkomen 2025"].level == 1  # the Title style
+    assert by_text["1. Hoofdstuk 1"].level == 1 and by_text["1.1 Resultaten"].level == 2
+    # Word's numbers and bullets are part of what the reader sees
+    assert "1. Meer mensen aan het werk in hoofdstuk 1." in by_text
+    assert "3. Behoud van werk in hoofdstuk 1." in by_text
+    assert "4. Meer mensen aan het werk in hoofdstuk 2." in by_text  # one list, continued
+    assert "• werkgevers betrekken" in by_text
+    rows = [i for i, sl in enumerate(got.lines) if " | " in sl.text]
+    assert got.lines[rows[0]].text == "Jaar | Instroom | Uitstroom"
+    assert rows[1] == rows[0] + 1 and rows[2] == rows[0] + 2  # no blank line inside a table
+    assert got.pages == 2 and by_text["1. Hoofdstuk 1"].page == 1
+    assert by_text["2. Hoofdstuk 2"].page == 2
+    assert [sl.ref for sl in text] == list(range(1, len(text) + 1))  # paragraph numbers
+
+
+@pytest.mark.integration
+def test_docx_pages_are_unknown_without_breaks_or_when_a_stretch_overflows() -> None:
+    from tests.support.renderings import render_docx
+
+    lines = [
+        f"Regel {n} van een lange nota over werk en inkomen in de gemeente." for n in range(390)
+    ]
+    none = read_bytes(render_docx(lines, "Nota"), "geen-breaks.docx")
+    assert none.pages is None and {sl.page for sl in none.lines} == {None}
+    # a break every 200 paragraphs: Word would flow each stretch over several pages
+    overflow = read_bytes(render_docx(lines, "Nota", breaks_every=200), "lang.docx")
+    assert overflow.pages is None and {sl.page for sl in overflow.lines} == {None}
+    fits = read_bytes(render_docx(lines, "Nota", breaks_every=40), "kort.docx")
+    assert fits.pages == 10 and fits.lines[-1].page == 10
+
+
+@pytest.mark.unit
+def test_docx_list_labels_follow_numbering_formats_and_levels() -> None:
+    from lxml import etree
+
+    from corpus.readers.docx_structure import Structure, W
+
+    numbering = etree.fromstring(
+        f"""<w:numbering xmlns:w="{W}">
+        <w:abstractNum w:abstractNumId="7">
+          <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/>
+            <w:lvlText w:val="%1."/></w:lvl>
+          <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/>
+            <w:lvlText w:val="%1.%2)"/></w:lvl>
+        </w:abstractNum>
+        <w:num w:numId="3"><w:abstractNumId w:val="7"/></w:num>
+        </w:numbering>"""
+    )
+    structure = Structure()
+    structure._read_numbering(numbering)
+
+    def item(level: int) -> etree._Element:
+        return etree.fromstring(
+            f'<w:p xmlns:w="{W}"><w:pPr><w:numPr><w:ilvl w:val="{level}"/>'
+            '<w:numId w:val="3"/></w:numPr></w:pPr></w:p>'
+        )
+
+    labels = [structure.label(item(level)) for level in (0, 1, 1, 0, 1)]
+    assert labels == ["I.", "I.a)", "I.b)", "II.", "II.a)"]

@@ -141,7 +141,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, served_app: ServedApp) -> Iterator[Any]:
-    """A fresh browser context (clipboard allowed) with a page; page errors fail the test."""
+    """A fresh browser context (clipboard allowed) with a page; page errors, and anything the
+    Content-Security-Policy blocked, fail the test."""
     context = browser.new_context(
         base_url=served_app.base_url,
         viewport={"width": 1280, "height": 900},
@@ -152,6 +153,13 @@ def page(browser: Any, served_app: ServedApp) -> Iterator[Any]:
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    opened.errors = errors  # a test may drop a block it expects (tests/e2e/test_api_docs.py)
     yield opened
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"

@@ -9,6 +9,7 @@ Screenshots land in the artefacts folder (``POLICY_ASSISTANT_E2E_ARTIFACTS`` or
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,7 @@ def test_a_figure_question_is_answered_cited_copied_followed_up_and_filtered(
     assert copied == panel.locator("#citation-text").input_value()
     title = citation.locator("a.cite-link").inner_text()
     assert copied.startswith(title) and "Enschede" in copied and "2025" in copied
-    assert "regel" in copied and "Gestarte contracten: 220" in copied
+    assert re.search(r", r\. \d+", copied) and "Gestarte contracten: 220" in copied
     assert ".txt" not in copied and citation.get_attribute("data-doc-id") not in copied
     page.screenshot(path=artifacts_dir / "03-source-view.png")
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -200,7 +201,8 @@ def test_the_source_page_highlights_the_lines_and_copies_without_the_clipboard_a
     page.get_by_role("button", name="Kopieer bronvermelding").click()
     page.locator(".copy-status", has_text="Gekopieerd").wait_for()
     citation = page.locator("#citation-text").input_value()
-    assert "regels 87-90" in citation and "Gestarte contracten: 220" in citation
+    assert "r. 87–90" in citation and "Gestarte contracten: 220" in citation
+    assert ".txt" not in citation  # the file name is in the API fields only
     assert page.evaluate("navigator.clipboard.readText()") == citation  # via execCommand
     page.screenshot(path=artifacts_dir / "08-source-page.png")
 
@@ -212,3 +214,37 @@ def test_the_english_toggle_switches_the_interface(page: Any) -> None:
     assert page.locator("html").get_attribute("lang") == "en"
     page.reload()
     assert page.locator("#ask-button").inner_text() == "Ask"  # kept in a cookie
+
+
+def test_markers_written_in_a_document_are_shown_as_text(
+    page: Any, served_app: ServedApp, artifacts_dir: Path
+) -> None:
+    """Issue 18, row 10: a ``[c1]``, ``**bold**`` or ``[link](url)`` inside a document's text is
+    quoted as those characters; only the writer's own markers link to a citation."""
+    import httpx
+
+    from tests.api.test_bad_inputs import MARKER_DOC, MARKER_QUESTION, WRITER_MARKER
+
+    api = httpx.Client(base_url=served_app.base_url, timeout=300)
+    uploaded = api.post(
+        "/api/v1/documents",
+        files={"file": ("flamingo.txt", MARKER_DOC.encode())},
+        data={"access": "public"},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    doc_id = uploaded.json()["doc_id"]
+    try:
+        expected = api.post("/api/v1/ask", json={"question": MARKER_QUESTION}).json()
+        page.goto("/")
+        turn = ask(page, MARKER_QUESTION)
+        text = turn.locator(".answer-text")
+        assert "werk [c1] en zie ook [c2]" in text.inner_text()
+        # the writer's markers link, in the lead (shown above the answer text) and the text
+        links = turn.locator(".lead a.cite-ref").count() + text.locator("a.cite-ref").count()
+        assert links == len(WRITER_MARKER.findall(expected["answer"])) >= 1
+        assert text.locator("strong", has_text="geheime bijlage").count() == 0
+        assert text.locator("a[href*='evil.example']").count() == 0
+        page.screenshot(path=artifacts_dir / "10-markers-as-text.png")
+    finally:
+        api.delete(f"/api/v1/documents/{doc_id}")
+        api.close()

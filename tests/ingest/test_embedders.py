@@ -207,3 +207,31 @@ def test_folder_loads_in_langchain(e5_embedder) -> None:
     )
     vector = np.asarray(lc.embed_query(DUTCH[0]), dtype=np.float32)
     assert float(vector @ e5_embedder.embed_queries([DUTCH[0]])[0]) > 0.9999
+
+
+@pytest.mark.integration
+def test_onnx_gives_the_torch_vectors_and_int8_its_own_name(e5_embedder) -> None:  # type: ignore[no-untyped-def]
+    """The default embedder (onnxruntime, fp32) is the sentence-transformers model exported
+    once: the same vectors, so the same name (cache and indexes carry over); int8 is close
+    but not the same, so it has a name of its own. Texts of very different lengths are
+    embedded together (length-sorted batches must keep every vector in its place)."""
+
+    from ingest.embedding.onnx_runtime import OnnxE5Embedder
+
+    texts = [
+        "Totaal LKS contracten: 671",
+        "In de eerste drie kwartalen van 2024 zien we voor LKS onderstaand resultaat. " * 12,
+        "Werkfit",
+        "Het college stelt voor om extra in te zetten op schuldhulpverlening.",
+    ]
+    torch_vectors = e5_embedder.embed_passages(texts)
+    fp32 = OnnxE5Embedder(e5_embedder.model_dir, quantization="fp32")
+    assert fp32.name == e5_embedder.name
+    same = (fp32.embed_passages(texts) * torch_vectors).sum(axis=1)
+    assert same.min() > 0.9999
+    query = (fp32.embed_queries(texts[:1]) * e5_embedder.embed_queries(texts[:1])).sum()
+    assert query > 0.9999
+    int8 = OnnxE5Embedder(e5_embedder.model_dir, quantization="int8")
+    assert int8.name != e5_embedder.name
+    close = (int8.embed_passages(texts) * torch_vectors).sum(axis=1)
+    assert close.min() > 0.97

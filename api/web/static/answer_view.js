@@ -4,7 +4,7 @@
 // Documents are named by title, page and lines, never by file name.
 import { apiFetch, apiJson, describeError } from "./api.js";
 import { currentLang, formatNumber, label, placeText, t } from "./i18n.js";
-import { renderInline, renderMarkdown } from "./markdown.js";
+import { plainText, renderInline, renderMarkdown } from "./markdown.js";
 import { sourceLink } from "./source_view.js";
 
 const MAX_CHARTS = 2;
@@ -67,7 +67,7 @@ export function createTurn(number, question, filters) {
 
 export function streamToken(turn, token) {
   turn.raw += token;
-  turn.text.textContent = turn.raw;
+  turn.text.textContent = plainText(turn.raw);
 }
 
 export function showTurnError(turn, error) {
@@ -103,7 +103,7 @@ function citationItem(turn, citation) {
   const link = sourceLink(citation, citation.title);
   link.classList.add("cite-link");
   link.dataset.cite = item.id;
-  const place = placeText(citation.line_start, citation.line_end, citation.page);
+  const place = citation.location || placeText(citation.line_start, citation.line_end, citation.page);
   const meta = el("p", "meta", [citation.municipality, citation.year, place].filter(Boolean).join(" · "));
   item.append(link, meta, el("blockquote", "quote", citation.quote));
   return item;
@@ -138,8 +138,9 @@ function figureCells(row) {
   const source = sourceLink({ doc_id: row.doc_id, line_start: row.line, line_end: row.line, page: row.page });
   source.classList.add("figure-source");
   const title = row.title || titles.get(row.doc_id);
-  if (title) source.title = title;
-  source.textContent = [shortTitle(title), placeText(row.line, row.line, row.page)].filter(Boolean).join(", ");
+  source.title = title || row.source;
+  const place = row.location || placeText(row.line, row.line, row.page);
+  source.textContent = [shortTitle(title), place].filter(Boolean).join(", ");
   const kind = el("span");
   label(kind, `kind_${row.kind}`);
   const cells = [

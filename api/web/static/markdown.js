@@ -1,13 +1,18 @@
 // The answer's Markdown-ish text as DOM nodes (never innerHTML): paragraphs, "- " lists,
-// "1. " lists, **bold**, and [c1] markers as links to the citations.
-const INLINE = /(\*\*[^*]+\*\*|\[c\d+\])/g;
+// "1. " lists, **bold**, and [c1] markers as links to the citations. A backslash escape
+// ("\[c1\]", "\*") is the character itself: the server escapes document text that way, so
+// a marker written inside a document is shown as text, never as a link.
+const INLINE = /(\\[\\`*[\]<]|\*\*(?:[^*\\]|\\.)+\*\*|\[c\d+\])/g;
+const UNESCAPE = /\\([\\`*[\]<])/g;
 
 function inline(parent, text, citeLink) {
   for (const part of text.split(INLINE)) {
     if (!part) continue;
-    if (part.startsWith("**") && part.endsWith("**") && part.length > 4) {
+    if (part.length === 2 && part[0] === "\\") {
+      parent.append(part[1]);
+    } else if (part.startsWith("**") && part.endsWith("**") && part.length > 4) {
       const strong = document.createElement("strong");
-      strong.textContent = part.slice(2, -2);
+      strong.textContent = part.slice(2, -2).replace(UNESCAPE, "$1");
       parent.append(strong);
     } else if (/^\[c\d+\]$/.test(part)) {
       parent.append(citeLink(part.slice(1, -1)) || part);
@@ -15,6 +20,11 @@ function inline(parent, text, citeLink) {
       parent.append(part);
     }
   }
+}
+
+// the text as it reads, escapes undone (the answer while it streams in, before it is rendered)
+export function plainText(text) {
+  return text.replace(UNESCAPE, "$1");
 }
 
 function blocks(text) {

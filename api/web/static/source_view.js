@@ -10,7 +10,7 @@ const MORE_CONTEXT = 16;
 
 export function sourceUrl(target) {
   const params = new URLSearchParams();
-  for (const name of ["line_start", "line_end", "page"]) {
+  for (const name of ["line_start", "line_end", "page", "page_end"]) {
     if (target[name]) params.set(name, target[name]);
   }
   const query = params.toString();
@@ -23,7 +23,12 @@ export function sourceLink(target, text) {
   link.href = sourceUrl(target);
   link.className = "source-link";
   link.dataset.docId = target.doc_id;
-  for (const [name, key] of [["line_start", "lineStart"], ["line_end", "lineEnd"], ["page", "page"]]) {
+  for (const [name, key] of [
+    ["line_start", "lineStart"],
+    ["line_end", "lineEnd"],
+    ["page", "page"],
+    ["page_end", "pageEnd"],
+  ]) {
     if (target[name]) link.dataset[key] = target[name];
   }
   if (text !== undefined) link.textContent = text;
@@ -37,6 +42,7 @@ export function targetOf(element) {
     line_start: Number(data.lineStart) || null,
     line_end: Number(data.lineEnd) || null,
     page: Number(data.sourcePage || data.page) || null,
+    page_end: Number(data.sourcePageEnd || data.pageEnd) || null,
   };
 }
 
@@ -62,6 +68,7 @@ function lineRow(line, cited) {
   const row = document.createElement("div");
   row.className = cited ? "source-line cited" : "source-line";
   row.dataset.line = line.line;
+  if (line.page) row.dataset.page = line.page;
   const number = document.createElement("span");
   number.className = "line-number";
   number.textContent = line.line;
@@ -81,8 +88,9 @@ function header(data, level) {
   title.textContent = data.title;
   const meta = document.createElement("p");
   meta.className = "meta";
-  const place = placeText(data.line_start, data.line_end, data.page);
-  // title, place and lines: a person reads the document's name, never its file name
+  // the server names the place ("p. 2, r. 36–39"; a DOCX by heading and paragraph)
+  const place = data.location || placeText(data.line_start, data.line_end, data.page);
+  // a person reads titles, pages and lines; the file name stays in the API fields
   meta.textContent = [data.municipality, data.year, place].filter(Boolean).join(" · ");
   head.append(title, meta);
   return head;
@@ -143,7 +151,7 @@ export async function showPassage(container, target, options = {}) {
   container.setAttribute("aria-busy", "true");
   container.replaceChildren(label(document.createElement("p"), "source_loading"));
   const params = new URLSearchParams({ context: String(context) });
-  for (const name of ["line_start", "line_end", "page"]) {
+  for (const name of ["line_start", "line_end", "page", "page_end"]) {
     if (target[name]) params.set(name, target[name]);
   }
   let data;
@@ -183,6 +191,6 @@ export async function showPassage(container, target, options = {}) {
   container.replaceChildren(...parts);
   container.removeAttribute("aria-busy");
   centrePassage(container);
-  announce(`${data.title}, ${placeText(data.line_start, data.line_end, data.page)}`);
+  announce(`${data.title}, ${data.location || placeText(data.line_start, data.line_end, data.page)}`);
   return data;
 }

@@ -2,6 +2,7 @@
 // by title, page and lines, never a file name) and ask the same question again.
 import { answerBody, el } from "./answer_view.js";
 import { label, placeText, t } from "./i18n.js";
+import { plainText } from "./markdown.js";
 import { copyText } from "./source_view.js";
 
 // The answer as plain text for a letter or an e-mail: the lead, the answer with [1] markers,
@@ -10,7 +11,9 @@ export function answerText(turn) {
   const response = turn.response;
   if (!response) return "";
   const number = (id) => turn.citations.get(id)?.number ?? id;
-  const plain = (text) => text.replace(/\*\*([^*]+)\*\*/g, "$1").replace(/\[(c\d+)\]/g, (_, id) => `[${number(id)}]`);
+  // bold and the writer's [c1] markers first, then the escapes of document text undone
+  const plain = (text) =>
+    plainText(text.replace(/\*\*([^*]+)\*\*/g, "$1").replace(/\[(c\d+)\]/g, (_, id) => `[${number(id)}]`));
   const parts = [response.lead, answerBody(response)].filter((p) => p && p.trim()).map(plain);
   const sources = [...turn.citations.values()].map((c) => {
     const where = [c.municipality, c.year].filter(Boolean).join(", ");

@@ -1,0 +1,124 @@
+"""From the product's line ranges to the places a citation shows, and back.
+
+Inside the product a passage is a range of its document's ``SourceLine.line`` numbers, unique
+in the document. Everything a person or a client sees names the place as a reader finds it
+(``corpus.locate``): for a PDF the page and the line on that page (``page_end`` when the
+passage runs on to a later page), for a DOCX the paragraph number (the page only when it is
+known) and the nearest heading, for a text file its line. :class:`Locator` makes the answer's
+citations, the search results and the passages public that way, with a readable ``location``
+("p. 2, r. 36–39") from ``assistant.citations``, and quotes a passage over ``QUOTE_CHARS`` by its
+best rows (``assistant.quotes``). It reads a cited place back for ``/passage`` and the audit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from assistant.citations import Lang, format_citation, format_location
+from assistant.language import question_terms
+from assistant.quotes import QUOTE_CHARS, best_rows
+from assistant.sentences import idf_table
+from corpus import Document, Location, locate, resolve
+
+if TYPE_CHECKING:
+    from ingest import SearchHit, SearchIndex
+
+
+class Locator:
+    """Public places of the current index version's documents."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+        self._idf: tuple[str, dict[str, float]] | None = None
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.index.snapshot().document(doc_id)
+
+    def location(self, doc_id: str, line_start: int, line_end: int) -> Location:
+        doc = self.document(doc_id)
+        if doc is None:
+            return Location(None, line_start, line_end)
+        return self._with_heading(doc_id, locate(doc, line_start, line_end), line_start)
+
+    def _with_heading(self, doc_id: str, where: Location, line: int) -> Location:
+        """A DOCX place without a styled heading above it is named by the heading the chunk
+        it stands in was found under (``corpus.chunking``: a numbered or capitalised line)."""
+        if where.unit != "paragraph" or where.heading:
+            return where
+        chunks = self.index.snapshot().chunks
+        found = chunks[
+            (chunks["doc_id"] == doc_id)
+            & (chunks["line_start"] <= line)
+            & (chunks["line_end"] >= line)
+        ]
+        section = str(found["section"].iloc[0]) if len(found) else ""
+        heading = section.rsplit(" > ", 1)[-1].strip()
+        return replace(where, heading=heading) if heading else where
+
+    def lines(self, doc_id: str, place: dict[str, Any]) -> tuple[int, int] | None:
+        """The document's line range (``SourceLine.line``) of a public place (a citation:
+        ``page``, ``line_start``, ``line_end``, ``page_end``); None when it is not there."""
+        doc = self.document(doc_id)
+        if doc is None:
+            return None
+        try:
+            first, last = resolve(
+                doc,
+                int(place["line_start"]),
+                int(place["line_end"]),
+                place.get("page"),
+                place.get("page_end"),
+            )
+        except Exception:  # a place of an older version, or of a document now changed
+            return None
+        return doc.lines[first].line, doc.lines[last].line
+
+    def _idf_table(self) -> dict[str, float]:
+        snap = self.index.snapshot()
+        if self._idf is None or self._idf[0] != snap.version:
+            self._idf = (snap.version, idf_table(snap.chunks["text"].astype(str)))
+        return self._idf[1]
+
+    def citations(
+        self, citations: list[dict[str, Any]], question: str, lang: Lang = "nl"
+    ) -> dict[str, str]:
+        """Make the answer's citations public in place: cited page and lines, ``page_end``,
+        a readable ``location``, and a quote over QUOTE_CHARS cut to its best rows. Returns
+        the quotes that were cut (old -> new), for the answer text."""
+        cut: dict[str, str] = {}
+        for c in citations:
+            doc = self.document(str(c["doc_id"]))
+            if doc is None:
+                c.setdefault("page_end", None)
+                c.setdefault("location", format_location(c.get("page"), c["line_start"]))
+                continue
+            start, end = int(c["line_start"]), int(c["line_end"])
+            where = self._with_heading(str(c["doc_id"]), locate(doc, start, end), start)
+            quote = str(c.get("quote", ""))
+            if len(quote) > QUOTE_CHARS:
+                rows = [sl.text for sl in doc.lines if start <= sl.line <= end and sl.text]
+                short = best_rows(quote, rows, question_terms(question), self._idf_table())
+                cut[quote] = short
+                c["quote"] = short
+            c.update(_place(where))
+            c["location"] = format_location(where, lang=lang)
+        return cut
+
+    def hit(self, hit: SearchHit, entry: dict[str, Any]) -> dict[str, Any]:
+        """A search result as the API and the CLI show it."""
+        where = self.location(hit.doc_id, hit.line_start, hit.line_end)
+        row = {k: v for k, v in hit.to_dict().items() if k != "clean_text"}
+        row.update(_place(where))
+        row["location"] = format_location(where)
+        row["citation"] = format_citation(entry, where, quote=hit.text)
+        return row
+
+
+def _place(where: Location) -> dict[str, Any]:
+    return {
+        "page": where.page,
+        "page_end": where.page_end,
+        "line_start": where.line_start,
+        "line_end": where.line_end,
+    }

@@ -1,0 +1,152 @@
+"""From laid-out pages to the lines of a document: furniture out, paragraph breaks in.
+
+The lines of every page keep their reading order; the page furniture
+(``corpus.furniture``) is left out of the text and kept apart with its page and line. Where the
+layout shows a paragraph break the text gets blank lines, as a text file would have them: one
+blank line for every empty line's height between two lines (a line pitch is 1.2 times the font
+size), and at a page break one when the page's last line closes a sentence, stops well short
+of the text's right edge or is a heading and the next page's text starts anew (a capital, a
+digit, a bullet), or when the next page's text starts lower than it usually does; never between
+two table rows (lines with three numbers or more). (A text that
+leaves an empty line after every line, as some exports do, keeps doing so over the break: a
+page break gets the document's usual gap inside a paragraph, or between paragraphs.) So a
+sentence, a list or a table that runs on over a page break stays one passage.
+
+``SourceLine.line`` numbers the document's lines, blank ones included, from 1; ``ref`` is the
+line on its page as a reader counts it (text lines only, without the furniture).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+
+from corpus.furniture import LaidOutPage, PlacedLine, find_furniture
+from corpus.model import SourceLine
+
+LINE_PITCH = 1.2  # a line's height as a share of its font size
+MAX_BLANKS = 3  # blank lines put in for one gap at most
+SHORT_LINE = 0.6  # a line ending before this share of the text width stops short
+_CLOSED = re.compile(r"[.!?]['’”)\]]*\s*$")  # (a colon goes on: a list's lead, or its sentence)
+_STARTS_NEW = re.compile(r"^\s*(?:[A-ZÀ-Ý0-9“‘\"'•\-–*]|\uf0b7)")
+_NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*%?")
+TABLE_ROW_NUMBERS = 3  # a line holding this many numbers is a table row
+
+
+def typical(values: list[float], share: float) -> float:
+    """The value at ``share`` of the sorted values (0.5: the median); 0.0 for none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
+
+
+def _table_row(text: str) -> bool:
+    return len(_NUMBER.findall(text)) >= TABLE_ROW_NUMBERS
+
+
+def paragraph_ends(before: str, after: str, short: bool, heading: bool = False) -> bool:
+    """Whether a paragraph ends between two lines the layout does not set apart (a page
+    break, two DOCX paragraphs): ``before`` closes a sentence, stops ``short`` of the text's
+    width or is a ``heading``, and ``after`` starts anew (a capital, a digit, a bullet); never
+    between two table rows."""
+    if _table_row(before) and _table_row(after):
+        return False
+    ends = bool(_CLOSED.search(before)) or short or heading or _heading_like(before)
+    return ends and bool(_STARTS_NEW.match(after))
+
+
+def _heading_like(text: str) -> bool:
+    """A capitalised line ("ONTWIKKELINGEN BIJSTAND") or a short numbered one ("2.4 Uitstroom
+    naar werk"): a heading, which ends where it ends even when the page breaks after it."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+        return True
+    return bool(_NUMBERED.match(text)) and len(text.split()) <= 8
+
+
+def _blanks_between(a: PlacedLine, b: PlacedLine) -> int:
+    """Empty lines the layout shows between two lines of one page (``b`` read after ``a``)."""
+    size = max(a.size, b.size, 1.0)
+    drop = a.base - b.base
+    if drop < -0.5 * size:
+        return 1  # b stands higher: a new column or a box read out of order
+    if drop < 0.5 * size:
+        return 0  # the same line: cells of a table row, a run in another font
+    return max(0, min(MAX_BLANKS, math.floor(drop / (LINE_PITCH * size) - 0.5)))
+
+
+class _Measure:
+    """What the document's text usually looks like: its right edge and where a page's text
+    starts."""
+
+    def __init__(self, pages: list[list[PlacedLine]]) -> None:
+        body = [line for page in pages for line in page]
+        long = [line for line in body if len(line.text) >= 30] or body
+        self.left = typical([line.x0 for line in long], 0.1)
+        self.right = typical([line.x1 for line in long], 0.9)
+        self.top = typical([max(line.top for line in page) for page in pages if page], 0.5)
+        gaps = Counter(_blanks_between(a, b) for page in pages for a, b in itertools.pairwise(page))
+        # the usual gap inside a paragraph (1 when the text leaves an empty line after every
+        # line), and the usual one between paragraphs: what a page break hides
+        self.within = gaps.most_common(1)[0][0] if gaps else 0
+        wider = Counter({g: n for g, n in gaps.items() if g > self.within})
+        self.between = wider.most_common(1)[0][0] if wider else self.within + 1
+
+    def short(self, line: PlacedLine) -> bool:
+        width = self.right - self.left
+        return width > 0 and line.x1 < self.left + SHORT_LINE * width
+
+    def lead(self, page: list[PlacedLine]) -> int:
+        """Empty lines' height above a page's text, below where a page's text usually starts."""
+        first = page[0]
+        gap = self.top - max(line.top for line in page)
+        return max(0, min(MAX_BLANKS, round(gap / (LINE_PITCH * max(first.size, 1.0)))))
+
+
+def _page_break(before: PlacedLine, page: list[PlacedLine], measure: _Measure) -> int:
+    """Blank lines at a page break: a paragraph ends there, or the text goes on."""
+    lead = measure.lead(page)
+    if lead:
+        return lead
+    if paragraph_ends(before.text, page[0].text, measure.short(before)):
+        return measure.between
+    return measure.within
+
+
+def document_lines(
+    pages: list[LaidOutPage],
+) -> tuple[list[SourceLine], list[SourceLine]]:
+    """The document's lines (furniture left out, paragraph breaks as blank lines) and its
+    furniture (``line``: the line's place among all the lines of its page)."""
+    furniture_at = find_furniture(pages)
+    furniture: list[SourceLine] = []
+    bodies: list[list[PlacedLine]] = []
+    for number, (page, drop) in enumerate(zip(pages, furniture_at, strict=True), start=1):
+        body = []
+        for i, line in enumerate(page.lines):
+            if i in drop:
+                furniture.append(SourceLine(line=i + 1, text=line.text, page=number))
+            else:
+                body.append(line)
+        bodies.append(body)
+    measure = _Measure(bodies)
+    lines: list[SourceLine] = []
+    previous: PlacedLine | None = None
+    for number, body in enumerate(bodies, start=1):
+        for ref, line in enumerate(body, start=1):
+            if previous is not None:
+                gap = (
+                    _page_break(previous, body, measure)
+                    if ref == 1
+                    else _blanks_between(previous, line)
+                )
+                for _ in range(gap):
+                    on = lines[-1].page if lines else number
+                    lines.append(SourceLine(line=len(lines) + 1, text="", page=on))
+            lines.append(SourceLine(line=len(lines) + 1, text=line.text, page=number, ref=ref))
+            previous = line
+    return lines, furniture
