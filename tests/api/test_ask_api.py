@@ -20,7 +20,6 @@ RESPONSE_FIELDS = {
     "answer",
     "language",
     "conversation_id",
-    "lead",
     "citations",
     "figures",
     "trace",
