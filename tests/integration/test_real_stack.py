@@ -82,7 +82,8 @@ def test_real_stack_finds_pdf_and_docx_passages(
     hits = assistant.search(
         "Hoeveel mensen met een verblijfsvergunning deden mee aan inburgering?", k=3, mode="dense"
     )
-    assert hits[0].source == "programma-almelo.pdf" and hits[0].page == 2
+    # a paragraph that runs over the page break is one chunk: it starts on page 1
+    assert hits[0].source == "programma-almelo.pdf" and hits[0].page in (1, 2)
     assert "85 statushouders" in hits[0].text
 
     hits = assistant.search("proefplaatsingen gestart 2024", k=3)
@@ -95,7 +96,8 @@ def test_real_stack_finds_pdf_and_docx_passages(
     docx_hit = next(h for h in hits if h.source == "raadsbrief-jongeren.docx")
     assert docx_hit.page == 1 and "420 jongeren" in docx_hit.text
     hits = assistant.search("hoe tevreden zijn klanten", k=5, mode="dense")
-    assert any(h.source == "raadsbrief-jongeren.docx" and h.page == 2 for h in hits)
+    # the paragraph after the page break may share a chunk with the one before it
+    assert any(h.source == "raadsbrief-jongeren.docx" and "7,4" in h.text for h in hits)
 
     docs = {d["source"]: d for d in assistant.documents()}
     assert docs["programma-almelo.pdf"]["municipality"] == "Almelo"
