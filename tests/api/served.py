@@ -14,14 +14,9 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.served import free_port
+
 STARTUP_DEADLINE_S = 120  # a deadline for the server to come up, not an assertion on speed
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager

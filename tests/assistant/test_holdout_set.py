@@ -15,9 +15,13 @@ pytestmark = pytest.mark.unit
 HOLDOUT = Path(__file__).resolve().parents[2] / "eval" / "holdout"
 
 
-def test_the_holdout_set_passes_its_own_check() -> None:
+def test_the_holdout_set_passes_the_question_check() -> None:
     done = subprocess.run(
-        [sys.executable, str(HOLDOUT / "check_holdout.py")],
+        [
+            sys.executable,
+            str(HOLDOUT.parent / "check_questions.py"),
+            str(HOLDOUT / "holdout-000.jsonl"),
+        ],
         capture_output=True,
         text=True,
         check=False,
