@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.conftest import shared_environment
 from tests.support.served import free_port
 
 STARTUP_DEADLINE_S = 120  # a deadline for the server to come up, not an assertion on speed
@@ -28,6 +29,8 @@ def served(data_dir: Path, **settings: str) -> Iterator[str]:
         **os.environ,
         "POLICY_ASSISTANT_DATA_DIR": str(data_dir),
         "POLICY_ASSISTANT_EMBEDDING__BACKEND": "fake",
+        # in the shared mode (make test-shared): the data dir's PostgreSQL and Chroma databases
+        **shared_environment(data_dir),
         **{f"POLICY_ASSISTANT_{name}": value for name, value in settings.items()},
     }
     log = data_dir / f"serve-{port}.log"
