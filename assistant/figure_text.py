@@ -99,41 +99,34 @@ def spelled_note(quote: str, lang: Language) -> str:
     return " " + str(phrases(lang)["in_digits"]).format(figures="; ".join(dict.fromkeys(pairs)))
 
 
-def describe_row(row: dict[str, Any], cid: str, lang: Language) -> str:
+def _row_words(row: dict[str, Any], lang: Language) -> dict[str, str]:
+    """The words a figure row is told in: measure, subject, municipality, value and unit, the
+    period in words, cumulative and kind (the fields of the ``figure`` and ``lead_figure``
+    phrases)."""
     p = phrases(lang)
     municipality = row.get("municipality")
     value, unit = describe_value(row, lang)
-    return str(p["figure"]).format(
-        measure=as_text(str(row.get("measure") or "").strip().rstrip(":") or "-"),
-        subject=as_text(str(row.get("subject") or "-")),
-        where=str(p["where"]).format(municipality=as_text(municipality)) if municipality else "",
-        value=value,
-        unit=unit,
-        period=describe_period(row.get("period"), lang),
-        cumulative=p["cumulative"] if row.get("cumulative") else "",
-        kind=p.get(f"kind_{row.get('kind')}", row.get("kind")),
-        source=as_text(row_source(row, "en" if lang == "en" else "nl")),
-        cid=cid,
-    )
+    return {
+        "measure": as_text(str(row.get("measure") or "").strip().rstrip(":") or "-"),
+        "subject": as_text(str(row.get("subject") or "-")),
+        "where": str(p["where"]).format(municipality=as_text(municipality)) if municipality else "",
+        "value": value,
+        "unit": unit,
+        "period": describe_period(row.get("period"), lang),
+        "cumulative": str(p["cumulative"]) if row.get("cumulative") else "",
+        "kind": str(p.get(f"kind_{row.get('kind')}", row.get("kind"))),
+    }
+
+
+def describe_row(row: dict[str, Any], cid: str, lang: Language) -> str:
+    source = as_text(row_source(row, "en" if lang == "en" else "nl"))
+    return str(phrases(lang)["figure"]).format(**_row_words(row, lang), source=source, cid=cid)
 
 
 def describe_lead(row: dict[str, Any], cid: str, lang: Language) -> str:
     """The answer's first sentence for a figure: the number with its unit, what it counts, its
     municipality, its period in words and its kind."""
-    p = phrases(lang)
-    municipality = row.get("municipality")
-    value, unit = describe_value(row, lang)
-    return str(p["lead_figure"]).format(
-        measure=as_text(str(row.get("measure") or "").strip().rstrip(":") or "-"),
-        subject=as_text(str(row.get("subject") or "-")),
-        where=str(p["where"]).format(municipality=as_text(municipality)) if municipality else "",
-        value=value,
-        unit=unit,
-        period=describe_period(row.get("period"), lang),
-        cumulative=p["cumulative"] if row.get("cumulative") else "",
-        kind=p.get(f"kind_{row.get('kind')}", row.get("kind")),
-        cid=cid,
-    )
+    return str(phrases(lang)["lead_figure"]).format(**_row_words(row, lang), cid=cid)
 
 
 def describe_missing(
