@@ -522,19 +522,39 @@ def test_markers_in_document_text_stay_text(marker_client: tuple[TestClient, Key
         assert any("werk [c1] en zie ook [c2]" in c["quote"] for c in body["citations"])
 
 
-def test_unclear_errors_get_a_clear_code(upload_client: tuple[TestClient, Keys]) -> None:
-    """Row 11: each case is a 4xx in the one error shape with its own code."""
+def test_malformed_json_is_invalid_json(upload_client: tuple[TestClient, Keys]) -> None:
+    """Row 11: a body that is not JSON is a 400 ``invalid_json`` (was 422 "16: JSON decode
+    error")."""
     client, keys = upload_client
-    admin, reader = bearer(keys.admin), bearer(keys.reader)
     broken = client.post(
         "/api/v1/ask",
         content=b'{"question": "x",,}',
-        headers={**reader, "Content-Type": "application/json"},
+        headers={**bearer(keys.reader), "Content-Type": "application/json"},
     )
     assert_error_shape(broken, 400, "invalid_json")
     assert "not valid JSON" in broken.json()["error"]["message"]
-    empty_pdf = client.post("/api/v1/documents", files={"file": ("leeg.pdf", b"")}, headers=admin)
-    assert_error_shape(empty_pdf, 422, "empty_document")
+
+
+def test_an_empty_file_is_empty_document_whatever_its_name(
+    upload_client: tuple[TestClient, Keys],
+) -> None:
+    """Row 11: a 0-byte ``.pdf`` is 422 ``empty_document``, as a 0-byte ``.txt`` (was 415
+    "unsupported file type")."""
+    client, keys = upload_client
+    for name in ("leeg.pdf", "leeg.txt", "leeg.docx"):
+        empty = client.post(
+            "/api/v1/documents", files={"file": (name, b"")}, headers=bearer(keys.admin)
+        )
+        assert_error_shape(empty, 422, "empty_document")
+
+
+def test_an_upload_without_a_file_name_is_missing_file_name(
+    upload_client: tuple[TestClient, Keys],
+) -> None:
+    """Row 11: ``filename=""`` (or a plain field named file) is 422 ``missing_file_name`` (was
+    "Value error, Expected UploadFile, received: <class 'str'>"); no file part, ``missing_file``."""
+    client, keys = upload_client
+    admin = bearer(keys.admin)
     for disposition in (b'name="file"; filename=""', b'name="file"'):
         part = (
             b"--x\r\nContent-Disposition: form-data; " + disposition + b"\r\n\r\nhallo\r\n--x--\r\n"
@@ -546,11 +566,27 @@ def test_unclear_errors_get_a_clear_code(upload_client: tuple[TestClient, Keys])
         )
         assert_error_shape(nameless, 422, "missing_file_name")
     assert_error_shape(client.post("/api/v1/documents", headers=admin), 422, "missing_file")
+
+
+def test_a_question_of_invisible_characters_is_empty_question(
+    upload_client: tuple[TestClient, Keys],
+) -> None:
+    """Row 11: a question (or query) of only zero-width characters is 422 ``empty_question``
+    (``empty_query``), not answered as ``refused``."""
+    client, keys = upload_client
+    reader = bearer(keys.reader)
     invisible = client.post("/api/v1/ask", json={"question": ZERO_WIDTH}, headers=reader)
     assert_error_shape(invisible, 422, "empty_question")
     query = client.get("/api/v1/search", params={"q": f" {ZERO_WIDTH} "}, headers=reader)
     assert_error_shape(query, 422, "empty_query")
-    # a UTF-16 text file (with its byte order mark, as Windows Notepad saves it) is read
+
+
+def test_a_utf16_text_file_is_read(upload_client: tuple[TestClient, Keys]) -> None:
+    """Row 11: a UTF-16 (or UTF-32) text file with its byte order mark, as Windows Notepad
+    saves it, is read (was 415 "binary content"); one that is not valid after its mark is 422
+    ``unsupported_encoding``."""
+    client, keys = upload_client
+    admin, reader = bearer(keys.admin), bearer(keys.reader)
     text = "Notitie kraanvogels.\nIn 2024 telden we 4242 kraanvogels bij Hengelo.\n"
     for encoding in ("utf-16", "utf-16-be", "utf-32"):
         data = text.encode(encoding)
