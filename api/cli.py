@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -24,6 +24,9 @@ from api.cli_keys import fail as _fail
 from api.cli_params import DocIdOpt, DocTypeOpt, MunicipalityOpt, YearOpt, max_chars
 from api.cli_serve import serve
 from corpus import PolicyAssistantError, Settings
+
+if TYPE_CHECKING:
+    from ingest import FileResult
 
 app = typer.Typer(
     name="policy-assistant",
@@ -86,10 +89,7 @@ def ingest(
                 "updated": "yellow",
                 "removed": "yellow",
             }.get(f.status)
-            detail = (
-                f"{f.chunks} chunks" if f.status != "failed" else f"[{f.error_code}] {f.message}"
-            )
-            typer.secho(f"  {f.status:<9} {f.source}  {detail}", fg=color)
+            typer.secho(f"  {f.status:<9} {f.source}  {_file_detail(f)}", fg=color)
         sizes = report.chunk_sizes
         typer.echo(
             f"index version {report.version}: {report.documents} documents, {report.chunks} chunks "
@@ -110,6 +110,16 @@ def ingest(
     if report.failed:
         typer.secho(f"{len(report.failed)} file(s) failed", fg="red", err=True)
         raise typer.Exit(1)
+
+
+def _file_detail(f: FileResult) -> str:
+    """What the ingest report says about one file: its id and chunks, why it failed, or which
+    file it is a copy of."""
+    if f.status == "failed":
+        return f"[{f.error_code}] {f.message}"
+    if f.status == "duplicate":
+        return f"{f.doc_id}: {f.message}"
+    return f"{f.doc_id}: {f.chunks} chunks" + (f" ({f.message})" if f.message else "")
 
 
 @app.command()

@@ -94,7 +94,8 @@ class DocumentLibrary:
                 path.unlink(missing_ok=True)
                 write_manifest(self.folder, manifest)
                 raise
-        doc_id = make_doc_id(name)
+        # the id the ingest gave it (its name's, as _free_name picked a free one)
+        doc_id = next((f.doc_id for f in report.files if f.doc_id), make_doc_id(name))
         return next(d for d in self.assistant.documents() if d["doc_id"] == doc_id)
 
     def delete(self, doc_id: str, access: tuple[str, ...] | None = None) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 Unchanged documents (same content hash, same manifest overrides, same embedder) are carried
 over without parsing or embedding; changed ones are re-read and their old chunks dropped with
 the old version; ``prune`` removes documents whose files are gone. One bad file is reported
-and the rest still go in. Extra steps (the metrics table) write into the same version.
+and the rest still go in; a document whose file turned bad keeps its last good version. Which
+id each file gets (two files of one name are two documents, one file twice is one) is
+``ingest.doc_ids``. Extra steps (the metrics table) write into the same version.
 """
 
 from __future__ import annotations
@@ -31,13 +33,15 @@ from corpus import (
     load_manifest,
     read_limits,
 )
+from ingest.doc_ids import Claim, SourceFile, assign_doc_ids
 from ingest.embedding import Embedder, create_embedder
 from ingest.embedding.cache import EmbeddingCache
 from ingest.lexical import BM25Index
 from ingest.store import IndexStore, VersionBuilder, chunks_frame
 from ingest.vector_index import VectorIndex, create_vector_index
 
-Status = Literal["added", "updated", "unchanged", "failed", "removed"]
+# duplicate: the same file (name, content, metadata) as another one, so the same document
+Status = Literal["added", "updated", "unchanged", "duplicate", "failed", "removed"]
 
 
 class IndexStep(Protocol):
@@ -201,22 +205,28 @@ def _ingest_locked(
     new_docs: list[Document] = []
     carried: list[str] = []
     entries: dict[str, dict[str, Any]] = {}
-    seen: set[str] = set()
-    files = gather_files(settings, paths)
     started = time.perf_counter()
-    for path, overrides in _progress(files, progress, desc="reading", unit="file"):
-        result = _read_one(
-            path, overrides, old_docs, same_embedder, settings, new_docs, carried, entries
-        )
-        if result.doc_id:
-            seen.add(result.doc_id)
-        report.files.append(result)
+    sources = _source_files(gather_files(settings, paths))
+    claims = iter(assign_doc_ids([s for s in sources if isinstance(s, SourceFile)], old_docs))
+    for source in _progress(sources, progress, desc="reading", unit="file"):
+        if isinstance(source, SourceFile):
+            source = _read_one(
+                next(claims), old_docs, same_embedder, settings, new_docs, carried, entries
+            )
+        report.files.append(source)
     report.timed("read", started)
+    # read in this ingest: the new entry replaces the old one
+    seen = {f.doc_id for f in report.files if f.status in ("added", "updated", "unchanged")}
+    # a file that failed or is a copy: its document stays as it was, and is never pruned
+    kept = {f.doc_id for f in report.files if f.status in ("failed", "duplicate")}
+    pruned_folders = {Path(p).resolve() for p in paths or ()}  # entries hold resolved paths
     for doc_id, entry in old_docs.items():
         if doc_id in seen:
             continue
-        pruned = prune and (
-            paths is None or Path(entry.get("path", "")).parent in {Path(p) for p in paths}
+        pruned = (
+            prune
+            and doc_id not in kept
+            and (paths is None or Path(entry.get("path", "")).parent in pruned_folders)
         )
         if doc_id in remove or pruned:
             report.files.append(FileResult(entry["source"], doc_id, "removed"))
@@ -227,7 +237,8 @@ def _ingest_locked(
     same_steps = previous is not None and previous.manifest.get("step_versions", {}) == {
         s.name: s.version for s in steps
     }
-    if previous and not report.changed and same_embedder and same_steps:
+    moved = any(entries[d].get("path") != old_docs[d].get("path") for d in seen if d in old_docs)
+    if previous and not report.changed and not moved and same_embedder and same_steps:
         report.version = previous.version
         report.documents = len(old_docs)
         report.chunks = int(previous.manifest.get("chunks", 0))
@@ -255,9 +266,32 @@ def _ingest_locked(
     return report
 
 
+def _source_files(
+    files: Sequence[tuple[Path, dict[str, Any] | None]],
+) -> list[SourceFile | FileResult]:
+    """Each file once (a path given twice, or a file inside a folder also given, is read once),
+    hashed; a file that cannot be read is a failed result."""
+    out: list[SourceFile | FileResult] = []
+    done: set[Path] = set()
+    for path, overrides in files:
+        resolved = path.resolve()
+        if resolved in done:
+            continue
+        done.add(resolved)
+        try:
+            with resolved.open("rb") as handle:
+                sha = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError as exc:
+            out.append(
+                FileResult(path.name, None, "failed", error_code="unreadable", message=str(exc))
+            )
+            continue
+        out.append(SourceFile(path, resolved, overrides, sha, _overrides_hash(overrides)))
+    return out
+
+
 def _read_one(
-    path: Path,
-    overrides: dict[str, Any] | None,
+    claim: Claim,
     old_docs: dict[str, dict[str, Any]],
     same_embedder: bool,
     settings: Settings,
@@ -265,41 +299,44 @@ def _read_one(
     carried: list[str],
     entries: dict[str, dict[str, Any]],
 ) -> FileResult:
-    from corpus import make_doc_id
-
-    doc_id = make_doc_id(path.name)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return FileResult(path.name, None, "failed", error_code="unreadable", message=str(exc))
-    sha = hashlib.sha256(data).hexdigest()
-    ohash = _overrides_hash(overrides)
+    source, doc_id = claim.file, claim.doc_id
+    if claim.duplicate_of is not None:
+        message = f"the same file as {claim.duplicate_of}"
+        return FileResult(source.name, doc_id, "duplicate", message=message)
     old = old_docs.get(doc_id)
     same_reading = old is not None and old.get("reader_version") == READER_VERSION
     if (
         old
         and same_embedder
         and same_reading
-        and old["sha256"] == sha
-        and old.get("overrides_hash") == ohash
+        and old["sha256"] == source.sha256
+        and old.get("overrides_hash") == source.overrides_hash
     ):
         carried.append(doc_id)
-        entries[doc_id] = old
-        return FileResult(path.name, doc_id, "unchanged", chunks=int(old["chunks"]))
+        entries[doc_id] = {**old, "path": str(source.resolved)}
+        moved = old.get("path") != str(source.resolved)
+        return FileResult(
+            source.name,
+            doc_id,
+            "unchanged",
+            chunks=int(old["chunks"]),
+            message=f"moved from {old.get('path')}" if moved else None,
+        )
     try:
         limits = read_limits(settings, max_bytes=settings.api.max_upload_bytes * 4)
-        doc = load_document(path, overrides=overrides, **limits)
+        doc = load_document(source.path, overrides=source.overrides, **limits)
     except CorpusError as exc:
-        return FileResult(path.name, doc_id, "failed", error_code=exc.code, message=exc.message)
+        return FileResult(source.name, doc_id, "failed", error_code=exc.code, message=exc.message)
+    doc.meta.doc_id = doc_id
     new_docs.append(doc)
     entries[doc_id] = {
         **doc.meta.to_dict(),
-        "overrides_hash": ohash,
+        "overrides_hash": source.overrides_hash,
         "reader_version": READER_VERSION,
-        "path": str(path.resolve()),
+        "path": str(source.resolved),
         "ingested_at": time.time(),
     }
-    return FileResult(path.name, doc_id, "updated" if old else "added")
+    return FileResult(source.name, doc_id, "updated" if old else "added")
 
 
 def _write_version(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -91,3 +93,49 @@ def test_bad_input_gives_a_clear_error(tmp_path: Path) -> None:
 def test_settings_are_listed() -> None:
     out = run_cli(Path("/tmp"), "settings").stdout
     assert "POLICY_ASSISTANT_EMBEDDING__BACKEND" in out and "POLICY_ASSISTANT_INDEX__BACKEND" in out
+
+
+def _ingested(data_dir: Path, *folders: Path) -> dict[str, Any]:
+    done = run_cli(data_dir, "ingest", "--json", *map(str, folders))
+    assert done.returncode == 0, done.stderr[-2000:]
+    return cast(dict[str, Any], json.loads(done.stdout))
+
+
+def test_files_of_one_name_in_two_folders_are_two_documents(tmp_path: Path) -> None:
+    """`ingest a b` with a different `same.txt` in each (the security probe's DuplicateIDError):
+    both go in, each with its own stable id; an identical copy (c) is the same document."""
+    data = tmp_path / "data"
+    texts = {
+        "a": "Nota beschut werk\n\nIn 2024 kregen 41 inwoners een beschutte werkplek.\n",
+        "b": "Nota taalcoaching\n\nIn 2024 volgden 63 statushouders een taaltraject.\n",
+    }
+    folders = {name: tmp_path / name for name in ("a", "b", "c")}
+    for name, folder in folders.items():
+        folder.mkdir()
+        (folder / "same.txt").write_text(texts.get(name, texts["a"]), encoding="utf-8")
+
+    first = _ingested(data, folders["a"], folders["b"], folders["c"])
+    statuses = [(f["status"], f["doc_id"]) for f in first["files"]]
+    assert [s for s, _ in statuses] == ["added", "added", "duplicate"], statuses
+    ids = {name: doc_id for name, (_, doc_id) in zip("abc", statuses, strict=True)}
+    assert ids["a"] == "same" and re.fullmatch(r"same-[0-9a-f]{8}", ids["b"]), ids
+    assert ids["c"] == ids["a"] and first["documents"] == 2
+    for word, name in (("beschutte", "a"), ("taaltraject", "b")):
+        found = run_cli(data, "search", word, "--json", "-k", "1")
+        assert json.loads(found.stdout)["results"][0]["doc_id"] == ids[name], found.stdout
+
+    # the same folders again, in any order: nothing changes
+    for order in ("abc", "cba"):
+        again = _ingested(data, *(folders[name] for name in order))
+        assert again["version"] == first["version"]
+        assert {(f["status"], f["doc_id"]) for f in again["files"]} == {
+            ("unchanged", ids["a"]),
+            ("unchanged", ids["b"]),
+            ("duplicate", ids["a"]),
+        }
+    # the text output names each file's id, and the copy's original
+    shown = run_cli(data, "ingest", *(str(folders[name]) for name in "abc"))
+    assert f"unchanged same.txt  {ids['b']}: " in shown.stdout
+    assert f"duplicate same.txt  same: the same file as {folders['a'] / 'same.txt'}" in (
+        shown.stdout
+    )

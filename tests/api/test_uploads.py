@@ -141,6 +141,16 @@ def test_a_stored_upload_is_never_overwritten(env: Env) -> None:
     assert (env.corpus / PUBLIC_SOURCE).read_bytes() == (
         BUNDLED_CORPUS_DIR / PUBLIC_SOURCE
     ).read_bytes()
+    # the same bytes under the same name again: an upload of its own (its id, as every upload's,
+    # says nothing about the documents already there), and a plain re-ingest changes nothing
+    again = env.upload("dubbel.txt", b"Eerste versie over werk en inkomen.\n", access="public")
+    assert again.status_code == 201 and again.json()["doc_id"] != first.json()["doc_id"]
+    ids = {r.json()["doc_id"] for r in (first, second, clash, again)}
+    listed = env.client.get("/api/v1/documents", headers=env.admin).json()["documents"]
+    assert ids <= {d["doc_id"] for d in listed}
+    reingest = PolicyAssistant(env.settings).ingest()
+    assert {f.status for f in reingest.files} == {"unchanged"}
+    assert ids <= {f.doc_id for f in reingest.files}
     assert_answers_normally(env)
 
 
