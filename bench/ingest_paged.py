@@ -80,6 +80,7 @@ def measure(name: str, data: bytes, embedder: str, model: Path | None) -> dict[s
     started = time.perf_counter()
     report = assistant.ingest()
     total_s = time.perf_counter() - started
+    load_after = os.getloadavg()[0]
     assert not report.failed, report.failed
     return {
         "file": name,
@@ -92,6 +93,7 @@ def measure(name: str, data: bytes, embedder: str, model: Path | None) -> dict[s
         "read_s": round(read_s, 2),
         "ingest_s": round(total_s, 1),
         "load_average": round(load, 2),
+        "load_average_after": round(load_after, 2),
     }
 
 
@@ -117,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         (out / "ingest_paged.json").write_text(json.dumps(result, indent=1) + "\n", "utf-8")
         table = "\n".join(
             f"| {r['file']} | {r['pages']} | {r['lines']} | {r['chunks']} | {r['sentence_units']} "
-            f"| {r['figures']} | {r['read_s']} | {r['ingest_s']} | {r['load_average']} |"
+            f"| {r['figures']} | {r['read_s']} | {r['ingest_s']} "
+            f"| {r['load_average']} → {r['load_average_after']} |"
             for r in rows
         )
         (out / "ingest_paged.md").write_text(
@@ -125,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
             f"`python -m bench.ingest_paged --save`; embedder {args.embedder}, "
             f"{os.cpu_count()} cores (shared: see the load average), empty embedding cache.\n\n"
             "| file | pages | text lines | chunks | sentence units | figures | read (s) "
-            "| ingest (s) | load avg |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n" + table + "\n",
+            "| ingest (s) | load avg (1 min, before → after) |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n"
+            + table
+            + "\n",
             "utf-8",
         )
     return 0

@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,8 +103,11 @@ class Comparison:
         }
 
 
-def pdf_corpus(folder: Path) -> dict[str, tuple[str, Rendering]]:
-    """Write the renderings with the bundled manifest's titles; pdf name -> (txt, rendering)."""
+def pdf_corpus(
+    folder: Path, only: Collection[str] | None = None
+) -> dict[str, tuple[str, Rendering]]:
+    """Write the renderings (of the text files ``only`` names, when given) with the bundled
+    manifest's titles; pdf name -> (txt, rendering)."""
     from corpus import BUNDLED_CORPUS_DIR, write_manifest
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -112,6 +115,8 @@ def pdf_corpus(folder: Path) -> dict[str, tuple[str, Rendering]]:
     out: dict[str, tuple[str, Rendering]] = {}
     entries: dict[str, dict[str, Any]] = {}
     for txt, rendering in bundled_renderings(BUNDLED_CORPUS_DIR).items():
+        if only is not None and txt not in only:
+            continue
         name = txt.replace(".txt", ".pdf")
         (folder / name).write_bytes(rendering.data)
         entries[name] = dict(manifest[txt])

@@ -267,17 +267,19 @@ def _runs(
     units: SentenceVectors, entered: dict[int, int | None]
 ) -> list[tuple[list[int], int | None]]:
     """Runs of 2 to RUN_SENTENCES neighbouring sentences that start at a candidate sentence (a
-    figure often follows its subject in the next sentence; a list holds one figure per line)."""
+    figure often follows its subject in the next sentence; a list holds one figure per line).
+    A run goes on over a page break: a document's line numbers are unique, so the run's lines
+    name its place, and its citation names both pages (``corpus.locate``: page_end)."""
     runs: list[tuple[list[int], int | None]] = []
     for i, rank in entered.items():
         if units.kinds[i] != "sentence":
             continue
-        doc_id, page, _, end = units.place(i)
+        doc_id, _, _, end = units.place(i)
         members = [i]
         size = len(units.texts[i])
         for j in range(i + 1, min(i + RUN_SENTENCES, len(units))):
-            j_doc, j_page, j_start, j_end = units.place(j)
-            if units.kinds[j] != "sentence" or j_doc != doc_id or j_page != page:
+            j_doc, _, j_start, j_end = units.place(j)
+            if units.kinds[j] != "sentence" or j_doc != doc_id:
                 break
             if j_start < end or size + len(units.texts[j]) >= RUN_MAX_CHARS:
                 break

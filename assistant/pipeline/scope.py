@@ -54,7 +54,8 @@ def _part_of_year(period: str | None, year: int) -> bool:
 
 
 def rows_on(frame: pd.DataFrame, ev: Evidence) -> list[dict[str, Any]]:
-    """The figure rows on a passage's lines."""
+    """The figure rows on a passage's lines (a document's line numbers are unique, so a
+    passage that runs on over a page break holds the rows of both pages)."""
     if frame is None or not len(frame):
         return []
     rows = frame[
@@ -62,8 +63,6 @@ def rows_on(frame: pd.DataFrame, ev: Evidence) -> list[dict[str, Any]]:
         & (frame["line"] >= ev.line_start)
         & (frame["line"] <= ev.line_end)
     ]
-    if ev.page is not None and "page" in rows:
-        rows = rows[rows["page"].isna() | (rows["page"] == ev.page)]
     return [r for r in rows.to_dict("records")]
 
 

@@ -102,7 +102,8 @@ class UnitTables:
 
 
 def _rows_by_unit(units: SentenceVectors, frame: pd.DataFrame) -> list[tuple[dict[str, Any], ...]]:
-    """Unit -> the figure rows whose line lies in it (on its page)."""
+    """Unit -> the figure rows whose line lies in it. (A document's line numbers are unique, a
+    paged one's too, so a unit that runs on over a page break holds the rows of both pages.)"""
     out: list[tuple[dict[str, Any], ...]] = [() for _ in range(len(units))]
     if frame is None or not len(frame):
         return out
@@ -114,15 +115,10 @@ def _rows_by_unit(units: SentenceVectors, frame: pd.DataFrame) -> list[tuple[dic
         doc_rows.sort(key=lambda r: int(r["line"]))
     lines = {d: [int(r["line"]) for r in rs] for d, rs in by_doc.items()}
     for i in range(len(units)):
-        doc_id, page, start, end = units.place(i)
+        doc_id, _, start, end = units.place(i)
         found = by_doc.get(doc_id)
         if not found:
             continue
-        doc_rows = found
         lo, hi = bisect.bisect_left(lines[doc_id], start), bisect.bisect_right(lines[doc_id], end)
-        out[i] = tuple(
-            {k: r.get(k) for k in ROW_FIELDS}
-            for r in doc_rows[lo:hi]
-            if page is None or pd.isna(r.get("page")) or int(r["page"]) == page
-        )
+        out[i] = tuple({k: r.get(k) for k in ROW_FIELDS} for r in found[lo:hi])
     return out
