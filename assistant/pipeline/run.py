@@ -252,14 +252,20 @@ class AnswerPipeline:
             else []
         )
         draft = composer.figures(pick.rows, pick.top, status, lang, notes)
-        if status == "answered" and question.whole_year and draft.citations:
+        if status == "answered" and question.whole_year and draft.citations and pick.rows:
+            # "in heel 2019": the best row's own period (place, level and kind the figure stage
+            # weighed already), narrowed to the document's when that is part of the year
             first = draft.citations[0]
-            scope = check(question, _cited(first), found.documents, [])
+            scope = check(question, _cited(first), found.documents, pick.rows[:1])
             if "whole_year" in scope.missing:
+                scope = Scope(("whole_year",), {"whole_year": scope.found["whole_year"]})
+                draft.extra["scope"] = {"missing": ["whole_year"], "found": dict(scope.found)}
                 draft.status = "partial"
                 draft.lead = " ".join([*scope_notes(scope, lang, first["id"]), draft.lead])
         draft.extra.update(
-            figure_status=draft.status, partial_reasons=pick.reasons, top_match=pick.top
+            figure_status=draft.status,
+            partial_reasons=[*pick.reasons, *draft.extra.get("scope", {}).get("missing", [])],
+            top_match=pick.top,
         )
         composer.add_passages(draft, ranked.passages, lang)
         return draft
