@@ -309,6 +309,12 @@ class AskResponse(BaseModel):
         "its unit, place, period and kind, or the best sentence of the best source named by "
         "title; also the first line of `answer`.",
     )
+    more: str = Field(
+        "",
+        description="The rest of the evidence, \"meer in de bronnen\" (Markdown, starting with "
+        "that heading line): also the end of `answer`; a client shows it collapsed. The answer "
+        "a person reads at once is `answer` without it. Empty when there is none.",
+    )
     language: Language = Field(description="The question's (and the answer's) language.")
     conversation_id: str = Field(description="Send it back to ask a follow-up.")
     citations: list[Citation] = Field(description="The cited passages, c1 first.")
