@@ -108,9 +108,10 @@ def excerpt(
     parts: list[str] = []
     for i, sentence in enumerate(sentences):
         if i in keep:
-            if len(sentence) > limit:
-                words = max(limit // 7, MIN_SENTENCE_WORDS)  # about 7 characters a word
-                sentence = window(sentence, words, terms, idf, figure)
+            words = limit // 7  # about 7 characters a word
+            while len(sentence) > limit and words >= MIN_SENTENCE_WORDS:
+                sentence = window(sentences[i], words, terms, idf, figure)
+                words -= 4
             if parts and parts[-1] == ELLIPSIS and sentence.startswith(ELLIPSIS):
                 parts.pop()
             parts.append(sentence)
