@@ -288,6 +288,12 @@ class AnswerPipeline:
         return draft
 
 
+def answer_more(answer: str, lang: Language) -> str:
+    """The collapsed "meer in de bronnen" part at the end of an answer text (a stored turn's
+    ``more``); empty when it has none."""
+    return collapsed(answer, str(phrases(lang)["more_sources"]))
+
+
 def collapsed(answer: str, heading: str) -> str:
     """The collapsed part of an answer: from its "meer in de bronnen" heading line on (the
     answer's end)."""

@@ -51,7 +51,9 @@ def test_a_figure_lead_states_the_number_with_unit_place_period_and_kind() -> No
 
 
 def test_a_partial_lead_says_briefly_what_is_missing_and_stays_short() -> None:
-    note = Note("Let op: " + "een lange uitleg " * 20, "Geen cijfer voor alleen het derde kwartaal.")
+    note = Note(
+        "Let op: " + "een lange uitleg " * 20, "Geen cijfer voor alleen het derde kwartaal."
+    )
     long_row = {**ROW, "measure": " ".join(["woord"] * 30)}
     lead = figure_lead([(long_row, "c1"), (ROW, "c2")], [note], "nl")
     assert lead.startswith(note.short) and "220" in lead

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.pipeline import Evidence, understand
 from assistant.figure_text import describe_scope
+from assistant.pipeline import Evidence, understand
 from assistant.pipeline.scope import check
 
 pytestmark = pytest.mark.unit
