@@ -251,15 +251,20 @@ class AnswerPipeline:
             else []
         )
         draft = composer.figures(pick.rows, pick.top, status, lang, notes, pick.leading)
-        if status == "answered" and question.whole_year and draft.cited:
-            first = draft.cited[0]
-            scope = check(question, first, found.documents, [])
+        if status == "answered" and question.whole_year and draft.cited and pick.rows:
+            # "in heel 2019": the best row's own period (place, level and kind the figure stage
+            # weighed already), narrowed to the document's when that is part of the year
+            scope = check(question, draft.cited[0], found.documents, pick.rows[:1])
             if "whole_year" in scope.missing:
+                scope = Scope(("whole_year",), {"whole_year": scope.found["whole_year"]})
+                draft.extra["scope"] = {"missing": ["whole_year"], "found": dict(scope.found)}
                 draft.status = "partial"
                 scoped = describe_scope(scope.missing, scope.found, lang, draft.citations[0]["id"])
                 draft.notes = [*scoped, *draft.notes]
         draft.extra.update(
-            figure_status=draft.status, partial_reasons=pick.reasons, top_match=pick.top
+            figure_status=draft.status,
+            partial_reasons=[*pick.reasons, *draft.extra.get("scope", {}).get("missing", [])],
+            top_match=pick.top,
         )
         composer.add_passages(draft, ranked.passages, lang)
         return draft

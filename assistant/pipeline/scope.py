@@ -53,6 +53,23 @@ def _part_of_year(period: str | None, year: int) -> bool:
     return bool(period) and period_years(period or "") == (year, year) and "-" in str(period)
 
 
+def _answering_kinds(asked: str | None) -> tuple[str, ...]:
+    """The kinds of figure that answer a question asking ``asked`` (None: a result)."""
+    if asked in (None, "result"):
+        return ("result", "context")
+    return (str(asked),)
+
+
+def _within(period: str, doc_period: str) -> str:
+    """A row's period, narrowed to the document's own reporting period when the row names only
+    the year and the document reports over part of it (a "2019" result in a report over the
+    first three quarters of 2019 is a figure over those quarters)."""
+    years = period_years(period)
+    if years is None or years[0] != years[1] or period != str(years[0]):
+        return period
+    return doc_period if _part_of_year(doc_period, years[0]) else period
+
+
 def rows_on(frame: pd.DataFrame, ev: Evidence) -> list[dict[str, Any]]:
     """The figure rows on a passage's lines."""
     if frame is None or not len(frame):
@@ -102,7 +119,12 @@ def check(
     row_periods = [str(r.get("period") or "") for r in rows]
     if question.whole_year:
         year = int(question.whole_year)
-        periods = row_periods or [doc_period]
+        # the whole year must be held by a figure of the kind asked (a target for 2019 is no
+        # result over all of 2019); rows of other kinds count only when none is of that kind
+        of_kind = [r for r in rows if str(r.get("kind")) in _answering_kinds(question.kind)]
+        periods = [_within(str(r.get("period") or ""), doc_period) for r in of_kind or rows] or [
+            doc_period
+        ]
         if not any(_covers(p, year) and not _part_of_year(p, year) for p in periods):
             missing.append("whole_year")
             found["whole_year"] = next((p for p in periods if _covers(p, year)), doc_period)

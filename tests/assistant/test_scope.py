@@ -59,6 +59,24 @@ def test_a_whole_year_asked_of_a_three_quarter_report_is_missing_the_year() -> N
     assert check(asked, _ev("nota"), DOCS).holds  # a document over whole years
 
 
+def test_a_target_for_the_year_does_not_make_a_reference_date_a_whole_year() -> None:
+    # "in heel 2019" of a passage holding a target for 2019 and a result on 1 October 2019
+    asked = q("Hoeveel uitkeringen zijn er in heel 2019 beëindigd?")
+    rows = [_row(kind="target", period="2019"), _row(period="2019-10-01", cumulative=False)]
+    scope = check(asked, _ev("kader"), DOCS, rows)
+    assert scope.missing == ("whole_year",) and scope.found["whole_year"] == "2019-10-01"
+    assert check(asked, _ev("kader"), DOCS, [_row(period="2019")]).holds  # a result for 2019
+    target = q("Welk doel gold er voor heel 2019?")
+    assert check(target, _ev("kader"), DOCS, rows).holds  # the target is what is asked
+
+
+def test_a_bare_year_in_a_three_quarter_report_is_that_part_of_the_year() -> None:
+    asked = q("Hoeveel mensen zijn er in heel 2019 uitgestroomd?")
+    scope = check(asked, _ev("eval"), DOCS, [_row(period="2019", cumulative=False)])
+    assert scope.missing == ("whole_year",) and scope.found["whole_year"] == "2019-Q1..Q3"
+    assert check(asked, _ev("kader"), DOCS, [_row(period="2019")]).holds
+
+
 def test_a_year_no_quote_names_and_no_period_covers_is_missing() -> None:
     asked = q("Hoeveel uitkeringen waren er in 2022?")
     assert check(asked, _ev("prog"), DOCS).missing == ("period",)
