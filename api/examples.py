@@ -44,17 +44,24 @@ _FIGURE = {
     "conflict": False,
     "match_score": 7.0,
 }
+_MORE = (
+    "Meer in de bronnen:\n- gestarte contracten (loonkostensubsidie) in Enschede: **220** — de "
+    "eerste drie kwartalen van 2024, cumulatief; soort: resultaat. Bron: Uitvoeringsprogramma "
+    "Enschedese Arbeidsmarkt Aanpak 2025, r. 90 [c1]."
+)
 _PARTIAL = "cumulative: only a figure over Q1..Q3 (2024-Q1..Q3) exists, not Q3 alone"
 
 ASK_EXAMPLE: dict[str, Any] = {
     "status": "partial",
-    "lead": "In de eerste drie kwartalen van 2024 zijn 220 LKS-contracten gestart; een cijfer "
-    "voor alleen het derde kwartaal staat niet in de documenten.",
-    "answer": "De documenten geven niet precies wat u vraagt, wel iets wat er dicht bij ligt:\n\n"
-    "- gestarte contracten (loonkostensubsidie) in Enschede: **220** — de eerste drie "
-    "kwartalen van 2024, cumulatief; soort: resultaat. Bron: 001_2e26a5924f710f99.txt, "
-    f"regel 90 [c1].\n  “{_QUOTE}”\n\nLet op: er is geen cijfer voor alleen het derde "
-    "kwartaal. Het genoemde cijfer is cumulatief over de eerste drie kwartalen van 2024.",
+    "lead": "Geen cijfer voor alleen het derde kwartaal, wel cumulatief. 220 gestarte contracten "
+    "(loonkostensubsidie) in Enschede, de eerste drie kwartalen van 2024, cumulatief; "
+    "resultaat [c1].",
+    "answer": "Geen cijfer voor alleen het derde kwartaal, wel cumulatief. 220 gestarte contracten "
+    "(loonkostensubsidie) in Enschede, de eerste drie kwartalen van 2024, cumulatief; "
+    f"resultaat [c1].\n\n- “{_QUOTE}” [c1]\n\nLet op: er is geen cijfer voor alleen het derde "
+    "kwartaal. Het genoemde cijfer is cumulatief over de eerste drie kwartalen van 2024.\n\n"
+    + _MORE,
+    "more": _MORE,
     "language": "nl",
     "conversation_id": "f3b0c4f1a1d24e8b9c2d7e6a5b4c3d2e",
     "citations": [

@@ -309,6 +309,12 @@ class AskResponse(BaseModel):
         "its unit, place, period and kind, or the best sentence of the best source named by "
         "title; also the first line of `answer`.",
     )
+    more: str = Field(
+        "",
+        description='The rest of the evidence, "meer in de bronnen" (Markdown, starting with '
+        "that heading line): also the end of `answer`; a client shows it collapsed. The answer "
+        "a person reads at once is `answer` without it. Empty when there is none.",
+    )
     language: Language = Field(description="The question's (and the answer's) language.")
     conversation_id: str = Field(description="Send it back to ask a follow-up.")
     citations: list[Citation] = Field(description="The cited passages, c1 first.")
@@ -339,6 +345,11 @@ class ConversationTurnPublic(BaseModel):
     route: str = Field(description="How it was answered: metrics, passages, both or none.")
     answer: str = Field(description="The answer text as it was sent (empty for old turns).")
     lead: str | None = Field(None, description="The answer's lead, when it had one.")
+    more: str = Field(
+        "",
+        description='The collapsed "meer in de bronnen" part at the end of `answer`, as '
+        "/ask gives it (empty when there is none).",
+    )
     citations: list[Citation] = Field(description="The cited passages, c1 first.")
     figures: list[FigureRow] = Field(description="The figure rows the answer uses.")
 

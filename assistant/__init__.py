@@ -50,13 +50,14 @@ if TYPE_CHECKING:
     from assistant.langchain_api import PolicyRetriever
     from assistant.passage_search import CitedPassage, cited_passages
     from assistant.passages import Passage
-    from assistant.pipeline import MODEL_DIR, AnswerPipeline, AskResult
+    from assistant.pipeline import MODEL_DIR, AnswerPipeline, AskResult, answer_more
     from assistant.services import PolicyAssistant, build_assistant
     from assistant.training import Split, lodo_for, split_sets, train_models
     from corpus import Settings
     from ingest import SearchFilters
 
 _LAZY = {
+    "answer_more": "assistant.pipeline",
     "AnswerPipeline": "assistant.pipeline",
     "AskResult": "assistant.pipeline",
     "AuditLog": "assistant.audit",
@@ -162,6 +163,7 @@ __all__ = [
     "SqliteConversationStore",
     "Subset",
     "Turn",
+    "answer_more",
     "ask_runnable",
     "below_floors",
     "build_assistant",

@@ -202,6 +202,8 @@ def score_answer(
         "language_ok": response["language"] == question["lang"],
         "latency_ms": round(latency_ms, 1),
         "answer": answer,
+        "lead": response.get("lead", ""),
+        "more": response.get("more", ""),
     }
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,12 @@ def describe_period(period: str | None, lang: Language) -> str:
         return str(p["period_year"]).format(year=period)
     if m := re.fullmatch(r"(\d{4})\.\.(\d{4})", period):
         return str(p["period_years"]).format(first=m.group(1), last=m.group(2))
+    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", period)
+    if m and 1 <= int(m.group(2)) <= 12:
+        month = p["months"][int(m.group(2)) - 1]
+        if m.group(3) is None:
+            return str(p["period_month"]).format(month=month, year=m.group(1))
+        return str(p["period_date"]).format(day=int(m.group(3)), month=month, year=m.group(1))
     if period == "unknown":
         return str(p["period_unknown"])
     return period
@@ -123,33 +130,88 @@ def describe_row(row: dict[str, Any], cid: str, lang: Language) -> str:
     return str(phrases(lang)["figure"]).format(**_row_words(row, lang), source=source, cid=cid)
 
 
-def describe_lead(row: dict[str, Any], cid: str, lang: Language) -> str:
+def describe_lead(
+    row: dict[str, Any], cid: str, lang: Language, measure_words: int | None = None
+) -> str:
     """The answer's first sentence for a figure: the number with its unit, what it counts, its
-    municipality, its period in words and its kind."""
-    return str(phrases(lang)["lead_figure"]).format(**_row_words(row, lang), cid=cid)
+    municipality, its period in words and its kind; the measure cut to ``measure_words``
+    words (an ellipsis marks the cut) when given."""
+    words = _row_words(row, lang)
+    measure = words["measure"].split()
+    if measure_words is not None and len(measure) > measure_words:
+        words["measure"] = " ".join(measure[:measure_words]) + " …"
+    return str(phrases(lang)["lead_figure"]).format(**words, cid=cid)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """What a partial answer lacks: the full note for the answer's body and its short form
+    for the lead."""
+
+    text: str
+    short: str
 
 
 def describe_missing(
     reasons: Sequence[str], rows: Sequence[dict[str, Any]], quarter: int | None, lang: Language
-) -> list[str]:
+) -> list[Note]:
     """What the partial answer lacks, from the reasons of ``metrics.answer_figures``."""
     p = phrases(lang)
     top = rows[0] if rows else {}
-    out: list[str] = []
+    out: list[Note] = []
     for reason in reasons:
         kind = reason.split(":", 1)[0].strip()
+        period = describe_period(top.get("period"), lang)
         if kind == "cumulative" and quarter:
-            text = str(p["missing_cumulative"]).format(
-                ordinal=p["ordinals"][quarter - 1], period=describe_period(top.get("period"), lang)
+            ordinal = p["ordinals"][quarter - 1]
+            note = Note(
+                str(p["missing_cumulative"]).format(ordinal=ordinal, period=period),
+                str(p["short_cumulative"]).format(ordinal=ordinal),
             )
         elif kind == "municipality":
             found = sorted({str(r.get("municipality")) for r in rows if r.get("municipality")})
-            text = str(p["missing_municipality"]).format(found=", ".join(found) or "-")
+            where = ", ".join(found) or "-"
+            note = Note(
+                str(p["missing_municipality"]).format(found=where),
+                str(p["short_municipality"]).format(found=where),
+            )
         else:
-            text = str(p["missing_period"]).format(period=describe_period(top.get("period"), lang))
-        if text not in out:
-            out.append(text)
+            note = Note(
+                str(p["missing_period"]).format(period=period),
+                str(p["short_period"]).format(period=period),
+            )
+        if note not in out:
+            out.append(note)
     return out
+
+
+def describe_scope(
+    missing: Sequence[str], found: Mapping[str, str], lang: Language, cid: str = "c1"
+) -> list[Note]:
+    """The plain-words note for every scope the evidence does not hold (``scope.check``'s
+    ``missing`` and ``found``; no numerals)."""
+    p = phrases(lang)
+    notes = []
+    for reason in missing:
+        where = found.get(reason, "")
+        if reason == "municipality":
+            key, values = "municipality", {"found": where}
+        elif reason == "level":
+            key, values = "level", {"found": where}
+        elif reason == "whole_year":
+            key, values = "whole_year", {"cid": cid}
+        elif reason == "period":
+            notes.append(Note(str(p["missing_year"]), str(p["short_year"])))
+            continue
+        elif reason == "kind":
+            kinds = [str(p.get(f"kind_{k.strip()}", k.strip())) for k in where.split(",")]
+            key, values = "kind", {"found": ", ".join(kinds)}
+        else:
+            continue
+        notes.append(
+            Note(str(p[f"missing_{key}"]).format(**values), str(p[f"short_{key}"]).format(**values))
+        )
+    return notes
 
 
 def describe_conflict(rows: Sequence[dict[str, Any]], lang: Language) -> str | None:

@@ -12,11 +12,12 @@ best rows (``assistant.quotes``). It reads a cited place back for ``/passage`` a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from assistant.citations import Lang, format_citation, format_location
-from assistant.language import question_terms
+from assistant.language import Term
 from assistant.quotes import QUOTE_CHARS, best_rows
 from assistant.sentences import idf_table
 from corpus import Document, Location, locate, resolve
@@ -80,30 +81,24 @@ class Locator:
             self._idf = (snap.version, idf_table(snap.chunks["text"].astype(str)))
         return self._idf[1]
 
-    def citations(
-        self, citations: list[dict[str, Any]], question: str, lang: Lang = "nl"
-    ) -> dict[str, str]:
-        """Make the answer's citations public in place: cited page and lines, ``page_end``,
-        a readable ``location``, and a quote over QUOTE_CHARS cut to its best rows. Returns
-        the quotes that were cut (old -> new), for the answer text."""
-        cut: dict[str, str] = {}
-        for c in citations:
-            doc = self.document(str(c["doc_id"]))
-            if doc is None:
-                c.setdefault("page_end", None)
-                c.setdefault("location", format_location(c.get("page"), c["line_start"]))
-                continue
-            start, end = int(c["line_start"]), int(c["line_end"])
-            where = self._with_heading(str(c["doc_id"]), locate(doc, start, end), start)
-            quote = str(c.get("quote", ""))
-            if len(quote) > QUOTE_CHARS:
-                rows = [sl.text for sl in doc.lines if start <= sl.line <= end and sl.text]
-                short = best_rows(quote, rows, question_terms(question), self._idf_table())
-                cut[quote] = short
-                c["quote"] = short
-            c.update(_place(where))
-            c["location"] = format_location(where, lang=lang)
-        return cut
+    def publish(self, citation: dict[str, Any], terms: Sequence[Term], lang: Lang = "nl") -> None:
+        """Make one citation public in place: cited page and lines, ``page_end``, a readable
+        ``location``, and a quote over QUOTE_CHARS cut to its best rows for ``terms``."""
+        doc = self.document(str(citation["doc_id"]))
+        if doc is None:
+            citation.setdefault("page_end", None)
+            citation.setdefault(
+                "location", format_location(citation.get("page"), citation["line_start"])
+            )
+            return
+        start, end = int(citation["line_start"]), int(citation["line_end"])
+        where = self._with_heading(str(citation["doc_id"]), locate(doc, start, end), start)
+        quote = str(citation.get("quote", ""))
+        if len(quote) > QUOTE_CHARS:
+            rows = [sl.text for sl in doc.lines if start <= sl.line <= end and sl.text]
+            citation["quote"] = best_rows(quote, rows, terms, self._idf_table())
+        citation.update(_place(where))
+        citation["location"] = format_location(where, lang=lang)
 
     def hit(self, hit: SearchHit, entry: dict[str, Any]) -> dict[str, Any]:
         """A search result as the API and the CLI show it."""

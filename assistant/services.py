@@ -20,7 +20,6 @@ from assistant.audit import (
     create_audit_log,
     figure_ids,
 )
-from assistant.citations import format_location
 from assistant.conversation import (
     ConversationStore,
     ConversationSummary,
@@ -33,7 +32,6 @@ from assistant.followup import Resolution, resolve_followup
 from assistant.language import detect_language
 from assistant.llm import ChatModel, create_llm_writer, writer_trace
 from assistant.locator import Locator
-from assistant.markup import as_text
 from assistant.passages import Passage, read_cited, read_passage
 from assistant.pipeline import AnswerPipeline, AskResult
 from assistant.sentence_index import SentenceStep
@@ -91,7 +89,9 @@ class PolicyAssistant:
         self.steps = tuple(steps)
         self.figures = FigureService(self.index, settings.api.max_chart_figures)
         self.locator = Locator(self.index)
-        self.pipeline = AnswerPipeline(self.index, self.retriever, self.figures)
+        self.pipeline = AnswerPipeline(
+            self.index, self.retriever, self.figures, locator=self.locator
+        )
         # the optional LLM writer (None without a model) may reword the default answer
         self.writer = create_llm_writer(settings, chat_model)
         self.conversations = conversations or create_conversation_store(settings)
@@ -132,7 +132,6 @@ class PolicyAssistant:
                 resolution.question, cid, resolved, language=detect_language(question)
             )
             result.conversation_id = cid
-            self._publish(result, resolution.question)
             if self.writer is None:
                 result.trace["writer"] = writer_trace("default")
             else:
@@ -146,28 +145,6 @@ class PolicyAssistant:
         }
         self._audit(question, resolution, result, principal, turn.turn, started)
         return result
-
-    def _publish(self, result: AskResult, question: str) -> None:
-        """Name the citations' places as a reader finds them (page and line on the page, or
-        paragraph and heading: ``assistant.locator``), and quote an over-long passage by its
-        best rows, in the citations and in the answer text alike (where quotes stand
-        escaped: ``assistant.markup``)."""
-        # the lead names its first citation's place as the pipeline wrote it (the document's
-        # own line numbers, not the line on a PDF's page): named again as the citation is
-        before = [
-            f"({format_location(c.get('page'), int(c['line_start']), int(c['line_end']))})"
-            for c in result.citations[:1]
-        ]
-        cut = self.locator.citations(
-            result.citations, question, "en" if result.language == "en" else "nl"
-        )
-        for old, new in cut.items():
-            result.answer = result.answer.replace(as_text(old), as_text(new))
-        if before and result.lead and before[0] in result.lead:
-            lead = result.lead.replace(before[0], f"({result.citations[0]['location']})", 1)
-            if result.answer.startswith(result.lead):
-                result.answer = lead + result.answer[len(result.lead) :]
-            result.lead = lead
 
     def conversations_of(self, principal: str | None, limit: int = 50) -> list[ConversationSummary]:
         """The asker's live conversations, newest first (what the chat page lists)."""

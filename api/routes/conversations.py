@@ -16,6 +16,7 @@ from api.schemas import (
     ConversationSummaryPublic,
     ConversationTurnPublic,
 )
+from assistant import answer_more
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
 
@@ -60,5 +61,10 @@ def conversation(
     turns = assistant.conversation_turns(principal.asker, conversation_id)
     return ConversationResponse(
         conversation_id=conversation_id,
-        turns=[ConversationTurnPublic.model_validate(t.to_dict()) for t in turns],
+        turns=[
+            ConversationTurnPublic.model_validate(
+                {**t.to_dict(), "more": answer_more(t.answer, "en" if t.language == "en" else "nl")}
+            )
+            for t in turns
+        ],
     )

@@ -126,7 +126,7 @@ class LLMWriter:
         trace = _with_timing(result.trace, elapsed)
         trace["grounding"] = report.to_dict()
         trace["writer"] = writer_trace("llm", self.model_name)
-        return dataclasses.replace(result, answer=text, trace=trace)
+        return dataclasses.replace(result, answer=text, more="", trace=trace)
 
     def verify(self, text: str, result: AskResult) -> tuple[str, GroundingReport, str | None]:
         """The cleaned reply, its grounding report and the first failed check (or ``None``)."""

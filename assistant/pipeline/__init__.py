@@ -19,7 +19,7 @@ from assistant.pipeline.ranking import (
     rank,
 )
 from assistant.pipeline.retrieve import PassageRetriever
-from assistant.pipeline.run import AnswerPipeline, AskResult
+from assistant.pipeline.run import AnswerPipeline, AskResult, answer_more
 
 __all__ = [
     "ANSWERABILITY_FEATURES",
@@ -37,6 +37,7 @@ __all__ = [
     "PassageRetriever",
     "Question",
     "Ranked",
+    "answer_more",
     "create_answerability",
     "create_passage_ranker",
     "passage_features",

@@ -2,20 +2,23 @@
 
 Three shapes: figure rows (each cited by the passage that states it, with the best other
 figure-bearing passages beside them), quoted passages, or a refusal that names the nearest
-documents. The phrases are data (``assistant/vocab/phrases.toml``); quotes are the raw source
-text of the cited lines.
+documents. Every answer opens with a lead of at most about 40 words (``lead.py``), then short
+quotes while the answer stays within about 120 words; the rest of the evidence is ``more``,
+shown collapsed under "meer in de bronnen". Each citation is named page-exact once, when it
+is made (``Places``, the locator the pipeline passes in). The phrases are data
+(``assistant/vocab/phrases.toml``); quotes are the raw source text of the cited lines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-from assistant.citations import format_location
+from assistant.citations import Lang, format_location
 from assistant.figure_text import (
+    Note,
     describe_conflict,
-    describe_lead,
     describe_missing,
     describe_row,
     phrases,
@@ -25,9 +28,16 @@ from assistant.figures import row_to_public
 from assistant.language import Language, Term
 from assistant.markup import as_text
 from assistant.pipeline.candidates import Evidence
+from assistant.pipeline.lead import (
+    ANSWER_WORDS,
+    excerpt,
+    figure_lead,
+    passage_lead,
+    word_count,
+)
 from assistant.pipeline.retrieve import verbatim
 from assistant.pipeline.units import figure_count
-from assistant.sentences import MAX_CHARS, Sentence, coverage, split_sentences, without_bullet
+from assistant.sentences import MAX_CHARS, Sentence, split_sentences, without_bullet
 from assistant.source_lines import SourceLines
 from ingest import SearchHit
 
@@ -39,12 +49,13 @@ QUOTED = 3  # passages quoted in the answer; the rest are listed as "see also"
 MAX_ROW_QUOTE = 700  # a figure row is quoted with its whole passage up to this length
 EXTRA_MIN_COVERAGE = 0.5  # beside figure rows, a passage must match the question this well
 CONTEXT_LINES = 3
-LEAD_WORDS = 30  # a lead quotes at most this many words of its sentence
 
 
 @dataclass(slots=True)
 class Draft:
-    """An answer before grounding."""
+    """An answer before grounding. ``lead`` and ``lines`` (what is shown) are laid out by
+    :meth:`Composer.finish` from the parts: the rows the lead rests on, the notes on what is
+    missing, the short quotes; ``more`` is the rest of the evidence, shown collapsed."""
 
     status: Status
     route: Route
@@ -54,19 +65,24 @@ class Draft:
     figures: list[dict[str, Any]]
     names: list[str] = field(default_factory=list)  # document titles named (not claims)
     extra: dict[str, Any] = field(default_factory=dict)
+    more: list[str] = field(default_factory=list)  # under "meer in de bronnen", collapsed
+    cited: list[Evidence] = field(default_factory=list)  # each citation's document lines
+    notes: list[Note] = field(default_factory=list)  # what a partial answer lacks
+    lead_rows: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # (row, cid)
+    quotes: list[str] = field(default_factory=list)  # short quotes under the lead, best first
+    after: list[str] = field(default_factory=list)  # shown below the notes (a conflict)
 
 
-def lead_sentence(quote: str, terms: Sequence[Term], idf: dict[str, float]) -> str:
-    """The sentence of a quote that holds most of the question's words (the first on a tie),
-    cut to LEAD_WORDS words."""
-    sentences = [s.text for s in split_sentences([(0, quote)])] or [quote]
-    best = max(sentences, key=lambda s: coverage(terms, s, idf)) if terms else sentences[0]
-    words = best.split()
-    return " ".join(words[:LEAD_WORDS]) + (" …" if len(words) > LEAD_WORDS else "")
+class Places(Protocol):
+    """Names a citation's place as a reader finds it (``assistant.locator.Locator``)."""
+
+    def publish(self, citation: dict[str, Any], terms: Sequence[Term], lang: Lang = "nl") -> None:
+        """Set the citation's page, lines, ``page_end`` and ``location``; cut a long quote."""
 
 
 class Composer:
-    """Builds drafts; reads the source lines to quote a figure row's sentence."""
+    """Builds drafts; reads the source lines to quote a figure row's sentence, and names
+    every citation's place once, page-exact (``places``), before any text cites it."""
 
     def __init__(
         self,
@@ -74,27 +90,22 @@ class Composer:
         documents: Mapping[str, Mapping[str, Any]],
         terms: Sequence[Term] = (),
         idf: dict[str, float] | None = None,
+        *,
+        places: Places | None = None,
+        place_terms: Sequence[Term] = (),
+        figure: bool = False,
     ) -> None:
         self.lines = lines
         self.documents = documents
         self.terms = terms
         self.idf = idf or {}
+        self.places = places
+        self.place_terms = place_terms  # the question's words a long quote is cut by
+        self.figure = figure  # the question asks a figure: leads and quotes state one
 
-    def passage_lead(self, citation: Mapping[str, Any], lang: Language) -> str:
-        """ "Volgens <title> (<page, lines>): “<its best sentence>” [c1]"."""
-        location = format_location(
-            citation.get("page"), int(citation["line_start"]), int(citation["line_end"])
-        )
-        return str(phrases(lang)["lead_passage"]).format(
-            title=as_text(str(citation.get("title") or citation.get("source"))),
-            location=location,
-            sentence=as_text(lead_sentence(str(citation["quote"]), self.terms, self.idf)),
-            cid=citation["id"],
-        )
-
-    def citation(self, cid: str, ev: Evidence) -> dict[str, Any]:
+    def citation(self, cid: str, ev: Evidence, lang: Language = "nl") -> dict[str, Any]:
         entry = self.documents.get(ev.doc_id, {})
-        return {
+        citation = {
             "id": cid,
             "doc_id": ev.doc_id,
             "title": entry.get("title", ""),
@@ -108,6 +119,58 @@ class Composer:
             "quote": ev.quote,
             "score": ev.score,
         }
+        if self.places is not None:
+            self.places.publish(citation, self.place_terms, "en" if lang == "en" else "nl")
+        else:
+            citation["page_end"] = None
+            citation["location"] = format_location(ev.page, ev.line_start, ev.line_end)
+        return citation
+
+    def cite(self, draft: Draft, ev: Evidence, lang: Language) -> dict[str, Any]:
+        """Add a citation of ``ev`` to the draft (its id the next ``c<n>``)."""
+        citation = self.citation(f"c{len(draft.citations) + 1}", ev, lang)
+        draft.citations.append(citation)
+        draft.cited.append(ev)
+        return citation
+
+    def short_quote(self, citation: Mapping[str, Any], lang: Language) -> str:
+        quote = str(citation["quote"])
+        short = excerpt(quote, self.terms, self.idf, self.figure)
+        return f"- “{as_text(short)}” [{citation['id']}]{spelled_note(short, lang)}"
+
+    def more_quote(self, citation: Mapping[str, Any], lang: Language) -> str:
+        quote = str(citation["quote"])
+        return f"- “{as_text(quote)}” [{citation['id']}]{spelled_note(quote, lang)}"
+
+    # ----- layout -------------------------------------------------------------------------
+    def finish(self, draft: Draft, lang: Language) -> None:
+        """Lay the draft out: the lead (at most ``lead.LEAD_WORDS`` words), the notes, the short
+        quotes while the answer stays within ANSWER_WORDS words (at least one), and in
+        ``more`` the full quotes of the citations whose quote is not shown whole."""
+        if draft.route == "none":
+            return
+        if draft.lead_rows:
+            draft.lead = figure_lead(draft.lead_rows, draft.notes, lang)
+        else:
+            draft.lead = passage_lead(
+                draft.citations[:QUOTED], draft.notes, self.terms, self.idf, lang, self.figure
+            )
+        fixed = [*(n.text for n in draft.notes), *draft.after]
+        used = word_count(draft.lead) + sum(word_count(t) for t in fixed)
+        shown: list[str] = []
+        for line in draft.quotes[:QUOTED]:
+            if shown and used + word_count(line) > ANSWER_WORDS:
+                break
+            shown.append(line)
+            used += word_count(line)
+        draft.lines = [*shown, *([""] if shown and fixed else []), *fixed]
+        if draft.route == "passages":  # its quotes are its citations', in order
+            rest = [
+                self.more_quote(c, lang)
+                for c, line in zip(draft.citations, draft.quotes, strict=True)
+                if line not in shown or line != self.more_quote(c, lang)
+            ]
+            draft.more = [*rest, *draft.more]
 
     # ----- figure rows --------------------------------------------------------------------
     def figure_line(self, row: dict[str, Any], score: float) -> Evidence | None:
@@ -146,25 +209,39 @@ class Composer:
         top: float,
         status: Status,
         lang: Language,
-        notes: Sequence[str],
+        notes: Sequence[Note],
+        leading: int = 1,
     ) -> Draft:
-        lines: list[str] = []
-        citations: list[dict[str, Any]] = []
-        lead = ""
+        """The figure rows, best first: the lead states the first ``leading`` of them (the
+        best row of each part of the question; two at most), a short quote of each one's
+        citation stands under it, and every row with its whole quote is in ``more``."""
+        draft = Draft(status, "metrics", "", [], [], [], notes=list(notes))
         for row in rows:
+            entry = self.documents.get(str(row["doc_id"]), {})
+            if not row.get("title") and entry.get("title"):
+                row["title"] = entry["title"]
             ev = self.row_evidence(row, round(float(row["match_score"]) / top, 4) if top else 0.0)
-            same = next((c for c in citations if ev is not None and c["quote"] == ev.quote), None)
-            cid = same["id"] if same else f"c{len(citations) + 1}"
-            if ev is not None and same is None:
-                citations.append(self.citation(cid, ev))
-            lead = lead or describe_lead(row, cid if ev else "-", lang)
-            lines.append(f"- {describe_row(row, cid if ev else '-', lang)}")
-            if ev is not None and same is None:
-                lines.append(f"  “{as_text(ev.quote)}”")
+            number = next(
+                (i for i, c in enumerate(draft.cited) if ev is not None and c.quote == ev.quote),
+                None,
+            )
+            citation = None
+            if ev is not None:
+                citation = (
+                    draft.citations[number] if number is not None else self.cite(draft, ev, lang)
+                )
+            cid = str(citation["id"]) if citation else "-"
+            if len(draft.lead_rows) < min(max(leading, 1), 2):
+                draft.lead_rows.append((row, cid))
+                if citation is not None and number is None:
+                    draft.quotes.append(self.short_quote(citation, lang))
+            draft.more.append(f"- {describe_row(row, cid, lang)}")
+            if citation is not None and number is None:
+                draft.more.append(f"  “{as_text(str(citation['quote']))}”")
         conflict = describe_conflict(list(rows), lang)
-        lead = " ".join([*notes[:1], lead]) if status == "partial" else lead
-        lines.extend(["", *notes[1:], *([conflict] if conflict else [])])
-        return Draft(status, "metrics", lead, lines, citations, [row_to_public(r) for r in rows])
+        draft.after = [conflict] if conflict else []
+        draft.figures = [row_to_public(r) for r in rows]
+        return draft
 
     def missing_notes(
         self,
@@ -172,11 +249,12 @@ class Composer:
         rows: Sequence[dict[str, Any]],
         quarter: int | None,
         lang: Language,
-    ) -> list[str]:
+    ) -> list[Note]:
         return describe_missing(list(reasons), list(rows), quarter, lang)
 
     def add_passages(self, draft: Draft, ranked: Sequence[Evidence], lang: Language) -> None:
-        """Beside figure rows, the best passages that hold a figure (route ``both``)."""
+        """Beside figure rows, the best passages that hold a figure (route ``both``), in
+        ``more``."""
         room = MAX_CITATIONS - len(draft.citations)
         extra = [
             ev
@@ -184,35 +262,29 @@ class Composer:
             if figure_count(ev.quote) > 0
             and ev.coverage >= EXTRA_MIN_COVERAGE
             and not any(
-                c["doc_id"] == ev.doc_id
-                and c["line_start"] <= ev.line_end
-                and ev.line_start <= c["line_end"]
-                for c in draft.citations
+                c.doc_id == ev.doc_id
+                and c.line_start <= ev.line_end
+                and ev.line_start <= c.line_end
+                for c in draft.cited
             )
         ][: max(room, 0)]
         if not extra:
             return
-        draft.lines.extend(["", str(phrases(lang)["more_sources"])])
         for ev in extra:
-            cid = f"c{len(draft.citations) + 1}"
-            draft.citations.append(self.citation(cid, ev))
-            draft.lines.append(f"- “{as_text(ev.quote)}” [{cid}]{spelled_note(ev.quote, lang)}")
+            draft.more.append(self.more_quote(self.cite(draft, ev, lang), lang))
         draft.route = "both"
 
     # ----- passages -----------------------------------------------------------------------
-    def passages(self, ranked: Sequence[Evidence], lang: Language) -> Draft:
-        """The best passages quoted: QUOTED of them, the rest under "meer in de bronnen"."""
-        p = phrases(lang)
-        citations = []
-        lines: list[str] = []
-        for number, ev in enumerate(ranked[:MAX_CITATIONS], start=1):
-            cid = f"c{number}"
-            citations.append(self.citation(cid, ev))
-            if number == QUOTED + 1:
-                lines.extend(["", str(p["more_sources"])])
-            lines.append(f"- “{as_text(ev.quote)}” [{cid}]{spelled_note(ev.quote, lang)}")
-        lead = self.passage_lead(citations[0], lang) if citations else ""
-        return Draft("answered", "passages", lead, lines, citations, [])
+    def passages(
+        self, ranked: Sequence[Evidence], lang: Language, notes: Sequence[Note] = ()
+    ) -> Draft:
+        """The best passages: the lead quotes the best one's best sentence, short quotes of
+        up to QUOTED of them follow, and the whole quotes are in ``more``."""
+        draft = Draft("partial" if notes else "answered", "passages", "", [], [], [])
+        draft.notes = list(notes)
+        for ev in ranked[:MAX_CITATIONS]:
+            draft.quotes.append(self.short_quote(self.cite(draft, ev, lang), lang))
+        return draft
 
     # ----- refusal ------------------------------------------------------------------------
     def refusal(

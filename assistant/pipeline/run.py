@@ -14,10 +14,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.figure_text import phrases
+from assistant.figure_text import describe_scope, phrases
 from assistant.figures import FigureFilters, FigureService
 from assistant.grounding import ground_answer
-from assistant.language import Language
+from assistant.language import Language, question_terms
+from assistant.locator import Locator
 from assistant.pipeline.answerability import (
     AnswerabilityModel,
     create_answerability,
@@ -44,32 +45,13 @@ class AskResult:
     language: Language
     conversation_id: str
     lead: str = ""  # the short direct answer, also the first line of ``answer``
+    more: str = ""  # the collapsed "meer in de bronnen" part, also the end of ``answer``
     citations: list[dict[str, Any]] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
     trace: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def scope_notes(scope: Scope, lang: Language, cid: str = "c1") -> list[str]:
-    """The plain-words note for every scope the evidence does not hold (no numerals)."""
-    p = phrases(lang)
-    notes = []
-    for reason in scope.missing:
-        found = scope.found.get(reason, "")
-        if reason == "municipality":
-            notes.append(str(p["missing_municipality"]).format(found=found))
-        elif reason == "level":
-            notes.append(str(p["missing_level"]).format(found=found))
-        elif reason == "whole_year":
-            notes.append(str(p["missing_whole_year"]).format(cid=cid))
-        elif reason == "period":
-            notes.append(str(p["missing_year"]))
-        elif reason == "kind":
-            kinds = [str(p.get(f"kind_{k.strip()}", k.strip())) for k in found.split(",")]
-            notes.append(str(p["missing_kind"]).format(found=", ".join(kinds)))
-    return notes
 
 
 class AnswerPipeline:
@@ -84,8 +66,10 @@ class AnswerPipeline:
         *,
         ranker: PassageRanker | None = None,
         answerability: AnswerabilityModel | None = None,
+        locator: Locator | None = None,
     ) -> None:
         self.index = index
+        self.locator = locator or Locator(index)
         self.passages = PassageRetriever(index, retriever, figures)
         self.figures = figures
         self._ranker = ranker
@@ -136,7 +120,15 @@ class AnswerPipeline:
         ranked = self.rank(question, filters)
         found = ranked.candidates
         lang = question.language
-        composer = Composer(self.passages.lines, found.documents, question.scored, found.idf)
+        composer = Composer(
+            self.passages.lines,
+            found.documents,
+            question.scored,
+            found.idf,
+            places=self.locator,
+            place_terms=question_terms(question.text),
+            figure=question.asks_figure,
+        )
         pick = self.pick(question, ranked, self._frame(filters, found.documents))
         signals = question_features(ranked, pick)
         p_refused = self.answerability.p_refused(signals)
@@ -146,24 +138,30 @@ class AnswerPipeline:
         elif pick is not None:
             draft = self._figures(question, ranked, pick, composer)
         if draft is None:
-            draft = composer.passages(ranked.passages, lang)
-            self._check_scope(question, ranked, draft, lang)
+            draft = self._passages(question, ranked, composer)
+        composer.finish(draft, lang)
         draft.extra["evidence"] = {
             "best_coverage": round(signals["best_coverage"], 3),
             "p_refused": round(p_refused, 3),
             "threshold": self.answerability.threshold,
             "unknown_terms": found.unknown_terms,
         }
+        heading = str(phrases(lang)["more_sources"])
+        blocks = [[draft.lead], draft.lines, [heading, *draft.more] if draft.more else []]
         answer, report = ground_answer(
-            "\n".join([draft.lead, "", *draft.lines]).strip(),
+            "\n\n".join("\n".join(b) for b in blocks if b).strip(),
             [c["quote"] for c in draft.citations],
             draft.figures,
             [*draft.names, *(str(c["title"]) for c in draft.citations)],
         )
         status = draft.status
+        rest = collapsed(answer, heading) if draft.more else ""
         if not report.ok:
             status = "partial" if status == "answered" else status
-            answer = f"{answer}\n\n{phrases(lang)['removed_numbers']}".strip()
+            shown = answer[: len(answer) - len(rest)].strip()
+            answer = "\n\n".join(
+                t for t in (shown, str(phrases(lang)["removed_numbers"]), rest) if t
+            )
         if not answer.strip():
             answer = str(phrases(lang)["refused"])
         trace = {
@@ -187,6 +185,7 @@ class AnswerPipeline:
             language=lang,
             conversation_id=conversation_id or uuid.uuid4().hex,
             lead=lead,
+            more=rest,
             citations=draft.citations,
             figures=draft.figures,
             trace=trace,
@@ -251,17 +250,17 @@ class AnswerPipeline:
             if status == "partial"
             else []
         )
-        draft = composer.figures(pick.rows, pick.top, status, lang, notes)
-        if status == "answered" and question.whole_year and draft.citations and pick.rows:
+        draft = composer.figures(pick.rows, pick.top, status, lang, notes, pick.leading)
+        if status == "answered" and question.whole_year and draft.cited and pick.rows:
             # "in heel 2019": the best row's own period (place, level and kind the figure stage
             # weighed already), narrowed to the document's when that is part of the year
-            first = draft.citations[0]
-            scope = check(question, _cited(first), found.documents, pick.rows[:1])
+            scope = check(question, draft.cited[0], found.documents, pick.rows[:1])
             if "whole_year" in scope.missing:
                 scope = Scope(("whole_year",), {"whole_year": scope.found["whole_year"]})
                 draft.extra["scope"] = {"missing": ["whole_year"], "found": dict(scope.found)}
                 draft.status = "partial"
-                draft.lead = " ".join([*scope_notes(scope, lang, first["id"]), draft.lead])
+                scoped = describe_scope(scope.missing, scope.found, lang, draft.citations[0]["id"])
+                draft.notes = [*scoped, *draft.notes]
         draft.extra.update(
             figure_status=draft.status,
             partial_reasons=[*pick.reasons, *draft.extra.get("scope", {}).get("missing", [])],
@@ -270,32 +269,42 @@ class AnswerPipeline:
         composer.add_passages(draft, ranked.passages, lang)
         return draft
 
-    def _check_scope(
-        self, question: Question, ranked: Ranked, draft: Draft, lang: Language
-    ) -> None:
-        """A passages answer whose best passage misses an asked scope is ``partial``, and its
-        first line says which."""
-        if not ranked.passages or not draft.citations:
-            return
+    def _scope(self, question: Question, ranked: Ranked) -> Scope | None:
+        """Whether the best passage holds the scope asked (``scope.check``); None without
+        passages."""
+        if not ranked.passages:
+            return None
         ev = ranked.passages[0]
         frame = self.figures.frame()
-        scope = check(question, ev, ranked.candidates.documents, rows_on(frame, ev))
-        draft.extra["scope"] = {"missing": list(scope.missing), "found": dict(scope.found)}
-        if scope.holds:
-            return
-        draft.status = "partial"
-        draft.lead = " ".join([*scope_notes(scope, lang, draft.citations[0]["id"]), draft.lead])
-        draft.extra["partial_reasons"] = list(scope.missing)
+        return check(question, ev, ranked.candidates.documents, rows_on(frame, ev))
+
+    def _passages(self, question: Question, ranked: Ranked, composer: Composer) -> Draft:
+        """The quoted passages; ``partial`` when the best one misses an asked scope, its
+        notes saying which."""
+        lang = question.language
+        scope = self._scope(question, ranked)
+        missing = [] if scope is None or scope.holds else list(scope.missing)
+        notes = describe_scope(missing, scope.found, lang) if scope and missing else []
+        draft = composer.passages(ranked.passages, lang, notes)
+        if scope is not None:
+            draft.extra["scope"] = {"missing": list(scope.missing), "found": dict(scope.found)}
+        if missing:
+            draft.extra["partial_reasons"] = missing
+        return draft
 
 
-def _cited(citation: Mapping[str, Any]) -> Any:
-    from assistant.pipeline.candidates import Evidence
+def answer_more(answer: str, lang: Language) -> str:
+    """The collapsed "meer in de bronnen" part at the end of an answer text (a stored turn's
+    ``more``); empty when it has none."""
+    return collapsed(answer, str(phrases(lang)["more_sources"]))
 
-    return Evidence(
-        str(citation["doc_id"]),
-        citation.get("page"),
-        int(citation["line_start"]),
-        int(citation["line_end"]),
-        str(citation["quote"]),
-        0.0,
+
+def collapsed(answer: str, heading: str) -> str:
+    """The collapsed part of an answer: from its "meer in de bronnen" heading line on (the
+    answer's end)."""
+    at = max(
+        answer.rfind(f"\n{heading}\n"), answer.rfind(f"\n{heading}", len(answer) - 1 - len(heading))
     )
+    if answer.startswith(heading):
+        return answer
+    return answer[at + 1 :] if at >= 0 else ""

@@ -18,6 +18,7 @@ RESPONSE_FIELDS = {
     "status",
     "lead",
     "answer",
+    "more",
     "language",
     "conversation_id",
     "citations",
@@ -53,7 +54,10 @@ def test_ask_figure_question_has_the_contract_shape(client: TestClient) -> None:
     assert body["figures"][0]["value"] == 220 and "220" in body["answer"]
     # the short direct answer comes first, says the figure, and is about 40 words at most
     assert body["answer"].startswith(body["lead"]) and "220" in body["lead"]
-    assert len(body["lead"].split()) <= 45
+    assert len(body["lead"].split()) <= 40
+    # the rest of the evidence is the answer's end, collapsed; what is read at once is short
+    assert body["more"].startswith("Meer in de bronnen:") and body["answer"].endswith(body["more"])
+    assert len(body["answer"][: -len(body["more"])].split()) <= 120
     for citation in body["citations"]:
         assert set(citation) == CITATION_FIELDS
         lines = (BUNDLED_CORPUS_DIR / citation["source"]).read_text(encoding="utf-8").split("\n")

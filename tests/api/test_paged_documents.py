@@ -159,3 +159,23 @@ def test_a_structured_docx_keeps_pages_headings_and_list_numbers(
     ).json()["results"]
     assert results and all(r["page"] in (1, 2, 3) for r in results)
     assert all("§ " in r["location"] and "alinea" in r["location"] for r in results)
+
+
+def test_compose_names_the_pdf_place_once_page_exact(paged: tuple[TestClient, Rendering]) -> None:
+    """The pipeline on its own (no service step after it) cites a PDF by page and the lines on
+    that page, and the lead names the same place as its citation."""
+    from ingest import SearchFilters
+
+    client, rendering = paged
+    assistant: PolicyAssistant = client.app.state.assistant  # type: ignore[attr-defined]
+    result = assistant.pipeline.ask(QUESTION, filters=SearchFilters(doc_id="programma"))
+    assert result.citations and result.lead, result.answer
+    for c in result.citations:
+        assert c["page"] is not None and c["location"].startswith(f"p. {c['page']}, r. ")
+        # a line on its page (the rendering knows it), not the document's own line number
+        assert rendering.text_line(c["page"], c["line_start"]) is not None
+    if result.trace["route"] == "passages":
+        cited = next(c for c in result.citations if f"[{c['id']}]" in result.lead)
+        assert f"({cited['location']})" in result.lead
+    assert "programma.pdf" not in result.answer and "regel" not in result.lead
+    assert len(result.lead.split()) <= 40

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.figure_text import describe_scope
 from assistant.pipeline import Evidence, understand
-from assistant.pipeline.run import scope_notes
 from assistant.pipeline.scope import check
 
 pytestmark = pytest.mark.unit
@@ -105,10 +105,11 @@ def test_a_regional_figure_is_not_the_municipalitys_own() -> None:
 def test_every_missing_scope_is_said_in_plain_words_without_numerals() -> None:
     asked = q("Hoeveel doelen voor Hengelo werden in heel 2019 gehaald?")
     scope = check(asked, _ev("eval"), DOCS, [_row(kind="target")])
-    notes = scope_notes(scope, "nl")
+    notes = describe_scope(scope.missing, scope.found, "nl")
     assert len(notes) == len(scope.missing) >= 2
-    assert all(n.startswith("Let op") for n in notes)
-    english = scope_notes(
-        check(q("How many in the whole of 2019?"), _ev("eval"), DOCS, [_row()]), "en"
-    )
-    assert english and english[0].startswith("Note")
+    assert all(n.text.startswith("Let op") for n in notes)
+    # the lead says it briefly, in a short sentence of its own
+    assert all(n.short.endswith(".") and len(n.short.split()) <= 12 for n in notes)
+    english_scope = check(q("How many in the whole of 2019?"), _ev("eval"), DOCS, [_row()])
+    english = describe_scope(english_scope.missing, english_scope.found, "en")
+    assert english and english[0].text.startswith("Note")

@@ -1,6 +1,7 @@
 // One question and its answer in the conversation: the streamed text, the lead in bold, the
-// status in words, the figures table, the chart over periods, the first three citations and the
-// rest under "meer in de bronnen" (the turn's actions are in turn_actions.js).
+// answer's body with the rest of its evidence folded ("meer in de bronnen", the response's
+// `more`), the status in words, the figures table, the chart over periods, the first three
+// citations and the rest under "meer in de bronnen" (the turn's actions are in turn_actions.js).
 // Documents are named by title, page and lines, never by file name.
 import { apiFetch, apiJson, describeError } from "./api.js";
 import { currentLang, formatNumber, label, placeText, t } from "./i18n.js";
@@ -185,10 +186,27 @@ function figuresTable(turn, figures) {
 }
 
 // the answer text without the lead when it starts with it (the lead is shown above, in bold)
+// and without the collapsed "meer in de bronnen" part at its end (shown folded, below it)
 export function answerBody(response) {
   const lead = (response.lead || "").trim();
-  const answer = response.answer || "";
-  return lead && answer.trimStart().startsWith(lead) ? answer.trimStart().slice(lead.length).trim() : answer;
+  let answer = (response.answer || "").trim();
+  const more = answerMore(response);
+  if (more && answer.endsWith(more)) answer = answer.slice(0, answer.length - more.length).trim();
+  return lead && answer.startsWith(lead) ? answer.slice(lead.length).trim() : answer;
+}
+
+// the rest of the evidence: the response's `more`, from its heading line on
+export function answerMore(response) {
+  return (response.more || "").trim();
+}
+
+function moreEvidence(turn, more) {
+  const details = el("details", "answer-more");
+  details.append(label(el("summary"), "more_evidence"));
+  const body = el("div", "answer-more-text");
+  renderMarkdown(body, more.split("\n").slice(1).join("\n"), (id) => citeMarker(turn, id));
+  details.append(body);
+  return details;
 }
 
 export function renderFinal(turn, response) {
@@ -212,6 +230,8 @@ export function renderFinal(turn, response) {
   if (body) renderMarkdown(turn.text, body, (id) => citeMarker(turn, id));
   else if (!lead) turn.text.replaceChildren(label(el("p", "pending"), "answer_not_kept"));
   else turn.text.replaceChildren();
+  const more = answerMore(response);
+  if (more) turn.text.append(moreEvidence(turn, more));
   turn.text.removeAttribute("aria-busy");
   const parts = [];
   if (response.figures.length) parts.push(figuresTable(turn, response.figures));

@@ -1,0 +1,166 @@
+"""The lead and the short quotes of an answer (part of stage 6, compose).
+
+The lead is one or two sentences of at most LEAD_WORDS words that answer the question: for a
+figure answer the figure rows it rests on (number with unit, municipality, period in words,
+kind), for a passages answer the best source's own words named by title, page and lines. A
+partial answer's lead starts with the short form of what is missing; the full note stands
+below it. A quote shown under the lead is cut to EXCERPT_CHARS characters around the
+sentences that hold the question's words (and, for a figure question, a figure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from assistant.figure_text import Note, describe_lead, phrases
+from assistant.language import Language, Term
+from assistant.markup import as_text
+from assistant.pipeline.units import figure_count
+from assistant.sentences import coverage, split_sentences
+
+LEAD_WORDS = 40  # issue 19: a lead of at most about 40 words
+ANSWER_WORDS = 120  # ... and a figure answer of at most about 120 words, without "meer"
+EXCERPT_CHARS = 300  # a quote under the lead is at most about this long
+MIN_SENTENCE_WORDS = 8  # a passage lead quotes at least this many words of its sentence
+MIN_MEASURE_WORDS = 2  # a figure lead names what it counts in at least this many words
+ELLIPSIS = "…"
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _score(text: str, terms: Sequence[Term], idf: dict[str, float], figure: bool) -> tuple:
+    """How well a piece of text answers: a figure first (for a figure question), then the
+    question's words."""
+    return (figure and figure_count(text) > 0, coverage(terms, text, idf) if terms else 0.0)
+
+
+def window(text: str, size: int, terms: Sequence[Term], idf: dict[str, float], figure: bool) -> str:
+    """``text`` itself when it has at most ``size`` words, else the run of ``size`` words that
+    answers best (the first on a tie), with an ellipsis where words are left out."""
+    words = text.split()
+    if len(words) <= size:
+        return text
+    size = max(size, 1)
+    best = max(
+        range(len(words) - size + 1),
+        key=lambda i: (
+            (*_score(" ".join(words[i : i + size]), terms, idf, figure), -i)
+            if not figure
+            else (
+                *_score(" ".join(words[i : i + size]), terms, idf, figure),
+                figure_count(" ".join(words[i : i + size])),
+                -i,
+            )
+        ),
+    )
+    part = " ".join(words[best : best + size])
+    head = f"{ELLIPSIS} " if best > 0 else ""
+    tail = f" {ELLIPSIS}" if best + size < len(words) else ""
+    return f"{head}{part}{tail}"
+
+
+def best_sentence(
+    quotes: Sequence[str], terms: Sequence[Term], idf: dict[str, float], figure: bool
+) -> tuple[int, str]:
+    """The quote (its index) and sentence a lead quotes: for a figure question the sentence
+    of the first quote that states a figure and holds the question's words, best first;
+    otherwise (or when no quote has one) the first quote's sentence holding most of the
+    question's words (the first on a tie)."""
+    split = [[s.text for s in split_sentences([(0, q)])] or [q] for q in quotes]
+    if figure:
+        for number, sentences in enumerate(split):
+            found = [s for s in sentences if figure_count(s) > 0 and coverage(terms, s, idf) > 0]
+            if found:
+                return number, max(found, key=lambda s: coverage(terms, s, idf))
+    sentences = split[0] if split else [""]
+    best = max(sentences, key=lambda s: coverage(terms, s, idf)) if terms else sentences[0]
+    return 0, best
+
+
+def excerpt(
+    quote: str,
+    terms: Sequence[Term],
+    idf: dict[str, float],
+    figure: bool,
+    limit: int = EXCERPT_CHARS,
+) -> str:
+    """A quote cut to about ``limit`` characters: its best sentences in their order (a figure
+    first for a figure question, then the question's words), an ellipsis where sentences are
+    left out; one sentence over the limit is cut to its best words."""
+    if len(quote) <= limit:
+        return quote
+    sentences = [s.text for s in split_sentences([(0, quote)])] or [quote]
+    order = sorted(
+        range(len(sentences)), key=lambda i: (*_score(sentences[i], terms, idf, figure), -i)
+    )[::-1]
+    keep: set[int] = set()
+    size = 0
+    for i in order:
+        if keep and (
+            size + len(sentences[i]) > limit or not any(_score(sentences[i], terms, idf, figure))
+        ):
+            continue  # after the best sentence, only those that fit and answer something
+        keep.add(i)
+        size += len(sentences[i]) + 2
+    parts: list[str] = []
+    for i, sentence in enumerate(sentences):
+        if i in keep:
+            words = limit // 7  # about 7 characters a word
+            while len(sentence) > limit and words >= MIN_SENTENCE_WORDS:
+                sentence = window(sentences[i], words, terms, idf, figure)
+                words -= 4
+            if parts and parts[-1] == ELLIPSIS and sentence.startswith(ELLIPSIS):
+                parts.pop()
+            parts.append(sentence)
+        elif not parts or not parts[-1].endswith(ELLIPSIS):
+            parts.append(ELLIPSIS)
+    return " ".join(parts)
+
+
+def with_notes(lead: str, notes: Sequence[Note]) -> str:
+    """A partial answer's lead: the short form of what is missing first (the first note)."""
+    return " ".join([notes[0].short, lead]) if notes else lead
+
+
+def figure_lead(
+    rows: Sequence[tuple[dict[str, Any], str]], notes: Sequence[Note], lang: Language
+) -> str:
+    """The lead of a figure answer: the rows it rests on (one or two, each with its citation
+    id), the second left out and the measure's words shortened when the lead would run over
+    LEAD_WORDS words."""
+    for count in range(min(len(rows), 2), 0, -1):
+        for cap in (None, 8, 5, 3, MIN_MEASURE_WORDS):
+            told = " ".join(describe_lead(row, cid, lang, cap) for row, cid in rows[:count])
+            lead = with_notes(told, notes)
+            if word_count(lead) <= LEAD_WORDS:
+                return lead
+    return lead if rows else with_notes("", notes)
+
+
+def passage_lead(
+    citations: Sequence[Mapping[str, Any]],
+    notes: Sequence[Note],
+    terms: Sequence[Term],
+    idf: dict[str, float],
+    lang: Language,
+    figure: bool,
+) -> str:
+    """ "Volgens <title> (<page, lines>): “<its best sentence>” [c1]", the sentence cut to
+    the words the lead has room for."""
+    if not citations:
+        return with_notes("", notes)
+    number, sentence = best_sentence([str(c["quote"]) for c in citations], terms, idf, figure)
+    cited = citations[number]
+    template = str(phrases(lang)["lead_passage"])
+    values = {
+        "title": as_text(str(cited.get("title") or cited.get("source"))),
+        "location": str(cited.get("location") or ""),
+        "cid": cited["id"],
+    }
+    frame = with_notes(template.format(**values, sentence=""), notes)
+    room = max(LEAD_WORDS - word_count(frame) - 2, MIN_SENTENCE_WORDS)  # 2: the ellipses
+    told = window(sentence, room, terms, idf, figure)
+    return with_notes(template.format(**values, sentence=as_text(told)), notes)

@@ -1,0 +1,125 @@
+"""The answer's form (issue 19): a lead of at most 40 words that carries the figure, short
+quotes within about 120 words, and the rest of the evidence as the collapsed ``more`` part."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import PolicyAssistant
+from assistant.figure_text import Note, describe_period
+from assistant.language import question_terms
+from assistant.pipeline.lead import (
+    ANSWER_WORDS,
+    EXCERPT_CHARS,
+    LEAD_WORDS,
+    best_sentence,
+    excerpt,
+    figure_lead,
+    passage_lead,
+    window,
+)
+from corpus import Settings
+
+pytestmark = pytest.mark.unit
+
+ROW = {
+    "value": 220.0,
+    "unit": "count",
+    "measure": "gestarte contracten",
+    "subject": "loonkostensubsidie",
+    "municipality": "Enschede",
+    "period": "2024-Q1..Q3",
+    "cumulative": True,
+    "kind": "result",
+}
+
+
+@pytest.fixture(scope="module")
+def assistant(built_figure_index: Settings) -> PolicyAssistant:
+    return PolicyAssistant(built_figure_index)
+
+
+def visible(answer: str, more: str) -> str:
+    return answer[: len(answer) - len(more)] if more else answer
+
+
+def test_a_figure_lead_states_the_number_with_unit_place_period_and_kind() -> None:
+    lead = figure_lead([(ROW, "c1")], [], "nl")
+    assert lead.startswith("220 gestarte contracten") and "Enschede" in lead
+    assert "de eerste drie kwartalen van 2024" in lead and "resultaat" in lead
+    assert lead.endswith("[c1].") and len(lead.split()) <= LEAD_WORDS
+
+
+def test_a_partial_lead_says_briefly_what_is_missing_and_stays_short() -> None:
+    note = Note(
+        "Let op: " + "een lange uitleg " * 20, "Geen cijfer voor alleen het derde kwartaal."
+    )
+    long_row = {**ROW, "measure": " ".join(["woord"] * 30)}
+    lead = figure_lead([(long_row, "c1"), (ROW, "c2")], [note], "nl")
+    assert lead.startswith(note.short) and "220" in lead
+    assert "uitleg" not in lead and len(lead.split()) <= LEAD_WORDS
+
+
+def test_two_rows_share_the_lead_when_they_fit() -> None:
+    other = {**ROW, "value": 451.0, "measure": "lopende contracten"}
+    lead = figure_lead([(ROW, "c1"), (other, "c1")], [], "nl")
+    assert "220" in lead and "451" in lead and len(lead.split()) <= LEAD_WORDS
+
+
+def test_dates_are_told_in_words() -> None:
+    assert describe_period("2019-10-01", "nl") == "op 1 oktober 2019"
+    assert describe_period("2024-09", "en") == "September 2024"
+
+
+def test_a_passage_lead_of_a_figure_question_quotes_a_sentence_with_a_figure() -> None:
+    quote = (
+        "De beurzen zijn door veel personen uit de hele stad bezocht en zij hebben "
+        "er graag aan deelgenomen. Het waren er in 2019 3317 personen."
+    )
+    terms = question_terms("Hoeveel personen hebben aan de beurzen deelgenomen?")
+    citation = {"id": "c1", "title": "Evaluatie EAA 2019", "location": "r. 3–4", "quote": quote}
+    lead = passage_lead([citation], [], terms, {}, "nl", figure=True)
+    assert "3317" in lead and lead.startswith("Volgens Evaluatie EAA 2019 (r. 3–4)")
+    assert len(lead.split()) <= LEAD_WORDS
+    assert best_sentence([quote], terms, {}, figure=False)[1].startswith("De beurzen")
+
+
+def test_a_long_sentence_is_cut_to_the_words_that_hold_the_figure() -> None:
+    words = " ".join(f"woord{i}" for i in range(60))
+    text = f"{words} er zijn 53 deelnemers in Enschede {words}"
+    terms = question_terms("Hoeveel deelnemers?")
+    cut = window(text, 12, terms, {}, figure=True)
+    assert "53" in cut and cut.startswith("…") and cut.endswith("…")
+    assert len(cut.split()) <= 14
+    short = excerpt(f"{text}. Een andere zin.", terms, {}, figure=True)
+    assert "53" in short and len(short) <= EXCERPT_CHARS + 20
+
+
+def test_a_figure_answer_is_short_and_keeps_the_rest_collapsed(
+    assistant: PolicyAssistant,
+) -> None:
+    result = assistant.ask("Hoeveel LKS-contracten zijn er in Q3 gestart?")
+    assert result.answer.startswith(result.lead) and "220" in result.lead
+    assert len(result.lead.split()) <= LEAD_WORDS
+    assert result.lead.startswith("Geen cijfer voor alleen het derde kwartaal")
+    assert result.more.startswith("Meer in de bronnen:") and result.answer.endswith(result.more)
+    shown = visible(result.answer, result.more)
+    assert len(shown.split()) <= ANSWER_WORDS
+    assert "Let op" in shown  # the full note stands below the lead
+    # no file name where a person reads; the rows are named by title
+    assert ".txt" not in result.answer
+    assert "Uitvoeringsprogramma" in result.more
+
+
+def test_a_passages_answer_has_a_short_lead_and_its_whole_quotes_in_more(
+    assistant: PolicyAssistant,
+) -> None:
+    result = assistant.ask("Waarom wordt het Regieteam Integratie uitgebreid?")
+    assert result.trace["route"] == "passages" and result.lead
+    assert len(result.lead.split()) <= LEAD_WORDS
+    first = result.citations[0]
+    assert f"({first['location']})" in result.lead or "[c" in result.lead
+    shown = visible(result.answer, result.more)
+    assert "[c1]" in shown and ".txt" not in result.answer
+    for c in result.citations:
+        assert f"[{c['id']}]" in result.answer
