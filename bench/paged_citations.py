@@ -46,13 +46,13 @@ if str(REPO) not in sys.path:
 
 from bench.pdf_renderings import (  # noqa: E402
     Comparison,
-    Place,
     check_figures,
     check_lines,
     docx_corpus,
     docx_place,
     pdf_corpus,
     pdf_place,
+    tally,
 )
 from tests.support.renderings import Rendering, renderable_copy  # noqa: E402
 
@@ -216,10 +216,6 @@ class Answers:
         }
 
 
-def _overlap(a: Place, b: Place) -> bool:
-    return a[0] == b[0] and a[1] <= b[2] and b[1] <= a[2]
-
-
 def compare(
     txt: Any,
     other: Any,
@@ -240,17 +236,7 @@ def compare(
     for q in questions:
         a, b = answered[q["id"]], other.ask(q["question"])
         seen.add(q["id"], b, paged=furniture is not None)
-        out.questions += 1
-        out.same_status += a.status == b.status
-        mine = [(c["source"], int(c["line_start"]), int(c["line_end"])) for c in a.citations]
-        theirs: list[Place] = []
-        for c in b.citations:
-            out.citations += 1
-            out.faithful += texts.holds(c)
-            out.longest_quote = max(out.longest_quote, len(c["quote"]))
-            out.citations_with_page += c["page"] is not None
-            out.cited_page_one += bool(_PAGE_ONE.search(c.get("location", "")))
-            theirs.append(place_of(c))
+        tally(out, q, a, b, texts, place_of)
         if furniture is not None:
             text = b.answer
             for title in titles:  # the answer names a document by its title
@@ -259,18 +245,6 @@ def compare(
             found += [
                 f"{q['id']}: {t}" for t in furniture if norm(t) in norm(text) or norm(t) in quotes
             ]
-        same = mine == theirs
-        out.same_citations += same
-        out.overlapping += all(any(_overlap(m, t) for t in theirs) for m in mine) and all(
-            any(_overlap(t, m) for m in mine) for t in theirs
-        )
-        out.first_same += bool(mine and theirs and _overlap(mine[0], theirs[0])) or (
-            not mine and not theirs
-        )
-        if not same:
-            out.differences.append(
-                {"id": q["id"], "status": [a.status, b.status], "txt": mine, "other": theirs}
-            )
     return found
 
 

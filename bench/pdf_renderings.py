@@ -215,31 +215,45 @@ def compare_answers(
     texts = SourceTexts(other)
     for q in questions:
         a, b = txt.ask(q["question"]), other.ask(q["question"])
-        out.questions += 1
-        out.same_status += a.status == b.status
-        mine = [(c["source"], int(c["line_start"]), int(c["line_end"])) for c in a.citations]
-        theirs: list[Place] = []
-        for c in b.citations:
-            out.citations += 1
-            out.faithful += texts.holds(c)
-            out.longest_quote = max(out.longest_quote, len(c["quote"]))
-            out.citations_with_page += c["page"] is not None
-            out.cited_page_one += bool(re.search(r"\bp\. 1\b", c.get("location", "")))
-            theirs.append(place_of(c))
+        tally(out, q, a, b, texts, place_of)
         quoted = [len(m) for m in re.findall(r"“([^”]*)”", b.answer)]
         out.longest_answer_quote = max([out.longest_answer_quote, *quoted])
-        same = mine == theirs
-        out.same_citations += same
-        out.overlapping += all(any(_overlap(m, t) for t in theirs) for m in mine) and all(
-            any(_overlap(t, m) for m in mine) for t in theirs
+
+
+def tally(
+    out: Comparison,
+    q: dict[str, Any],
+    a: Any,
+    b: Any,
+    texts: Any,
+    place_of: Callable[[dict[str, Any]], Place],
+) -> None:
+    """Count one question's two answers: the status, every citation of ``b`` (does the source
+    hold its quote, its page, its length) and whether ``b`` cites the text file's places ``a``
+    cites (``place_of`` maps ``b``'s citations to the text file's lines)."""
+    out.questions += 1
+    out.same_status += a.status == b.status
+    mine = [(c["source"], int(c["line_start"]), int(c["line_end"])) for c in a.citations]
+    theirs: list[Place] = []
+    for c in b.citations:
+        out.citations += 1
+        out.faithful += texts.holds(c)
+        out.longest_quote = max(out.longest_quote, len(c["quote"]))
+        out.citations_with_page += c["page"] is not None
+        out.cited_page_one += bool(re.search(r"\bp\. 1\b", c.get("location", "")))
+        theirs.append(place_of(c))
+    same = mine == theirs
+    out.same_citations += same
+    out.overlapping += all(any(_overlap(m, t) for t in theirs) for m in mine) and all(
+        any(_overlap(t, m) for m in mine) for t in theirs
+    )
+    out.first_same += bool(mine and theirs and _overlap(mine[0], theirs[0])) or (
+        not mine and not theirs
+    )
+    if not same:
+        out.differences.append(
+            {"id": q["id"], "status": [a.status, b.status], "txt": mine, "other": theirs}
         )
-        out.first_same += bool(mine and theirs and _overlap(mine[0], theirs[0])) or (
-            not mine and not theirs
-        )
-        if not same:
-            out.differences.append(
-                {"id": q["id"], "status": [a.status, b.status], "txt": mine, "other": theirs}
-            )
 
 
 def pdf_place(renderings: dict[str, tuple[str, Rendering]]) -> Callable[[dict[str, Any]], Place]:
