@@ -21,14 +21,37 @@ import hashlib
 import json
 import uuid
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from corpus import InvalidRequestError
 
 if TYPE_CHECKING:
+    from assistant.conversation import Turn
     from assistant.pipeline import AskResult
-    from assistant.services import PolicyAssistant
     from ingest import SearchFilters
+
+
+class Conversations(Protocol):
+    """What a transcript is answered through (``PolicyAssistant`` is one): ``ask`` with a
+    conversation, and the stored turns of conversations."""
+
+    def ask(
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        filters: SearchFilters | None = None,
+        *,
+        principal: str | None = None,
+    ) -> AskResult: ...
+
+    def conversation_turn(
+        self, conversation_id: str, principal: str | None = None
+    ) -> Turn | None: ...
+
+    def copy_conversation_turn(
+        self, source: str, target: str, principal: str | None = None
+    ) -> None: ...
+
 
 REPLAYED = 3  # earlier questions asked again when their stored turn is gone
 ID_PREFIX = "chat-"
@@ -42,7 +65,7 @@ def transcript_id(questions: Sequence[str]) -> str:
 
 
 def ask_transcript(
-    assistant: PolicyAssistant,
+    assistant: Conversations,
     questions: Sequence[str],
     filters: SearchFilters | None = None,
     *,
@@ -71,7 +94,7 @@ def ask_transcript(
 
 
 def _ask_step(
-    assistant: PolicyAssistant,
+    assistant: Conversations,
     questions: Sequence[str],
     n: int,
     filters: SearchFilters | None,

@@ -14,10 +14,10 @@ from __future__ import annotations
 import os
 import secrets
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from corpus import (
     CorpusError,
@@ -36,17 +36,41 @@ from corpus import (
 from corpus.documents import validate_overrides
 
 if TYPE_CHECKING:
-    from assistant.services import PolicyAssistant
+    from corpus import Settings
+    from ingest import IngestReport, SearchIndex
 
 _LOCK_NAME = ".uploads.lock"
 UPLOAD_SUFFIX_CHARS = 8  # hex digits of the random suffix
 MAX_STEM = 100  # as corpus.safe_file_name
 
 
+class Catalogue(Protocol):
+    """What the library needs of the assistant that owns it (``PolicyAssistant`` is one): its
+    settings, its index, the documents an asker may see, and an ingest."""
+
+    settings: Settings
+    index: SearchIndex
+
+    def ingest(
+        self,
+        paths: Sequence[Path] | None = None,
+        *,
+        prune: bool = False,
+        progress: bool = False,
+        remove: Collection[str] = (),
+    ) -> IngestReport: ...
+
+    def documents(self, access: tuple[str, ...] | None = None) -> list[dict[str, Any]]: ...
+
+    def document_entry(
+        self, doc_id: str, access: tuple[str, ...] | None = None
+    ) -> dict[str, Any]: ...
+
+
 class DocumentLibrary:
     """Adds and removes single documents through the ingest pipeline."""
 
-    def __init__(self, assistant: PolicyAssistant) -> None:
+    def __init__(self, assistant: Catalogue) -> None:
         self.assistant = assistant
         self.settings = assistant.settings
         self.folder = self.settings.uploads_dir
