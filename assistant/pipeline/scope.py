@@ -139,9 +139,8 @@ def check(
         missing.append("quarter")
         found["quarter"] = row_periods[0]
     if question.asks_figure and rows and question.kind:
-        asked_kind = question.kind
         kinds = {str(r.get("kind")) for r in rows}
-        if asked_kind not in kinds and not (asked_kind == "result" and "context" in kinds):
+        if not kinds.intersection(_answering_kinds(question.kind)):
             missing.append("kind")
             found["kind"] = ", ".join(sorted(kinds))
     return Scope(tuple(missing), found)
