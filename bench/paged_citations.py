@@ -3,10 +3,14 @@ header and a page number on every page) and as DOCX files, against their text fi
 the real ingest and ``PolicyAssistant.ask`` (the ``/ask`` code path) with the product's e5
 embedder.
 
-Usage: ``python -m bench.paged_citations [--every N] [--no-docx] [--save]``.
+Usage: ``python -m bench.paged_citations [--every N] [--no-docx] [--source DOC ...]
+[--id ID ...] [--save | --json PATH]``.
 
 Every question of the eval set (``eval/questions/*.jsonl``, ``eval/shared/dev-004.jsonl``,
-``eval/holdout/*.jsonl``; every N-th with ``--every``) is asked of three fresh indexes in a
+``eval/holdout/*.jsonl``; every N-th with ``--every``; with ``--source`` or ``--id``, only the
+questions whose expected source file starts with one of the ``--source`` prefixes, and those
+``--id`` names, for a short run on the documents a change concerns) is asked of three fresh
+indexes in a
 temporary data folder (each starts from a copy of ``data/embed_cache.sqlite`` when there is one,
 so known text is not embedded again): the text files (as the PDFs show them,
 ``bench.pdf_renderings``), their PDF renderings and their DOCX renderings (one paragraph per
@@ -36,6 +40,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -260,7 +265,12 @@ def _assistant(data_dir: Path, corpus: Path) -> Any:
     return PolicyAssistant(settings)
 
 
-def run(every: int, docx: bool = True) -> dict[str, Any]:
+def run(
+    every: int,
+    docx: bool = True,
+    sources: Sequence[str] = (),
+    ids: Sequence[str] = (),
+) -> dict[str, Any]:
     from assistant import load_questions
     from corpus import BUNDLED_CORPUS_DIR
 
@@ -283,6 +293,12 @@ def run(every: int, docx: bool = True) -> dict[str, Any]:
         assistants[kind] = assistant
     txt, pdf = assistants["txt"], assistants["pdf"]
     questions = load_questions(QUESTION_SETS)[::every]
+    if sources or ids:
+        questions = [
+            q
+            for q in questions
+            if q["id"] in ids or str(q.get("source", "")).startswith(tuple(sources))
+        ]
     started = time.perf_counter()
     seen = {kind: Answers() for kind in assistants}
     answered = {}
@@ -323,6 +339,8 @@ def run(every: int, docx: bool = True) -> dict[str, Any]:
     meta["pages"] = {name: r.pages for name, (_, r) in renderings.items()}
     meta["question_sets"] = [str(p.relative_to(REPO)) for p in QUESTION_SETS]
     meta["questions"] = len(questions)
+    if sources or ids:
+        meta["selected"] = {"sources": list(sources), "ids": list(ids)}
     agreement = {}
     for kind, c in comparisons.items():
         summary = c.summary()
@@ -408,9 +426,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--every", type=int, default=1, help="Ask every N-th question.")
     parser.add_argument("--no-docx", action="store_true", help="Leave the DOCX leg out.")
+    parser.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        help="Only the questions whose source file starts with this (repeatable).",
+    )
+    parser.add_argument("--id", action="append", default=[], help="And this question (repeatable).")
     parser.add_argument("--save", action="store_true", help="Write bench/results/.")
+    parser.add_argument("--json", type=Path, help="Write the whole result here.")
     args = parser.parse_args(argv)
-    result = run(args.every, docx=not args.no_docx)
+    result = run(args.every, docx=not args.no_docx, sources=args.source, ids=args.id)
+    if args.json:
+        args.json.write_text(
+            json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     print(json.dumps({k: v for k, v in result.items() if k != "details"}, indent=1))
     if args.save:
         out = REPO / "bench" / "results"

@@ -6,8 +6,10 @@ layout shows a paragraph break the text gets blank lines, as a text file would h
 blank line for every empty line's height between two lines (a line pitch is 1.2 times the font
 size), and at a page break one when the page's last line closes a sentence, stops well short
 of the text's right edge or is a heading and the next page's text starts anew (a capital, a
-digit, a bullet), or when the next page's text starts lower than it usually does; never between
-two table rows (lines with three numbers or more). (A text that
+digit, a bullet), when the next page opens with a numbered heading ("2.4 Uitstroom naar werk",
+or "2" above "Ambitie": the page before may end in a heading of ordinary length), or when the
+next page's text starts lower than it usually does; never between two table rows (lines with
+three numbers or more). (A text that
 leaves an empty line after every line, as some exports do, keeps doing so over the break: a
 page break gets the document's usual gap inside a paragraph, or between paragraphs.) So a
 sentence, a list or a table that runs on over a page break stays one passage.
@@ -23,6 +25,7 @@ import math
 import re
 from collections import Counter
 
+from corpus.chunking import heading_level
 from corpus.furniture import LaidOutPage, PlacedLine, find_furniture
 from corpus.model import SourceLine
 
@@ -32,6 +35,7 @@ SHORT_LINE = 0.6  # a line ending before this share of the text width stops shor
 _CLOSED = re.compile(r"[.!?]['’”)\]]*\s*$")  # (a colon goes on: a list's lead, or its sentence)
 _STARTS_NEW = re.compile(r"^\s*(?:[A-ZÀ-Ý0-9“‘\"'•\-–*]|\uf0b7)")
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
+_SECTION_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?")  # "2", "2.4", "3."
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*%?")
 TABLE_ROW_NUMBERS = 3  # a line holding this many numbers is a table row
 
@@ -66,6 +70,16 @@ def _heading_like(text: str) -> bool:
     if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
         return True
     return bool(_NUMBERED.match(text)) and len(text.split()) <= 8
+
+
+def opens_with_heading(first: str, second: str = "") -> bool:
+    """A text that opens with a numbered heading: "2.4 Uitstroom naar werk", or its number on
+    a line of its own above a capitalised title ("2" / "Ambitie"), as ``corpus.chunking`` reads
+    a numbered heading."""
+    text = " ".join(first.split())
+    if _SECTION_NUMBER.fullmatch(text) and second.strip():
+        text = f"{text} {' '.join(second.split())}"
+    return text[:1].isdigit() and heading_level(text, "", "") is not None
 
 
 def _blanks_between(a: PlacedLine, b: PlacedLine) -> int:
@@ -113,6 +127,9 @@ def _page_break(before: PlacedLine, page: list[PlacedLine], measure: _Measure) -
     if lead:
         return lead
     if paragraph_ends(before.text, page[0].text, measure.short(before)):
+        return measure.between
+    second = page[1].text if len(page) > 1 else ""
+    if opens_with_heading(page[0].text, second):  # a new section starts the page
         return measure.between
     return measure.within
 
