@@ -21,7 +21,7 @@ from assistant.pipeline.candidates import Candidate, Candidates, Evidence
 from assistant.pipeline.question import Question
 from assistant.pipeline.units import UnitTables
 from assistant.sentence_index import SentenceVectors
-from assistant.sentences import Sentence, idf_table, matches, stems, without_bullet
+from assistant.sentences import Sentence, idf_table, meets_any, stems, without_bullet
 from assistant.source_lines import SourceLines
 from ingest import HybridRetriever, SearchFilters, SearchHit, SearchIndex
 
@@ -123,7 +123,7 @@ class PassageRetriever:
         for term in sorted(set(terms)):
             if len(term) < 3 or term in vocab:
                 continue
-            if len(term) >= 5 and any(matches(term, {v}) for v in vocab):
+            if len(term) >= 5 and meets_any(term, vocab):  # a prefix match, by bisection
                 continue
             out.append(term)
         return out
@@ -136,9 +136,7 @@ class PassageRetriever:
         out = []
         for name in names_in(question.text):
             held = [s for s in stems(name) if len(s) >= 3]
-            if held and not any(
-                s in vocab or (len(s) >= 5 and any(matches(s, {v}) for v in vocab)) for s in held
-            ):
+            if held and not any(s in vocab or (len(s) >= 5 and meets_any(s, vocab)) for s in held):
                 out.append(name)
         return out
 
