@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import json
 import os
 import resource
@@ -67,6 +68,24 @@ def _span(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
             _depth[label] -= 1
 
     return wrapped
+
+
+GC_LABEL = "garbage collection (anywhere in the ask)"
+GC_FULL = "  of which full (generation 2) collections"
+_gc_started: list[float] = []
+
+
+def _gc_span(phase: str, info: dict[str, Any]) -> None:
+    """Time spent in the garbage collector, which pauses whatever stage it interrupts."""
+    if phase == "start":
+        _gc_started[:] = [time.perf_counter()]
+    elif _gc_started:
+        spent = time.perf_counter() - _gc_started.pop()
+        _spent[GC_LABEL] += spent
+        _calls[GC_LABEL] += 1
+        if info.get("generation") == 2:
+            _spent[GC_FULL] += spent
+            _calls[GC_FULL] += 1
 
 
 def patch(owner: Any, attr: str, label: str) -> None:
@@ -177,6 +196,9 @@ def main() -> None:
     parser.add_argument("--embedder", default="onnx", choices=("onnx", "fake"))
     parser.add_argument("--questions", type=int, default=40)
     parser.add_argument("--name", default="x1")
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="gc.freeze() after the warm-up (as a server may)"
+    )
     args = parser.parse_args()
     embedding: dict[str, Any] = {"backend": args.embedder}
     if args.embedder == "onnx":
@@ -187,9 +209,15 @@ def main() -> None:
     asked = questions(args.questions)
     for q in asked[:3]:  # warm-up: the index version, the tables built on first use
         pa.ask(q)
+    if args.gc_freeze:
+        gc.collect()
+        gc.freeze()  # what the warm-up built is not scanned again by every full collection
     table = stages(pa)
     for label, _, owner, attr in table:
-        patch(owner, attr, label)
+        if owner is not None:
+            patch(owner, attr, label)
+    table += [(GC_LABEL, "gc.callbacks", None, "-"), (GC_FULL, "gc.callbacks", None, "-")]
+    gc.callbacks.append(_gc_span)
     load_before = [round(x, 2) for x in os.getloadavg()]
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     per_question: list[dict[str, Any]] = []

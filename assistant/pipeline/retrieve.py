@@ -191,7 +191,8 @@ class PassageRetriever:
                 continue
             seen_text.add((doc_id, joined))
             if (len(members) > 1 or units.kinds[members[0]] == "block") and not verbatim(
-                Sentence(joined, start, end), dict(self.lines.window(doc_id, start, end, page))
+                Sentence(joined, start, end),
+                dict(self.lines.window(doc_id, start, end, page, snap)),
             ):
                 continue
             ev = Evidence(

@@ -8,9 +8,12 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from assistant.language import stems
+from assistant.pipeline.candidates import Evidence
+from assistant.pipeline.figures import _candidates, _rows_in
 from assistant.sentences import IdfTable, idf_table, long_vowel, matches, meets_any
 from corpus import BUNDLED_CORPUS_DIR
 from ingest import IndexStore
@@ -97,3 +100,34 @@ def test_current_version_sees_a_rewrite_in_place_and_a_removed_folder(tmp_path: 
     assert store.current_version() is None  # its folder is checked at every call, as before
     current.unlink()
     assert store.current_version() is None
+
+
+# ----- the figure rows of the best passages ------------------------------------------------
+def test_the_rows_of_the_best_passages_are_those_on_their_lines_in_table_order() -> None:
+    """``_candidates`` reads the rows of the passages' documents once; each passage gets the
+    rows ``_rows_in`` gives (its document, its lines), in the table's order, missing values
+    as None."""
+    frame = pd.DataFrame(
+        {
+            "figure_id": [f"f{i}" for i in range(8)],
+            "doc_id": pd.array(["a", "b", "a", "a", "c", "a", "b", "a"], dtype="string"),
+            "line": [12, 3, 10, 11, 10, 30, 4, 10],
+            "value": [1.0, 2.0, None, 4.0, 5.0, 6.0, 7.0, 8.0],
+            "page": pd.array([None, 1, 2, None, 1, 1, 1, 3], dtype="Int64"),
+            "municipality": pd.array(["Enschede", None, "Hengelo", "x", "y", "z", "w", "v"]),
+        }
+    )
+    best = [
+        Evidence("a", None, 10, 12, "quote one", 0.9),
+        Evidence("b", None, 1, 3, "quote two", 0.8),
+        Evidence("a", None, 11, 11, "quote three", 0.7),
+        Evidence("d", None, 1, 100, "no rows", 0.6),
+    ]
+    got = [(rank, ev, row) for rank, _, ev, row in _candidates("Hoeveel?", best, frame)]
+    expected = []
+    for rank, ev in enumerate(best):
+        for row in _rows_in(frame, ev).to_dict("records"):
+            expected.append((rank, ev, {k: (None if pd.isna(v) else v) for k, v in row.items()}))
+    assert got[: len(expected)] == expected
+    assert [row["figure_id"] for _, _, row in expected] == ["f0", "f2", "f3", "f7", "f1", "f3"]
+    assert expected[1][2]["value"] is None and expected[0][2]["page"] is None
