@@ -32,6 +32,7 @@ NEAREST_UNITS = 30  # units nearest the question vector anywhere in the allowed 
 LEXICAL_UNITS = 30  # units holding most of the question's words anywhere
 RUN_SENTENCES = 4  # neighbouring sentences quoted together at most
 RUN_MAX_CHARS = 700  # ... and their length at most
+WARM_UNITS = 20_000  # units whose words the warm-up reads (about 0.5 ms each), not questions
 
 
 def verbatim(sentence: Sentence, by_line: dict[int, str]) -> bool:
@@ -104,6 +105,11 @@ class PassageRetriever:
                 units = SentenceVectors.from_documents([d for d in docs if d is not None])
             self._units = (snap.version, units, UnitTables(units, self.figures.frame()))
         return self._units[1], self._units[2]
+
+    def read_units(self, limit: int = WARM_UNITS) -> int:
+        """Read the words of every unit of the current version now (``UnitTables.read_all``:
+        up to ``limit`` units; a larger corpus reads them as questions meet them)."""
+        return self._unit_tables()[1].read_all(limit)
 
     def documents(self) -> dict[str, dict[str, object]]:
         return self.index.snapshot().documents

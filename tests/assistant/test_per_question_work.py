@@ -11,11 +11,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from assistant import build_assistant
 from assistant.language import stems
 from assistant.pipeline.candidates import Evidence
 from assistant.pipeline.figures import _candidates, _rows_in
+from assistant.pipeline.units import UnitTables, read_unit
 from assistant.sentences import IdfTable, idf_table, long_vowel, matches, meets_any
-from corpus import BUNDLED_CORPUS_DIR
+from corpus import BUNDLED_CORPUS_DIR, Settings
 from ingest import IndexStore
 
 pytestmark = pytest.mark.unit
@@ -131,3 +133,18 @@ def test_the_rows_of_the_best_passages_are_those_on_their_lines_in_table_order()
     assert got[: len(expected)] == expected
     assert [row["figure_id"] for _, _, row in expected] == ["f0", "f2", "f3", "f7", "f1", "f3"]
     assert expected[1][2]["value"] is None and expected[0][2]["page"] is None
+
+
+# ----- what every unit's words are: read at warm-up --------------------------------------
+def test_the_warm_up_reads_every_unit_as_a_question_would(built_figure_index: Settings) -> None:
+    pa = build_assistant(built_figure_index)
+    pa.warm_up()
+    units = pa.pipeline.passages.units()
+    tables = pa.pipeline.passages._unit_tables()[1]
+    assert len(units) and len(tables._read) == len(units)  # none is left for a question
+    for i in range(len(units)):
+        assert tables.text(i) == read_unit(units.texts[i], units.contexts[i])
+    fresh = UnitTables(units, pa.figures.frame())
+    # a corpus over the limit: its units are read as questions meet them
+    assert fresh.read_all(limit=len(units) - 1) == 0 and not fresh._read
+    assert fresh.read_all(limit=len(units)) == len(units)
