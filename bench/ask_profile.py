@@ -266,6 +266,7 @@ def main() -> None:
         "whole_ask_p95_ms": round(totals[min(len(totals) - 1, int(0.95 * len(totals)))], 1),
         "load_before": load_before,
         "load_after": [round(x, 2) for x in os.getloadavg()],
+        "gc_freeze": args.gc_freeze,  # as the app does after its warm-up
         "stages": rows,
         "per_question": per_question,
     }
@@ -280,12 +281,16 @@ def write(result: dict[str, Any], args: argparse.Namespace) -> None:
     lines = [
         f"# /ask stage by stage ({args.name})",
         "",
-        f"Run {result['time']} with `python -m bench.ask_profile --name {args.name}`: "
+        f"Run {result['time']} with `python -m bench.ask_profile --name {args.name}"
+        f"{' --gc-freeze' if result.get('gc_freeze') else ''}`: "
         f"{result['questions']} bundled questions asked in the process "
         "(`PolicyAssistant.ask`, no HTTP), one after the other after 3 warm-up questions, over "
         f"{result['chunks']} chunks and {result['units']} units, embedder {result['embedder']}. "
         "Time is measured with `time.perf_counter` spans that this bench puts around the stage "
-        "functions (no profiler; production code unchanged). "
+        "functions (no profiler; production code unchanged); the garbage collector's pauses "
+        "are timed apart (`gc.callbacks`)"
+        f"{', with what the warm-up built frozen, as the app does' if result.get('gc_freeze') else ''}"
+        ". "
         f"Whole ask: mean {result['wall_ms_per_question']} ms wall, "
         f"{result['cpu_ms_per_question']} ms CPU per question; p50 {result['whole_ask_p50_ms']}"
         f" ms, p95 {result['whole_ask_p95_ms']} ms. Load average {result['load_before']} "
