@@ -15,8 +15,9 @@ from assistant import build_assistant
 from assistant.language import stems
 from assistant.pipeline.candidates import Evidence
 from assistant.pipeline.figures import _candidates, _rows_in
+from assistant.pipeline.retrieve import PassageRetriever, verbatim
 from assistant.pipeline.units import UnitTables, read_unit
-from assistant.sentences import IdfTable, idf_table, long_vowel, matches, meets_any
+from assistant.sentences import IdfTable, Sentence, idf_table, long_vowel, matches, meets_any
 from corpus import BUNDLED_CORPUS_DIR, Settings
 from ingest import IndexStore
 
@@ -148,3 +149,32 @@ def test_the_warm_up_reads_every_unit_as_a_question_would(built_figure_index: Se
     # a corpus over the limit: its units are read as questions meet them
     assert fresh.read_all(limit=len(units) - 1) == 0 and not fresh._read
     assert fresh.read_all(limit=len(units)) == len(units)
+
+
+# ----- verbatim checks of runs and blocks: kept per index version --------------------------
+def _fresh_verbatim(passages: PassageRetriever, members: tuple[int, ...]) -> bool:
+    units = passages.units()
+    doc_id, _, start, _ = units.place(members[0])
+    end = units.place(members[-1])[3]
+    joined = " ".join(units.texts[m] for m in members)
+    return verbatim(Sentence(joined, start, end), dict(passages.lines.window(doc_id, start, end)))
+
+
+def test_verbatim_checks_are_kept_for_the_version_of_the_units(
+    built_figure_index: Settings,
+) -> None:
+    pa = build_assistant(built_figure_index)
+    passages = pa.pipeline.passages
+    first = pa.ask("Hoeveel LKS-contracten zijn er gestart?")
+    version, kept = passages._verbatim_kept
+    assert version == pa.index.snapshot().version and kept
+    assert all(held == _fresh_verbatim(passages, key) for key, held in kept.items())
+    # what another version kept is not used: a wrong entry under another version is dropped
+    passages._verbatim_kept = ("another-version", {key: not held for key, held in kept.items()})
+    again = pa.ask("Hoeveel LKS-contracten zijn er gestart?")
+    assert passages._verbatim_kept[0] == version
+    assert (again.status, again.answer, again.citations) == (
+        first.status,
+        first.answer,
+        first.citations,
+    )
