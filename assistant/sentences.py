@@ -7,9 +7,10 @@ a new block; within a block, a sentence ends at ``.``, ``!`` or ``?`` before a s
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
@@ -156,6 +157,15 @@ class IdfTable(dict[str, float]):
             top = self.__dict__["_ceiling"] = max(self.values(), default=1.0)
         return top
 
+    @property
+    def ordered(self) -> list[str]:
+        """The stems in sorted order (built on first use and kept: the table is not changed
+        after it is built), for lookups by prefix (``meets_any``)."""
+        ordered: list[str] | None = self.__dict__.get("_ordered")
+        if ordered is None:
+            ordered = self.__dict__["_ordered"] = sorted(self)
+        return ordered
+
 
 UNSEEN_WEIGHT = 0.25  # share of the rarest word's weight that a word the corpus lacks gets
 
@@ -200,6 +210,24 @@ def matches(term: str, sentence_stems: AbstractSet[str]) -> bool:
     if isinstance(sentence_stems, frozenset):
         return _matches_cached(term, sentence_stems)
     return _prefix_match(term, sentence_stems)
+
+
+def meets_any(term: str, vocabulary: Collection[str]) -> bool:
+    """Whether ``term`` meets any stem of ``vocabulary`` as ``matches`` decides it, i.e.
+    ``any(matches(term, {v}) for v in vocabulary)``, found by bisection over the sorted stems
+    (kept by an ``IdfTable``; a dict is a vocabulary of its keys) instead of a test of every
+    stem."""
+    if term in vocabulary:
+        return True
+    if len(term) < MIN_PREFIX:
+        return False
+    ordered = vocabulary.ordered if isinstance(vocabulary, IdfTable) else sorted(vocabulary)
+    for form in (term, long_vowel(term)):  # a stem it begins
+        at = bisect.bisect_left(ordered, form)
+        if at < len(ordered) and ordered[at].startswith(form):
+            return True
+    shortest = max(MIN_PREFIX, math.ceil(SHORTER_SHARE * len(term)))
+    return any(term[:n] in vocabulary for n in range(shortest, len(term)))
 
 
 @lru_cache(maxsize=200_000)

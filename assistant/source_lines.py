@@ -13,7 +13,7 @@ import bisect
 
 from assistant.sentences import double_spaced
 from corpus import Location, locate
-from ingest import SearchIndex
+from ingest import IndexSnapshot, SearchIndex
 
 
 class SourceLines:
@@ -26,11 +26,17 @@ class SourceLines:
         self._version: str | None = None
 
     def window(
-        self, doc_id: str, first: int, last: int, page: int | None = None
+        self,
+        doc_id: str,
+        first: int,
+        last: int,
+        page: int | None = None,
+        snap: IndexSnapshot | None = None,
     ) -> list[tuple[int, str]]:
         """The lines ``first``..``last`` of a document. (``page`` is not needed: the line
-        numbers are unique in the document.)"""
-        numbers, texts = self._index(doc_id)
+        numbers are unique in the document.) ``snap``: the index version the caller reads
+        (one stage reads hundreds of windows of one version); default the current one."""
+        numbers, texts = self._index(doc_id, snap)
         lo, hi = bisect.bisect_left(numbers, first), bisect.bisect_right(numbers, last)
         return list(zip(numbers[lo:hi], texts[lo:hi], strict=True))
 
@@ -50,8 +56,8 @@ class SourceLines:
             return Location(None, line_start, line_end)
         return locate(doc, line_start, line_end)
 
-    def _index(self, doc_id: str) -> tuple[list[int], list[str]]:
-        snap = self.index.snapshot()
+    def _index(self, doc_id: str, snap: IndexSnapshot | None = None) -> tuple[list[int], list[str]]:
+        snap = snap if snap is not None else self.index.snapshot()
         if self._version != snap.version:
             self._lines, self._spaced, self._version = {}, {}, snap.version
         found = self._lines.get(doc_id)

@@ -91,7 +91,7 @@ async def _run(plan: LoadPlan, tick: Callable[[], None]) -> list[Sample]:
     limits = httpx.Limits(max_connections=plan.clients, max_keepalive_connections=plan.clients)
     async with httpx.AsyncClient(
         base_url=plan.base_url,
-        headers={"Authorization": f"Bearer {plan.key}"},
+        headers={"Authorization": f"Bearer {plan.key}"} if plan.key else {},  # "": auth off
         timeout=plan.timeout,
         limits=limits,
     ) as http:

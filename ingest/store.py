@@ -71,16 +71,34 @@ class IndexStore:
         self.vectors = vectors
         self.versions_dir = root / "versions"
         self.versions_dir.mkdir(parents=True, exist_ok=True)
+        # CURRENT's text, kept with the file's identity when it was read: /ask asks for the
+        # current version hundreds of times per question (every source-line window does)
+        self._current: tuple[tuple[int, int, int, int], str] | None = None
 
     @property
     def current_file(self) -> Path:
         return self.root / "CURRENT"
 
     def current_version(self) -> str | None:
+        """The version CURRENT names, when its folder exists. CURRENT is read again only when
+        the file changed (another inode, size, or modification or change time: a switch
+        replaces it), so a switch by any process is seen at the next call, as before."""
         try:
-            version = self.current_file.read_text(encoding="utf-8").strip()
+            st = os.stat(self.current_file)
         except FileNotFoundError:
             return None
+        key = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        kept = self._current
+        if kept is not None and kept[0] == key:
+            version = kept[1]
+        else:
+            try:
+                version = self.current_file.read_text(encoding="utf-8").strip()
+            except FileNotFoundError:
+                return None
+            # (a switch between the stat and the read: the next stat differs from this key,
+            # so the file is read again then)
+            self._current = (key, version)
         return version if (self.versions_dir / version).is_dir() else None
 
     def current(self) -> VersionInfo:

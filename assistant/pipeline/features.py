@@ -125,13 +125,22 @@ def subject_lead(q: Question, first: UnitText) -> float:
     return float(any(all(matches(w, lead) for w in form.split()) for form in forms))
 
 
-def period_fits(q: Question, periods: list[str]) -> tuple[float, float, float]:
+def period_fits(
+    q: Question, periods: list[str], known: dict[str, str] | None = None
+) -> tuple[float, float, float]:
     """Whether the periods a passage names, or its figure rows have, are the one asked
     (exact), near it (a cumulative figure for one of its quarters, part of the year) or only
-    others."""
+    others. ``known``: each period's fit found so far for this question (the candidates of
+    one question name the same periods again and again)."""
     if q.period is None and q.quarter is None:
         return 0.0, 0.0, 0.0
-    fits = {period_fit(q.figure_query, p)[0] for p in periods}
+    known = {} if known is None else known
+    fits = set()
+    for p in periods:
+        fit = known.get(p)
+        if fit is None:
+            fit = known[p] = period_fit(q.figure_query, p)[0]
+        fits.add(fit)
     return float("exact" in fits), float("near" in fits), float(bool(fits) and fits <= {"other"})
 
 
@@ -188,6 +197,8 @@ def passage_features(found: Candidates) -> pd.DataFrame:
         "q_terms": float(len(q.scored)),
     }
     out = []
+    fits: dict[str, str] = {}  # period -> its fit to the asked one
+    leads: dict[int, float] = {}  # first unit -> subject_lead (runs share their first unit)
     for n, c in enumerate(rows):
         ev = c.evidence
         texts = _texts(found, c)
@@ -196,7 +207,11 @@ def passage_features(found: Candidates) -> pd.DataFrame:
         same, other = _place(c, q.municipality, found.documents)
         periods = [p for t in texts for p in t.periods]
         periods += [str(r["period"]) for r in c.rows if r.get("period")]
-        exact, near, wrong = period_fits(q, periods)
+        exact, near, wrong = period_fits(q, periods, fits)
+        if found.tables is None:  # read from the quote (tests): no unit to remember it by
+            lead = subject_lead(q, texts[0])
+        elif (lead := leads.get(c.members[0], -1.0)) < 0:
+            lead = leads[c.members[0]] = subject_lead(q, texts[0])
         n_rows, row_kind, row_level = row_fits(q, c)
         d = dense[n]
         out.append(
@@ -215,7 +230,7 @@ def passage_features(found: Candidates) -> pd.DataFrame:
                 "bm25_gap": c.bm25 / best_bm25 if best_bm25 > 0 else 0.0,
                 "bm25_rank": math.log(c.bm25_rank),
                 "bigrams": bigram_share(pairs, [s for t in texts for s in t.stems]),
-                "subject_lead": subject_lead(q, texts[0]),
+                "subject_lead": lead,
                 "counted_coverage": (
                     coverage(list(q.counted), f"{ev.context} {ev.quote}", found.idf)
                     if q.counted

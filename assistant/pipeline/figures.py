@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from assistant.language import (
@@ -132,9 +133,15 @@ def _candidates(
     out: list[tuple[int, float, Evidence | None, dict[str, Any]]] = []
     best = ranked[:ROW_UNITS]
     near = frame[frame["doc_id"].isin({ev.doc_id for ev in best})]
+    # the rows of the best passages' documents, read once; each passage's rows are then the
+    # positions on its lines (``_rows_in``, in the table's order) instead of a frame per passage
+    rows = near.to_dict("records")
+    docs = near["doc_id"].to_numpy(dtype=object)
+    lines = near["line"].to_numpy(dtype="float64", na_value=np.nan)
     for rank, ev in enumerate(best):
-        for row in _rows_in(near, ev).to_dict("records"):
-            record = {k: (None if pd.isna(v) else v) for k, v in row.items()}
+        on = (docs == ev.doc_id) & (lines >= ev.line_start) & (lines <= ev.line_end)
+        for at in np.flatnonzero(on):
+            record = {k: (None if pd.isna(v) else v) for k, v in rows[at].items()}
             out.append((rank, ev.score, ev, record))
     floor = min((ev.score for ev in best), default=0.0) - METRICS_BELOW
     for record in answer_figures(frame, question).rows:

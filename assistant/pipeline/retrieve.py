@@ -21,9 +21,9 @@ from assistant.pipeline.candidates import Candidate, Candidates, Evidence
 from assistant.pipeline.question import Question
 from assistant.pipeline.units import UnitTables
 from assistant.sentence_index import SentenceVectors
-from assistant.sentences import Sentence, idf_table, matches, stems, without_bullet
+from assistant.sentences import Sentence, idf_table, meets_any, stems, without_bullet
 from assistant.source_lines import SourceLines
-from ingest import HybridRetriever, SearchFilters, SearchHit, SearchIndex
+from ingest import HybridRetriever, IndexSnapshot, SearchFilters, SearchHit, SearchIndex
 
 SEARCH_K = 15  # hybrid hits whose units are read ...
 LEXICAL_K = 5  # ... plus the best BM25 hits
@@ -32,6 +32,8 @@ NEAREST_UNITS = 30  # units nearest the question vector anywhere in the allowed 
 LEXICAL_UNITS = 30  # units holding most of the question's words anywhere
 RUN_SENTENCES = 4  # neighbouring sentences quoted together at most
 RUN_MAX_CHARS = 700  # ... and their length at most
+VERBATIM_KEPT = 200_000  # runs and blocks whose verbatim check is kept per index version
+WARM_UNITS = 20_000  # units whose words the warm-up reads (about 0.5 ms each), not questions
 
 
 def verbatim(sentence: Sentence, by_line: dict[int, str]) -> bool:
@@ -71,6 +73,8 @@ class PassageRetriever:
         self.lines = SourceLines(index)
         self._idf: dict[tuple[str, tuple[str, ...] | None], dict[str, float]] = {}
         self._units: tuple[str, SentenceVectors, UnitTables] | None = None
+        # (units' version, run or block -> whether it stands verbatim in its lines)
+        self._verbatim_kept: tuple[str | None, dict[tuple[int, ...], bool]] = (None, {})
 
     # ----- per index version --------------------------------------------------------------
     def idf(self, access: tuple[str, ...] | None = None) -> dict[str, float]:
@@ -96,14 +100,25 @@ class PassageRetriever:
         return self._unit_tables()[0]
 
     def _unit_tables(self) -> tuple[SentenceVectors, UnitTables]:
+        _, units, tables = self._versioned_units()
+        return units, tables
+
+    def _versioned_units(self) -> tuple[str, SentenceVectors, UnitTables]:
+        """The current version's units and tables, with the version they were read from."""
         snap = self.index.snapshot()
-        if self._units is None or self._units[0] != snap.version:
+        kept = self._units
+        if kept is None or kept[0] != snap.version:
             units = SentenceVectors(snap.path)
             if not units.ready:
                 docs = [snap.document(d) for d in sorted(snap.documents)]
                 units = SentenceVectors.from_documents([d for d in docs if d is not None])
-            self._units = (snap.version, units, UnitTables(units, self.figures.frame()))
-        return self._units[1], self._units[2]
+            kept = self._units = (snap.version, units, UnitTables(units, self.figures.frame()))
+        return kept
+
+    def read_units(self, limit: int = WARM_UNITS) -> int:
+        """Read the words of every unit of the current version now (``UnitTables.read_all``:
+        up to ``limit`` units; a larger corpus reads them as questions meet them)."""
+        return self._unit_tables()[1].read_all(limit)
 
     def documents(self) -> dict[str, dict[str, object]]:
         return self.index.snapshot().documents
@@ -123,7 +138,7 @@ class PassageRetriever:
         for term in sorted(set(terms)):
             if len(term) < 3 or term in vocab:
                 continue
-            if len(term) >= 5 and any(matches(term, {v}) for v in vocab):
+            if len(term) >= 5 and meets_any(term, vocab):  # a prefix match, by bisection
                 continue
             out.append(term)
         return out
@@ -136,9 +151,7 @@ class PassageRetriever:
         out = []
         for name in names_in(question.text):
             held = [s for s in stems(name) if len(s) >= 3]
-            if held and not any(
-                s in vocab or (len(s) >= 5 and any(matches(s, {v}) for v in vocab)) for s in held
-            ):
+            if held and not any(s in vocab or (len(s) >= 5 and meets_any(s, vocab)) for s in held):
                 out.append(name)
         return out
 
@@ -150,7 +163,7 @@ class PassageRetriever:
         seen = {h.chunk_id for h in hits}
         hits = [*hits, *(h for h in lexical_hits if h.chunk_id not in seen)]
         idf = self.idf(filters.access)
-        units, tables = self._unit_tables()
+        version, units, tables = self._versioned_units()
         out = Candidates(
             question,
             [],
@@ -192,8 +205,8 @@ class PassageRetriever:
             if (doc_id, joined) in seen_text:
                 continue
             seen_text.add((doc_id, joined))
-            if (len(members) > 1 or units.kinds[members[0]] == "block") and not verbatim(
-                Sentence(joined, start, end), dict(self.lines.window(doc_id, start, end, page))
+            if (len(members) > 1 or units.kinds[members[0]] == "block") and not self._verbatim(
+                members, joined, doc_id, page, start, end, snap, version
             ):
                 continue
             ev = Evidence(
@@ -222,6 +235,34 @@ class PassageRetriever:
                 )
             )
         return out
+
+    def _verbatim(
+        self,
+        members: list[int],
+        joined: str,
+        doc_id: str,
+        page: int | None,
+        start: int,
+        end: int,
+        snap: IndexSnapshot,
+        version: str,
+    ) -> bool:
+        """Whether a run or block of the units of ``version`` stands verbatim in its lines
+        (``verbatim``): the same for every question of that version, so kept for it (up to
+        VERBATIM_KEPT). Checked afresh when the snapshot read is of another version."""
+        if snap.version != version:
+            window = dict(self.lines.window(doc_id, start, end, page, snap))
+            return verbatim(Sentence(joined, start, end), window)
+        kept_version, kept = self._verbatim_kept  # one tuple: swapped whole (threads)
+        if kept_version != version or len(kept) >= VERBATIM_KEPT:
+            kept = {}
+            self._verbatim_kept = (version, kept)
+        key = tuple(members)
+        held = kept.get(key)
+        if held is None:
+            window = dict(self.lines.window(doc_id, start, end, page, snap))
+            held = kept[key] = verbatim(Sentence(joined, start, end), window)
+        return held
 
     def _entered(
         self,

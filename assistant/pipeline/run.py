@@ -92,6 +92,7 @@ class AnswerPipeline:
         _ = self.ranker, self.answerability
         if self.index.ready():
             self.passages.units()
+            self.passages.read_units()
 
     def use(self, ranker: PassageRanker | None, answerability: AnswerabilityModel | None) -> None:
         """Answer with other models (leave-one-document-out evaluation); None: the committed."""

@@ -94,6 +94,15 @@ class UnitTables:
         self._texts = units.texts
         self._contexts = units.contexts
 
+    def read_all(self, limit: int) -> int:
+        """Read every unit's words now (at warm-up, not in the first questions that meet
+        them), when there are at most ``limit`` units; how many were read."""
+        if len(self._texts) > limit:
+            return 0
+        for i in range(len(self._texts)):
+            self.text(i)
+        return len(self._texts)
+
     def text(self, i: int) -> UnitText:
         read = self._read.get(i)
         if read is None:

@@ -1,0 +1,180 @@
+"""The work /ask does not repeat per question (issue #20): what it keeps, and that it decides as
+the whole-corpus scans it replaced did."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from assistant import build_assistant
+from assistant.language import stems
+from assistant.pipeline.candidates import Evidence
+from assistant.pipeline.figures import _candidates, _rows_in
+from assistant.pipeline.retrieve import PassageRetriever, verbatim
+from assistant.pipeline.units import UnitTables, read_unit
+from assistant.sentences import IdfTable, Sentence, idf_table, long_vowel, matches, meets_any
+from corpus import BUNDLED_CORPUS_DIR, Settings
+from ingest import IndexStore
+
+pytestmark = pytest.mark.unit
+
+
+def _scan(term: str, vocabulary: set[str] | IdfTable) -> bool:
+    """What the question's unknown words were tested with before: every stem in turn."""
+    return any(matches(term, {v}) for v in vocabulary)
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> IdfTable:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(BUNDLED_CORPUS_DIR.glob("*.txt"))]
+    table = idf_table(texts)
+    assert isinstance(table, IdfTable)
+    return table
+
+
+def test_meets_any_decides_as_the_scan_of_every_stem(vocabulary: IdfTable) -> None:
+    rng = random.Random(20)
+    known = sorted(vocabulary)
+    terms = set(rng.sample(known, 60))
+    for stem in rng.sample(known, 60):  # prefixes, longer forms and near misses of real stems
+        terms |= {stem[: max(1, len(stem) - 2)], stem + "en", stem + "s", long_vowel(stem)}
+        terms.add(stem[:-1] + ("z" if stem[-1] != "z" else "q"))
+    terms |= {"uitstrom", "uitstroom", "zebraquartz", "werkstart", "ab", "", "talentenbank"}
+    terms |= set(stems("Hoeveel statushouders namen deel aan de taaltrajecten in 2019?"))
+    for term in sorted(terms):
+        expected = _scan(term, vocabulary)
+        assert meets_any(term, vocabulary) == expected, term
+        assert meets_any(term, set(vocabulary)) == expected, term
+
+
+def test_meets_any_finds_a_longer_stem_only_by_its_prefix() -> None:
+    table = IdfTable({"uitstroomcijfer": 1.0, "arbeid": 1.0})
+    assert meets_any("uitstrom", table)  # its long-vowel form begins "uitstroomcijfer"
+    assert meets_any("arbeidsmarkt", table) == _scan("arbeidsmarkt", table)
+    assert not meets_any("werkstart", table)
+    assert table.ordered == ["arbeid", "uitstroomcijfer"]
+    assert table.ordered is table.ordered  # kept, not sorted per question
+
+
+# ----- the current index version, asked for hundreds of times per question ---------------
+def _store(root: Path) -> IndexStore:
+    return IndexStore(root, vectors=None)  # type: ignore[arg-type]  # (no vectors are asked)
+
+
+def test_current_version_is_read_again_only_when_current_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader, writer = _store(tmp_path), _store(tmp_path)  # two processes over one index
+    for version in ("20260101T000000-aaaaaa", "20260101T000001-bbbbbb"):
+        (reader.versions_dir / version).mkdir()
+    writer.switch_to("20260101T000000-aaaaaa")
+    reads: list[Path] = []
+    real = Path.read_text
+
+    def counted(self: Path, *args: Any, **kwargs: Any) -> str:
+        reads.append(self)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", counted)
+    assert [reader.current_version() for _ in range(50)] == ["20260101T000000-aaaaaa"] * 50
+    assert len(reads) == 1
+    writer.switch_to("20260101T000001-bbbbbb")  # another process switches (os.replace)
+    assert reader.current_version() == "20260101T000001-bbbbbb"
+    assert len(reads) == 2
+
+
+def test_current_version_sees_a_rewrite_in_place_and_a_removed_folder(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    for version in ("20260101T000000-aaaaaa", "20260101T000001-bbbbbb"):
+        (store.versions_dir / version).mkdir()
+    current = tmp_path / "CURRENT"
+    current.write_text("20260101T000000-aaaaaa\n", encoding="utf-8")
+    assert store.current_version() == "20260101T000000-aaaaaa"
+    before = current.stat()
+    current.write_text("20260101T000001-bbbbbb\n", encoding="utf-8")  # same inode and size
+    os.utime(current, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))
+    assert store.current_version() == "20260101T000001-bbbbbb"
+    (store.versions_dir / "20260101T000001-bbbbbb").rmdir()
+    assert store.current_version() is None  # its folder is checked at every call, as before
+    current.unlink()
+    assert store.current_version() is None
+
+
+# ----- the figure rows of the best passages ------------------------------------------------
+def test_the_rows_of_the_best_passages_are_those_on_their_lines_in_table_order() -> None:
+    """``_candidates`` reads the rows of the passages' documents once; each passage gets the
+    rows ``_rows_in`` gives (its document, its lines), in the table's order, missing values
+    as None."""
+    frame = pd.DataFrame(
+        {
+            "figure_id": [f"f{i}" for i in range(8)],
+            "doc_id": pd.array(["a", "b", "a", "a", "c", "a", "b", "a"], dtype="string"),
+            "line": [12, 3, 10, 11, 10, 30, 4, 10],
+            "value": [1.0, 2.0, None, 4.0, 5.0, 6.0, 7.0, 8.0],
+            "page": pd.array([None, 1, 2, None, 1, 1, 1, 3], dtype="Int64"),
+            "municipality": pd.array(["Enschede", None, "Hengelo", "x", "y", "z", "w", "v"]),
+        }
+    )
+    best = [
+        Evidence("a", None, 10, 12, "quote one", 0.9),
+        Evidence("b", None, 1, 3, "quote two", 0.8),
+        Evidence("a", None, 11, 11, "quote three", 0.7),
+        Evidence("d", None, 1, 100, "no rows", 0.6),
+    ]
+    got = [(rank, ev, row) for rank, _, ev, row in _candidates("Hoeveel?", best, frame)]
+    expected = []
+    for rank, ev in enumerate(best):
+        for row in _rows_in(frame, ev).to_dict("records"):
+            expected.append((rank, ev, {k: (None if pd.isna(v) else v) for k, v in row.items()}))
+    assert got[: len(expected)] == expected
+    assert [row["figure_id"] for _, _, row in expected] == ["f0", "f2", "f3", "f7", "f1", "f3"]
+    assert expected[1][2]["value"] is None and expected[0][2]["page"] is None
+
+
+# ----- what every unit's words are: read at warm-up --------------------------------------
+def test_the_warm_up_reads_every_unit_as_a_question_would(built_figure_index: Settings) -> None:
+    pa = build_assistant(built_figure_index)
+    pa.warm_up()
+    units = pa.pipeline.passages.units()
+    tables = pa.pipeline.passages._unit_tables()[1]
+    assert len(units) and len(tables._read) == len(units)  # none is left for a question
+    for i in range(len(units)):
+        assert tables.text(i) == read_unit(units.texts[i], units.contexts[i])
+    fresh = UnitTables(units, pa.figures.frame())
+    # a corpus over the limit: its units are read as questions meet them
+    assert fresh.read_all(limit=len(units) - 1) == 0 and not fresh._read
+    assert fresh.read_all(limit=len(units)) == len(units)
+
+
+# ----- verbatim checks of runs and blocks: kept per index version --------------------------
+def _fresh_verbatim(passages: PassageRetriever, members: tuple[int, ...]) -> bool:
+    units = passages.units()
+    doc_id, _, start, _ = units.place(members[0])
+    end = units.place(members[-1])[3]
+    joined = " ".join(units.texts[m] for m in members)
+    return verbatim(Sentence(joined, start, end), dict(passages.lines.window(doc_id, start, end)))
+
+
+def test_verbatim_checks_are_kept_for_the_version_of_the_units(
+    built_figure_index: Settings,
+) -> None:
+    pa = build_assistant(built_figure_index)
+    passages = pa.pipeline.passages
+    first = pa.ask("Hoeveel LKS-contracten zijn er gestart?")
+    version, kept = passages._verbatim_kept
+    assert version == pa.index.snapshot().version and kept
+    assert all(held == _fresh_verbatim(passages, key) for key, held in kept.items())
+    # what another version kept is not used: a wrong entry under another version is dropped
+    passages._verbatim_kept = ("another-version", {key: not held for key, held in kept.items()})
+    again = pa.ask("Hoeveel LKS-contracten zijn er gestart?")
+    assert passages._verbatim_kept[0] == version
+    assert (again.status, again.answer, again.citations) == (
+        first.status,
+        first.answer,
+        first.citations,
+    )
