@@ -169,8 +169,11 @@ def describe_missing(
                 str(p["short_cumulative"]).format(ordinal=ordinal),
             )
         elif kind == "municipality":
+            # the reason names the places the figures are of, the asked one left out
+            # ("municipality: no figure for Enschede; the documents give Twente")
+            given = reason.partition("the documents give ")[2].strip()
             found = sorted({str(r.get("municipality")) for r in rows if r.get("municipality")})
-            where = ", ".join(found) or "-"
+            where = given or ", ".join(found) or "-"
             note = Note(
                 str(p["missing_municipality"]).format(found=where),
                 str(p["short_municipality"]).format(found=where),

@@ -103,7 +103,16 @@ def _rows_in(frame: pd.DataFrame, ev: Evidence) -> pd.DataFrame:
 def _municipality_reason(query: FigureQuery, rows: Sequence[dict[str, Any]]) -> str | None:
     if not query.municipality or not rows:
         return None
-    found = sorted({str(r.get("municipality")) for r in rows if r.get("municipality")})
+    asked = query.municipality.lower()
+    found = sorted(
+        {
+            str(r["municipality"])
+            for r in rows
+            if str(r.get("municipality") or asked).lower() != asked
+        }
+    )
+    if not found:
+        return None
     return (
         f"municipality: no figure for {query.municipality}; the documents give {', '.join(found)}"
     )

@@ -217,3 +217,29 @@ def test_a_part_naming_no_subject_asks_about_the_first_parts_subject() -> None:
     assert first.terms[0] in second.terms  # the social assistance group
     assert second.query.kind == "forecast"
     assert second.query.wants_count == first.query.wants_count
+
+
+NATIONAL = """Raadsbrief jongeren in de bijstand
+Gemeente Enschede
+
+In Nederland kregen eind maart 2024 403.000 personen een bijstandsuitkering. Van die groep zijn
+er 39.000 jongeren tussen de 18 en 27 jaar. In Enschede zien we ook een stijging van jongeren
+met een uitkering.
+"""
+
+
+def test_a_national_figure_in_a_local_passage_is_not_the_municipalitys_own(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    folder = tmp_path_factory.mktemp("national-corpus")
+    (folder / "raadsbrief-jongeren.txt").write_text(NATIONAL, encoding="utf-8")
+    pa = PolicyAssistant(fake_settings(tmp_path_factory.mktemp("national-data")))
+    assert not pa.ingest([folder]).failed
+    result = pa.ask(
+        "Hoeveel jongeren tussen 18 en 27 jaar zaten eind maart 2024 in Enschede in de bijstand?"
+    )
+    assert result.figures, result.answer
+    assert {f["municipality"] for f in result.figures} == {"Nederland"}
+    assert result.status == "partial"
+    assert "wel voor Nederland" in result.answer
+    assert "wel voor Enschede" not in result.answer
