@@ -178,6 +178,12 @@ def describe_missing(
                 str(p["missing_municipality"]).format(found=where),
                 str(p["short_municipality"]).format(found=where),
             )
+        elif kind == "kind":
+            found = str(p.get(f"kind_{reason.split(':', 1)[1].strip()}", reason))
+            note = Note(
+                str(p["missing_kind"]).format(found=found),
+                str(p["short_kind"]).format(found=found),
+            )
         else:
             note = Note(
                 str(p["missing_period"]).format(period=period),

@@ -389,6 +389,11 @@ def pick_figures(
         if i in leaders:
             leading += 1
             other_place = other_place or not row.places[part]
+            # a forecast answers only a question that asks what is expected: given for a
+            # plain "hoeveel ...?" it is the nearest the documents hold, and says so
+            if record["kind"] == "forecast" and parts[part].query.kind != "forecast":
+                why = why or "kind: forecast"
+                record["partial_reason"] = why
             if why and why not in reasons:
                 reasons.append(why)
     municipality = _municipality_reason(parts[0].query, chosen) if other_place else None

@@ -227,15 +227,27 @@ er 39.000 jongeren tussen de 18 en 27 jaar. In Enschede zien we ook een stijging
 met een uitkering.
 """
 
+OUTLOOK = """Begroting werk en inkomen 2019
+Gemeente Enschede
+
+In 2019 stromen naar verwachting 650 mensen uit de bijstand naar werk.
+"""
+
+
+@pytest.fixture(scope="module")
+def levels(tmp_path_factory: pytest.TempPathFactory) -> PolicyAssistant:
+    folder = tmp_path_factory.mktemp("levels-corpus")
+    (folder / "raadsbrief-jongeren.txt").write_text(NATIONAL, encoding="utf-8")
+    (folder / "begroting-2019.txt").write_text(OUTLOOK, encoding="utf-8")
+    pa = PolicyAssistant(fake_settings(tmp_path_factory.mktemp("levels-data")))
+    assert not pa.ingest([folder]).failed
+    return pa
+
 
 def test_a_national_figure_in_a_local_passage_is_not_the_municipalitys_own(
-    tmp_path_factory: pytest.TempPathFactory,
+    levels: PolicyAssistant,
 ) -> None:
-    folder = tmp_path_factory.mktemp("national-corpus")
-    (folder / "raadsbrief-jongeren.txt").write_text(NATIONAL, encoding="utf-8")
-    pa = PolicyAssistant(fake_settings(tmp_path_factory.mktemp("national-data")))
-    assert not pa.ingest([folder]).failed
-    result = pa.ask(
+    result = levels.ask(
         "Hoeveel jongeren tussen 18 en 27 jaar zaten eind maart 2024 in Enschede in de bijstand?"
     )
     assert result.figures, result.answer
@@ -243,3 +255,13 @@ def test_a_national_figure_in_a_local_passage_is_not_the_municipalitys_own(
     assert result.status == "partial"
     assert "wel voor Nederland" in result.answer
     assert "wel voor Enschede" not in result.answer
+
+
+def test_a_forecast_answers_a_plain_question_only_as_partial(levels: PolicyAssistant) -> None:
+    plain = levels.ask("Hoeveel mensen zijn er in 2019 uit de bijstand naar werk gegaan?")
+    assert values(plain) == [650.0], plain.answer
+    assert plain.status == "partial"
+    assert "wel een prognose" in plain.answer
+    expected = levels.ask("Hoeveel mensen stromen er in 2019 naar verwachting uit naar werk?")
+    assert values(expected) == [650.0], expected.answer
+    assert expected.status == "answered"
