@@ -179,10 +179,10 @@ def describe_missing(
                 str(p["short_municipality"]).format(found=where),
             )
         elif kind == "kind":
-            found = str(p.get(f"kind_{reason.split(':', 1)[1].strip()}", reason))
+            given_kind = str(p.get(f"kind_{reason.split(':', 1)[1].strip()}", reason))
             note = Note(
-                str(p["missing_kind"]).format(found=found),
-                str(p["short_kind"]).format(found=found),
+                str(p["missing_kind"]).format(found=given_kind),
+                str(p["short_kind"]).format(found=given_kind),
             )
         else:
             note = Note(
