@@ -169,11 +169,20 @@ def describe_missing(
                 str(p["short_cumulative"]).format(ordinal=ordinal),
             )
         elif kind == "municipality":
+            # the reason names the places the figures are of, the asked one left out
+            # ("municipality: no figure for Enschede; the documents give Twente")
+            given = reason.partition("the documents give ")[2].strip()
             found = sorted({str(r.get("municipality")) for r in rows if r.get("municipality")})
-            where = ", ".join(found) or "-"
+            where = given or ", ".join(found) or "-"
             note = Note(
                 str(p["missing_municipality"]).format(found=where),
                 str(p["short_municipality"]).format(found=where),
+            )
+        elif kind == "kind":
+            given_kind = str(p.get(f"kind_{reason.split(':', 1)[1].strip()}", reason))
+            note = Note(
+                str(p["missing_kind"]).format(found=given_kind),
+                str(p["short_kind"]).format(found=given_kind),
             )
         else:
             note = Note(

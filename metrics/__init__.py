@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from metrics.context import scope_levels
 from metrics.period_fit import period_fit
 from metrics.query import (
     FigureQuery,
@@ -72,6 +73,7 @@ __all__ = [
     "parse_question",
     "period_fit",
     "render_chart",
+    "scope_levels",
     "share_parts",
     "spelled_figures",
 ]

@@ -293,6 +293,46 @@ def scope_of(text: str, start: int, end: int, home: str | None = None) -> str | 
     return (best[1] or None) if best else None
 
 
+@lru_cache(maxsize=1)
+def scope_levels() -> frozenset[str]:
+    """The scopes above a municipality that a figure can have: the region, the country, the
+    reference municipalities (the names of ``scopes.toml``)."""
+    return frozenset(_toml("scopes.toml")["scopes"])
+
+
+@lru_cache(maxsize=1)
+def _refers_back() -> re.Pattern[str]:
+    words = _toml("scopes.toml")["refers_back"]["words"]
+    return re.compile(rf"(?<![\w])(?:{_alt(words)})(?![\w])", re.I)
+
+
+def _named_scope(text: str, home: str | None) -> str | None:
+    """The one scope a sentence names: a region or the country (its name), the document's own
+    municipality or several at once ("": its own figures, nothing to carry on), or None."""
+    named = {name for name, pattern in _scopes() if pattern.search(text)}
+    if home and re.search(rf"(?<![\w-]){re.escape(home)}(?![\w])", text):
+        return ""
+    return next(iter(named)) if len(named) == 1 else ("" if named else None)
+
+
+def carried_scopes(sents: Sequence[Sentence], home: str | None = None) -> list[str | None]:
+    """Per sentence, the scope a figure in it has when the sentence names none itself but
+    refers back to the one before ("In Nederland kregen 403.000 personen een uitkering. Van
+    die groep zijn er 39.000 tussen de 18 en 27 jaar."): the previous sentence's scope, carried
+    on as long as each next sentence refers back; None otherwise (the document's own)."""
+    out: list[str | None] = []
+    carried: str | None = None
+    for sent in sents:
+        own = _named_scope(sent.text, home)
+        if own is not None:
+            carried = own or None
+            out.append(None)
+            continue
+        carried = carried if _refers_back().search(sent.text) else None
+        out.append(carried)
+    return out
+
+
 def subject_of(text: str, fallback: str, pos: int | None = None) -> str:
     """The canonical subject (synonym group) named nearest to ``pos`` in ``text``."""
     low = text.lower()

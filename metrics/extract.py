@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from metrics.context import (
     Sentence,
+    carried_scopes,
     context_period,
     heading_kind,
     kind_of,
@@ -129,6 +130,7 @@ def _rows_for(
     found = _without_label_numbers(unit, found, state)
     sents = sentences(unit.text)
     columns = column_periods(unit, found, state, reporting_year(doc))
+    carried = carried_scopes(sents, doc.meta.municipality)
     for n, match in enumerate(found):
         sent = next((s for s in sents if s.start <= match.start < s.end), None)
         if sent is None:
@@ -143,6 +145,8 @@ def _rows_for(
             if change is not None:
                 period = _Period(change, True, False, period.via + "+change")
         scope = scope_of(sent.text, s_start, s_end, doc.meta.municipality)
+        if scope is None:
+            scope = carried[sents.index(sent)]
         kind = kind_of(sent.text, s_start, s_end, None, match.unit)
         if kind is None or (kind == "result" and scope is not None):
             kind = _default_kind(period.period, scope, doc, state.block_kind or state.section_kind)

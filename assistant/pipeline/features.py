@@ -45,9 +45,7 @@ from assistant.pipeline.candidates import Candidate, Candidates
 from assistant.pipeline.question import Question
 from assistant.pipeline.units import UnitTables, UnitText, read_unit
 from assistant.sentences import coverage, matches
-from metrics import period_fit
-
-REGIONS = frozenset({"Twente", "Nederland", "referentiegemeenten"})
+from metrics import period_fit, scope_levels
 
 NO_HIT_RANK = 50
 ANSWER_TYPES = ("figure", "list", "definition", "reason", "comparison", "policy")
@@ -151,7 +149,7 @@ def row_fits(q: Question, c: Candidate) -> tuple[float, float, float]:
         return 0.0, 0.0, 0.0
     kind = q.kind or "result"
     places = {str(r.get("municipality")) for r in c.rows}
-    level = (q.region in places) if q.region else bool(places - REGIONS)
+    level = (q.region in places) if q.region else bool(places - scope_levels())
     return (
         math.log1p(len(c.rows)),
         float(any(r.get("kind") == kind for r in c.rows)),

@@ -12,7 +12,7 @@ from typing import Any
 
 from assistant.pipeline.candidates import Evidence
 from corpus import period_years
-from metrics import FigureQuery, municipality_words, period_fit
+from metrics import FigureQuery, municipality_words, period_fit, scope_levels
 
 KIND_MISMATCH = -1.0  # a budget or forecast where a result was asked (or the other way round)
 UNIT_MISMATCH = -1.0  # a count where a percentage was asked, ...
@@ -104,8 +104,11 @@ def place_fit(query: FigureQuery, record: dict[str, Any], ev: Evidence | None) -
     ("het regi- onale project" answers a regional question)."""
     if not query.municipality:
         return True
-    if str(record.get("municipality") or "").lower() == query.municipality.lower():
+    own = str(record.get("municipality") or "")
+    if own.lower() == query.municipality.lower():
         return True
+    if own in scope_levels():  # the sentence itself says whose figure it is: no passage
+        return False  # around it makes a national or regional figure the municipality's own
     text = f"{record.get('quote') or ''} {ev.quote if ev is not None else ''}"
     text = re.sub(r"(\w)- (\w)", r"\1\2", text.lower())
     words = municipality_words().get(query.municipality, [query.municipality.lower()])

@@ -104,7 +104,16 @@ def _rows_in(frame: pd.DataFrame, ev: Evidence) -> pd.DataFrame:
 def _municipality_reason(query: FigureQuery, rows: Sequence[dict[str, Any]]) -> str | None:
     if not query.municipality or not rows:
         return None
-    found = sorted({str(r.get("municipality")) for r in rows if r.get("municipality")})
+    asked = query.municipality.lower()
+    found = sorted(
+        {
+            str(r["municipality"])
+            for r in rows
+            if str(r.get("municipality") or asked).lower() != asked
+        }
+    )
+    if not found:
+        return None
     return (
         f"municipality: no figure for {query.municipality}; the documents give {', '.join(found)}"
     )
@@ -387,6 +396,11 @@ def pick_figures(
         if i in leaders:
             leading += 1
             other_place = other_place or not row.places[part]
+            # a forecast answers only a question that asks what is expected: given for a
+            # plain "hoeveel ...?" it is the nearest the documents hold, and says so
+            if record["kind"] == "forecast" and parts[part].query.kind != "forecast":
+                why = why or "kind: forecast"
+                record["partial_reason"] = why
             if why and why not in reasons:
                 reasons.append(why)
     municipality = _municipality_reason(parts[0].query, chosen) if other_place else None

@@ -21,8 +21,8 @@ from assistant.language import years_in
 from assistant.pipeline.candidates import Evidence
 from assistant.pipeline.question import Question
 from corpus import period_years
+from metrics import scope_levels
 
-REGIONS = frozenset({"Twente", "Nederland", "referentiegemeenten"})
 OPEN_END = 2100
 
 
@@ -103,7 +103,12 @@ def check(
             found["municipality"] = own or "?"
     levels = {str(r.get("municipality")) for r in rows if r.get("municipality")}
     if question.asks_figure and rows:
-        if question.municipality and question.region is None and levels and levels <= REGIONS:
+        if (
+            question.municipality
+            and question.region is None
+            and levels
+            and levels <= scope_levels()
+        ):
             missing.append("level")
             found["level"] = ", ".join(sorted(levels))
         elif (

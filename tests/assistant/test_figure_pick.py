@@ -217,3 +217,51 @@ def test_a_part_naming_no_subject_asks_about_the_first_parts_subject() -> None:
     assert first.terms[0] in second.terms  # the social assistance group
     assert second.query.kind == "forecast"
     assert second.query.wants_count == first.query.wants_count
+
+
+NATIONAL = """Raadsbrief jongeren in de bijstand
+Gemeente Enschede
+
+In Nederland kregen eind maart 2024 403.000 personen een bijstandsuitkering. Van die groep zijn
+er 39.000 jongeren tussen de 18 en 27 jaar. In Enschede zien we ook een stijging van jongeren
+met een uitkering.
+"""
+
+OUTLOOK = """Begroting werk en inkomen 2019
+Gemeente Enschede
+
+In 2019 stromen naar verwachting 650 mensen uit de bijstand naar werk.
+"""
+
+
+@pytest.fixture(scope="module")
+def levels(tmp_path_factory: pytest.TempPathFactory) -> PolicyAssistant:
+    folder = tmp_path_factory.mktemp("levels-corpus")
+    (folder / "raadsbrief-jongeren.txt").write_text(NATIONAL, encoding="utf-8")
+    (folder / "begroting-2019.txt").write_text(OUTLOOK, encoding="utf-8")
+    pa = PolicyAssistant(fake_settings(tmp_path_factory.mktemp("levels-data")))
+    assert not pa.ingest([folder]).failed
+    return pa
+
+
+def test_a_national_figure_in_a_local_passage_is_not_the_municipalitys_own(
+    levels: PolicyAssistant,
+) -> None:
+    result = levels.ask(
+        "Hoeveel jongeren tussen 18 en 27 jaar zaten eind maart 2024 in Enschede in de bijstand?"
+    )
+    assert result.figures, result.answer
+    assert {f["municipality"] for f in result.figures} == {"Nederland"}
+    assert result.status == "partial"
+    assert "wel voor Nederland" in result.answer
+    assert "wel voor Enschede" not in result.answer
+
+
+def test_a_forecast_answers_a_plain_question_only_as_partial(levels: PolicyAssistant) -> None:
+    plain = levels.ask("Hoeveel mensen zijn er in 2019 uit de bijstand naar werk gegaan?")
+    assert values(plain) == [650.0], plain.answer
+    assert plain.status == "partial"
+    assert "wel een prognose" in plain.answer
+    expected = levels.ask("Hoeveel mensen stromen er in 2019 naar verwachting uit naar werk?")
+    assert values(expected) == [650.0], expected.answer
+    assert expected.status == "answered"

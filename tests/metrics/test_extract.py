@@ -118,6 +118,25 @@ def test_national_and_regional_scope() -> None:
     assert rows[1.1]["municipality"] == "Twente"
 
 
+def test_a_sentence_referring_back_keeps_the_scope_of_the_one_before() -> None:
+    doc = make_doc(
+        [
+            "In Nederland kregen eind maart 2024 403.000 personen een bijstandsuitkering. Van die",
+            "groep zijn er 39.000 personen tussen de 18 en 27 jaar. Begin 2023 waren dit er nog",
+            "400.000. In 2024 begeleidden we 250 jongeren naar werk.",
+            "",
+            "Dit jaar zijn door het Werkplein in onze arbeidsmarktregio 1.193 plaatsingen gerealiseerd.",
+        ]
+    )
+    rows = by_value(extract_figures(doc))
+    assert rows[403_000.0]["municipality"] == "Nederland"
+    assert rows[39_000.0]["municipality"] == "Nederland"  # "Van die groep ..."
+    assert rows[400_000.0]["municipality"] == "Nederland"  # "... waren dit er nog ..."
+    assert rows[39_000.0]["kind"] == "context"
+    assert rows[250.0]["municipality"] == "Enschede"  # refers back to nothing: its own
+    assert rows[1193.0]["municipality"] == "Twente"  # the labour market region
+
+
 def test_quote_is_verbatim_and_line_is_where_the_number_stands() -> None:
     texts = [
         "Het bijstandsbestand kromp van 6.352 in 2018 naar",
