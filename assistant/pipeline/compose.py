@@ -96,6 +96,7 @@ class Composer:
         places: Places | None = None,
         place_terms: Sequence[Term] = (),
         figure: bool = False,
+        counts: bool = True,
     ) -> None:
         self.lines = lines
         self.documents = documents
@@ -104,6 +105,9 @@ class Composer:
         self.places = places
         self.place_terms = place_terms  # the question's words a long quote is cut by
         self.figure = figure  # the question asks a figure: leads and quotes state one
+        # a figure in the lead's sentence is a count, not a list's or a definition's number:
+        # the lead keeps it and the figures beside it
+        self.counts = counts
 
     def citation(self, cid: str, ev: Evidence, lang: Language = "nl") -> dict[str, Any]:
         entry = self.documents.get(ev.doc_id, {})
@@ -162,7 +166,13 @@ class Composer:
             draft.quotes = [draft.row_quotes[c] for c in cids if c in draft.row_quotes]
         else:
             draft.lead = passage_lead(
-                draft.citations[:QUOTED], draft.notes, self.terms, self.idf, lang, self.figure
+                draft.citations[:QUOTED],
+                draft.notes,
+                self.terms,
+                self.idf,
+                lang,
+                self.figure,
+                counts=self.counts,
             )
         used = word_count(draft.lead) + sum(word_count(t) for t in fixed)
         shown: list[str] = []

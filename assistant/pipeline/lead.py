@@ -198,11 +198,14 @@ def passage_lead(
     idf: dict[str, float],
     lang: Language,
     figure: bool,
+    *,
+    counts: bool = True,
 ) -> str:
     """ "Volgens <title> (<page, lines>): “<its best sentence>” [c1]", the sentence cut to
     the words the lead has room for; a sentence that states a figure (or any sentence of a
     figure question) comes with the figure-stating sentences right beside it that fit
-    (``with_neighbours``)."""
+    (``with_neighbours``), unless the figures are no counts (``counts``: a list's or a
+    definition's numbers)."""
     if not citations:
         return with_notes("", notes)
     quotes = [str(c["quote"]) for c in citations]
@@ -216,8 +219,9 @@ def passage_lead(
     }
     frame = with_notes(template.format(**values, sentence=""), notes)
     room = max(LEAD_WORDS - word_count(frame) - 2, MIN_SENTENCE_WORDS)  # 2: the ellipses
-    run = sentence
-    if figure or figure_count(sentence) > 0:  # a figure is told with the figures beside it
-        run = with_neighbours(quotes[number], sentence, room + 2, terms, idf)
+    # a sentence that states a figure is told with it: a cut keeps the figure, and the
+    # figures stated right beside it come along when they fit
+    figure = figure or (counts and figure_count(sentence) > 0)
+    run = with_neighbours(quotes[number], sentence, room + 2, terms, idf) if figure else sentence
     told = run if run != sentence else window(sentence, room, terms, idf, figure)
     return with_notes(template.format(**values, sentence=as_text(told)), notes)

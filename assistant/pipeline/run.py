@@ -128,6 +128,7 @@ class AnswerPipeline:
             places=self.locator,
             place_terms=question_terms(question.text),
             figure=question.asks_figure,
+            counts=question.answer_type not in ("list", "definition", "reason"),
         )
         pick = self.pick(question, ranked, self._frame(filters, found.documents))
         signals = question_features(ranked, pick)

@@ -187,3 +187,18 @@ def test_a_several_part_figure_question_gets_every_shown_row_in_its_lead(
         assert states_number(result.lead, {float(row["value"])}), row
     assert len(result.lead.split()) <= LEAD_WORDS and result.lead.count("het jaar 2022") == 1
     assert len(visible(result.answer, result.more).split()) <= ANSWER_WORDS
+
+
+def test_a_long_sentence_with_a_figure_keeps_it_when_cut_also_for_a_question_asking_none() -> None:
+    sentence = (
+        "In de voorloper van de nota van 2011 (de nota Sterk Werk uit 2006) werd de ambitie "
+        "geformuleerd om " + " ".join(["heel"] * 20) + " veel mensen, namelijk 230 mensen per "
+        "jaar, te laten uitstromen naar werk of zelfstandig ondernemerschap."
+    )
+    terms = question_terms("Welke ambitie had de voorloper van de nota?")
+    citation = {"id": "c1", "title": "Nota", "location": "r. 489–494", "quote": sentence}
+    lead = passage_lead([citation], [], terms, {}, "nl", figure=False)
+    assert "230" in lead and len(lead.split()) <= LEAD_WORDS
+    # ... but not a list's numbers
+    listed = passage_lead([citation], [], terms, {}, "nl", figure=False, counts=False)
+    assert "230" not in listed
