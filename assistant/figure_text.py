@@ -143,6 +143,51 @@ def describe_lead(
     return str(phrases(lang)["lead_figure"]).format(**words, cid=cid)
 
 
+_CONTEXT = ("where", "period", "kind")  # what several rows of one lead may share
+
+
+def describe_leads(
+    rows: Sequence[tuple[dict[str, Any], str]], lang: Language, measure_words: int | None = None
+) -> str:
+    """Several figures in one sentence: what they share (municipality, period in words, kind)
+    told once, in front; then each row's number with its unit, what it counts, its subject
+    and what it does not share, its citation id after the last row of a run that cites the
+    same place ("In Enschede, de eerste drie kwartalen van 2024, cumulatief, resultaat: 220
+    gestarte contracten (loonkostensubsidie); 451 lopende contracten (loonkostensubsidie)
+    [c1].")."""
+    p = phrases(lang)
+    told = [_row_words(row, lang) for row, _ in rows]
+    context = [
+        {
+            "where": w["where"].strip(),
+            "period": f"{w['period']}{w['cumulative']}",
+            "kind": w["kind"],
+        }
+        for w in told
+    ]
+    shared = [
+        key
+        for key in _CONTEXT
+        if context[0][key] and all(c[key] == context[0][key] for c in context)
+    ]
+    parts: list[str] = []
+    for i, (words, own, (_, cid)) in enumerate(zip(told, context, rows, strict=True)):
+        measure = words["measure"].split()
+        if measure_words is not None and len(measure) > measure_words:
+            words["measure"] = " ".join(measure[:measure_words]) + " …"
+        rest = ", ".join(own[key] for key in _CONTEXT if key not in shared and own[key])
+        about = f"{words['subject']}; {rest}" if rest else words["subject"]
+        part = str(p["lead_figures_row"]).format(**words, about=about)
+        if i + 1 == len(rows) or rows[i + 1][1] != cid:
+            part = f"{part} [{cid}]"
+        parts.append(part)
+    front = ", ".join(context[0][key] for key in shared)
+    if not front:
+        return "; ".join(parts) + "."
+    front = front[0].upper() + front[1:]
+    return str(p["lead_figures"]).format(shared=front, rows="; ".join(parts))
+
+
 @dataclass(frozen=True, slots=True)
 class Note:
     """What a partial answer lacks: the full note for the answer's body and its short form

@@ -31,8 +31,8 @@ from assistant.pipeline.candidates import Evidence
 from assistant.pipeline.lead import (
     ANSWER_WORDS,
     excerpt,
-    figure_lead,
     passage_lead,
+    told_figures,
     word_count,
 )
 from assistant.pipeline.retrieve import verbatim
@@ -69,7 +69,9 @@ class Draft:
     cited: list[Evidence] = field(default_factory=list)  # each citation's document lines
     notes: list[Note] = field(default_factory=list)  # what a partial answer lacks
     lead_rows: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # (row, cid)
+    # ... the lead states as many of them as fit
     quotes: list[str] = field(default_factory=list)  # short quotes under the lead, best first
+    row_quotes: dict[str, str] = field(default_factory=dict)  # a row citation's short quote
     after: list[str] = field(default_factory=list)  # shown below the notes (a conflict)
 
 
@@ -94,6 +96,7 @@ class Composer:
         places: Places | None = None,
         place_terms: Sequence[Term] = (),
         figure: bool = False,
+        counts: bool = True,
     ) -> None:
         self.lines = lines
         self.documents = documents
@@ -102,6 +105,9 @@ class Composer:
         self.places = places
         self.place_terms = place_terms  # the question's words a long quote is cut by
         self.figure = figure  # the question asks a figure: leads and quotes state one
+        # a figure in the lead's sentence is a count, not a list's or a definition's number:
+        # the lead keeps it and the figures beside it
+        self.counts = counts
 
     def citation(self, cid: str, ev: Evidence, lang: Language = "nl") -> dict[str, Any]:
         entry = self.documents.get(ev.doc_id, {})
@@ -149,13 +155,25 @@ class Composer:
         ``more`` the full quotes of the citations whose quote is not shown whole."""
         if draft.route == "none":
             return
+        fixed = [*(n.text for n in draft.notes), *draft.after]
         if draft.lead_rows:
-            draft.lead = figure_lead(draft.lead_rows, draft.notes, lang)
+            # the first row's quote is always shown: the lead states further rows only in
+            # the words the answer has left
+            first = draft.row_quotes.get(draft.lead_rows[0][1], "")
+            room = ANSWER_WORDS - sum(word_count(t) for t in [*fixed, first])
+            draft.lead, stated = told_figures(draft.lead_rows, draft.notes, lang, room)
+            cids = dict.fromkeys(cid for _, cid in draft.lead_rows[:stated])
+            draft.quotes = [draft.row_quotes[c] for c in cids if c in draft.row_quotes]
         else:
             draft.lead = passage_lead(
-                draft.citations[:QUOTED], draft.notes, self.terms, self.idf, lang, self.figure
+                draft.citations[:QUOTED],
+                draft.notes,
+                self.terms,
+                self.idf,
+                lang,
+                self.figure,
+                counts=self.counts,
             )
-        fixed = [*(n.text for n in draft.notes), *draft.after]
         used = word_count(draft.lead) + sum(word_count(t) for t in fixed)
         shown: list[str] = []
         for line in draft.quotes[:QUOTED]:
@@ -210,11 +228,11 @@ class Composer:
         status: Status,
         lang: Language,
         notes: Sequence[Note],
-        leading: int = 1,
     ) -> Draft:
-        """The figure rows, best first: the lead states the first ``leading`` of them (the
-        best row of each part of the question; two at most), a short quote of each one's
-        citation stands under it, and every row with its whole quote is in ``more``."""
+        """The figure rows, best first (the best row of each part of the question first): the
+        lead states as many of them as fit (``lead.told_figures``), a short quote of each
+        stated row's citation stands under it, and every row with its whole quote is in
+        ``more``."""
         draft = Draft(status, "metrics", "", [], [], [], notes=list(notes))
         for row in rows:
             entry = self.documents.get(str(row["doc_id"]), {})
@@ -231,10 +249,9 @@ class Composer:
                     draft.citations[number] if number is not None else self.cite(draft, ev, lang)
                 )
             cid = str(citation["id"]) if citation else "-"
-            if len(draft.lead_rows) < min(max(leading, 1), 2):
-                draft.lead_rows.append((row, cid))
-                if citation is not None and number is None:
-                    draft.quotes.append(self.short_quote(citation, lang))
+            draft.lead_rows.append((row, cid))
+            if citation is not None and number is None:
+                draft.row_quotes[cid] = self.short_quote(citation, lang)
             draft.more.append(f"- {describe_row(row, cid, lang)}")
             if citation is not None and number is None:
                 draft.more.append(f"  “{as_text(str(citation['quote']))}”")

@@ -88,7 +88,6 @@ class FigurePick:
     query: FigureQuery | None = None
     top: float = 0.0
     label_fit: float = 0.0  # the most of the question's words a candidate row's label holds
-    leading: int = 1  # the first rows that answer a part of the question (what a lead states)
 
 
 def _rows_in(frame: pd.DataFrame, ev: Evidence) -> pd.DataFrame:
@@ -377,7 +376,6 @@ def pick_figures(
     values: set[tuple[Any, ...]] = set()
     reasons: list[str] = []
     other_place = False
-    leading = 0
     for i in order:
         row = scored[i]
         if len(chosen) >= MAX_ROWS or (i not in leaders and row.score < best - NEAR_BEST):
@@ -394,7 +392,6 @@ def pick_figures(
         record["conflict"] = False
         chosen.append(record)
         if i in leaders:
-            leading += 1
             other_place = other_place or not row.places[part]
             # a forecast answers only a question that asks what is expected: given for a
             # plain "hoeveel ...?" it is the nearest the documents hold, and says so
@@ -411,4 +408,4 @@ def pick_figures(
     chosen.extend(_conflicting(chosen, [r for r in scored if r.score >= best - CONFLICT_BELOW]))
     status: Status = "partial" if reasons else "answered"
     fit = max(r.label_fit for r in scored)
-    return FigurePick(status, chosen, reasons, parts[0].query, float(best), fit, max(leading, 1))
+    return FigurePick(status, chosen, reasons, parts[0].query, float(best), fit)

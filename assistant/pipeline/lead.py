@@ -2,7 +2,9 @@
 
 The lead is one or two sentences of at most LEAD_WORDS words that answer the question: for a
 figure answer the figure rows it rests on (number with unit, municipality, period in words,
-kind), for a passages answer the best source's own words named by title, page and lines. A
+kind; as many of the shown rows as fit, what they share told once), for a passages answer
+the best source's own words named by title, page and lines (with the figures stated right
+beside its sentence when that states one, or the question asks one). A
 partial answer's lead starts with the short form of what is missing; the full note stands
 below it. A quote shown under the lead is cut to EXCERPT_CHARS characters around the
 sentences that hold the question's words (and, for a figure question, a figure).
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from assistant.figure_text import Note, describe_lead, phrases
+from assistant.figure_text import Note, describe_lead, describe_leads, phrases
 from assistant.language import Language, Term
 from assistant.markup import as_text
 from assistant.pipeline.units import figure_count
@@ -62,6 +64,10 @@ def window(text: str, size: int, terms: Sequence[Term], idf: dict[str, float], f
     return f"{head}{part}{tail}"
 
 
+def _sentences(quote: str) -> list[str]:
+    return [s.text for s in split_sentences([(0, quote)])] or [quote]
+
+
 def best_sentence(
     quotes: Sequence[str], terms: Sequence[Term], idf: dict[str, float], figure: bool
 ) -> tuple[int, str]:
@@ -69,7 +75,7 @@ def best_sentence(
     of the first quote that states a figure and holds the question's words, best first;
     otherwise (or when no quote has one) the first quote's sentence holding most of the
     question's words (the first on a tie)."""
-    split = [[s.text for s in split_sentences([(0, q)])] or [q] for q in quotes]
+    split = [_sentences(q) for q in quotes]
     if figure:
         for number, sentences in enumerate(split):
             found = [s for s in sentences if figure_count(s) > 0 and coverage(terms, s, idf) > 0]
@@ -78,6 +84,35 @@ def best_sentence(
     sentences = split[0] if split else [""]
     best = max(sentences, key=lambda s: coverage(terms, s, idf)) if terms else sentences[0]
     return 0, best
+
+
+def with_neighbours(
+    quote: str, sentence: str, room: int, terms: Sequence[Term], idf: dict[str, float]
+) -> str:
+    """``sentence`` of ``quote`` with the sentences right before and after it that state a
+    figure too ("Ons doel was ... 43,5%. Met een resultaat van 57,4% haalden we het doel
+    ruim."), while the run has at most ``room`` words: the figures a result, its target or
+    its starting point stand beside. Of the two neighbours the one holding more of the
+    question's words comes first (the next one on a tie). ``sentence`` alone when it is no
+    sentence of the quote."""
+    sentences = _sentences(quote)
+    if sentence not in sentences:
+        return sentence
+    first = last = sentences.index(sentence)
+    size = word_count(sentence)
+    while True:
+        fits = [
+            i
+            for i in (last + 1, first - 1)
+            if 0 <= i < len(sentences)
+            and figure_count(sentences[i]) > 0
+            and size + word_count(sentences[i]) <= room
+        ]
+        if not fits:
+            return " ".join(sentences[first : last + 1])
+        i = max(fits, key=lambda i: (coverage(terms, sentences[i], idf), i > last))
+        size += word_count(sentences[i])
+        first, last = min(first, i), max(last, i)
 
 
 def excerpt(
@@ -128,16 +163,32 @@ def with_notes(lead: str, notes: Sequence[Note]) -> str:
 def figure_lead(
     rows: Sequence[tuple[dict[str, Any], str]], notes: Sequence[Note], lang: Language
 ) -> str:
-    """The lead of a figure answer: the rows it rests on (one or two, each with its citation
-    id), the second left out and the measure's words shortened when the lead would run over
-    LEAD_WORDS words."""
-    for count in range(min(len(rows), 2), 0, -1):
+    """The lead of a figure answer (``told_figures``)."""
+    return told_figures(rows, notes, lang)[0]
+
+
+def told_figures(
+    rows: Sequence[tuple[dict[str, Any], str]],
+    notes: Sequence[Note],
+    lang: Language,
+    limit: int = LEAD_WORDS,
+) -> tuple[str, int]:
+    """The lead of a figure answer and how many of ``rows`` (each with its citation id, best
+    first) it states: as many as fit in LEAD_WORDS words (and in ``limit``, the room the
+    answer's other parts leave), what they share told once (``describe_leads``), the
+    measures' words shortened before a row is left out. The first row is always stated."""
+    lead = with_notes("", notes)
+    for count in range(len(rows), 0, -1):
+        room = LEAD_WORDS if count == 1 else min(LEAD_WORDS, limit)
         for cap in (None, 8, 5, 3, MIN_MEASURE_WORDS):
-            told = " ".join(describe_lead(row, cid, lang, cap) for row, cid in rows[:count])
+            if count == 1:
+                told = describe_lead(rows[0][0], rows[0][1], lang, cap)
+            else:
+                told = describe_leads(rows[:count], lang, cap)
             lead = with_notes(told, notes)
-            if word_count(lead) <= LEAD_WORDS:
-                return lead
-    return lead if rows else with_notes("", notes)
+            if word_count(lead) <= room:
+                return lead, count
+    return lead, 1 if rows else 0
 
 
 def passage_lead(
@@ -147,12 +198,18 @@ def passage_lead(
     idf: dict[str, float],
     lang: Language,
     figure: bool,
+    *,
+    counts: bool = True,
 ) -> str:
     """ "Volgens <title> (<page, lines>): “<its best sentence>” [c1]", the sentence cut to
-    the words the lead has room for."""
+    the words the lead has room for; a sentence that states a figure (or any sentence of a
+    figure question) comes with the figure-stating sentences right beside it that fit
+    (``with_neighbours``), unless the figures are no counts (``counts``: a list's or a
+    definition's numbers)."""
     if not citations:
         return with_notes("", notes)
-    number, sentence = best_sentence([str(c["quote"]) for c in citations], terms, idf, figure)
+    quotes = [str(c["quote"]) for c in citations]
+    number, sentence = best_sentence(quotes, terms, idf, figure)
     cited = citations[number]
     template = str(phrases(lang)["lead_passage"])
     values = {
@@ -162,5 +219,9 @@ def passage_lead(
     }
     frame = with_notes(template.format(**values, sentence=""), notes)
     room = max(LEAD_WORDS - word_count(frame) - 2, MIN_SENTENCE_WORDS)  # 2: the ellipses
-    told = window(sentence, room, terms, idf, figure)
+    # a sentence that states a figure is told with it: a cut keeps the figure, and the
+    # figures stated right beside it come along when they fit
+    figure = figure or (counts and figure_count(sentence) > 0)
+    run = with_neighbours(quotes[number], sentence, room + 2, terms, idf) if figure else sentence
+    told = run if run != sentence else window(sentence, room, terms, idf, figure)
     return with_notes(template.format(**values, sentence=as_text(told)), notes)

@@ -129,6 +129,7 @@ class AnswerPipeline:
             places=self.locator,
             place_terms=question_terms(question.text),
             figure=question.asks_figure,
+            counts=question.answer_type not in ("list", "definition", "reason"),
         )
         pick = self.pick(question, ranked, self._frame(filters, found.documents))
         signals = question_features(ranked, pick)
@@ -251,7 +252,7 @@ class AnswerPipeline:
             if status == "partial"
             else []
         )
-        draft = composer.figures(pick.rows, pick.top, status, lang, notes, pick.leading)
+        draft = composer.figures(pick.rows, pick.top, status, lang, notes)
         if status == "answered" and question.whole_year and draft.cited and pick.rows:
             # "in heel 2019": the best row's own period (place, level and kind the figure stage
             # weighed already), narrowed to the document's when that is part of the year

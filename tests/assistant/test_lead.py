@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import PolicyAssistant
+from assistant.eval_scoring import states_number
 from assistant.figure_text import Note, describe_period
 from assistant.language import question_terms
 from assistant.pipeline.lead import (
@@ -123,3 +124,81 @@ def test_a_passages_answer_has_a_short_lead_and_its_whole_quotes_in_more(
     assert "[c1]" in shown and ".txt" not in result.answer
     for c in result.citations:
         assert f"[{c['id']}]" in result.answer
+
+
+def test_every_row_of_a_several_part_answer_fits_the_lead_with_what_they_share_told_once() -> None:
+    rows = [
+        (ROW, "c1"),
+        ({**ROW, "value": 451.0, "measure": "lopende contracten"}, "c1"),
+        ({**ROW, "value": 155.0, "measure": "beëindigde contracten"}, "c2"),
+    ]
+    lead = figure_lead(rows, [], "nl")
+    assert all(n in lead for n in ("220", "451", "155")) and len(lead.split()) <= LEAD_WORDS
+    # municipality, period and kind once, in front; each place cited after its last row
+    assert lead.startswith("In Enschede, de eerste drie kwartalen van 2024, cumulatief")
+    assert lead.count("de eerste drie kwartalen") == 1 and lead.count("Enschede") == 1
+    assert lead.count("[c1]") == 1 and lead.endswith("[c2].")
+
+
+def test_rows_that_differ_in_kind_or_period_say_so_each() -> None:
+    target = {**ROW, "value": 300.0, "kind": "target", "period": "2024", "cumulative": False}
+    lead = figure_lead([(ROW, "c1"), (target, "c2")], [], "en")
+    assert lead.startswith("In Enschede:") and "220" in lead and "300" in lead
+    assert "the first three quarters of 2024, cumulative, result" in lead
+    assert "the year 2024, target" in lead and len(lead.split()) <= LEAD_WORDS
+
+
+def test_rows_are_left_out_of_the_lead_only_when_they_do_not_fit() -> None:
+    many = [
+        ({**ROW, "value": float(100 + i), "subject": f"onderwerp{i}"}, f"c{i}") for i in range(9)
+    ]
+    lead = figure_lead(many, [], "nl")
+    assert len(lead.split()) <= LEAD_WORDS and "100" in lead and "108" not in lead
+
+
+def test_a_passage_lead_quotes_the_figures_beside_its_sentence_when_they_fit() -> None:
+    quote = (
+        "Ons doel was om in 2022 tenminste 21% van het bijstandsbestand te laten participeren. "
+        "Met een resultaat van 21,8% haalden we het doel. Dat is een mooi resultaat."
+    )
+    terms = question_terms("Welk doel gold in 2022 voor participatie, en is het gehaald?")
+    citation = {"id": "c1", "title": "Raadsbrief EAA 2023", "location": "r. 80–85", "quote": quote}
+    lead = passage_lead([citation], [], terms, {}, "nl", figure=True)
+    assert "21%" in lead and "21,8%" in lead and "mooi" not in lead
+    assert len(lead.split()) <= LEAD_WORDS
+    # a question that asks no figure: its best sentence, with the figures beside it when
+    # it states one itself
+    plain = passage_lead([citation], [], terms, {}, "nl", figure=False)
+    assert "21%" in plain and "21,8%" in plain
+    words = question_terms("Was het een mooi resultaat?")
+    assert "21" not in passage_lead([citation], [], words, {}, "nl", figure=False)
+
+
+def test_a_several_part_figure_question_gets_every_shown_row_in_its_lead(
+    assistant: PolicyAssistant,
+) -> None:
+    result = assistant.ask(
+        "Hoe groot is het gat op het BUIG-budget over 2022 en welk deel daarvan vangen we op "
+        "met algemene middelen?"
+    )
+    rows = [f for f in result.figures if not f.get("conflict")]
+    assert len(rows) >= 3  # the gap, what general funds cover, and what is left
+    for row in rows:
+        assert states_number(result.lead, {float(row["value"])}), row
+    assert len(result.lead.split()) <= LEAD_WORDS and result.lead.count("het jaar 2022") == 1
+    assert len(visible(result.answer, result.more).split()) <= ANSWER_WORDS
+
+
+def test_a_long_sentence_with_a_figure_keeps_it_when_cut_also_for_a_question_asking_none() -> None:
+    sentence = (
+        "In de voorloper van de nota van 2011 (de nota Sterk Werk uit 2006) werd de ambitie "
+        "geformuleerd om " + " ".join(["heel"] * 20) + " veel mensen, namelijk 230 mensen per "
+        "jaar, te laten uitstromen naar werk of zelfstandig ondernemerschap."
+    )
+    terms = question_terms("Welke ambitie had de voorloper van de nota?")
+    citation = {"id": "c1", "title": "Nota", "location": "r. 489–494", "quote": sentence}
+    lead = passage_lead([citation], [], terms, {}, "nl", figure=False)
+    assert "230" in lead and len(lead.split()) <= LEAD_WORDS
+    # ... but not a list's numbers
+    listed = passage_lead([citation], [], terms, {}, "nl", figure=False, counts=False)
+    assert "230" not in listed
