@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.language import stems
 from assistant.pipeline.candidates import Candidates, Ranked
 from assistant.pipeline.features import ANSWER_TYPES
 from assistant.pipeline.figures import FigurePick
@@ -73,6 +74,18 @@ def rare_support(found: Candidates, texts: str) -> float:
     if not rarest:
         return 0.0
     return sum(coverage([t], texts, found.idf) > 0 for t in rarest) / len(rarest)
+
+
+def counts_unknown(found: Candidates) -> list[str]:
+    """The names no document uses that a figure question counts ("hoeveel ZEBRAQUARTZ-
+    plaatsingen?"): the documents cannot hold a figure of a thing they never name, however
+    well the passages about its other words score, so the question is refused whatever the
+    model says. Empty for any other question."""
+    q = found.question
+    if not q.asks_figure:
+        return []
+    counted = {t for t in q.counted if isinstance(t, str)}
+    return [n for n in found.unknown_names if counted.intersection(stems(n))]
 
 
 def question_features(ranked: Ranked, pick: FigurePick | None = None) -> dict[str, float]:

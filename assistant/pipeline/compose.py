@@ -305,14 +305,22 @@ class Composer:
 
     # ----- refusal ------------------------------------------------------------------------
     def refusal(
-        self, hits: Sequence[SearchHit], lang: Language, *, no_figure: bool = False
+        self,
+        hits: Sequence[SearchHit],
+        lang: Language,
+        *,
+        no_figure: bool = False,
+        unknown: Sequence[str] = (),
     ) -> Draft:
+        """The refusal, naming the nearest documents (and the asked names no document uses)."""
         p = phrases(lang)
         nearest: dict[str, SearchHit] = {}
         for hit in hits:
             nearest.setdefault(hit.title, hit)
         named = list(nearest.values())[:3]
         lead = str(p["refused_no_figure" if no_figure else "refused"])
+        if unknown:
+            lead = str(p["refused_unknown_name"]).format(names=", ".join(f"‘{n}’" for n in unknown))
         lines = []
         if named:
             titles = "; ".join(as_text(h.title) for h in named)

@@ -49,13 +49,24 @@ _NAME = re.compile(
 )
 
 
+def _named_part(name: str) -> str:
+    """The name in a compound joined by hyphens: its parts written as names, without the
+    common words ("ZEBRAQUARTZ-plaatsingen" -> "ZEBRAQUARTZ"; "Werkfit-Express" stays)."""
+    parts = [p for p in name.split("-") if p]
+    named = [p for p in parts if p[:1].isupper() or _INNER_CAPITAL.search(p)]
+    return "-".join(named) if named and len(named) < len(parts) else name
+
+
+_INNER_CAPITAL = re.compile(r"[a-zà-ÿ][A-Z0-9]")
+
+
 def names_in(text: str) -> list[str]:
     """The names a question holds (see ``PassageRetriever.unknown_names``), without the
     municipality names and abbreviations of two letters."""
     places = municipality_stems()
     found = []
     for m in _NAME.finditer(text):
-        name = next(g for g in m.groups() if g)
+        name = _named_part(next(g for g in m.groups() if g))
         if len(name) > 2 and not set(stems(name)) <= places:
             found.append(name.strip())
     return list(dict.fromkeys(found))

@@ -21,6 +21,7 @@ from assistant.language import Language, question_terms
 from assistant.locator import Locator
 from assistant.pipeline.answerability import (
     AnswerabilityModel,
+    counts_unknown,
     create_answerability,
     question_features,
 )
@@ -135,7 +136,10 @@ class AnswerPipeline:
         signals = question_features(ranked, pick)
         p_refused = self.answerability.p_refused(signals)
         draft: Draft | None = None
-        if p_refused >= self.answerability.threshold or not ranked.passages:
+        unknown = counts_unknown(found)
+        if unknown:
+            draft = composer.refusal(found.hits, lang, unknown=unknown)
+        elif p_refused >= self.answerability.threshold or not ranked.passages:
             draft = composer.refusal(found.hits, lang)
         elif pick is not None:
             draft = self._figures(question, ranked, pick, composer)

@@ -265,3 +265,16 @@ def test_a_forecast_answers_a_plain_question_only_as_partial(levels: PolicyAssis
     expected = levels.ask("Hoeveel mensen stromen er in 2019 naar verwachting uit naar werk?")
     assert values(expected) == [650.0], expected.answer
     assert expected.status == "answered"
+
+
+def test_a_figure_of_a_thing_no_document_names_is_refused(levels: PolicyAssistant) -> None:
+    from assistant.pipeline.retrieve import names_in
+
+    assert names_in("Hoeveel QUIXOTRON-uitstromers waren er?") == ["QUIXOTRON"]
+    assert names_in("Hoeveel Werkfit-Express deelnemers?") == ["Werkfit-Express"]
+    unknown = levels.ask("Hoeveel QUIXOTRON-uitstromers naar werk waren er in 2019?")
+    assert unknown.status == "refused"
+    assert "QUIXOTRON" in unknown.answer
+    assert not unknown.figures
+    known = levels.ask("Hoeveel bijstand-uitstromers naar werk waren er in 2019?")
+    assert known.status != "refused"
