@@ -272,12 +272,18 @@ def heading_kind(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _home_pattern(home: str) -> re.Pattern[str]:
+    """The document's own municipality named as a word ("Enschede", not "Enschedese")."""
+    return re.compile(rf"(?<![\w-]){re.escape(home)}(?![\w])")
+
+
 def scope_of(text: str, start: int, end: int, home: str | None = None) -> str | None:
     """A regional or national scope named in the clause around the figure (None: ``home``)."""
     best: tuple[int, str] | None = None
     scopes = list(_scopes())
     if home:
-        scopes.append(("", re.compile(rf"(?<![\w-]){re.escape(home)}(?![\w])")))
+        scopes.append(("", _home_pattern(home)))
     for name, pattern in scopes:
         for m in pattern.finditer(text):
             if m.end() <= start:
@@ -310,7 +316,7 @@ def _named_scope(text: str, home: str | None) -> str | None:
     """The one scope a sentence names: a region or the country (its name), the document's own
     municipality or several at once ("": its own figures, nothing to carry on), or None."""
     named = {name for name, pattern in _scopes() if pattern.search(text)}
-    if home and re.search(rf"(?<![\w-]){re.escape(home)}(?![\w])", text):
+    if home and _home_pattern(home).search(text):
         return ""
     return next(iter(named)) if len(named) == 1 else ("" if named else None)
 

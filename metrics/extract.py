@@ -132,9 +132,10 @@ def _rows_for(
     columns = column_periods(unit, found, state, reporting_year(doc))
     carried = carried_scopes(sents, doc.meta.municipality)
     for n, match in enumerate(found):
-        sent = next((s for s in sents if s.start <= match.start < s.end), None)
-        if sent is None:
+        at = next((i for i, s in enumerate(sents) if s.start <= match.start < s.end), None)
+        if at is None:
             continue
+        sent = sents[at]
         s_start, s_end = match.start - sent.start, match.end - sent.start
         year = _year_before(unit.text[: sent.start]) or reporting_year(doc)
         period = columns[n] if columns else None
@@ -146,7 +147,7 @@ def _rows_for(
                 period = _Period(change, True, False, period.via + "+change")
         scope = scope_of(sent.text, s_start, s_end, doc.meta.municipality)
         if scope is None:
-            scope = carried[sents.index(sent)]
+            scope = carried[at]
         kind = kind_of(sent.text, s_start, s_end, None, match.unit)
         if kind is None or (kind == "result" and scope is not None):
             kind = _default_kind(period.period, scope, doc, state.block_kind or state.section_kind)
