@@ -143,7 +143,7 @@ def check(
     if question.quarter and rows and all(r.get("cumulative") for r in rows):
         missing.append("quarter")
         found["quarter"] = row_periods[0]
-    if question.asks_figure and rows and question.kind:
+    if question.asks_figure and rows:  # a plain "hoeveel ...?" asks a result
         kinds = {str(r.get("kind")) for r in rows}
         if not kinds.intersection(_answering_kinds(question.kind)):
             missing.append("kind")

@@ -94,6 +94,18 @@ def test_a_cumulative_figure_for_one_quarter_and_a_target_for_a_result() -> None
     assert check(target, _ev("eval"), DOCS, [_row(kind="target", period="2019")]).holds
 
 
+def test_a_plain_figure_question_asks_a_result_not_a_target_or_a_forecast() -> None:
+    # "hoeveel ...?" in no words of kind asks what happened: a passage whose figures are all
+    # targets or forecasts holds only the nearest kind, and the answer says which
+    plain = q("Hoeveel mensen stroomden in 2019 uit naar werk?")
+    for kind in ("target", "forecast"):
+        scope = check(plain, _ev("eval"), DOCS, [_row(kind=kind, period="2019")])
+        assert scope.missing == ("kind",) and scope.found["kind"] == kind
+    rows = [_row(kind="target", period="2019"), _row(period="2019")]
+    assert check(plain, _ev("eval"), DOCS, rows).holds  # a result beside the target
+    assert check(q("Wat doet het RAP-team?"), _ev("eval"), DOCS, [_row(kind="target")]).holds
+
+
 def test_a_regional_figure_is_not_the_municipalitys_own() -> None:
     asked = q("Hoeveel plaatsingen realiseerde Enschede in 2019?")  # a municipality named
     scope = check(asked, _ev("eval"), DOCS, [_row(municipality="Twente")])
