@@ -115,7 +115,8 @@ def _row_words(row: dict[str, Any], lang: Language) -> dict[str, str]:
     value, unit = describe_value(row, lang)
     return {
         "measure": as_text(str(row.get("measure") or "").strip().rstrip(":") or "-"),
-        "subject": as_text(str(row.get("subject") or "-")),
+        # a subject is a synonym group's key ("beschut_werk"): told in words
+        "subject": as_text(str(row.get("subject") or "-").replace("_", " ")),
         "where": str(p["where"]).format(municipality=as_text(municipality)) if municipality else "",
         "value": value,
         "unit": unit,

@@ -51,6 +51,11 @@ def test_a_figure_lead_states_the_number_with_unit_place_period_and_kind() -> No
     assert lead.endswith("[c1].") and len(lead.split()) <= LEAD_WORDS
 
 
+def test_a_subject_is_told_in_words_not_as_its_vocabulary_key() -> None:
+    lead = figure_lead([({**ROW, "subject": "beschut_werk"}, "c1")], [], "nl")
+    assert "(beschut werk)" in lead and "_" not in lead
+
+
 def test_a_partial_lead_says_briefly_what_is_missing_and_stays_short() -> None:
     note = Note(
         "Let op: " + "een lange uitleg " * 20, "Geen cijfer voor alleen het derde kwartaal."
