@@ -217,10 +217,6 @@ def _structural(text: str, c: dict[str, Any]) -> bool:
     at_start = re.fullmatch(r"[\s\-–•*(]*", before) is not None
     if at_start and re.match(r"[.)](?:\s|$)", after):
         return True  # "1. Inleiding", "2) ..."
-    glued = re.match(r"[.)][^\W\d_][^\W\d_A-Z]", text[c["num_end"] :])
-    if (at_start or before[-1:].isspace()) and glued and c["integer"] and c["value"] <= 30:
-        return True  # "3.Jeugdigen", "arbeid 2.Bestandsontwikkeling": a list number whose
-        # space the PDF's text lost (a sentence ending in a figure has its space after the dot)
     if (
         at_start
         and re.match(r"\.?\s+[A-Z]", text[c["num_end"] :])

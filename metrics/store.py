@@ -18,7 +18,7 @@ from metrics.schema import empty_frame, figures_frame, validate
 
 FIGURES_FILE = "figures.parquet"
 FIGURES_META = "figures_meta.json"
-EXTRACTOR_VERSION = "17"
+EXTRACTOR_VERSION = "16"
 
 
 class FigureStep:
