@@ -14,6 +14,7 @@ from assistant.figures import row_source
 from assistant.language import Language
 from assistant.markup import as_text
 from assistant.numeric import format_number, format_value
+from corpus.synonyms import subject_name
 from metrics import share_parts, spelled_figures
 
 _PHRASES = Path(__file__).with_name("vocab") / "phrases.toml"
@@ -115,8 +116,7 @@ def _row_words(row: dict[str, Any], lang: Language) -> dict[str, str]:
     value, unit = describe_value(row, lang)
     return {
         "measure": as_text(str(row.get("measure") or "").strip().rstrip(":") or "-"),
-        # a subject is a synonym group's key ("beschut_werk"): told in words
-        "subject": as_text(str(row.get("subject") or "-").replace("_", " ")),
+        "subject": as_text(subject_name(str(row.get("subject") or "-"))),
         "where": str(p["where"]).format(municipality=as_text(municipality)) if municipality else "",
         "value": value,
         "unit": unit,

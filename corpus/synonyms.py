@@ -54,3 +54,12 @@ def group_matches(query: str) -> list[tuple[tuple[str, ...], list[str]]]:
 def matched_groups(query: str) -> list[tuple[str, ...]]:
     """The synonym groups with a term in ``query`` (each group's terms, canonical first)."""
     return [terms for terms, _ in group_matches(query)]
+
+
+def subject_name(key: str) -> str:
+    """A subject as a person reads it: its synonym group's canonical term ("re_integratie" ->
+    "re-integratie"); a key of no group with its underscores as spaces."""
+    for groups in synonym_groups().values():
+        if groups.get(key):
+            return groups[key][0]
+    return key.replace("_", " ")

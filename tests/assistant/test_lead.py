@@ -54,6 +54,8 @@ def test_a_figure_lead_states_the_number_with_unit_place_period_and_kind() -> No
 def test_a_subject_is_told_in_words_not_as_its_vocabulary_key() -> None:
     lead = figure_lead([({**ROW, "subject": "beschut_werk"}, "c1")], [], "nl")
     assert "(beschut werk)" in lead and "_" not in lead
+    lead = figure_lead([({**ROW, "subject": "re_integratie"}, "c1")], [], "nl")
+    assert "(re-integratie)" in lead  # the group's own spelling
 
 
 def test_a_partial_lead_says_briefly_what_is_missing_and_stays_short() -> None:
