@@ -4,12 +4,14 @@ The lines of every page keep their reading order; the page furniture
 (``corpus.furniture``) is left out of the text and kept apart with its page and line. Where the
 layout shows a paragraph break the text gets blank lines, as a text file would have them: one
 blank line for every empty line's height between two lines (a line pitch is 1.2 times the font
-size), and at a page break one when the page's last line closes a sentence, stops well short
-of the text's right edge or is a heading and the next page's text starts anew (a capital, a
-digit, a bullet), when the next page opens with a numbered heading ("2.4 Uitstroom naar werk",
-or "2" above "Ambitie": the page before may end in a heading of ordinary length), or when the
-next page's text starts lower than it usually does; never between two table rows (lines with
-three numbers or more). (A text that
+size), and at a page break one when the page's text ends higher than a page's text usually
+ends (two lines or more: one line is what a word processor's widow control moves to the next
+page inside a paragraph), when the next page's text starts lower than it usually does, or by
+the text (``paragraph_breaks``, which the DOCX reader shares): the page's last line closes a
+sentence, stops well short of the text's right edge or is a heading and the next page's text
+starts anew (a capital, a digit, a bullet), or the next page opens with a numbered heading
+("2.4 Uitstroom naar werk", or "2" above "Ambitie": the page before may end in a heading of
+ordinary length); never between two table rows (lines with three numbers or more). (A text that
 leaves an empty line after every line, as some exports do, keeps doing so over the break: a
 page break gets the document's usual gap inside a paragraph, or between paragraphs.) So a
 sentence, a list or a table that runs on over a page break stays one passage.
@@ -82,6 +84,14 @@ def opens_with_heading(first: str, second: str = "") -> bool:
     return text[:1].isdigit() and heading_level(text, "", "") is not None
 
 
+def paragraph_breaks(before: str, after: str, following: str, short: bool) -> bool:
+    """Whether a paragraph ends between two lines the layout does not set apart (a page
+    break, two DOCX paragraphs), by their text: ``paragraph_ends``, or ``after`` (with
+    ``following``, the line after it) opens a numbered heading. The one rule of the PDF and
+    DOCX readers."""
+    return paragraph_ends(before, after, short) or opens_with_heading(after, following)
+
+
 def _blanks_between(a: PlacedLine, b: PlacedLine) -> int:
     """Empty lines the layout shows between two lines of one page (``b`` read after ``a``)."""
     size = max(a.size, b.size, 1.0)
@@ -103,6 +113,7 @@ class _Measure:
         self.left = typical([line.x0 for line in long], 0.1)
         self.right = typical([line.x1 for line in long], 0.9)
         self.top = typical([max(line.top for line in page) for page in pages if page], 0.5)
+        self.bottom = typical([min(line.base for line in page) for page in pages if page], 0.5)
         gaps = Counter(_blanks_between(a, b) for page in pages for a, b in itertools.pairwise(page))
         # the usual gap inside a paragraph (1 when the text leaves an empty line after every
         # line), and the usual one between paragraphs: what a page break hides
@@ -120,16 +131,24 @@ class _Measure:
         gap = self.top - max(line.top for line in page)
         return max(0, min(MAX_BLANKS, round(gap / (LINE_PITCH * max(first.size, 1.0)))))
 
+    def tail(self, page: list[PlacedLine]) -> int:
+        """Empty lines' height below a page's text, above where a page's text usually ends;
+        0 for up to ``within`` + 1 lines (a word processor's widow control moves one line of
+        a paragraph onto the next page, so a page may end a line early inside a paragraph)."""
+        lowest = min(page, key=lambda line: line.base)
+        gap = lowest.base - self.bottom
+        lines = round(gap / (LINE_PITCH * max(lowest.size, 1.0)))
+        return min(MAX_BLANKS, lines) if lines >= self.within + 2 else 0
 
-def _page_break(before: PlacedLine, page: list[PlacedLine], measure: _Measure) -> int:
-    """Blank lines at a page break: a paragraph ends there, or the text goes on."""
-    lead = measure.lead(page)
-    if lead:
-        return lead
-    if paragraph_ends(before.text, page[0].text, measure.short(before)):
-        return measure.between
+
+def _page_break(before: list[PlacedLine], page: list[PlacedLine], measure: _Measure) -> int:
+    """Blank lines at a page break (``before``: the page the text comes from): a paragraph
+    ends there, or the text goes on."""
+    room = max(measure.lead(page), measure.tail(before))
+    if room:
+        return room
     second = page[1].text if len(page) > 1 else ""
-    if opens_with_heading(page[0].text, second):  # a new section starts the page
+    if paragraph_breaks(before[-1].text, page[0].text, second, measure.short(before[-1])):
         return measure.between
     return measure.within
 
@@ -153,11 +172,12 @@ def document_lines(
     measure = _Measure(bodies)
     lines: list[SourceLine] = []
     previous: PlacedLine | None = None
+    previous_page: list[PlacedLine] = []
     for number, body in enumerate(bodies, start=1):
         for ref, line in enumerate(body, start=1):
             if previous is not None:
                 gap = (
-                    _page_break(previous, body, measure)
+                    _page_break(previous_page, body, measure)
                     if ref == 1
                     else _blanks_between(previous, line)
                 )
@@ -166,4 +186,6 @@ def document_lines(
                     lines.append(SourceLine(line=len(lines) + 1, text="", page=on))
             lines.append(SourceLine(line=len(lines) + 1, text=line.text, page=number, ref=ref))
             previous = line
+        if body:
+            previous_page = body
     return lines, furniture

@@ -2,8 +2,10 @@
 
 ``SourceLine.ref`` is the running number of the non-empty paragraph or table row (1-based):
 what a citation of a DOCX names, with the nearest heading. The text gets a blank line where a
-paragraph ends (``corpus.page_layout.paragraph_ends``: a closed sentence, a heading, a
-paragraph well shorter than most, before one that starts anew; never between table rows), as
+paragraph ends (``corpus.page_layout.paragraph_breaks``, the PDF reader's rule at a page break:
+a closed sentence, a heading, a paragraph well shorter than most, before one that starts anew;
+or a numbered heading opens, "2.4 Uitstroom naar werk" or "2" above "Ambitie"; never between
+table rows), as
 a text file would show it: a PDF converted to Word, one paragraph per printed line, keeps its
 sentences whole across those paragraphs. A heading
 style gives the line its ``level``; a numbered or bulleted paragraph starts with the label Word
@@ -31,7 +33,7 @@ from lxml import etree
 
 from corpus.errors import CorpusError, CorruptDocumentError
 from corpus.model import ExtractedText, SourceLine
-from corpus.page_layout import SHORT_LINE, paragraph_ends, typical
+from corpus.page_layout import SHORT_LINE, paragraph_breaks, typical
 from corpus.readers.docx_pages import Pages, section_breaks
 from corpus.readers.docx_structure import Structure
 from corpus.readers.docx_zip import MAX_RATIO, MAX_UNCOMPRESSED, check_zip
@@ -180,14 +182,15 @@ def _items(body: etree._Element, pages: Pages, structure: Structure) -> list[_It
     return items
 
 
-def _breaks(before: _Item, item: _Item, full: float) -> bool:
-    """A paragraph ends between two DOCX paragraphs (or before and after a table)."""
+def _breaks(before: _Item, item: _Item, following: str, full: float) -> bool:
+    """A paragraph ends between two DOCX paragraphs (or before and after a table);
+    ``following``: the text of the paragraph after ``item``."""
     if before.row or item.row:
         return not (before.row and item.row and before.table == item.table)
     if item.level is not None or before.level is not None:
         return True
     short = len(before.text) < SHORT_LINE * full
-    return paragraph_ends(before.text, item.text, short)
+    return paragraph_breaks(before.text, item.text, following, short)
 
 
 def read_docx(
@@ -220,7 +223,8 @@ def read_docx(
     previous: _Item | None = None
     for ref, item in enumerate(items, start=1):
         page = item.page if known else None
-        if previous is not None and _breaks(previous, item, full):
+        following = items[ref].text if ref < len(items) else ""
+        if previous is not None and _breaks(previous, item, following, full):
             lines.append(SourceLine(line=len(lines) + 1, text="", page=lines[-1].page))
         lines.append(
             SourceLine(line=len(lines) + 1, text=item.text, page=page, ref=ref, level=item.level)

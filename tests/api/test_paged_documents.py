@@ -179,3 +179,42 @@ def test_compose_names_the_pdf_place_once_page_exact(paged: tuple[TestClient, Re
         assert f"({cited['location']})" in result.lead
     assert "programma.pdf" not in result.answer and "regel" not in result.lead
     assert len(result.lead.split()) <= 40
+
+
+DOCX_QUESTIONS = [
+    "Hoeveel banen zijn er in Enschede?",
+    "Wat is het werkloosheidspercentage in Enschede?",
+    "Wat zijn de conclusies van de evaluatie?",
+    "Hoeveel mensen stroomden uit naar werk?",
+]
+
+
+@pytest.mark.parametrize("question", DOCX_QUESTIONS)
+def test_no_docx_answer_names_a_page_the_document_does_not_know(
+    paged: tuple[TestClient, Rendering], question: str
+) -> None:
+    """Issue 17: no citation of a DOCX says "p. 1" unless the document has one page. The DOCX
+    of 700 paragraphs without page breaks (Word recorded no layout) names no page at all, in
+    the citations, the answer text and what comes under it; the structured DOCX of 3 pages
+    names the page each cited paragraph stands on."""
+    client, _ = paged
+    docs = {d["doc_id"]: d for d in client.get("/api/v1/documents").json()["documents"]}
+    assert docs["evaluatie"]["pages"] is None and docs["nota"]["pages"] == 3
+    for doc_id in ("evaluatie", "nota"):
+        body = client.post(
+            "/api/v1/ask", json={"question": question, "filters": {"doc_id": doc_id}}
+        ).json()
+        assert body["citations"], body["answer"]
+        text = f"{body['answer']}\n{body.get('more') or ''}"
+        if docs[doc_id]["pages"] is None:
+            assert not re.search(r"\bp\. \d", text), text
+        for c in body["citations"]:
+            if docs[doc_id]["pages"] is None:
+                assert c["page"] is None, c
+                assert "p. " not in c["location"] and "alinea" in c["location"], c
+            else:
+                shown = _passage(
+                    client, doc_id, line_start=c["line_start"], line_end=c["line_start"]
+                ).json()
+                assert c["page"] == shown["lines"][0]["page"], c
+                assert f"p. {c['page']}," in c["location"], c

@@ -225,3 +225,42 @@ def test_docx_list_labels_follow_numbering_formats_and_levels() -> None:
 
     labels = [structure.label(item(level)) for level in (0, 1, 1, 0, 1)]
     assert labels == ["I.", "I.a)", "I.b)", "II.", "II.a)"]
+
+
+# one Word paragraph per printed line (a PDF converted to Word): a narrow column of about 53
+# characters, so a 40-character heading without closing punctuation is not "short"
+_COLUMN = [f"de gemeente begeleidt in wijk {w} inwoners naar werk en" for w in "abcdef"]
+_HEADING = "Rechtmatige verstrekking van uitkeringen"
+_SECTION = ["De doelstelling voor 2019 is een daling van de bijstand", "met twee procent."]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "opening",
+    [["2", "Ambitie"], ["2.4 Uitstroom naar werk"], ["3. Rechtmatigheid"]],
+    ids=["number-above-title", "numbered-section", "numbered-with-dot"],
+)
+def test_docx_paragraph_ends_before_a_numbered_heading(opening: list[str]) -> None:
+    # the PDF reader's rule at a page break (corpus.page_layout.paragraph_breaks), at every
+    # paragraph of a DOCX: the heading of the section before is not joined to the next one
+    from tests.support.renderings import render_docx
+
+    lines = [*_COLUMN, _HEADING, *opening, *_SECTION]
+    texts = [sl.text for sl in read_bytes(render_docx(lines, "Evaluatie"), "e.docx").lines]
+    at = texts.index(opening[0])
+    assert texts[at - 1] == "" and texts[at - 2] == _HEADING
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "opening",
+    [["2", "procent van de inwoners had een uitkering."], ["14 gemeenten in de regio deden mee."]],
+    ids=["lone-number", "small-number"],
+)
+def test_docx_sentence_runs_on_over_a_number(opening: list[str]) -> None:
+    from tests.support.renderings import render_docx
+
+    foot = "In 2023 begonnen 388 inwoners aan een leerwerktraject, van wie er"
+    lines = [*_COLUMN, foot, *opening, *_SECTION]
+    texts = [sl.text for sl in read_bytes(render_docx(lines, "Evaluatie"), "e.docx").lines]
+    assert texts[texts.index(opening[0]) - 1] == foot

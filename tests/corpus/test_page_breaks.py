@@ -8,14 +8,19 @@ numbered heading ("2" above "Ambitie", "2.4 Uitstroom naar werk") a paragraph en
 break, as in the text file (``corpus.page_layout.opens_with_heading``); when page 2 goes on
 with the sentence (a number that is no section number, or one before a lower-case word), the
 sentence runs on over the break.
+
+The layout also shows a paragraph end when a page's text stops two lines or more above where a
+page's text usually ends (``corpus.page_layout``: the empty lines at a page's foot); one line
+short is what a word processor's widow control does inside a paragraph, and the text runs on.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from corpus.furniture import LaidOutPage, PlacedLine
 from corpus.model import SourceLine
-from corpus.page_layout import opens_with_heading
+from corpus.page_layout import document_lines, opens_with_heading
 from corpus.readers import read_bytes
 from tests.support.renderings import render_pdf
 
@@ -104,3 +109,66 @@ def test_a_sentence_runs_on_over_the_page_break(opening: list[str]) -> None:
 )
 def test_opens_with_heading(first: str, second: str, opens: bool) -> None:
     assert opens_with_heading(first, second) is opens
+
+
+# a line that closes no sentence and fills the column, and one that goes on in lower case: only
+# the layout can tell a paragraph end between them
+RUNS_ON = "de gemeente begeleidt in de wijken inwoners naar betaald werk en"
+GOES_ON = "naar een leerwerktraject bij een werkgever in de regio Twente."
+
+
+@pytest.mark.integration
+def test_empty_lines_at_the_foot_of_a_page_end_the_paragraph() -> None:
+    # page 1 full, page 2 ends with RUNS_ON and two empty lines (a table below it did not fit:
+    # "… beperkt worden." | "jan feb mrt …" in document 002), page 3 opens in lower case
+    page_2 = [*COLUMN[: PER_PAGE - 3], RUNS_ON, "", ""]
+    lines = [*COLUMN, "en scholing.", *page_2, GOES_ON, *AFTER, *COLUMN]
+    rendering = render_pdf(lines, "Uitvoeringsprogramma EAA 2020", "title-number")
+    assert rendering.places[PER_PAGE + len(page_2) + 1] == (3, 1)  # the test's premise
+    read = read_bytes(rendering.data, "uitvoeringsprogramma.pdf").lines
+    first = next(i for i, sl in enumerate(read) if sl.page == 3 and sl.text)
+    assert read[first - 1].text == "", "the paragraph runs on over the empty foot of page 2"
+    assert read[first - 2].text == "" and read[first - 3].text == RUNS_ON  # both empty lines
+
+
+def _pages(short: int) -> list[LaidOutPage]:
+    """Three pages of 70 lines at 8 points (a pitch of 9.6 points), page 2 ending ``short``
+    lines early with RUNS_ON, page 3 opening with GOES_ON; no line repeats on every page."""
+    words = [
+        "werk",
+        "inkomen",
+        "bijstand",
+        "uitstroom",
+        "participatie",
+        "wijk",
+        "begeleiding",
+        "traject",
+        "scholing",
+    ]
+    pages = []
+    for p in range(3):
+        texts = [" ".join(words[(p * 7 + i + k) % 9] for k in range(9)) for i in range(70)]
+        if p == 1:
+            texts = [*texts[: 69 - short], RUNS_ON]
+        if p == 2:
+            texts[0] = GOES_ON
+        placed = [
+            PlacedLine(
+                t, 48.0, 540.0, 780.0 - i * 9.6 - 2, 780.0 - i * 9.6 + 6, 8.0, 780.0 - i * 9.6
+            )
+            for i, t in enumerate(texts)
+        ]
+        pages.append(LaidOutPage(595.0, 842.0, placed))
+    return pages
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("short", "blanks"), [(0, 0), (1, 0), (2, 2), (4, 3)])
+def test_a_page_that_ends_early_ends_a_paragraph_from_two_lines_on(short: int, blanks: int) -> None:
+    # as many blank lines as empty lines at the page's foot (at most three), none for one line
+    lines, furniture = document_lines(_pages(short))
+    assert not furniture
+    first = next(i for i, sl in enumerate(lines) if sl.page == 3)
+    assert lines[first].text == GOES_ON
+    between = lines[first - 1 - blanks : first]
+    assert [sl.text for sl in between] == [RUNS_ON] + [""] * blanks
