@@ -320,6 +320,12 @@ class AskResponse(BaseModel):
     citations: list[Citation] = Field(description="The cited passages, c1 first.")
     figures: list[FigureRow] = Field(description="The figure rows the answer uses.")
     trace: AskTrace = Field(description="How the answer was made.")
+    closest: list[Citation] = Field(
+        default_factory=list,
+        description="A refused figure question's nearest passages (ids n1, n2, ...), placed and "
+        "quoted like citations and quoted in `answer`: what the documents do say about the "
+        "subject. They are not citations: a refusal cites nothing. Empty otherwise.",
+    )
 
 
 class ConversationSummaryPublic(BaseModel):

@@ -165,7 +165,10 @@ def score_answer(
     named = [d.get("title", "") for d in trace.get("named_documents", [])]
     named += [str(c.get("title", "")) for c in citations]
     ungrounded = ungrounded_numbers(
-        answer, [c["quote"] for c in citations], response["figures"], named
+        answer,
+        [c["quote"] for c in (*citations, *response.get("closest", []))],
+        response["figures"],
+        named,
     )
     tags = [str(t) for t in question.get("tags", [])]
     return {

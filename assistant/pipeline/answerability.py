@@ -88,6 +88,19 @@ def counts_unknown(found: Candidates) -> list[str]:
     return [n for n in found.unknown_names if counted.intersection(stems(n))]
 
 
+def states_no_figure(ranked: Ranked, pick: FigurePick | None) -> bool:
+    """Whether a question that asks for a figure gets none: no figure row answers it and the
+    passage the answer would lead with states no number (a year is no figure). The documents
+    then name its subject but do not give its figure ("Hoeveel mensen werken er via Gildebor?"
+    over a passage that only says Gildebor exists), and the answer is refused with the nearest
+    documents, not answered with a quote that holds no figure. Questions that ask a reason, a
+    list, a definition or a comparison are answered by words, so never."""
+    q = ranked.candidates.question
+    if q.answer_type != "figure" or pick is not None or not ranked.passages:
+        return False
+    return figure_count(ranked.passages[0].quote) == 0
+
+
 def question_features(ranked: Ranked, pick: FigurePick | None = None) -> dict[str, float]:
     """The question-level signals: how well the best passages hold the question's words (alone
     and together, and its rarest words), its figure, its year and its place, whether a figure

@@ -73,6 +73,7 @@ class Draft:
     quotes: list[str] = field(default_factory=list)  # short quotes under the lead, best first
     row_quotes: dict[str, str] = field(default_factory=dict)  # a row citation's short quote
     after: list[str] = field(default_factory=list)  # shown below the notes (a conflict)
+    closest: list[dict[str, Any]] = field(default_factory=list)  # a refusal's nearest passages
 
 
 class Places(Protocol):
@@ -311,8 +312,11 @@ class Composer:
         *,
         no_figure: bool = False,
         unknown: Sequence[str] = (),
+        closest: Sequence[Evidence] = (),
     ) -> Draft:
-        """The refusal, naming the nearest documents (and the asked names no document uses)."""
+        """The refusal, naming the nearest documents (and the asked names no document uses),
+        and quoting the ``closest`` passages with their places, as the nearest thing the documents
+        hold."""
         p = phrases(lang)
         nearest: dict[str, SearchHit] = {}
         for hit in hits:
@@ -326,7 +330,7 @@ class Composer:
             titles = "; ".join(as_text(h.title) for h in named)
             lines.append(str(p["refused_nearest"]).format(titles=titles))
         documents = [{"doc_id": h.doc_id, "title": h.title, "source": h.source} for h in named]
-        return Draft(
+        draft = Draft(
             "refused",
             "none",
             lead,
@@ -336,3 +340,15 @@ class Composer:
             names=[h.title for h in named],
             extra={"named_documents": documents},
         )
+        if closest:
+            # the nearest thing the documents hold, placed and quoted as a citation is, but not
+            # among the citations: a refusal cites nothing (API.md)
+            lines.append(str(p["refused_nearest_passage"]))
+            for n, ev in enumerate(closest, start=1):
+                place = self.citation(f"n{n}", ev, lang)
+                draft.closest.append(place)
+                short = excerpt(str(place["quote"]), self.terms, self.idf, self.figure)
+                lines.append(
+                    f"- “{as_text(short)}” ({as_text(place['title'])}, {place['location']})"
+                )
+        return draft

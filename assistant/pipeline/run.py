@@ -24,9 +24,10 @@ from assistant.pipeline.answerability import (
     counts_unknown,
     create_answerability,
     question_features,
+    states_no_figure,
 )
 from assistant.pipeline.candidates import Ranked
-from assistant.pipeline.compose import Composer, Draft, Status
+from assistant.pipeline.compose import QUOTED, Composer, Draft, Status
 from assistant.pipeline.features import passage_features
 from assistant.pipeline.figures import FigurePick, pick_figures
 from assistant.pipeline.question import Question, understand
@@ -50,6 +51,7 @@ class AskResult:
     citations: list[dict[str, Any]] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
     trace: dict[str, Any] = field(default_factory=dict)
+    closest: list[dict[str, Any]] = field(default_factory=list)  # a refusal's nearest passages
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -141,6 +143,10 @@ class AnswerPipeline:
             draft = composer.refusal(found.hits, lang, unknown=unknown)
         elif p_refused >= self.answerability.threshold or not ranked.passages:
             draft = composer.refusal(found.hits, lang)
+        elif states_no_figure(ranked, pick):
+            draft = composer.refusal(
+                found.hits, lang, no_figure=True, closest=ranked.passages[:QUOTED]
+            )
         elif pick is not None:
             draft = self._figures(question, ranked, pick, composer)
         if draft is None:
@@ -156,7 +162,7 @@ class AnswerPipeline:
         blocks = [[draft.lead], draft.lines, [heading, *draft.more] if draft.more else []]
         answer, report = ground_answer(
             "\n\n".join("\n".join(b) for b in blocks if b).strip(),
-            [c["quote"] for c in draft.citations],
+            [c["quote"] for c in (*draft.citations, *draft.closest)],
             draft.figures,
             [*draft.names, *(str(c["title"]) for c in draft.citations)],
         )
@@ -195,6 +201,7 @@ class AnswerPipeline:
             citations=draft.citations,
             figures=draft.figures,
             trace=trace,
+            closest=draft.closest,
         )
 
     # ----- figures ------------------------------------------------------------------------

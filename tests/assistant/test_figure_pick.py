@@ -278,3 +278,49 @@ def test_a_figure_of_a_thing_no_document_names_is_refused(levels: PolicyAssistan
     assert not unknown.figures
     known = levels.ask("Hoeveel bijstand-uitstromers naar werk waren er in 2019?")
     assert known.status != "refused"
+
+
+GREEN = """Raadsbrief groenonderhoud
+Gemeente Enschede
+
+Op het gebied van groenonderhoud werken we samen met het Groenbedrijf Twekkelo.
+De samenwerking loopt via het Werkplein en wordt jaarlijks besproken.
+"""
+
+BIKES = """Raadsbrief fietsenwerkplaats
+Gemeente Enschede
+
+In de fietsenwerkplaats Roombeek werken 14 mensen uit de bijstand aan reparaties.
+"""
+
+
+@pytest.fixture(scope="module")
+def green(tmp_path_factory: pytest.TempPathFactory) -> PolicyAssistant:
+    folder = tmp_path_factory.mktemp("green-corpus")
+    (folder / "raadsbrief-groenonderhoud.txt").write_text(GREEN, encoding="utf-8")
+    (folder / "raadsbrief-fietsenwerkplaats.txt").write_text(BIKES, encoding="utf-8")
+    pa = PolicyAssistant(fake_settings(tmp_path_factory.mktemp("green-data")))
+    assert not pa.ingest([folder]).failed
+    return pa
+
+
+def test_a_figure_question_whose_best_passage_states_no_figure_is_refused_with_that_passage(
+    green: PolicyAssistant,
+) -> None:
+    result = green.ask("Hoeveel mensen werken er via Groenbedrijf Twekkelo in het groenonderhoud?")
+    assert result.status == "refused", result.answer
+    assert result.answer.startswith("De documenten noemen dit onderwerp wel, maar geven er geen")
+    assert not result.figures and not result.citations  # a refusal cites nothing (API.md)
+    # ... but the nearest thing the documents hold is quoted with its place, line-exact
+    closest = result.closest[0]
+    assert "Groenbedrijf Twekkelo" in closest["quote"] and closest["line_start"] == 4
+    assert "samen met het Groenbedrijf Twekkelo" in result.answer
+    assert f"({closest['title']}, {closest['location']})" in result.answer
+    english = green.ask("How many people work through Groenbedrijf Twekkelo in green maintenance?")
+    assert english.status == "refused" and english.answer.startswith("The documents mention")
+    # the same document, asked a figure it states, answers it
+    stated = green.ask("Hoeveel mensen werken er in de fietsenwerkplaats Roombeek?")
+    assert stated.status != "refused" and "14" in stated.answer, stated.answer
+    # a question that asks a reason is answered by words, never refused for want of a figure
+    reason = green.ask("Waarom werken we samen met Groenbedrijf Twekkelo?")
+    assert reason.status != "refused" or "geen cijfer" not in reason.answer
