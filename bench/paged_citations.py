@@ -411,7 +411,9 @@ def _table(rows: dict[str, dict[str, Any]]) -> str:
 def markdown(result: dict[str, Any]) -> str:
     meta = result["meta"]
     ingest = ", ".join(
-        f"{k.split('_')[1]} {v} s" for k, v in meta.items() if k.startswith("ingest")
+        f"{k.removeprefix('ingest_').removesuffix('_s')} {v} s"
+        for k, v in meta.items()
+        if k.startswith("ingest")
     )
     return (
         "# Issue 17, measured: PDF and DOCX renderings of the bundled documents against their "
@@ -423,6 +425,10 @@ def markdown(result: dict[str, Any]) -> str:
         f"average {meta['load_average']} before, {meta['load_average_after']} after. Ingest: "
         f"{ingest}; asking: {meta['asking_s']} s.\n\n"
         "## The same passages cited (mapped back to the text file's lines)\n\n"
+        "DOCX renderings, one paragraph per text line: `docx` with an empty paragraph for "
+        "every blank line of the text file (the empty line Word shows), `docx_lines_only` "
+        "with the blank lines left out (every paragraph end is then the reader's guess from "
+        "the text, `corpus.page_layout.paragraph_breaks`).\n\n"
         + _table(result["agreement"])
         + "\n\n## No page furniture (PDF)\n\n"
         + _table({"pdf": result["furniture"]})
