@@ -3,8 +3,8 @@ header and a page number on every page) and as DOCX files, against their text fi
 the real ingest and ``PolicyAssistant.ask`` (the ``/ask`` code path) with the product's e5
 embedder.
 
-Usage: ``python -m bench.paged_citations [--every N] [--no-docx] [--source DOC ...]
-[--id ID ...] [--save | --json PATH]``.
+Usage: ``python -m bench.paged_citations [--every N] [--no-docx] [--docx-leg KIND ...]
+[--source DOC ...] [--id ID ...] [--save | --json PATH]``.
 
 Every question of the eval set (``eval/questions/*.jsonl``, ``eval/shared/dev-004.jsonl``,
 ``eval/holdout/*.jsonl``; every N-th with ``--every``; with ``--source`` or ``--id``, only the
@@ -14,7 +14,8 @@ indexes in a
 temporary data folder (each starts from a copy of ``data/embed_cache.sqlite`` when there is one,
 so known text is not embedded again): the text files (as the PDFs show them,
 ``bench.pdf_renderings``), their PDF renderings and their DOCX renderings (one paragraph per
-line, no page breaks). It measures:
+line, no page breaks; "docx" with an empty paragraph for every blank line of the text file,
+"docx_lines_only" without). It measures:
 
 * **same passages**: a PDF citation's page and lines, mapped back to the text file's lines
   through the rendering, are the text answer's (exactly, in the same order; and, looser, every
@@ -69,6 +70,10 @@ QUESTION_SETS = [
 MODEL = REPO / "data" / "models" / "multilingual-e5-small"
 CACHE = REPO / "data" / "embed_cache.sqlite"
 QUOTE_LIMIT = 1500
+# the DOCX renderings: one paragraph per text line, with an empty paragraph for every blank
+# line (the empty line Word shows, where the text file and the PDF set a paragraph apart), or
+# without (every paragraph end is then the reader's guess from the text)
+DOCX_LEGS = {"docx": True, "docx_lines_only": False}
 _QUOTED = re.compile(r"“([^”]*)”")
 _PAGE_ONE = re.compile(r"\bp\. 1\b")
 _LINE_WITHOUT_PAGE = re.compile(r"\((?:r|l)\. \d")
@@ -270,6 +275,7 @@ def run(
     docx: bool = True,
     sources: Sequence[str] = (),
     ids: Sequence[str] = (),
+    legs: Sequence[str] = (),
 ) -> dict[str, Any]:
     from assistant import load_questions
     from corpus import BUNDLED_CORPUS_DIR
@@ -279,9 +285,13 @@ def run(
     renderings = pdf_corpus(root / "pdf")
     texts = renderable_copy(BUNDLED_CORPUS_DIR, root / "txt")
     corpora = {"txt": texts, "pdf": root / "pdf"}
-    paragraphs = docx_corpus(texts, root / "docx") if docx else {}
-    if docx:
-        corpora["docx"] = root / "docx"
+    paragraphs: dict[str, dict[str, tuple[str, list[int]]]] = {}
+    if docx:  # the blank lines as empty paragraphs ("docx"), and left out ("docx_lines_only")
+        for kind, empty_lines in DOCX_LEGS.items():
+            if legs and kind not in legs:
+                continue
+            paragraphs[kind] = docx_corpus(texts, root / kind, empty_lines=empty_lines)
+            corpora[kind] = root / kind
     meta: dict[str, Any] = {"embedder": "sentence-transformers", "cores": os.cpu_count()}
     assistants = {}
     for kind, corpus in corpora.items():
@@ -322,16 +332,16 @@ def run(
         furniture.foreign,
         titles,
     )
-    if docx:
-        comparisons["docx"] = Comparison()
+    for kind, places in paragraphs.items():
+        comparisons[kind] = Comparison()
         compare(
             txt,
-            assistants["docx"],
-            docx_place(paragraphs),
+            assistants[kind],
+            docx_place(places),
             questions,
             answered,
-            comparisons["docx"],
-            seen["docx"],
+            comparisons[kind],
+            seen[kind],
         )
     meta["asking_s"] = round(time.perf_counter() - started, 1)
     meta["load_average"] = [round(x, 2) for x in load_before]
@@ -401,7 +411,9 @@ def _table(rows: dict[str, dict[str, Any]]) -> str:
 def markdown(result: dict[str, Any]) -> str:
     meta = result["meta"]
     ingest = ", ".join(
-        f"{k.split('_')[1]} {v} s" for k, v in meta.items() if k.startswith("ingest")
+        f"{k.removeprefix('ingest_').removesuffix('_s')} {v} s"
+        for k, v in meta.items()
+        if k.startswith("ingest")
     )
     return (
         "# Issue 17, measured: PDF and DOCX renderings of the bundled documents against their "
@@ -413,6 +425,10 @@ def markdown(result: dict[str, Any]) -> str:
         f"average {meta['load_average']} before, {meta['load_average_after']} after. Ingest: "
         f"{ingest}; asking: {meta['asking_s']} s.\n\n"
         "## The same passages cited (mapped back to the text file's lines)\n\n"
+        "DOCX renderings, one paragraph per text line: `docx` with an empty paragraph for "
+        "every blank line of the text file (the empty line Word shows), `docx_lines_only` "
+        "with the blank lines left out (every paragraph end is then the reader's guess from "
+        "the text, `corpus.page_layout.paragraph_breaks`).\n\n"
         + _table(result["agreement"])
         + "\n\n## No page furniture (PDF)\n\n"
         + _table({"pdf": result["furniture"]})
@@ -433,10 +449,19 @@ def main(argv: list[str] | None = None) -> int:
         help="Only the questions whose source file starts with this (repeatable).",
     )
     parser.add_argument("--id", action="append", default=[], help="And this question (repeatable).")
+    parser.add_argument(
+        "--docx-leg",
+        action="append",
+        default=[],
+        choices=list(DOCX_LEGS),
+        help="Only this DOCX rendering (repeatable; default: all).",
+    )
     parser.add_argument("--save", action="store_true", help="Write bench/results/.")
     parser.add_argument("--json", type=Path, help="Write the whole result here.")
     args = parser.parse_args(argv)
-    result = run(args.every, docx=not args.no_docx, sources=args.source, ids=args.id)
+    result = run(
+        args.every, docx=not args.no_docx, sources=args.source, ids=args.id, legs=args.docx_leg
+    )
     if args.json:
         args.json.write_text(
             json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -265,9 +265,13 @@ def pdf_place(renderings: dict[str, tuple[str, Rendering]]) -> Callable[[dict[st
     return place
 
 
-def docx_corpus(texts: Path, folder: Path) -> dict[str, tuple[str, list[int]]]:
+def docx_corpus(
+    texts: Path, folder: Path, *, empty_lines: bool = False
+) -> dict[str, tuple[str, list[int]]]:
     """The text files as DOCX files of one paragraph per non-blank line, no page breaks (a
-    PDF converted to Word); docx name -> (txt name, text line of every paragraph)."""
+    PDF converted to Word; ``empty_lines``: an empty paragraph for every blank line, else the
+    blank lines are left out); docx name -> (txt name, text line of every non-empty
+    paragraph, the number a DOCX citation gives)."""
     from corpus import BUNDLED_CORPUS_DIR, write_manifest
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -277,7 +281,8 @@ def docx_corpus(texts: Path, folder: Path) -> dict[str, tuple[str, list[int]]]:
     for txt in BUNDLED_STYLES:
         lines = (texts / txt).read_text(encoding="utf-8").split("\n")
         name = txt.replace(".txt", ".docx")
-        (folder / name).write_bytes(render_docx(lines, str(manifest[txt]["title"])))
+        title = str(manifest[txt]["title"])
+        (folder / name).write_bytes(render_docx(lines, title, empty_lines=empty_lines))
         out[name] = (txt, [n for n, t in enumerate(lines, start=1) if t.strip()])
         entries[name] = dict(manifest[txt])
     write_manifest(folder, entries)

@@ -7,7 +7,12 @@ a closed sentence, a heading, a paragraph well shorter than most, before one tha
 or a numbered heading opens, "2.4 Uitstroom naar werk" or "2" above "Ambitie"; never between
 table rows), as
 a text file would show it: a PDF converted to Word, one paragraph per printed line, keeps its
-sentences whole across those paragraphs. A heading
+sentences whole across those paragraphs. An empty paragraph is the empty line Word shows:
+a blank line, as in a text file (at most ``MAX_BLANKS`` for a run of them). A document that
+sets its paragraphs apart that way (``MARKED_SHARE`` of the places between two paragraphs hold
+an empty one: a PDF converted to Word, one paragraph per line and an empty one where the text
+leaves an empty line) has its paragraph ends there, at a heading and a table only, as the text
+reader has them; the text rule above is for a document that does not. A heading
 style gives the line its ``level``; a numbered or bulleted paragraph starts with the label Word
 shows ("1.", "a)", "•"; ``corpus.readers.docx_structure``); table rows join their cells with
 `` | ``. Text boxes, headers, footers, footnotes and comments are not read. The zip is checked
@@ -25,6 +30,7 @@ document is cited by heading and paragraph, never by a page it cannot know.
 from __future__ import annotations
 
 import io
+import itertools
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,13 +39,17 @@ from lxml import etree
 
 from corpus.errors import CorpusError, CorruptDocumentError
 from corpus.model import ExtractedText, SourceLine
-from corpus.page_layout import SHORT_LINE, paragraph_breaks, typical
+from corpus.page_layout import MAX_BLANKS, SHORT_LINE, paragraph_breaks, typical
 from corpus.readers.docx_pages import Pages, section_breaks
 from corpus.readers.docx_structure import Structure
 from corpus.readers.docx_zip import MAX_RATIO, MAX_UNCOMPRESSED, check_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+# a document marks its paragraphs with empty paragraphs when this share of the places between
+# two paragraphs holds one (a PDF converted to Word: one paragraph per line, an empty one
+# where the text leaves an empty line)
+MARKED_SHARE = 0.1
 _SKIP = {
     f"{{{W}}}txbxContent",
     f"{{{MC}}}Fallback",
@@ -158,6 +168,7 @@ class _Item:
     level: int | None
     row: bool  # a table row (no blank line between two rows of one table)
     table: int  # which table it belongs to (0: none)
+    empty: int = 0  # the empty paragraphs right before it
 
 
 def _items(body: etree._Element, pages: Pages, structure: Structure) -> list[_Item]:
@@ -169,17 +180,52 @@ def _items(body: etree._Element, pages: Pages, structure: Structure) -> list[_It
         for n, table in enumerate(body.iter(_w("tbl")), start=1)
         for row in table.iterchildren(_w("tr"))
     }
+    empty = 0  # empty paragraphs since the last item
     for block in _blocks(body):
         if new_section:
             pages.explicit()
         is_row = block.tag == _w("tr")
         level = None if is_row else structure.heading_level(block)
         label = "" if is_row else structure.label(block)
-        for n, (text, page) in enumerate(_lines(block, pages)):
+        read = _lines(block, pages)
+        if not read and not is_row and _empty_line(block, section_ends.get(block, False)):
+            empty += 1
+        for n, (text, page) in enumerate(read):
             shown = f"{label} {text}" if label and n == 0 else text
-            items.append(_Item(shown, page, level, is_row, table_of.get(block, 0)))
+            items.append(_Item(shown, page, level, is_row, table_of.get(block, 0), empty))
+            empty = 0
         new_section = section_ends.get(block, False)
     return items
+
+
+def _empty_line(p: etree._Element, ends_section: bool) -> bool:
+    """An empty paragraph that Word shows as an empty line (not one that only holds a page or
+    section break)."""
+    if ends_section or _starts_page(p):
+        return False
+    return not any(br.get(_w("type")) == "page" for br in p.iter(_w("br")))
+
+
+def _marks_paragraphs(items: list[_Item]) -> bool:
+    """Whether the document sets its paragraphs apart with empty paragraphs, as a text file
+    does with blank lines (``MARKED_SHARE`` of the places between two paragraphs hold one)."""
+    pairs = [(a, b) for a, b in itertools.pairwise(items) if not (a.row or b.row)]
+    return bool(pairs) and sum(b.empty > 0 for _, b in pairs) >= MARKED_SHARE * len(pairs)
+
+
+def _blank_lines(before: _Item, item: _Item, following: str, full: float, marked: bool) -> int:
+    """The blank lines between two DOCX paragraphs (or before and after a table): one for
+    every empty paragraph between them (at most ``MAX_BLANKS``), as a text file shows them;
+    else one where a paragraph ends (``_breaks``). In a document that ``marks`` its
+    paragraphs with empty paragraphs, a paragraph ends only there, at a heading or a table:
+    the paragraphs between are the lines of one text paragraph."""
+    if before.row and item.row and before.table == item.table:
+        return 0
+    if item.empty:
+        return min(item.empty, MAX_BLANKS)
+    if marked:
+        return int(before.row or item.row or item.level is not None or before.level is not None)
+    return int(_breaks(before, item, following, full))
 
 
 def _breaks(before: _Item, item: _Item, following: str, full: float) -> bool:
@@ -219,12 +265,14 @@ def read_docx(
     items = _items(body, pages, structure)
     known = pages.known([(item.text, item.page) for item in items])
     full = typical([float(len(item.text)) for item in items if not item.row], 0.9)
+    marked = _marks_paragraphs(items)
     lines: list[SourceLine] = []
     previous: _Item | None = None
     for ref, item in enumerate(items, start=1):
         page = item.page if known else None
         following = items[ref].text if ref < len(items) else ""
-        if previous is not None and _breaks(previous, item, following, full):
+        blanks = 0 if previous is None else _blank_lines(previous, item, following, full, marked)
+        for _ in range(blanks):
             lines.append(SourceLine(line=len(lines) + 1, text="", page=lines[-1].page))
         lines.append(
             SourceLine(line=len(lines) + 1, text=item.text, page=page, ref=ref, level=item.level)

@@ -264,3 +264,63 @@ def test_docx_sentence_runs_on_over_a_number(opening: list[str]) -> None:
     lines = [*_COLUMN, foot, *opening, *_SECTION]
     texts = [sl.text for sl in read_bytes(render_docx(lines, "Evaluatie"), "e.docx").lines]
     assert texts[texts.index(opening[0]) - 1] == foot
+
+
+# a PDF converted to Word: one paragraph per printed line, an empty paragraph where the text
+# leaves an empty line; the same text as a .txt file
+_PRINTED = [
+    "Conclusies",
+    "De werkgelegenheidspositie van Enschede in de regio",
+    "is de afgelopen jaren vrij stabiel. In totaal is zo'n 28",
+    "procent van de Twentse werkgelegenheid te vinden in",
+    "Enschede.",
+    "Het werkloosheidspercentage in Enschede is gedaald.",
+    "Tot en met september 2019 is aan 267 personen een",
+    "opleidingssubsidie toegewezen in de",
+    "14 Twentse gemeenten, waarvan 53 in Enschede.",
+    "",
+    "Goede voorbeelden hiervan zijn:",
+    "In de zorgsector is door samenwerking een opleiding gestart.",
+    "",
+    "",
+    "Evaluatie",
+    "De acties, die ingezet zijn om de doelstelling te realiseren,",
+    "zijn effectief gebleken.",
+]
+
+
+@pytest.mark.integration
+def test_docx_of_printed_lines_reads_as_the_same_text_file() -> None:
+    import docx
+
+    from assistant.sentences import split_sentences
+    from corpus.chunking import chunk_document
+    from corpus.documents import document_from_bytes
+
+    d = docx.Document()
+    for line in _PRINTED:
+        d.add_paragraph(line)  # "" is an empty paragraph
+    buf = io.BytesIO()
+    d.save(buf)
+    text = "\n".join(_PRINTED).encode("utf-8")
+    txt = document_from_bytes(text, "evaluatie.txt")
+    word = document_from_bytes(buf.getvalue(), "evaluatie.docx")
+    # cited by paragraph number (the non-empty paragraphs), never by a page it cannot know
+    printed = [n for n, line in enumerate(_PRINTED, start=1) if line]
+    assert [sl.ref for sl in word.lines if sl.text] == list(range(1, len(printed) + 1))
+    assert all(sl.page is None for sl in word.lines)
+    to_txt = {sl.line: printed[sl.ref - 1] for sl in word.lines if sl.ref}
+
+    def sentences(doc: object) -> list[tuple[str, int, int]]:
+        lines = [(sl.line, sl.text) for sl in doc.lines]  # type: ignore[attr-defined]
+        return [(s.text, s.line_start, s.line_end) for s in split_sentences(lines)]
+
+    assert [(t, to_txt[a], to_txt[b]) for t, a, b in sentences(word)] == sentences(txt)
+    # the blank lines of the text file, and only those: the same paragraphs
+    assert [sl.text for sl in word.lines] == [sl.text for sl in txt.lines]
+    assert (
+        "Conclusies De werkgelegenheidspositie van Enschede in de regio is de afgelopen "
+        "jaren vrij stabiel." in [t for t, _, _ in sentences(txt)]
+    )
+    chunks = [(c.quote, to_txt[c.line_start], to_txt[c.line_end]) for c in chunk_document(word)]
+    assert chunks == [(c.quote, c.line_start, c.line_end) for c in chunk_document(txt)]

@@ -211,16 +211,27 @@ def render_pdf(
     return out
 
 
-def render_docx(lines: list[str], title: str, *, breaks_every: int | None = None) -> bytes:
+def render_docx(
+    lines: list[str], title: str, *, breaks_every: int | None = None, empty_lines: bool = False
+) -> bytes:
     """One Word paragraph per non-blank text line (a PDF converted to Word), with an explicit
-    page break every ``breaks_every`` paragraphs when given."""
+    page break every ``breaks_every`` paragraphs when given; ``empty_lines``: an empty
+    paragraph for every blank line between two text lines, the empty line Word shows (else
+    the blank lines are left out)."""
     import docx
     from docx.enum.text import WD_BREAK
 
     d = docx.Document()
     d.core_properties.title = title
-    texts = [t for t in (raw.replace("\t", " ").strip() for raw in lines) if t]
-    for count, text in enumerate(texts, start=1):
+    stripped = [raw.replace("\t", " ").strip() for raw in lines]
+    texts = [t for t in stripped if t]
+    count = 0
+    for text in stripped[: max((i for i, t in enumerate(stripped) if t), default=-1) + 1]:
+        if not text:
+            if empty_lines and count:
+                d.add_paragraph()
+            continue
+        count += 1
         paragraph = d.add_paragraph(text)
         if breaks_every and count % breaks_every == 0 and count < len(texts):
             paragraph.add_run().add_break(WD_BREAK.PAGE)
