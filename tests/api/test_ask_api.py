@@ -24,6 +24,7 @@ RESPONSE_FIELDS = {
     "citations",
     "figures",
     "trace",
+    "closest",  # an extension of API.md: a refused figure question's nearest passages
 }
 CITATION_FIELDS = {
     "id",
