@@ -135,7 +135,7 @@ def _candidates(
     question: str,
     ranked: Sequence[Evidence],
     frame: pd.DataFrame,
-    table: FigureRows | None,
+    table: FigureRows | None = None,
 ) -> list[tuple[int, float, Evidence | None, dict[str, Any]]]:
     """(rank, passage score, passage, row) for every row in the best passages, then for the
     rows the metrics module matches to the question by subject and measure
