@@ -11,7 +11,7 @@ import pandas as pd
 from assistant.citations import Lang, format_location, format_source
 from corpus import SAFE_ACCESS, InvalidRequestError, Location, line_places
 from ingest import SearchIndex
-from metrics import FigureResult, PandasMetricsStore, answer_figures, render_chart
+from metrics import FigureResult, FigureRows, PandasMetricsStore, answer_figures, render_chart
 
 PUBLIC_COLUMNS = (
     "figure_id",
@@ -92,6 +92,7 @@ class FigureService:
         self.index = index
         self.max_chart_figures = max_chart_figures
         self._cache: tuple[str, pd.DataFrame] | None = None
+        self._rows: tuple[str, FigureRows] | None = None
         self._lock = threading.Lock()
 
     def frame(self, access: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -109,6 +110,18 @@ class FigureService:
             }
             frame = frame[frame["doc_id"].isin(allowed)]
         return frame
+
+    def rows(self) -> FigureRows:
+        """The current table's rows by their stems (``metrics.FigureRows``), read once per
+        index version: a figure question then reads the rows that can match it, not them all."""
+        self.frame()
+        cached = self._cache
+        assert cached is not None
+        version, frame = cached
+        kept = self._rows
+        if kept is None or kept[0] != version:
+            kept = self._rows = (version, FigureRows(frame))
+        return kept[1]
 
     def filter(self, filters: FigureFilters, access: tuple[str, ...] | None = None) -> pd.DataFrame:
         frame = self.frame(access)
@@ -133,7 +146,7 @@ class FigureService:
         access: tuple[str, ...] | None = None,
     ) -> FigureResult:
         frame = self.filter(filters or FigureFilters(), access)
-        return answer_figures(frame, question)
+        return answer_figures(frame, question, table=self.rows())
 
     def chart(
         self,

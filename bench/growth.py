@@ -204,8 +204,8 @@ def write(results: list[dict[str, Any]]) -> None:
         "(1 worker, loopback) with the bundled questions. 2 cores shared with other jobs: the "
         "load average is given per run; wall times under load are upper bounds.",
         "",
-        "| run | lines | docs | chunks | units | figures | ingest s | ingest CPU s | ingest peak MB | index MB | server MB (idle / after / peak) | search p50 / p95 ms | /ask p50 / p95 ms | load before / after |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|---|",
+        "| run | lines | docs | chunks | units | figures | ingest s | ingest CPU s | ingest peak MB | index MB | server MB (idle / after / peak) | search p50 / p95 ms | /ask p50 / p95 ms | load before / after | measured |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|---|---|",
     ]
     for r in results:
         i, s = r["ingest"], r["serve"]
@@ -215,7 +215,7 @@ def write(results: list[dict[str, Any]]) -> None:
             f"{i['peak_rss_mb']} | {r['index_mb']} | {s['rss_idle_mb']} / {s['rss_after_mb']} / "
             f"{s['rss_peak_mb']} | {s['search']['p50_ms']} / {s['search']['p95_ms']} | "
             f"{s['ask']['p50_ms']} / {s['ask']['p95_ms']} | {r['load_before'][0]} / "
-            f"{r['load_after'][0]} |"
+            f"{r['load_after'][0]} | {r.get('time', '')} |"
         )
     by = {r["run"]: r for r in results}
     for embedder in ("fake", "onnx"):
@@ -232,6 +232,8 @@ def write(results: list[dict[str, Any]]) -> None:
                     f"p95 ×{ratio('search', 'p95_ms')}; /ask p50 ×{ratio('ask', 'p50_ms')}, "
                     f"p95 ×{ratio('ask', 'p95_ms')} (target: p95 ≤ ×3 at ×100)"
                 )
+    notes = [f"- {r['run']}: {r['note']}" for r in results if r.get("note")]
+    lines += ["", "Notes:", "", *notes] if notes else []
     lines += ["", "Stages of each ingest (s):", ""]
     for r in results:
         stages = ", ".join(f"{k} {v}" for k, v in r["ingest"]["timings"].items())

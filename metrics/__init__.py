@@ -14,6 +14,7 @@ from metrics.period_fit import period_fit
 from metrics.query import (
     FigureQuery,
     FigureResult,
+    FigureRows,
     answer_figures,
     flag_conflicts,
     parse_question,
@@ -61,6 +62,7 @@ __all__ = [
     "UNITS",
     "FigureQuery",
     "FigureResult",
+    "FigureRows",
     "FigureStep",
     "MetricsStore",
     "PandasMetricsStore",

@@ -12,11 +12,13 @@ Rules the users rely on:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from corpus import find_periods, without_periods
@@ -244,31 +246,130 @@ def _measure_key(row: dict[str, Any]) -> str:
     return ",".join(groups)
 
 
-def answer_figures(frame: pd.DataFrame, question: str, *, limit: int = 8) -> FigureResult:
-    """Rank the figures table for a question, with partial reasons and conflicts."""
+def _row_texts(frame: pd.DataFrame) -> pd.Series:
+    """What a row is matched by: its subject, measure and line."""
+    return (
+        frame["subject"].astype(str)
+        + " "
+        + frame["measure"].astype(str)
+        + " "
+        + frame["quote"].astype(str)
+    )
+
+
+_TEXT_COLUMNS = ("subject", "measure", "quote")
+_LAST = "\U0010ffff"
+
+
+class FigureRows:
+    """The rows of one figures table by the stems of their subject, measure and line (and
+    their kind and unit as codes), read once per table: ``answer_figures`` then reads only the
+    rows that can match a question, not every row for every question. Built over the whole
+    table; a filtered view of it (same row labels and texts) is answered through it."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.labels = frame.index
+        self._columns = {c: frame[c].array for c in _TEXT_COLUMNS}  # shared, not copied
+        held: dict[str, list[int]] = {}
+        for i, text in enumerate(_row_texts(frame)):
+            for stem in set(stem_tokens(text)):
+                held.setdefault(stem, []).append(i)
+        self.size = len(frame)
+        self._held = {s: np.asarray(rows, dtype=np.int64) for s, rows in held.items()}
+        self._stems = sorted(self._held)
+        self._kinds, self._kind_names = pd.factorize(frame["kind"])
+        self._units, self._unit_names = pd.factorize(frame["unit"])
+
+    def positions(self, frame: pd.DataFrame) -> np.ndarray | None:
+        """Where each row of ``frame`` stands in the indexed table; None unless every row is
+        one of its rows with the same subject, measure and line."""
+        if not self.labels.is_unique:
+            return None
+        at = self.labels.get_indexer(frame.index)
+        if (at < 0).any():
+            return None
+        for column, values in self._columns.items():
+            mine, theirs = values.take(at), frame[column].array
+            if len(mine) != len(theirs) or not np.array_equal(
+                np.asarray(mine.isna()), np.asarray(theirs.isna())
+            ):
+                return None
+            if not np.asarray((mine == theirs).to_numpy(dtype=bool, na_value=True)).all():
+                return None
+        return at
+
+    def _of(self, names: pd.Index, codes: np.ndarray, wanted: list[str]) -> np.ndarray:
+        """Which of ``codes`` name one of ``wanted`` (``Series.isin``)."""
+        allowed = [n for n, name in enumerate(names) if name in wanted]
+        return np.isin(codes, np.asarray(allowed, dtype=np.int64))
+
+    def _holding(self, term: str) -> np.ndarray:
+        """The rows ``_stem_hit`` can find ``term`` in: for one word exactly (the stem, or for
+        5+ letters any stem it begins); for several words (a substring of the joined stems)
+        the rows with a stem its last word begins, a superset."""
+        word = term.split(" ")[-1] if " " in term else term
+        found = [self._held[word]] if word in self._held else []
+        if " " in term or len(term) >= 5:
+            lo = bisect.bisect_left(self._stems, word)
+            hi = bisect.bisect_left(self._stems, word + _LAST)
+            found += [self._held[s] for s in self._stems[lo:hi] if s != word]
+        rows = np.zeros(self.size, dtype=bool)
+        for held in found:
+            rows[held] = True
+        return rows
+
+    def relevant(
+        self, frame: pd.DataFrame, at: np.ndarray, query: FigureQuery, allowed: list[str]
+    ) -> list[tuple[float, Any]]:
+        """(score, row) of every row of ``frame`` (at ``at`` in the table) that ``_relevance``
+        scores above 0, in the frame's order: what ``answer_figures`` reads row by row, from
+        the rows that hold the asked subjects (or a free word) only."""
+        chosen = np.flatnonzero(self._of(self._kind_names, self._kinds[at], allowed))
+        units = self._units[at[chosen]]
+        count = self._of(self._unit_names, units, ["count"])
+        percent = self._of(self._unit_names, units, ["percent"])
+        if query.wants_count and count.any():
+            chosen = chosen[count]
+        elif query.wants_percent and percent.any():
+            chosen = chosen[self._of(self._unit_names, units, ["percent", "ratio"])]
+        in_frame = np.zeros(self.size, dtype=bool)
+        in_frame[at] = True
+        # the free words the frame's rows hold (``_vocabulary(frame)``)
+        known = {t for t in set(query.free) if t in self._held and in_frame[self._held[t]].any()}
+        if query.subjects:
+            maybe = np.ones(self.size, dtype=bool)
+            for group in query.subjects.values():
+                maybe &= np.logical_or.reduce([self._holding(t) for t in group])
+        elif known:
+            maybe = np.logical_or.reduce([self._holding(t) for t in known])
+        else:
+            return []
+        for term in query.must:
+            maybe &= self._holding(term)
+        rows = frame.iloc[chosen[maybe[at[chosen]]]]
+        scored = []
+        for position, text in enumerate(_row_texts(rows)):
+            stems, joined = _text_stems(text)
+            score = _relevance(query, stems, joined, known)
+            if score > 0:
+                scored.append((score, rows.iloc[position]))
+        return scored
+
+
+def answer_figures(
+    frame: pd.DataFrame, question: str, *, limit: int = 8, table: FigureRows | None = None
+) -> FigureResult:
+    """Rank the figures table for a question, with partial reasons and conflicts. ``table``:
+    the table's ``FigureRows``, so only the rows that can match are read (the same result)."""
     query = parse_question(question)
     if frame.empty or (not query.subjects and len(query.terms) < 1):
         return FigureResult("none", query=query)
     allowed = [query.kind] if query.kind else ["result", "context"]
-    candidates = frame[frame["kind"].isin(allowed)]
-    if query.wants_count and (candidates["unit"] == "count").any():
-        candidates = candidates[candidates["unit"] == "count"]
-    elif query.wants_percent and (candidates["unit"] == "percent").any():
-        candidates = candidates[candidates["unit"].isin(["percent", "ratio"])]
-    vocabulary = _vocabulary(frame)
-    texts = (
-        candidates["subject"].astype(str)
-        + " "
-        + candidates["measure"].astype(str)
-        + " "
-        + candidates["quote"].astype(str)
-    )
-    scored = []
-    for position, text in enumerate(texts):
-        stems, joined = _text_stems(text)
-        score = _relevance(query, stems, joined, vocabulary)
-        if score > 0:
-            scored.append((score, candidates.iloc[position]))
+    at = table.positions(frame) if table is not None else None
+    if table is not None and at is not None:
+        scored = table.relevant(frame, at, query, allowed)
+    else:
+        scored = _scan(frame, query, allowed)
     if not scored:
         return FigureResult("none", query=query)
     best = max(s for s, _ in scored)
@@ -322,6 +423,23 @@ def answer_figures(frame: pd.DataFrame, question: str, *, limit: int = 8) -> Fig
     conflicts = flag_conflicts(rows)
     status: Status = "partial" if reasons else "answered"
     return FigureResult(status, rows, reasons, conflicts, query)
+
+
+def _scan(frame: pd.DataFrame, query: FigureQuery, allowed: list[str]) -> list[tuple[float, Any]]:
+    """(score, row) of every row ``_relevance`` scores above 0, reading every row."""
+    candidates = frame[frame["kind"].isin(allowed)]
+    if query.wants_count and (candidates["unit"] == "count").any():
+        candidates = candidates[candidates["unit"] == "count"]
+    elif query.wants_percent and (candidates["unit"] == "percent").any():
+        candidates = candidates[candidates["unit"].isin(["percent", "ratio"])]
+    vocabulary = _vocabulary(frame)
+    scored = []
+    for position, text in enumerate(_row_texts(candidates)):
+        stems, joined = _text_stems(text)
+        score = _relevance(query, stems, joined, vocabulary)
+        if score > 0:
+            scored.append((score, candidates.iloc[position]))
+    return scored
 
 
 def flag_conflicts(rows: list[dict[str, Any]]) -> list[list[str]]:

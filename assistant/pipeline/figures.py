@@ -54,7 +54,7 @@ from assistant.pipeline.figure_fit import (
 )
 from assistant.sentences import coverage
 from corpus import find_periods, without_periods
-from metrics import FigureQuery, answer_figures, flag_conflicts, parse_question
+from metrics import FigureQuery, FigureRows, answer_figures, flag_conflicts, parse_question
 
 # Weights and thresholds, calibrated on our own question sets and dev-004 with the e5 index
 # (policy-assistant eval; eval/holdout was not used).
@@ -132,7 +132,10 @@ def question_parts(question: str) -> list[str]:
 
 
 def _candidates(
-    question: str, ranked: Sequence[Evidence], frame: pd.DataFrame
+    question: str,
+    ranked: Sequence[Evidence],
+    frame: pd.DataFrame,
+    table: FigureRows | None = None,
 ) -> list[tuple[int, float, Evidence | None, dict[str, Any]]]:
     """(rank, passage score, passage, row) for every row in the best passages, then for the
     rows the metrics module matches to the question by subject and measure
@@ -152,7 +155,7 @@ def _candidates(
             record = {k: (None if pd.isna(v) else v) for k, v in rows[at].items()}
             out.append((rank, ev.score, ev, record))
     floor = min((ev.score for ev in best), default=0.0) - METRICS_BELOW
-    for record in answer_figures(frame, question).rows:
+    for record in answer_figures(frame, question, table=table).rows:
         line = int(record["line"])
         holder = next(
             (
@@ -340,16 +343,18 @@ def pick_figures(
     frame: pd.DataFrame,
     terms: Sequence[Term],
     idf: dict[str, float],
+    rows: FigureRows | None = None,
 ) -> FigurePick | None:
     """The rows of the best passages that answer ``question`` (None when none fits): the best
     row for each part of the question ("hoeveel X, en hoeveel Y?"), and the rows scoring
-    nearly as well."""
+    nearly as well. ``rows``: the whole table's ``FigureRows`` (``frame`` a view of it), so
+    the metrics match reads only the rows that can match."""
     whole_year = whole_year_asked(question) is not None
     years = {int(y) for y in years_in(question)}
     parts = _parts(question, terms, idf)
     scored: list[_Scored] = []
     seen: set[str] = set()
-    for rank, passage_score, ev, record in _candidates(question, ranked, frame):
+    for rank, passage_score, ev, record in _candidates(question, ranked, frame, rows):
         if record["figure_id"] in seen:
             continue
         seen.add(str(record["figure_id"]))

@@ -35,7 +35,7 @@ from assistant.pipeline.ranking import PassageRanker, create_passage_ranker, ran
 from assistant.pipeline.retrieve import PassageRetriever
 from assistant.pipeline.scope import Scope, check, rows_on
 from ingest import HybridRetriever, SearchFilters, SearchIndex
-from metrics import FigureResult
+from metrics import FigureResult, FigureRows
 
 
 @dataclass(slots=True)
@@ -96,6 +96,7 @@ class AnswerPipeline:
         if self.index.ready():
             self.passages.units()
             self.passages.read_units()
+            self.figures.rows()
 
     def use(self, ranker: PassageRanker | None, answerability: AnswerabilityModel | None) -> None:
         """Answer with other models (leave-one-document-out evaluation); None: the committed."""
@@ -134,7 +135,8 @@ class AnswerPipeline:
             figure=question.asks_figure,
             counts=question.answer_type not in ("list", "definition", "reason"),
         )
-        pick = self.pick(question, ranked, self._frame(filters, found.documents))
+        frame = self._frame(filters, found.documents)
+        pick = self.pick(question, ranked, frame, self.figures.rows())
         signals = question_features(ranked, pick)
         p_refused = self.answerability.p_refused(signals)
         draft: Draft | None = None
@@ -215,7 +217,8 @@ class AnswerPipeline:
         )
         question = self.understand(text, filters, None)
         ranked = self.rank(question, filters)
-        pick = self.pick(question, ranked, self.figures.filter(figure_filters, access))
+        frame = self.figures.filter(figure_filters, access)
+        pick = self.pick(question, ranked, frame, self.figures.rows())
         if pick is None:
             return FigureResult("none", [], [], [], question.figure_query)
         rows = [{k: v for k, v in r.items() if k != "passage"} for r in pick.rows]
@@ -243,13 +246,23 @@ class AnswerPipeline:
         return frame
 
     @staticmethod
-    def pick(question: Question, ranked: Ranked, frame: Any) -> FigurePick | None:
+    def pick(
+        question: Question, ranked: Ranked, frame: Any, rows: FigureRows | None = None
+    ) -> FigurePick | None:
         """The figure rows of the best passages that answer a figure question
-        (``assistant.pipeline.figures``); None for another question, or when no row fits."""
+        (``assistant.pipeline.figures``); None for another question, or when no row fits.
+        ``rows``: the whole table's ``FigureRows`` (``FigureService.rows``)."""
         if not question.asks_figure:
             return None
         found = ranked.candidates
-        return pick_figures(question.text, ranked.passages, frame, list(question.scored), found.idf)
+        return pick_figures(
+            question.text,
+            ranked.passages,
+            frame,
+            list(question.scored),
+            found.idf,
+            rows,
+        )
 
     def _figures(
         self, question: Question, ranked: Ranked, pick: FigurePick, composer: Composer

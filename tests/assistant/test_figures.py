@@ -196,3 +196,42 @@ def test_bundled_corpus_conflict_is_shown_with_both_sources(assistant: PolicyAss
     assert len({r["value"] for r in flagged}) == 2 and {r["period"] for r in flagged} == {"2018"}
     for row in flagged:
         assert row["quote"] in _source_line(row)
+
+
+def test_the_row_index_answers_as_reading_every_row(assistant: PolicyAssistant) -> None:
+    # metrics.FigureRows: only the rows that can match a question are read, with the same
+    # answer as reading every row; a filtered view of the table is answered through it too
+    import json
+
+    from metrics import FigureRows, answer_figures
+
+    frame = assistant.figures.frame()
+    table = assistant.figures.rows()
+    assert isinstance(table, FigureRows)
+    views = [
+        frame,
+        frame[frame["municipality"].str.lower() == "hengelo"],
+        frame[frame["doc_id"] == frame["doc_id"].iloc[0]],
+    ]
+    folder = Path(__file__).resolve().parents[2] / "eval" / "questions"
+    asked = [
+        json.loads(line)["question"]
+        for path in sorted(folder.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ][::4]
+    assert len(asked) > 50
+    for view in views:
+        assert table.positions(view) is not None
+        for question in asked:
+            fast = answer_figures(view, question, table=table)
+            slow = answer_figures(view, question)
+            assert (fast.status, fast.rows, fast.reasons, fast.conflicts) == (
+                slow.status,
+                slow.rows,
+                slow.reasons,
+                slow.conflicts,
+            ), question
+    # a table that is not a view of the indexed one is read row by row
+    other = frame.assign(quote=frame["quote"].str.upper())
+    assert table.positions(other) is None
