@@ -346,14 +346,7 @@ class FigureRows:
             return []
         for term in query.must:
             maybe &= self._holding(term)
-        rows = frame.iloc[chosen[maybe[at[chosen]]]]
-        scored = []
-        for position, text in enumerate(_row_texts(rows)):
-            stems, joined = _text_stems(text)
-            score = _relevance(query, stems, joined, known)
-            if score > 0:
-                scored.append((score, rows.iloc[position]))
-        return scored
+        return _scored(frame.iloc[chosen[maybe[at[chosen]]]], query, known)
 
 
 def answer_figures(
@@ -432,13 +425,18 @@ def _scan(frame: pd.DataFrame, query: FigureQuery, allowed: list[str]) -> list[t
         candidates = candidates[candidates["unit"] == "count"]
     elif query.wants_percent and (candidates["unit"] == "percent").any():
         candidates = candidates[candidates["unit"].isin(["percent", "ratio"])]
-    vocabulary = _vocabulary(frame)
+    return _scored(candidates, query, _vocabulary(frame))
+
+
+def _scored(rows: pd.DataFrame, query: FigureQuery, known: set[str]) -> list[tuple[float, Any]]:
+    """(score, row) of each of ``rows`` that ``_relevance`` scores above 0 (``known``: the
+    question's free words the table holds, or the table's whole vocabulary)."""
     scored = []
-    for position, text in enumerate(_row_texts(candidates)):
+    for position, text in enumerate(_row_texts(rows)):
         stems, joined = _text_stems(text)
-        score = _relevance(query, stems, joined, vocabulary)
+        score = _relevance(query, stems, joined, known)
         if score > 0:
-            scored.append((score, candidates.iloc[position]))
+            scored.append((score, rows.iloc[position]))
     return scored
 
 
