@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -228,12 +228,16 @@ class SentenceVectors:
             return np.zeros(len(self.texts), dtype=np.float32)
         return np.asarray(self.vectors @ query, dtype=np.float32)
 
+    def of_documents(self, doc_ids: Iterable[str]) -> np.ndarray:
+        """Which units belong to ``doc_ids`` (a mask over every unit): one comparison of
+        integers per unit, not of strings."""
+        codes = [self._doc_code[d] for d in doc_ids if d in self._doc_code]
+        return np.isin(self._doc_codes, np.asarray(codes, dtype=np.int64))
+
     def nearest(self, scores: np.ndarray, k: int, doc_ids: set[str] | None = None) -> list[int]:
         """The ``k`` best-scoring units, only of ``doc_ids`` when given."""
         if not len(scores) or k <= 0:
             return []
         if doc_ids is not None:
-            codes = [self._doc_code[d] for d in doc_ids if d in self._doc_code]
-            allowed = np.isin(self._doc_codes, np.asarray(codes, dtype=np.int64))
-            scores = np.where(allowed, scores, -np.inf)
+            scores = np.where(self.of_documents(doc_ids), scores, -np.inf)
         return [int(i) for i in top_k(scores, k) if np.isfinite(scores[i])]

@@ -189,7 +189,7 @@ class PassageRetriever:
             return out
         snap = self.index.snapshot()
         allowed = set(snap.chunks["doc_id"][snap.mask(filters)].astype(str))
-        keep = np.isin(np.asarray(units.doc_ids, dtype=str), np.asarray(sorted(allowed), dtype=str))
+        keep = units.of_documents(allowed)
         dense = units.scores(self.retriever.query_vector(text)) if units.ready else None
         if dense is not None and keep.any():
             out.dense_mean = float(dense[keep].mean())

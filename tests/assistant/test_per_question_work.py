@@ -178,3 +178,26 @@ def test_verbatim_checks_are_kept_for_the_version_of_the_units(
         first.answer,
         first.citations,
     )
+
+
+def test_the_units_of_the_allowed_documents_are_marked_as_by_their_names() -> None:
+    import numpy as np
+
+    from assistant.sentence_index import SentenceVectors
+
+    rng = random.Random(7)
+    names = [f"doc-{n}" for n in range(40)]
+    doc_ids = [rng.choice(names) for _ in range(2_000)]
+    frame = pd.DataFrame(
+        {
+            "doc_id": doc_ids,
+            "page": [None] * len(doc_ids),
+            "line_start": range(len(doc_ids)),
+            "line_end": range(len(doc_ids)),
+            "text": ["t"] * len(doc_ids),
+        }
+    )
+    units = SentenceVectors(None, frame)
+    for allowed in ({"doc-3"}, set(names[::3]), set(names), set(), {"doc-3", "no-such-doc"}):
+        by_name = np.isin(np.asarray(doc_ids, dtype=str), np.asarray(sorted(allowed), dtype=str))
+        assert (units.of_documents(allowed) == by_name).all(), allowed
