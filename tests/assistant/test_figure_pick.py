@@ -66,18 +66,32 @@ Voor het Jongerenloket is in 2026 een budget van € 2,5 miljoen beschikbaar.
 """
 
 
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolicyAssistant]:
-    folder = tmp_path_factory.mktemp("figure-corpus")
-    (folder / "programma-werk-2025.txt").write_text(PROGRAMME, encoding="utf-8")
-    (folder / "raadsbrief-arbeidsmarkt.txt").write_text(LETTER, encoding="utf-8")
-    (folder / "evaluatie-arbeidsmarkt.txt").write_text(EVALUATION, encoding="utf-8")
-    (folder / "werkgeversregelingen.txt").write_text(REGULATIONS, encoding="utf-8")
-    (folder / "raadsbrief-jongerenloket.txt").write_text(COUNTERS, encoding="utf-8")
-    pa = PolicyAssistant(fake_settings(tmp_path_factory.mktemp("figure-data")))
+def ingested(
+    tmp_path_factory: pytest.TempPathFactory, name: str, files: dict[str, str]
+) -> PolicyAssistant:
+    """An assistant over ``files`` (file name: text), ingested with the fake embedder."""
+    folder = tmp_path_factory.mktemp(f"{name}-corpus")
+    for file_name, text in files.items():
+        (folder / file_name).write_text(text, encoding="utf-8")
+    pa = PolicyAssistant(fake_settings(tmp_path_factory.mktemp(f"{name}-data")))
     report = pa.ingest([folder])
     assert not report.failed, report.failed
-    yield pa
+    return pa
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolicyAssistant]:
+    yield ingested(
+        tmp_path_factory,
+        "figure",
+        {
+            "programma-werk-2025.txt": PROGRAMME,
+            "raadsbrief-arbeidsmarkt.txt": LETTER,
+            "evaluatie-arbeidsmarkt.txt": EVALUATION,
+            "werkgeversregelingen.txt": REGULATIONS,
+            "raadsbrief-jongerenloket.txt": COUNTERS,
+        },
+    )
 
 
 def values(result: object) -> list[float]:
@@ -236,12 +250,11 @@ In 2019 stromen naar verwachting 650 mensen uit de bijstand naar werk.
 
 @pytest.fixture(scope="module")
 def levels(tmp_path_factory: pytest.TempPathFactory) -> PolicyAssistant:
-    folder = tmp_path_factory.mktemp("levels-corpus")
-    (folder / "raadsbrief-jongeren.txt").write_text(NATIONAL, encoding="utf-8")
-    (folder / "begroting-2019.txt").write_text(OUTLOOK, encoding="utf-8")
-    pa = PolicyAssistant(fake_settings(tmp_path_factory.mktemp("levels-data")))
-    assert not pa.ingest([folder]).failed
-    return pa
+    return ingested(
+        tmp_path_factory,
+        "levels",
+        {"raadsbrief-jongeren.txt": NATIONAL, "begroting-2019.txt": OUTLOOK},
+    )
 
 
 def test_a_national_figure_in_a_local_passage_is_not_the_municipalitys_own(
@@ -296,12 +309,11 @@ In de fietsenwerkplaats Roombeek werken 14 mensen uit de bijstand aan reparaties
 
 @pytest.fixture(scope="module")
 def green(tmp_path_factory: pytest.TempPathFactory) -> PolicyAssistant:
-    folder = tmp_path_factory.mktemp("green-corpus")
-    (folder / "raadsbrief-groenonderhoud.txt").write_text(GREEN, encoding="utf-8")
-    (folder / "raadsbrief-fietsenwerkplaats.txt").write_text(BIKES, encoding="utf-8")
-    pa = PolicyAssistant(fake_settings(tmp_path_factory.mktemp("green-data")))
-    assert not pa.ingest([folder]).failed
-    return pa
+    return ingested(
+        tmp_path_factory,
+        "green",
+        {"raadsbrief-groenonderhoud.txt": GREEN, "raadsbrief-fietsenwerkplaats.txt": BIKES},
+    )
 
 
 def test_a_figure_question_whose_best_passage_states_no_figure_is_refused_with_that_passage(
