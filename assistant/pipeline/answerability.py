@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,8 +29,10 @@ from assistant.pipeline.candidates import Candidates, Ranked
 from assistant.pipeline.features import ANSWER_TYPES
 from assistant.pipeline.figures import FigurePick
 from assistant.pipeline.ranking import MODEL_DIR, ModelError
+from assistant.pipeline.retrieve import names_in
 from assistant.pipeline.units import figure_count
-from assistant.sentences import coverage
+from assistant.sentences import coverage, meets_any
+from ingest import is_common_word
 
 ANSWERABILITY_FILE = "answerability.json"
 TOP = 5  # ranked passages read for support
@@ -64,6 +68,8 @@ ANSWERABILITY_FEATURES: tuple[str, ...] = (
 
 RARE_TERMS = 2  # the question's rarest words the corpus knows, which the best passages must hold
 JOINT = 3  # the best passages read together
+_WORDS = re.compile(r"[^\W\d_]+")
+VARIANT_MIN = 6  # a stem this long is known when the documents hold it in another ending
 
 
 def rare_support(found: Candidates, texts: str) -> float:
@@ -76,16 +82,39 @@ def rare_support(found: Candidates, texts: str) -> float:
     return sum(coverage([t], texts, found.idf) > 0 for t in rarest) / len(rarest)
 
 
-def counts_unknown(found: Candidates) -> list[str]:
-    """The names no document uses that a figure question counts ("hoeveel ZEBRAQUARTZ-
-    plaatsingen?"): the documents cannot hold a figure of a thing they never name, however
-    well the passages about its other words score, so the question is refused whatever the
-    model says. Empty for any other question."""
+def names_unknown(found: Candidates) -> list[str]:
+    """The names no document uses that the question asks about, so the documents cannot
+    answer it, however well the passages about its other words score; the question is refused
+    whatever the model says:
+
+    - a name a figure question counts ("hoeveel ZEBRAQUARTZ-plaatsingen?"): no document can
+      hold a figure of a thing it never names;
+    - a name with a word no document uses and general language does not know either (no
+      common word, ``ingest.is_common_word``): "Wat doet het Talentenloket?", "deelnemers
+      van Werkstart Plus" ask after a particular scheme, body or place the documents never
+      mention. A common word ("Germany", "Civic Integration Act") may stand in a Dutch
+      document in other words ("Duitsland", "Wet inburgering"), so it does not refuse."""
     q = found.question
-    if not q.asks_figure:
-        return []
-    counted = {t for t in q.counted if isinstance(t, str)}
-    return [n for n in found.unknown_names if counted.intersection(stems(n))]
+    counted = {t for t in q.counted if isinstance(t, str)} if q.asks_figure else set()
+    unknown = set(found.unknown_terms)
+    out = [n for n in found.unknown_names if counted.intersection(stems(n))]
+    out += [
+        n for n in names_in(q.text) if n not in out and _names_unknown_thing(n, unknown, found.idf)
+    ]
+    return out
+
+
+def _names_unknown_thing(name: str, unknown: set[str], vocabulary: Collection[str]) -> bool:
+    """Whether a word of ``name`` is unknown to the documents and to general language. A
+    word the documents hold in another ending ("Eritrese" beside "Eritrea": its stem less the
+    last letter begins a stem of theirs) is known."""
+    for word in _WORDS.findall(name):
+        held = [s for s in stems(word) if len(s) >= 3]
+        if not held or not unknown.issuperset(held) or is_common_word(word):
+            continue
+        if not any(len(s) >= VARIANT_MIN and meets_any(s[:-1], vocabulary) for s in held):
+            return True
+    return False
 
 
 def states_no_figure(ranked: Ranked, pick: FigurePick | None) -> bool:

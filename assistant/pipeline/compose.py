@@ -324,7 +324,8 @@ class Composer:
         named = list(nearest.values())[:3]
         lead = str(p["refused_no_figure" if no_figure else "refused"])
         if unknown:
-            lead = str(p["refused_unknown_name"]).format(names=", ".join(f"‘{n}’" for n in unknown))
+            key = "refused_unknown_name" if self.figure else "refused_unknown_subject"
+            lead = str(p[key]).format(names=", ".join(f"‘{n}’" for n in unknown))
         lines = []
         if named:
             titles = "; ".join(as_text(h.title) for h in named)

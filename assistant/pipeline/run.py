@@ -21,8 +21,8 @@ from assistant.language import Language, question_terms
 from assistant.locator import Locator
 from assistant.pipeline.answerability import (
     AnswerabilityModel,
-    counts_unknown,
     create_answerability,
+    names_unknown,
     question_features,
     states_no_figure,
 )
@@ -140,7 +140,7 @@ class AnswerPipeline:
         signals = question_features(ranked, pick)
         p_refused = self.answerability.p_refused(signals)
         draft: Draft | None = None
-        unknown = counts_unknown(found)
+        unknown = names_unknown(found)
         if unknown:
             draft = composer.refusal(found.hits, lang, unknown=unknown)
         elif p_refused >= self.answerability.threshold or not ranked.passages:

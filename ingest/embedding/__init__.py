@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ingest.embedding.fake import FakeEmbedder
 from ingest.embedding.protocol import Embedder, Vectors
+from ingest.embedding.vocabulary import is_common_word
 
 if TYPE_CHECKING:
     from corpus import Settings
@@ -35,4 +36,4 @@ def create_embedder(settings: Settings) -> Embedder:
     )
 
 
-__all__ = ["Embedder", "FakeEmbedder", "Vectors", "create_embedder"]
+__all__ = ["Embedder", "FakeEmbedder", "Vectors", "create_embedder", "is_common_word"]

@@ -125,6 +125,55 @@ def test_a_refusal_says_so_plainly_and_names_the_nearest_documents(
     assert_grounded(result)
 
 
+@pytest.mark.parametrize(
+    ("question", "refused", "opening"),
+    [
+        # a particular scheme no document names: refused whatever the model says, in words
+        (
+            "Wat doet het Kraanvogelloket voor werkzoekenden?",
+            True,
+            "De documenten noemen ‘Kraanvogelloket’ nergens, dus ze zeggen er ook niets over.",
+        ),
+        (
+            "What does the Kraanvogelloket offer job seekers in Enschede?",
+            True,
+            "The documents never mention ‘Kraanvogelloket’, so they say nothing about it.",
+        ),
+        # ... and a figure question gets the figure wording
+        (
+            "Hoeveel deelnemers had Kraanvogelstart Plus in 2024?",
+            True,
+            "De documenten noemen ‘Kraanvogelstart Plus’ nergens, dus ze geven er ook geen cijfer",
+        ),
+        # a name general language knows may stand in Dutch in other words (Duitsland)
+        ("How many jobseekers from Enschede found work in Germany?", False, ""),
+        # a name the documents hold in another ending (Eritrea) is known
+        ("Welke hulp krijgen Eritrese nieuwkomers in Hengelo?", False, ""),
+    ],
+)
+def test_a_question_about_a_name_no_document_or_language_knows_is_refused(
+    assistant: PolicyAssistant, question: str, refused: bool, opening: str
+) -> None:
+    assistant.pipeline.use(None, _answerability(refuse=False))
+    try:
+        result = assistant.ask(question)
+    finally:
+        assistant.pipeline.use(None, None)
+    assert (result.status == "refused") is refused, result.answer
+    assert result.answer.startswith(opening)
+    if refused:
+        assert result.citations == [] and result.figures == []
+        titles = {d["title"] for d in assistant.documents()}
+        assert any(title in result.answer for title in titles)  # the nearest documents
+
+
+def test_general_language_knows_common_words_as_written_not_rare_names() -> None:
+    from ingest import is_common_word
+
+    assert all(map(is_common_word, ["Germany", "March", "zegt", "organisation", "Gemeente"]))
+    assert not any(map(is_common_word, ["Talentenloket", "Kraanvogelloket", "ZEBRAQUARTZ"]))
+
+
 def test_the_committed_answerability_model_decides_unless_told_otherwise(
     assistant: PolicyAssistant,
 ) -> None:
