@@ -14,6 +14,8 @@ SCORE_LABELS: dict[str, str] = {
     "refused_when_expected": "refused when expected",
     "answerable_wrongly_refused": "answerable wrongly refused (lower)",
     "number_accuracy": "number accuracy",
+    "lead_number_accuracy": "numbers in the lead",
+    "lead_within_words": "lead within 40 words",
     "evidence_hit@1": "evidence hit@1",
     "evidence_hit@5": "evidence hit@5",
     "evidence_hit@10": "evidence hit@10",

@@ -21,6 +21,7 @@ from typing import Any
 
 from assistant.grounding import ungrounded_numbers
 from assistant.numeric import numbers_in, readings
+from assistant.pipeline.lead import LEAD_WORDS
 from corpus import InvalidRequestError
 
 EVIDENCE_SLACK = 2
@@ -189,6 +190,9 @@ def score_answer(
         "scored_for_evidence": bool(answerable and places),
         "numbers_expected": [token for token, _ in numbers],
         "numbers_missing": [t for t, values in numbers if not states_number(answer, values)],
+        "lead_numbers_missing": [
+            t for t, values in numbers if not states_number(response.get("lead", ""), values)
+        ],
         "keywords_expected": words,
         "keywords_missing": [w for w in words if w.lower() not in answer.lower()],
         "citations": [
@@ -244,6 +248,11 @@ def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "refused_when_expected": _share([r["status"] == "refused" for r in refusable]),
         "answerable_wrongly_refused": _share([r["status"] == "refused" for r in answerable]),
         "number_accuracy": _share([not r["numbers_missing"] for r in numeric]),
+        # issue 19: the lead (the short direct answer) states the expected numbers itself
+        "lead_number_accuracy": _share([not r.get("lead_numbers_missing") for r in numeric]),
+        "lead_within_words": _share(
+            [len(r.get("lead", "").split()) <= LEAD_WORDS for r in rows if r["status"] != "refused"]
+        ),
     }
     for k in HIT_KS:
         out[f"evidence_hit@{k}"] = _share([rank is not None and rank <= k for rank in ranks])

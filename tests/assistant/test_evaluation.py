@@ -99,6 +99,23 @@ def test_summary_scores_follow_the_format() -> None:
     assert s["latency_ms_p50"] == 10.0
 
 
+def test_the_lead_is_scored_on_its_own_numbers_and_length() -> None:
+    body = "Er zijn 220 LKS-contracten gestart, 21,29% van de doelgroep."
+    stated = {**response("answered", body, [citation("c1", 1610, 1611)]), "lead": body}
+    late = {
+        **response("answered", f"Volgens het programma: zie hieronder.\n\n{body}", []),
+        "lead": "Volgens het programma: zie hieronder.",
+    }
+    long = {**response("answered", body, []), "lead": " ".join(["woord"] * 41) + " 220 21,29%"}
+    rows = [row(QUESTION, stated), row({**QUESTION, "id": "t-05"}, late)]
+    rows.append(row({**QUESTION, "id": "t-06"}, long))
+    assert [r["lead_numbers_missing"] for r in rows] == [[], ["220", "21,29%"], []]
+    assert [r["numbers_missing"] for r in rows] == [[], [], []]  # the answer states them all
+    s = summarize(rows)
+    assert s["lead_number_accuracy"] == 0.667 and s["number_accuracy"] == 1.0
+    assert s["lead_within_words"] == 0.667  # the third lead has 43 words
+
+
 def test_grounded_numbers_need_every_number_in_a_quote_or_figure() -> None:
     r = response("answered", "Er zijn 220 contracten en 999 plekken [c1].", [citation("c1", 1, 1)])
     r["citations"][0]["quote"] = "Gestarte contracten: 220"
