@@ -98,6 +98,7 @@ class Composer:
         place_terms: Sequence[Term] = (),
         figure: bool = False,
         counts: bool = True,
+        years: Sequence[str] = (),
     ) -> None:
         self.lines = lines
         self.documents = documents
@@ -109,6 +110,7 @@ class Composer:
         # a figure in the lead's sentence is a count, not a list's or a definition's number:
         # the lead keeps it and the figures beside it
         self.counts = counts
+        self.years = years  # the years the question asks: a lead names what they held
 
     def citation(self, cid: str, ev: Evidence, lang: Language = "nl") -> dict[str, Any]:
         entry = self.documents.get(ev.doc_id, {})
@@ -174,6 +176,7 @@ class Composer:
                 lang,
                 self.figure,
                 counts=self.counts,
+                years=self.years,
             )
         used = word_count(draft.lead) + sum(word_count(t) for t in fixed)
         shown: list[str] = []

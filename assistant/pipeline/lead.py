@@ -191,6 +191,23 @@ def told_figures(
     return lead, 1 if rows else 0
 
 
+def with_year(quote: str, sentence: str, years: Sequence[str]) -> str:
+    """``sentence`` of ``quote`` with the sentence right after (else before) it that states a
+    figure for one of the asked ``years``, when ``sentence`` names none of them; else
+    ``sentence``."""
+    sentences = _sentences(quote)
+    if not years or sentence not in sentences or any(y in sentence for y in years):
+        return sentence
+    at = sentences.index(sentence)
+    for i in (at + 1, at - 1):
+        if not 0 <= i < len(sentences):
+            continue
+        other = sentences[i]
+        if any(y in other for y in years) and figure_count(other) > 0:
+            return " ".join(sentences[min(at, i) : max(at, i) + 1])
+    return sentence
+
+
 def passage_lead(
     citations: Sequence[Mapping[str, Any]],
     notes: Sequence[Note],
@@ -200,12 +217,16 @@ def passage_lead(
     figure: bool,
     *,
     counts: bool = True,
+    years: Sequence[str] = (),
 ) -> str:
     """ "Volgens <title> (<page, lines>): “<its best sentence>” [c1]", the sentence cut to
     the words the lead has room for; a sentence that states a figure (or any sentence of a
     figure question) comes with the figure-stating sentences right beside it that fit
     (``with_neighbours``), unless the figures are no counts (``counts``: a list's or a
-    definition's numbers)."""
+    definition's numbers). A sentence that does not name the year the question asks (one of
+    ``years``) comes with the sentence right beside it that states a figure for that year
+    (``with_year``), the two cut to the words around that figure: "… moet de netto
+    participatiegraad (…) omhoog. In 2018 was dat 63,1%."."""
     if not citations:
         return with_notes("", notes)
     quotes = [str(c["quote"]) for c in citations]
@@ -223,5 +244,10 @@ def passage_lead(
     # figures stated right beside it come along when they fit
     figure = figure or (counts and figure_count(sentence) > 0)
     run = with_neighbours(quotes[number], sentence, room + 2, terms, idf) if figure else sentence
+    if counts and run == sentence:
+        # the figure for the asked year beside it: cut to the words around that figure
+        run = with_year(quotes[number], sentence, years)
+        if run != sentence and word_count(run) > room + 2:
+            run = window(run, room, [*terms, *years], idf, True)
     told = run if run != sentence else window(sentence, room, terms, idf, figure)
     return with_notes(template.format(**values, sentence=as_text(told)), notes)

@@ -134,6 +134,7 @@ class AnswerPipeline:
             place_terms=question_terms(question.text),
             figure=question.asks_figure,
             counts=question.answer_type not in ("list", "definition", "reason"),
+            years=question.years,
         )
         frame = self._frame(filters, found.documents)
         pick = self.pick(question, ranked, frame, self.figures.rows())

@@ -209,3 +209,25 @@ def test_a_long_sentence_with_a_figure_keeps_it_when_cut_also_for_a_question_ask
     # ... but not a list's numbers
     listed = passage_lead([citation], [], terms, {}, "nl", figure=False, counts=False)
     assert "230" not in listed
+
+
+def test_a_passage_lead_names_the_figure_for_the_year_asked_beside_its_sentence() -> None:
+    quote = (
+        "Om de economie te laten groeien moet de bruto arbeidsdeelname van de inwoners "
+        "(het deel van de volwassenen dat werkt of werk zoekt) flink omhoog. "
+        "In 2021 was dat 61,4%. De regio werkt daarvoor samen met het onderwijs."
+    )
+    terms = question_terms("Wat was de bruto arbeidsdeelname in 2021?")
+    citation = {"id": "c1", "title": "Regioagenda", "location": "r. 10–14", "quote": quote}
+    lead = passage_lead([citation], [], terms, {}, "nl", figure=False, years=["2021"])
+    assert "arbeidsdeelname" in lead and "61,4%" in lead and "onderwijs" not in lead
+    assert len(lead.split()) <= LEAD_WORDS
+    # without an asked year, or for a year the quote gives no figure for: the sentence alone
+    assert "61,4%" not in passage_lead([citation], [], terms, {}, "nl", figure=False)
+    other = passage_lead([citation], [], terms, {}, "nl", figure=False, years=["2019"])
+    assert "61,4%" not in other
+    # a list's or a definition's numbers are not counts: no figure is added
+    listed = passage_lead(
+        [citation], [], terms, {}, "nl", figure=False, years=["2021"], counts=False
+    )
+    assert "61,4%" not in listed
