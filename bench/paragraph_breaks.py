@@ -266,6 +266,11 @@ def run() -> dict[str, Any]:
     }
     ends = np.concatenate([y for _, y in tables.values()])
     result["rule"]["all"] = scores(np.concatenate(list(rule_said.values())), ends)
+    texts = {n: (CORPUS / n).read_text(encoding="utf-8").split("\n") for n in tables}
+    result["chunks"] = {
+        "text_blank_lines": same_chunks(texts, {n: y for n, (_, y) in tables.items()}),
+        "rule": same_chunks(texts, rule_said),
+    }
     closed = FEATURES.index("closed_then_new")
     result["closed_then_new"] = {
         n: {
@@ -284,8 +289,36 @@ def run() -> dict[str, Any]:
                 }
                 per["all"] = scores(np.concatenate([s for s, _ in verdicts.values()]), ends)
                 result["variants"][f"{model}/{trained}/{by}"] = per
+                result["chunks"][f"{model}/{trained}/{by}"] = same_chunks(
+                    texts, {n: said for n, (said, _) in verdicts.items()}
+                )
     result["features"] = list(FEATURES)
     return result
+
+
+def _chunk_texts(lines: list[str]) -> list[str]:
+    from corpus.chunking import chunk_document
+    from corpus.model import Document, DocumentMeta, SourceLine
+
+    meta = DocumentMeta("d", "d.txt", "d", None, "nota", None, None, "", "txt")
+    source = [SourceLine(line=i, text=t, page=None) for i, t in enumerate(lines, start=1)]
+    return [" ".join(c.text.split()) for c in chunk_document(Document(meta, source))]
+
+
+def same_chunks(texts: dict[str, list[str]], said: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Per document, how many of the text file's chunks (``corpus.chunking``) come out the
+    same when its non-blank lines are read with a blank line only where ``said`` has a
+    paragraph end (as a DOCX of one paragraph per line without empty paragraphs is read)."""
+    out: dict[str, Any] = {}
+    for name, raw in texts.items():
+        lines = [t for t in (r.replace("\t", " ").strip() for r in raw) if t]
+        read = lines[:1]
+        for line, ends in zip(lines[1:], said[name], strict=True):
+            read += ["", line] if ends else [line]
+        reference = _chunk_texts(raw)
+        out[name] = [len(set(_chunk_texts(read)) & set(reference)), len(reference)]
+    out["all"] = [sum(v[0] for v in out.values()), sum(v[1] for v in out.values())]
+    return out
 
 
 def _single_spaced(name: str) -> bool:
@@ -338,6 +371,20 @@ def markdown(result: dict[str, Any]) -> str:
         *(
             f"| {v} | " + " | ".join(_short(per[n]) for n in names) + " |"
             for v, per in result["variants"].items()
+        ),
+        "",
+        "## Chunks that come out as the text file's",
+        "",
+        "Every document's non-blank lines with a blank line only where the verdicts put a "
+        "paragraph end, chunked (`corpus.chunking`): the text file's chunks that come out the "
+        "same (same cleaned text). `text_blank_lines`: the text file's own paragraph ends "
+        "(what a perfect guess gives; the blank-line runs of 004 count once).",
+        "",
+        "| verdicts | " + " | ".join(n[:3] for n in names) + " |",
+        "|---|" + "--:|" * len(names),
+        *(
+            f"| {v} | " + " | ".join(f"{c[n][0]}/{c[n][1]}" for n in names) + " |"
+            for v, c in result["chunks"].items()
         ),
         "",
         "## How the text files set a closed sentence apart",
