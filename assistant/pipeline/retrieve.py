@@ -319,8 +319,8 @@ def _top(scores: np.ndarray, k: int, keep: np.ndarray) -> list[int]:
 def _ranks(scores: np.ndarray, keep: np.ndarray, units: np.ndarray) -> dict[int, int]:
     """The 1-based rank of each of ``units`` by ``scores`` among the allowed units, equal
     scores by position: its place in ``np.argsort(-masked, kind="stable")``, found by
-    sorting the scores alone (an argsort of every unit is some 30 times slower) and counting
-    the higher ones, and the equal ones before it."""
+    sorting the scores alone (not the stable argsort of every unit) and counting the higher
+    ones, and the equal ones before it (``_equal_before``)."""
     masked = np.where(keep, scores, -np.inf)
     ordered = np.sort(masked)
     if len(ordered) and np.isnan(ordered[-1]):  # NaN sorts apart: rank as the argsort does
@@ -332,10 +332,63 @@ def _ranks(scores: np.ndarray, keep: np.ndarray, units: np.ndarray) -> dict[int,
     low = np.searchsorted(ordered, at, side="left")
     high = np.searchsorted(ordered, at, side="right")
     ranks = 1 + (len(ordered) - high)
-    for value in np.unique(at[high - low > 1]):  # equal scores: those at lower positions first
-        same = at == value
-        ranks[same] += np.searchsorted(np.flatnonzero(masked == value), units[same])
+    tied = high - low > 1
+    if tied.any():
+        ranks[tied] += _equal_before(masked, at[tied], units[tied], (high - low)[tied])
     return {int(u): int(r) for u, r in zip(units, ranks, strict=True)}
+
+
+_SLOT_BITS = 20  # a score's slot in the table that finds its equals (4 MB)
+
+
+def _slots(values: np.ndarray) -> np.ndarray:
+    """Each value's slot: its bit pattern hashed (multiplied by the golden ratio's 64 bits,
+    the top bits kept), as round scores (0.25, 0.5) differ in their high bits only."""
+    bits = values.view(np.dtype(f"u{values.dtype.itemsize}")).astype(np.uint64)
+    return ((bits * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - _SLOT_BITS)).astype(np.int64)
+
+
+def _equal_before(
+    values: np.ndarray, wanted: np.ndarray, positions: np.ndarray, counts: np.ndarray
+) -> np.ndarray:
+    """For each score ``wanted[n]`` (``counts[n]`` of ``values`` hold it): how many of
+    ``values`` before ``positions[n]`` equal it.
+    The equal values are found in one pass, by a hash of their bit pattern (a table
+    lookup per value, then an exact comparison of those it finds), not one scan per score;
+    a score most values hold (0 for the units without a question word) is counted by the
+    values that differ from it."""
+    out = np.zeros(len(wanted), dtype=np.int64)
+    common = counts * 2 > len(values)
+    if common.any():  # at most one such score
+        differ = np.flatnonzero(values != wanted[common][0])
+        out[common] = positions[common] - np.searchsorted(differ, positions[common])
+    rare = ~common
+    if not rare.any():
+        return out
+    distinct = np.unique(wanted[rare])
+    forms = np.concatenate([distinct, np.asarray([-0.0] if (distinct == 0).any() else [])])
+    codes = np.concatenate([np.arange(len(distinct)), np.flatnonzero(distinct == 0)])
+    slots = _slots(forms.astype(values.dtype))
+    table = np.full(1 << _SLOT_BITS, -1, dtype=np.int32)  # slot -> the score's code
+    table[slots] = codes
+    if (table[slots] == codes).all():
+        every = table[_slots(values)]
+        found = np.flatnonzero(every >= 0)
+        code = every[found].astype(np.int64)
+    else:  # two scores share their low bits: each value's code by bisection
+        found = np.flatnonzero(np.isin(values, distinct))
+        code = np.searchsorted(distinct, values[found])
+    equal = distinct[code] == values[found]
+    found, code = found[equal], code[equal]
+    # the equal values by (score, position): a stable sort by score keeps positions in order
+    # (a radix sort, on codes of 16 bits)
+    small = code.astype(np.uint16) if len(distinct) <= 1 << 16 else code
+    by_score = np.argsort(small, kind="stable")
+    span = len(values) + 1
+    keys = code[by_score].astype(np.int64) * span + found[by_score]
+    asked = np.searchsorted(distinct, wanted[rare]).astype(np.int64) * span
+    out[rare] = np.searchsorted(keys, asked + positions[rare]) - np.searchsorted(keys, asked)
+    return out
 
 
 def _runs(

@@ -214,10 +214,16 @@ def _every_rank(scores: Any, keep: Any) -> Any:
     return ranks
 
 
-def test_the_ranks_of_the_quoted_units_are_those_of_an_argsort_of_every_unit() -> None:
+@pytest.mark.parametrize("slot_bits", [20, 2], ids=["hashed", "colliding"])
+def test_the_ranks_of_the_quoted_units_are_those_of_an_argsort_of_every_unit(
+    slot_bits: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import numpy as np
 
+    import assistant.pipeline.retrieve as retrieve
     from assistant.pipeline.retrieve import _ranks
+
+    monkeypatch.setattr(retrieve, "_SLOT_BITS", slot_bits)  # 2 bits: scores share slots
 
     rng = np.random.default_rng(20)
     n = 5_000
@@ -227,7 +233,10 @@ def test_the_ranks_of_the_quoted_units_are_those_of_an_argsort_of_every_unit() -
     share = np.where(rng.random(n) < 0.1, rng.choice([0.25, 0.5, 0.75, 1.0], n), 0.0)
     bm25 = np.where(rng.random(n) < 0.2, rng.random(n) * 9, 0.0).astype(np.float32)
     quoted = np.unique(rng.choice(n, 400))
-    for scores in (dense, share, bm25, np.zeros(n), np.where(keep, np.nan, dense)):
+    signed_zeros = np.where(rng.random(n) < 0.5, -0.0, 0.0).astype(np.float32)
+    signed_zeros[rng.choice(n, 50)] = 1.0
+    every_kind = (dense, share, bm25, np.zeros(n), signed_zeros, np.where(keep, np.nan, dense))
+    for scores in every_kind:
         for allowed in (keep, np.ones(n, dtype=bool), np.zeros(n, dtype=bool)):
             every = _every_rank(scores, allowed)
             got = _ranks(scores, allowed, quoted)
