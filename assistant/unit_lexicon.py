@@ -157,13 +157,18 @@ class UnitLexicon:
         parts = {p: self.holders(p) for alts in alternatives for a in alts for p in a.split()}
         if not parts:
             return nothing
-        units = np.unique(np.concatenate(list(parts.values())))
+        marked = np.zeros(self.size, dtype=bool)
+        for holding in parts.values():
+            marked[holding] = True
+        units = np.flatnonzero(marked)
         share = np.zeros(len(units), dtype=np.float64)
         present: dict[str, np.ndarray] = {}
 
         def held(part: str) -> np.ndarray:
             if part not in present:
-                present[part] = np.isin(units, parts[part], assume_unique=True)
+                marked[:] = False
+                marked[parts[part]] = True
+                present[part] = marked[units]
             return present[part]
 
         for term, alts in zip(unique, alternatives, strict=True):
