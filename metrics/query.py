@@ -268,6 +268,7 @@ class FigureRows:
     table; a filtered view of it (same row labels and texts) is answered through it."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame  # the table itself: asked about it, no row needs comparing
         self.labels = frame.index
         self._columns = {c: frame[c].array for c in _TEXT_COLUMNS}  # shared, not copied
         held: dict[str, list[int]] = {}
@@ -285,6 +286,8 @@ class FigureRows:
         one of its rows with the same subject, measure and line."""
         if not self.labels.is_unique:
             return None
+        if frame is self._frame:  # the unfiltered table (no filter, no access limit)
+            return np.arange(self.size)
         at = self.labels.get_indexer(frame.index)
         if (at < 0).any():
             return None
