@@ -188,7 +188,8 @@ class PassageRetriever:
         if not len(units):
             return out
         snap = self.index.snapshot()
-        allowed = set(snap.chunks["doc_id"][snap.mask(filters)].astype(str))
+        # the allowed documents' names, each once (not a Python string per chunk)
+        allowed = set(snap.chunks["doc_id"][snap.mask(filters)].astype(str).unique())
         keep = units.of_documents(allowed)
         dense = units.scores(self.retriever.query_vector(text)) if units.ready else None
         if dense is not None and keep.any():
