@@ -47,6 +47,7 @@ class UnitLexicon:
         self._known = frozenset(self._text.keys() | self._context.keys())
         self._vocab = sorted(self._known)
         self._held: dict[tuple[str, bool], np.ndarray] = {}  # (stem, in headings) -> units
+        self._holders: dict[str, np.ndarray] = {}  # stem -> the units holding it (positions)
 
     def _meeting(self, stem: str) -> list[str]:
         """The indexed stems that meet ``stem`` (``assistant.sentences.meets``), found by
@@ -123,32 +124,72 @@ class UnitLexicon:
             context_share += earned_context
         return text_share / total, context_share / total
 
-    def coverage(self, terms: Sequence[Term], idf: dict[str, float]) -> np.ndarray:
-        """Every unit's idf-weighted share of the question terms (headings included): what
-        ``group_coverage`` gives for one-unit groups, without building a group per unit."""
+    def holders(self, stem: str) -> np.ndarray:
+        """The units (sorted positions) that meet one stem in their text or their headings:
+        the union of the postings of the stems it meets, not a mask over every unit; kept (up
+        to HELD_KEPT stems)."""
+        have = self._holders.get(stem)
+        if have is None:
+            found = [
+                postings[s]
+                for s in dict.fromkeys(self._meeting(stem))
+                for postings in (self._text, self._context)
+                if s in postings
+            ]
+            have = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+            if len(self._holders) >= HELD_KEPT:
+                self._holders.clear()
+            self._holders[stem] = have
+        return have
+
+    def covering(
+        self, terms: Sequence[Term], idf: dict[str, float]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The units that hold a word of the question (sorted positions) and their
+        idf-weighted share of its terms (headings included), computed over those units only:
+        every other unit's share is 0. ``coverage`` spread over every unit."""
         unique = list(dict.fromkeys(terms))
-        share = np.zeros(self.size, dtype=np.float64)
         total = sum(group_weight(t, idf) for t in unique)
+        nothing = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         if not self.size or not total:
-            return share
+            return nothing
+        alternatives = [(t,) if isinstance(t, str) else tuple(t) for t in unique]
+        parts = {p: self.holders(p) for alts in alternatives for a in alts for p in a.split()}
+        if not parts:
+            return nothing
+        marked = np.zeros(self.size, dtype=bool)
+        for holding in parts.values():
+            marked[holding] = True
+        units = np.flatnonzero(marked)
+        share = np.zeros(len(units), dtype=np.float64)
         present: dict[str, np.ndarray] = {}
 
         def held(part: str) -> np.ndarray:
             if part not in present:
-                present[part] = self._holding(part) | self._holding(part, headings=True)
+                marked[:] = False
+                marked[parts[part]] = True
+                present[part] = marked[units]
             return present[part]
 
-        for term in unique:
+        for term, alts in zip(unique, alternatives, strict=True):
             cap = group_weight(term, idf)
-            earned = np.zeros(self.size, dtype=np.float64)
-            for alternative in (term,) if isinstance(term, str) else term:
-                parts = alternative.split()
-                if not parts:
+            earned = np.zeros(len(units), dtype=np.float64)
+            for alternative in alts:
+                parts_of = alternative.split()
+                if not parts_of:
                     continue
                 weight = (
                     cap if isinstance(term, str) else min(cap, alternative_weight(alternative, idf))
                 )
-                found = np.logical_and.reduce([held(p) for p in parts])
+                found = np.logical_and.reduce([held(p) for p in parts_of])
                 earned = np.where(found, np.maximum(earned, weight), earned)
             share += earned
-        return share / total
+        return units, share / total
+
+    def coverage(self, terms: Sequence[Term], idf: dict[str, float]) -> np.ndarray:
+        """Every unit's idf-weighted share of the question terms (headings included): what
+        ``group_coverage`` gives for one-unit groups, without building a group per unit."""
+        share = np.zeros(self.size, dtype=np.float64)
+        units, held = self.covering(terms, idf)
+        share[units] = held
+        return share

@@ -141,9 +141,14 @@ def stages(pa: Any) -> list[tuple[str, str, Any, str]]:
             SentenceVectors,
             "scores",
         ),
-        ("      word coverage (all units)", "assistant/unit_lexicon.py", UnitLexicon, "coverage"),
+        (
+            "      word coverage (units holding a word)",
+            "assistant/unit_lexicon.py",
+            UnitLexicon,
+            "covering",
+        ),
         ("      unit BM25 (all units)", "pipeline/units.py", passages._units[2].bm25, "scores"),
-        ("      ranks (argsort, all units)", "pipeline/retrieve.py", retrieve_mod, "_ranks"),
+        ("      ranks (of the quoted units)", "pipeline/retrieve.py", retrieve_mod, "_ranks"),
         ("      entered units", "pipeline/retrieve.py", passages, "_entered"),
         ("      runs of sentences", "pipeline/retrieve.py", retrieve_mod, "_runs"),
         (

@@ -268,6 +268,7 @@ class FigureRows:
     table; a filtered view of it (same row labels and texts) is answered through it."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame  # the table itself: asked about it, no row needs comparing
         self.labels = frame.index
         self._columns = {c: frame[c].array for c in _TEXT_COLUMNS}  # shared, not copied
         held: dict[str, list[int]] = {}
@@ -285,6 +286,8 @@ class FigureRows:
         one of its rows with the same subject, measure and line."""
         if not self.labels.is_unique:
             return None
+        if frame is self._frame:  # the unfiltered table (no filter, no access limit)
+            return np.arange(self.size)
         at = self.labels.get_indexer(frame.index)
         if (at < 0).any():
             return None
@@ -320,10 +323,11 @@ class FigureRows:
 
     def relevant(
         self, frame: pd.DataFrame, at: np.ndarray, query: FigureQuery, allowed: list[str]
-    ) -> list[tuple[float, Any]]:
-        """(score, row) of every row of ``frame`` (at ``at`` in the table) that ``_relevance``
-        scores above 0, in the frame's order: what ``answer_figures`` reads row by row, from
-        the rows that hold the asked subjects (or a free word) only."""
+    ) -> tuple[pd.DataFrame, list[tuple[float, int]]]:
+        """The rows read, and (score, position among them) of every row of ``frame`` (at
+        ``at`` in the table) that ``_relevance`` scores above 0, in the frame's order: what
+        ``answer_figures`` reads row by row, from the rows that hold the asked subjects (or a
+        free word) only."""
         chosen = np.flatnonzero(self._of(self._kind_names, self._kinds[at], allowed))
         units = self._units[at[chosen]]
         count = self._of(self._unit_names, units, ["count"])
@@ -343,7 +347,7 @@ class FigureRows:
         elif known:
             maybe = np.logical_or.reduce([self._holding(t) for t in known])
         else:
-            return []
+            return frame.iloc[:0], []
         for term in query.must:
             maybe &= self._holding(term)
         return _scored(frame.iloc[chosen[maybe[at[chosen]]]], query, known)
@@ -360,13 +364,14 @@ def answer_figures(
     allowed = [query.kind] if query.kind else ["result", "context"]
     at = table.positions(frame) if table is not None else None
     if table is not None and at is not None:
-        scored = table.relevant(frame, at, query, allowed)
+        read, scored = table.relevant(frame, at, query, allowed)
     else:
-        scored = _scan(frame, query, allowed)
+        read, scored = _scan(frame, query, allowed)
     if not scored:
         return FigureResult("none", query=query)
     best = max(s for s, _ in scored)
-    relevant = [(s, r) for s, r in scored if s >= best * 0.75]
+    # a row is taken out of the table only when it is near the best (one row at a time is slow)
+    relevant = [(s, read.iloc[p]) for s, p in scored if s >= best * 0.75]
     if query.measures:
 
         def measure_hit(row: pd.Series) -> bool:
@@ -418,8 +423,11 @@ def answer_figures(
     return FigureResult(status, rows, reasons, conflicts, query)
 
 
-def _scan(frame: pd.DataFrame, query: FigureQuery, allowed: list[str]) -> list[tuple[float, Any]]:
-    """(score, row) of every row ``_relevance`` scores above 0, reading every row."""
+def _scan(
+    frame: pd.DataFrame, query: FigureQuery, allowed: list[str]
+) -> tuple[pd.DataFrame, list[tuple[float, int]]]:
+    """The rows read and (score, position) of each that ``_relevance`` scores above 0,
+    reading every row."""
     candidates = frame[frame["kind"].isin(allowed)]
     if query.wants_count and (candidates["unit"] == "count").any():
         candidates = candidates[candidates["unit"] == "count"]
@@ -428,16 +436,18 @@ def _scan(frame: pd.DataFrame, query: FigureQuery, allowed: list[str]) -> list[t
     return _scored(candidates, query, _vocabulary(frame))
 
 
-def _scored(rows: pd.DataFrame, query: FigureQuery, known: set[str]) -> list[tuple[float, Any]]:
-    """(score, row) of each of ``rows`` that ``_relevance`` scores above 0 (``known``: the
-    question's free words the table holds, or the table's whole vocabulary)."""
+def _scored(
+    rows: pd.DataFrame, query: FigureQuery, known: set[str]
+) -> tuple[pd.DataFrame, list[tuple[float, int]]]:
+    """``rows``, and (score, position) of each of them that ``_relevance`` scores above 0
+    (``known``: the question's free words the table holds, or the table's whole vocabulary)."""
     scored = []
     for position, text in enumerate(_row_texts(rows)):
         stems, joined = _text_stems(text)
         score = _relevance(query, stems, joined, known)
         if score > 0:
-            scored.append((score, rows.iloc[position]))
-    return scored
+            scored.append((score, position))
+    return rows, scored
 
 
 def flag_conflicts(rows: list[dict[str, Any]]) -> list[list[str]]:

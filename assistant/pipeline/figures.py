@@ -144,15 +144,19 @@ def _candidates(
     out: list[tuple[int, float, Evidence | None, dict[str, Any]]] = []
     best = ranked[:ROW_UNITS]
     near = frame[frame["doc_id"].isin({ev.doc_id for ev in best})]
-    # the rows of the best passages' documents, read once; each passage's rows are then the
-    # positions on its lines (``_rows_in``, in the table's order) instead of a frame per passage
-    rows = near.to_dict("records")
+    # the rows of the best passages' documents; each passage's rows are the positions on its
+    # lines (``_rows_in``, in the table's order), and only those rows are read as records
     docs = near["doc_id"].to_numpy(dtype=object)
     lines = near["line"].to_numpy(dtype="float64", na_value=np.nan)
-    for rank, ev in enumerate(best):
-        on = (docs == ev.doc_id) & (lines >= ev.line_start) & (lines <= ev.line_end)
-        for at in np.flatnonzero(on):
-            record = {k: (None if pd.isna(v) else v) for k, v in rows[at].items()}
+    on_lines = [
+        np.flatnonzero((docs == ev.doc_id) & (lines >= ev.line_start) & (lines <= ev.line_end))
+        for ev in best
+    ]
+    read = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *on_lines]))
+    rows = dict(zip(read.tolist(), near.iloc[read].to_dict("records"), strict=True))
+    for rank, (ev, positions) in enumerate(zip(best, on_lines, strict=True)):
+        for at in positions:
+            record = {k: (None if pd.isna(v) else v) for k, v in rows[int(at)].items()}
             out.append((rank, ev.score, ev, record))
     floor = min((ev.score for ev in best), default=0.0) - METRICS_BELOW
     for record in answer_figures(frame, question, table=table).rows:

@@ -23,7 +23,7 @@ from assistant.pipeline.units import UnitTables
 from assistant.sentence_index import SentenceVectors
 from assistant.sentences import Sentence, idf_table, meets_any, stems, without_bullet
 from assistant.source_lines import SourceLines
-from ingest import HybridRetriever, IndexSnapshot, SearchFilters, SearchHit, SearchIndex
+from ingest import HybridRetriever, IndexSnapshot, SearchFilters, SearchHit, SearchIndex, top_k
 
 SEARCH_K = 15  # hybrid hits whose units are read ...
 LEXICAL_K = 5  # ... plus the best BM25 hits
@@ -188,19 +188,17 @@ class PassageRetriever:
         if not len(units):
             return out
         snap = self.index.snapshot()
-        allowed = set(snap.chunks["doc_id"][snap.mask(filters)].astype(str))
+        # the allowed documents' names, each once (not a Python string per chunk)
+        allowed = set(snap.chunks["doc_id"][snap.mask(filters)].astype(str).unique())
         keep = units.of_documents(allowed)
         dense = units.scores(self.retriever.query_vector(text)) if units.ready else None
         if dense is not None and keep.any():
             out.dense_mean = float(dense[keep].mean())
             out.dense_std = float(dense[keep].std()) or 1.0
         lexicon = units.lexicon()
-        share = lexicon.coverage(list(question.scored), idf)
+        covered = lexicon.covering(list(question.scored), idf)
         bm25 = tables.bm25.scores(question.subject)
-        dense_rank = _ranks(dense if dense is not None else np.zeros(len(units)), keep)
-        lexical_rank = _ranks(share, keep)
-        bm25_rank = _ranks(bm25, keep)
-        entered = self._entered(units, hits, dense, share, keep)
+        entered = self._entered(units, hits, dense, covered, keep)
         groups = [
             ([i], r) for i, r in sorted(entered.items(), key=lambda e: units.kinds[e[0]] != "block")
         ]
@@ -208,6 +206,13 @@ class PassageRetriever:
         covers, context_covers = lexicon.group_coverage(
             list(question.scored), idf, [g for g, _ in groups]
         )
+        # ranks over every allowed unit, but only of the units the candidates quote
+        quoted = np.unique(np.asarray([m for g, _ in groups for m in g], dtype=np.int64))
+        share = np.zeros(len(units), dtype=np.float64)
+        share[covered[0]] = covered[1]
+        dense_rank = _ranks(dense if dense is not None else np.zeros(len(units)), keep, quoted)
+        lexical_rank = _ranks(share, keep, quoted)
+        bm25_rank = _ranks(bm25, keep, quoted)
         seen_text: set[tuple[str, str]] = set()
         for n, (members, rank) in enumerate(groups):
             doc_id, page, start, _ = units.place(members[0])
@@ -280,12 +285,13 @@ class PassageRetriever:
         units: SentenceVectors,
         hits: Sequence[SearchHit],
         dense: np.ndarray | None,
-        share: np.ndarray,
+        covered: tuple[np.ndarray, np.ndarray],
         keep: np.ndarray,
     ) -> dict[int, int | None]:
         """Unit -> the rank of the hit it lies in (None when it entered by its own cosine or
         its words): the units around the top hits, the units nearest the question anywhere,
-        and those holding most of its words."""
+        and those holding most of its words (``covered``: the units holding any of them and
+        their word coverage; the cosine breaks ties)."""
         entered: dict[int, int | None] = {}
         for rank, hit in enumerate(hits, start=1):
             first, last = hit.line_start - CONTEXT_LINES, hit.line_end + CONTEXT_LINES
@@ -294,25 +300,96 @@ class PassageRetriever:
         if dense is not None:
             for i in _top(dense, NEAREST_UNITS, keep):
                 entered.setdefault(i, None)
-        tie = dense * 1e-3 if dense is not None else 0.0
-        for i in _top(np.where(share > 0, share + tie, 0.0), LEXICAL_UNITS, keep & (share > 0)):
-            entered.setdefault(i, None)
+        holding, share = covered
+        wordy = keep[holding] & (share > 0)
+        pool = holding[wordy]
+        tie = dense[pool] * 1e-3 if dense is not None else 0.0
+        # pool is in unit order, so a stable sort breaks equal scores by position
+        for i in pool[np.argsort(-(share[wordy] + tie), kind="stable")[:LEXICAL_UNITS]]:
+            entered.setdefault(int(i), None)
         return entered
 
 
 def _top(scores: np.ndarray, k: int, keep: np.ndarray) -> list[int]:
+    """The ``k`` best allowed units, equal scores by position (``ingest.top_k``: no sort of
+    every score)."""
     masked = np.where(keep, scores, -np.inf)
-    order = np.argsort(-masked, kind="stable")[:k]
-    return [int(i) for i in order if np.isfinite(masked[i])]
+    return [int(i) for i in top_k(masked, k) if np.isfinite(masked[i])]
 
 
-def _ranks(scores: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """1-based rank of every unit by ``scores`` among the allowed units (ties share order)."""
+def _ranks(scores: np.ndarray, keep: np.ndarray, units: np.ndarray) -> dict[int, int]:
+    """The 1-based rank of each of ``units`` by ``scores`` among the allowed units, equal
+    scores by position: its place in ``np.argsort(-masked, kind="stable")``, found by
+    sorting the scores alone (not the stable argsort of every unit) and counting the higher
+    ones, and the equal ones before it (``_equal_before``)."""
     masked = np.where(keep, scores, -np.inf)
-    order = np.argsort(-masked, kind="stable")
-    ranks = np.empty(len(scores), dtype=np.int64)
-    ranks[order] = np.arange(1, len(scores) + 1)
-    return ranks
+    ordered = np.sort(masked)
+    if len(ordered) and np.isnan(ordered[-1]):  # NaN sorts apart: rank as the argsort does
+        order = np.argsort(-masked, kind="stable")
+        every = np.empty(len(scores), dtype=np.int64)
+        every[order] = np.arange(1, len(scores) + 1)
+        return {int(u): int(every[u]) for u in units}
+    at = masked[units]
+    low = np.searchsorted(ordered, at, side="left")
+    high = np.searchsorted(ordered, at, side="right")
+    ranks = 1 + (len(ordered) - high)
+    tied = high - low > 1
+    if tied.any():
+        ranks[tied] += _equal_before(masked, at[tied], units[tied], (high - low)[tied])
+    return {int(u): int(r) for u, r in zip(units, ranks, strict=True)}
+
+
+_SLOT_BITS = 20  # a score's slot in the table that finds its equals (4 MB)
+
+
+def _slots(values: np.ndarray) -> np.ndarray:
+    """Each value's slot: its bit pattern hashed (multiplied by the golden ratio's 64 bits,
+    the top bits kept), as round scores (0.25, 0.5) differ in their high bits only."""
+    bits = values.view(np.dtype(f"u{values.dtype.itemsize}")).astype(np.uint64)
+    return ((bits * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - _SLOT_BITS)).astype(np.int64)
+
+
+def _equal_before(
+    values: np.ndarray, wanted: np.ndarray, positions: np.ndarray, counts: np.ndarray
+) -> np.ndarray:
+    """For each score ``wanted[n]`` (``counts[n]`` of ``values`` hold it): how many of
+    ``values`` before ``positions[n]`` equal it.
+    The equal values are found in one pass, by a hash of their bit pattern (a table
+    lookup per value, then an exact comparison of those it finds), not one scan per score;
+    a score most values hold (0 for the units without a question word) is counted by the
+    values that differ from it."""
+    out = np.zeros(len(wanted), dtype=np.int64)
+    common = counts * 2 > len(values)
+    if common.any():  # at most one such score
+        differ = np.flatnonzero(values != wanted[common][0])
+        out[common] = positions[common] - np.searchsorted(differ, positions[common])
+    rare = ~common
+    if not rare.any():
+        return out
+    distinct = np.unique(wanted[rare])
+    forms = np.concatenate([distinct, np.asarray([-0.0] if (distinct == 0).any() else [])])
+    codes = np.concatenate([np.arange(len(distinct)), np.flatnonzero(distinct == 0)])
+    slots = _slots(forms.astype(values.dtype))
+    table = np.full(1 << _SLOT_BITS, -1, dtype=np.int32)  # slot -> the score's code
+    table[slots] = codes
+    if (table[slots] == codes).all():
+        every = table[_slots(values)]
+        found = np.flatnonzero(every >= 0)
+        code = every[found].astype(np.int64)
+    else:  # two scores share their low bits: each value's code by bisection
+        found = np.flatnonzero(np.isin(values, distinct))
+        code = np.searchsorted(distinct, values[found])
+    equal = distinct[code] == values[found]
+    found, code = found[equal], code[equal]
+    # the equal values by (score, position): a stable sort by score keeps positions in order
+    # (a radix sort, on codes of 16 bits)
+    small = code.astype(np.uint16) if len(distinct) <= 1 << 16 else code
+    by_score = np.argsort(small, kind="stable")
+    span = len(values) + 1
+    keys = code[by_score].astype(np.int64) * span + found[by_score]
+    asked = np.searchsorted(distinct, wanted[rare]).astype(np.int64) * span
+    out[rare] = np.searchsorted(keys, asked + positions[rare]) - np.searchsorted(keys, asked)
+    return out
 
 
 def _runs(

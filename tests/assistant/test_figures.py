@@ -232,6 +232,9 @@ def test_the_row_index_answers_as_reading_every_row(assistant: PolicyAssistant) 
                 slow.reasons,
                 slow.conflicts,
             ), question
+    # the table itself stands where the comparison of every row puts it
+    compared = FigureRows(frame.copy()).positions(frame)
+    assert compared is not None and (table.positions(frame) == compared).all()
     # a table that is not a view of the indexed one is read row by row
     other = frame.assign(quote=frame["quote"].str.upper())
     assert table.positions(other) is None

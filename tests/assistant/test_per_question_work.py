@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from assistant import build_assistant
-from assistant.language import stems
+from assistant.language import question_terms, stems
 from assistant.pipeline.candidates import Evidence
 from assistant.pipeline.figures import _candidates, _rows_in
 from assistant.pipeline.retrieve import PassageRetriever, verbatim
@@ -201,3 +201,112 @@ def test_the_units_of_the_allowed_documents_are_marked_as_by_their_names() -> No
     for allowed in ({"doc-3"}, set(names[::3]), set(names), set(), {"doc-3", "no-such-doc"}):
         by_name = np.isin(np.asarray(doc_ids, dtype=str), np.asarray(sorted(allowed), dtype=str))
         assert (units.of_documents(allowed) == by_name).all(), allowed
+
+
+def _every_rank(scores: Any, keep: Any) -> Any:
+    """What the ranks were before: an argsort of every unit per question."""
+    import numpy as np
+
+    masked = np.where(keep, scores, -np.inf)
+    order = np.argsort(-masked, kind="stable")
+    ranks = np.empty(len(scores), dtype=np.int64)
+    ranks[order] = np.arange(1, len(scores) + 1)
+    return ranks
+
+
+@pytest.mark.parametrize("slot_bits", [20, 2], ids=["hashed", "colliding"])
+def test_the_ranks_of_the_quoted_units_are_those_of_an_argsort_of_every_unit(
+    slot_bits: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    import assistant.pipeline.retrieve as retrieve
+    from assistant.pipeline.retrieve import _ranks
+
+    monkeypatch.setattr(retrieve, "_SLOT_BITS", slot_bits)  # 2 bits: scores share slots
+
+    rng = np.random.default_rng(20)
+    n = 5_000
+    keep = rng.random(n) < 0.8
+    dense = rng.standard_normal(n).astype(np.float32)
+    dense[rng.choice(n, 600)] = dense[rng.choice(n, 600)]  # equal cosines (equal texts)
+    share = np.where(rng.random(n) < 0.1, rng.choice([0.25, 0.5, 0.75, 1.0], n), 0.0)
+    bm25 = np.where(rng.random(n) < 0.2, rng.random(n) * 9, 0.0).astype(np.float32)
+    quoted = np.unique(rng.choice(n, 400))
+    signed_zeros = np.where(rng.random(n) < 0.5, -0.0, 0.0).astype(np.float32)
+    signed_zeros[rng.choice(n, 50)] = 1.0
+    every_kind = (dense, share, bm25, np.zeros(n), signed_zeros, np.where(keep, np.nan, dense))
+    for scores in every_kind:
+        for allowed in (keep, np.ones(n, dtype=bool), np.zeros(n, dtype=bool)):
+            every = _every_rank(scores, allowed)
+            got = _ranks(scores, allowed, quoted)
+            assert got == {int(u): int(every[u]) for u in quoted}
+
+
+def test_the_best_allowed_units_are_those_of_an_argsort_of_every_unit() -> None:
+    import numpy as np
+
+    from assistant.pipeline.retrieve import _top
+
+    rng = np.random.default_rng(7)
+    n = 3_000
+    scores = rng.choice([0.1, 0.2, 0.3, 0.5], n).astype(np.float32)
+    for keep in (rng.random(n) < 0.5, np.zeros(n, dtype=bool), rng.random(n) < 0.005):
+        masked = np.where(keep, scores, -np.inf)
+        before = [int(i) for i in np.argsort(-masked, kind="stable")[:30] if np.isfinite(masked[i])]
+        assert _top(scores, 30, keep) == before
+
+
+def test_the_units_entered_by_their_words_are_those_of_the_pass_over_every_unit() -> None:
+    """``covering`` holds only the units with a question word; the units that enter by their
+    word coverage are those the pass over every unit's coverage chose."""
+    import numpy as np
+
+    from assistant.pipeline.retrieve import LEXICAL_UNITS, NEAREST_UNITS, PassageRetriever
+    from assistant.sentence_index import SentenceVectors
+    from assistant.unit_lexicon import UnitLexicon
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(BUNDLED_CORPUS_DIR.glob("*.txt"))]
+    lines = [line for t in texts for line in t.splitlines() if len(line.split()) > 3][:3_000]
+    frame = pd.DataFrame(
+        {
+            "doc_id": [f"doc-{n % 7}" for n in range(len(lines))],
+            "page": [None] * len(lines),
+            "line_start": range(len(lines)),
+            "line_end": range(len(lines)),
+            "text": lines,
+        }
+    )
+    units = SentenceVectors(None, frame)
+    lexicon = UnitLexicon(units.texts, units.contexts)
+    idf = idf_table(texts)
+    rng = np.random.default_rng(3)
+    dense = rng.choice([0.1, 0.2, 0.3], len(lines)).astype(np.float32)
+    retriever = PassageRetriever.__new__(PassageRetriever)
+    for question in (
+        "Hoeveel bijstandsgerechtigden hebben werk gevonden?",
+        "What is the budget for re-integration in Hengelo?",
+        "tegenprestatie",
+    ):
+        terms = question_terms(question)
+        share = lexicon.coverage(terms, idf)
+        assert share.max() > 0
+        for keep in (units.of_documents({"doc-1", "doc-4"}), np.ones(len(lines), dtype=bool)):
+            for scores in (dense, None):
+                expected: dict[int, None] = {}
+                if scores is not None:
+                    near = np.where(keep, scores, -np.inf)
+                    expected.update(
+                        (int(i), None)
+                        for i in np.argsort(-near, kind="stable")[:NEAREST_UNITS]
+                        if np.isfinite(near[i])
+                    )
+                tie = scores * 1e-3 if scores is not None else 0.0
+                wordy = np.where(keep & (share > 0), np.where(share > 0, share + tie, 0.0), -np.inf)
+                order = np.argsort(-wordy, kind="stable")[:LEXICAL_UNITS]
+                for i in order:
+                    if np.isfinite(wordy[i]):
+                        expected.setdefault(int(i), None)
+                covered = lexicon.covering(terms, idf)
+                got = retriever._entered(units, [], scores, covered, keep)
+                assert list(got.items()) == list(expected.items())
