@@ -5,7 +5,13 @@ Public entry points only; heavy libraries (torch, chromadb, bm25s) load on first
 
 from __future__ import annotations
 
-from ingest.embedding import Embedder, FakeEmbedder, create_embedder, is_common_word
+from ingest.embedding import (
+    Embedder,
+    FakeEmbedder,
+    common_words,
+    create_embedder,
+    is_common_word,
+)
 from ingest.embedding.cache import EmbeddingCache
 from ingest.lexical import BM25Index
 from ingest.pipeline import FileResult, IndexStep, IngestReport, build_index, chunk_size_summary
@@ -39,6 +45,7 @@ __all__ = [
     "VectorIndex",
     "build_index",
     "chunk_size_summary",
+    "common_words",
     "create_embedder",
     "create_vector_index",
     "is_common_word",

@@ -34,7 +34,7 @@ from assistant.pipeline.question import Question, understand
 from assistant.pipeline.ranking import PassageRanker, create_passage_ranker, rank
 from assistant.pipeline.retrieve import PassageRetriever
 from assistant.pipeline.scope import Scope, check, rows_on
-from ingest import HybridRetriever, SearchFilters, SearchIndex
+from ingest import HybridRetriever, SearchFilters, SearchIndex, common_words
 from metrics import FigureResult, FigureRows
 
 
@@ -91,8 +91,9 @@ class AnswerPipeline:
         return self._answerability
 
     def warm_up(self) -> None:
-        """Load the models and read the index version's units (not at import, not per question)."""
-        _ = self.ranker, self.answerability
+        """Load the models, general language's words (``names_unknown``) and the index
+        version's units (not at import, not per question)."""
+        _ = self.ranker, self.answerability, common_words()
         if self.index.ready():
             self.passages.units()
             self.passages.read_units()
@@ -134,7 +135,7 @@ class AnswerPipeline:
             place_terms=question_terms(question.text),
             figure=question.asks_figure,
             counts=question.answer_type not in ("list", "definition", "reason"),
-            years=question.years,
+            years=question.period_years,
         )
         frame = self._frame(filters, found.documents)
         pick = self.pick(question, ranked, frame, self.figures.rows())

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ingest.embedding.fake import FakeEmbedder
 from ingest.embedding.protocol import Embedder, Vectors
-from ingest.embedding.vocabulary import is_common_word
+from ingest.embedding.vocabulary import common_words, is_common_word
 
 if TYPE_CHECKING:
     from corpus import Settings
@@ -36,4 +36,11 @@ def create_embedder(settings: Settings) -> Embedder:
     )
 
 
-__all__ = ["Embedder", "FakeEmbedder", "Vectors", "create_embedder", "is_common_word"]
+__all__ = [
+    "Embedder",
+    "FakeEmbedder",
+    "Vectors",
+    "common_words",
+    "create_embedder",
+    "is_common_word",
+]
