@@ -90,9 +90,9 @@ def names_unknown(found: Candidates) -> list[str]:
     - a name a figure question counts ("hoeveel ZEBRAQUARTZ-plaatsingen?"): no document can
       hold a figure of a thing it never names;
     - a name with a word no document uses and general language does not know either (no
-      common word, ``ingest.is_common_word``): "Wat doet het Talentenloket?", "deelnemers
-      van Werkstart Plus" ask after a particular scheme, body or place the documents never
-      mention. A common word ("Germany", "Civic Integration Act") may stand in a Dutch
+      common word, ``ingest.is_common_word``): "Wat doet het Kraanvogelloket?", "deelnemers
+      van Kraanvogelstart Plus" ask after a particular scheme, body or place the documents
+      never mention. A common word ("Germany", "Civic Integration Act") may stand in a Dutch
       document in other words ("Duitsland", "Wet inburgering"), so it does not refuse."""
     q = found.question
     counted = {t for t in q.counted if isinstance(t, str)} if q.asks_figure else set()
@@ -106,8 +106,8 @@ def names_unknown(found: Candidates) -> list[str]:
 
 def _names_unknown_thing(name: str, unknown: set[str], vocabulary: Collection[str]) -> bool:
     """Whether a word of ``name`` is unknown to the documents and to general language. A
-    word the documents hold in another ending ("Eritrese" beside "Eritrea": its stem less the
-    last letter begins a stem of theirs) is known."""
+    word the documents hold in another ending (a people's adjective beside its country's
+    name: its stem less the last letter begins a stem of theirs) is known."""
     for word in _WORDS.findall(name):
         held = [s for s in stems(word) if len(s) >= 3]
         if not held or not unknown.issuperset(held) or is_common_word(word):
@@ -120,8 +120,8 @@ def _names_unknown_thing(name: str, unknown: set[str], vocabulary: Collection[st
 def states_no_figure(ranked: Ranked, pick: FigurePick | None) -> bool:
     """Whether a question that asks for a figure gets none: no figure row answers it and the
     passage the answer would lead with states no number (a year is no figure). The documents
-    then name its subject but do not give its figure ("Hoeveel mensen werken er via Gildebor?"
-    over a passage that only says Gildebor exists), and the answer is refused with the nearest
+    then name its subject but do not give its figure ("Hoeveel mensen werken er via het
+    Groenbedrijf?" over a passage that only says the Groenbedrijf exists), and the answer is refused with the nearest
     documents, not answered with a quote that holds no figure. Questions that ask a reason, a
     list, a definition or a comparison are answered by words, so never."""
     q = ranked.candidates.question

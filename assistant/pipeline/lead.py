@@ -225,8 +225,8 @@ def passage_lead(
     (``with_neighbours``), unless the figures are no counts (``counts``: a list's or a
     definition's numbers). A sentence that does not name the year the question asks (one of
     ``years``) comes with the sentence right beside it that states a figure for that year
-    (``with_year``), the two cut to the words around that figure: "… moet de netto
-    participatiegraad (…) omhoog. In 2018 was dat 63,1%."."""
+    (``with_year``), the two cut to the words around that figure: "… moet de bruto
+    arbeidsdeelname omhoog. In 2021 was dat 61,4%."."""
     if not citations:
         return with_notes("", notes)
     quotes = [str(c["quote"]) for c in citations]

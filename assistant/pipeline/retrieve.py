@@ -157,7 +157,7 @@ class PassageRetriever:
     def unknown_names(self, question: Question, access: tuple[str, ...] | None) -> list[str]:
         """Names in the question the corpus does not know, in either language: a word written
         with a capital inside the sentence, in quotes, or with a capital or digit inside it
-        ("Werkstart Plus", 'Talentenbank', "ZEBRAQUARTZ"), none of whose stems occurs."""
+        ("Kraanvogelstart Plus", 'Kraanvogelbank', "ZEBRAQUARTZ"), none of whose stems occurs."""
         vocab = self.idf(access)
         out = []
         for name in names_in(question.text):

