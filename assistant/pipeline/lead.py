@@ -24,6 +24,9 @@ from assistant.sentences import coverage, split_sentences
 LEAD_WORDS = 40  # issue 19: a lead of at most about 40 words
 ANSWER_WORDS = 120  # ... and a figure answer of at most about 120 words, without "meer"
 EXCERPT_CHARS = 300  # a quote under the lead is at most about this long
+# a lead's sentence and the figure sentences beside it, before the run is cut to the lead
+NEIGHBOUR_WORDS = 2 * LEAD_WORDS
+TABLE_WORDS = 4  # a run of text with a figure in every 4 words is table rows, not prose
 MIN_SENTENCE_WORDS = 8  # a passage lead quotes at least this many words of its sentence
 MIN_MEASURE_WORDS = 2  # a figure lead names what it counts in at least this many words
 ELLIPSIS = "…"
@@ -39,29 +42,43 @@ def _score(text: str, terms: Sequence[Term], idf: dict[str, float], figure: bool
     return (figure and figure_count(text) > 0, coverage(terms, text, idf) if terms else 0.0)
 
 
-def window(text: str, size: int, terms: Sequence[Term], idf: dict[str, float], figure: bool) -> str:
+def window(
+    text: str,
+    size: int,
+    terms: Sequence[Term],
+    idf: dict[str, float],
+    figure: bool,
+    *,
+    most_figures: bool = False,
+) -> str:
     """``text`` itself when it has at most ``size`` words, else the run of ``size`` words that
-    answers best (the first on a tie), with an ellipsis where words are left out."""
+    answers best (the first on a tie), with an ellipsis where words are left out. Best is a
+    figure (for a figure question), then the question's words, then the most figures; with
+    ``most_figures`` the most figures come first."""
     words = text.split()
     if len(words) <= size:
         return text
     size = max(size, 1)
-    best = max(
-        range(len(words) - size + 1),
-        key=lambda i: (
-            (*_score(" ".join(words[i : i + size]), terms, idf, figure), -i)
-            if not figure
-            else (
-                *_score(" ".join(words[i : i + size]), terms, idf, figure),
-                figure_count(" ".join(words[i : i + size])),
-                -i,
-            )
-        ),
-    )
+
+    def key(i: int) -> tuple:
+        part = " ".join(words[i : i + size])
+        if not figure:
+            return (*_score(part, terms, idf, figure), -i)
+        if most_figures:
+            return (figure_count(part), *_score(part, terms, idf, figure), -i)
+        return (*_score(part, terms, idf, figure), figure_count(part), -i)
+
+    best = max(range(len(words) - size + 1), key=key)
     part = " ".join(words[best : best + size])
     head = f"{ELLIPSIS} " if best > 0 else ""
     tail = f" {ELLIPSIS}" if best + size < len(words) else ""
     return f"{head}{part}{tail}"
+
+
+def table_like(text: str) -> bool:
+    """Rows of a table rather than a sentence: at least one figure in every TABLE_WORDS words
+    ("Totaal 3.700.445 3.695.772 3.813.336")."""
+    return figure_count(text) * TABLE_WORDS >= max(word_count(text), 1)
 
 
 def _sentences(quote: str) -> list[str]:
@@ -221,10 +238,13 @@ def passage_lead(
 ) -> str:
     """ "Volgens <title> (<page, lines>): “<its best sentence>” [c1]", the sentence cut to
     the words the lead has room for; a sentence that states a figure (or any sentence of a
-    figure question) comes with the figure-stating sentences right beside it that fit
+    figure question) comes with the figure-stating sentences right beside it
     (``with_neighbours``), unless the figures are no counts (``counts``: a list's or a
-    definition's numbers). A sentence that does not name the year the question asks (one of
-    ``years``) comes with the sentence right beside it that states a figure for that year
+    definition's numbers). When they do not fit whole, the run is cut to the words that
+    state the most figures ("… bepaald op 120. Tot en met het derde kwartaal zijn er 97 …"),
+    so a result is not left out for want of room beside its target; a table row
+    (``table_like``) only gets the rows beside it that fit whole. A sentence that does not
+    name the year the question asks (one of ``years``) comes with the sentence right beside it that states a figure for that year
     (``with_year``), the two cut to the words around that figure: "… moet de bruto
     arbeidsdeelname omhoog. In 2021 was dat 61,4%."."""
     if not citations:
@@ -243,7 +263,15 @@ def passage_lead(
     # a sentence that states a figure is told with it: a cut keeps the figure, and the
     # figures stated right beside it come along when they fit
     figure = figure or (counts and figure_count(sentence) > 0)
-    run = with_neighbours(quotes[number], sentence, room + 2, terms, idf) if figure else sentence
+    run = sentence
+    if figure and not table_like(sentence):
+        # the figures stated right beside it come along; a run longer than the lead's room is
+        # cut to the words that state the most figures (a result beside its target)
+        run = with_neighbours(quotes[number], sentence, NEIGHBOUR_WORDS, terms, idf)
+        if word_count(run) > room + 2:
+            run = window(run, room, terms, idf, True, most_figures=True)
+    elif figure:
+        run = with_neighbours(quotes[number], sentence, room + 2, terms, idf)
     if counts and run == sentence:
         # the figure for the asked year beside it: cut to the words around that figure
         run = with_year(quotes[number], sentence, years)

@@ -181,6 +181,41 @@ def test_a_passage_lead_quotes_the_figures_beside_its_sentence_when_they_fit() -
     assert "21" not in passage_lead([citation], [], words, {}, "nl", figure=False)
 
 
+def test_a_figure_beside_a_sentence_too_long_to_fit_whole_is_cut_into_the_lead() -> None:
+    # the target's sentence and the result's sentence are together longer than the lead's
+    # room: the lead keeps the words that state both figures, not the target alone
+    quote = (
+        "Het streven voor het aantal uitplaatsingen via het Kraanvogelloket vanuit het "
+        "bijstandsbestand van de gemeente Groenlo is in 2030 vastgesteld op 120 uitplaatsingen. "
+        "Tot en met het derde kwartaal van 2030 zijn er in totaal 97 inwoners uitgeplaatst. "
+        "Dat ligt boven de lijn van het streven."
+    )
+    terms = question_terms("Haalt Groenlo in 2030 het streven van het Kraanvogelloket?")
+    citation = {
+        "id": "c1",
+        "title": "Uitvoeringsprogramma Werk en Inkomen Groenlo 2031",
+        "location": "r. 1616–1650",
+        "quote": quote,
+    }
+    lead = passage_lead([citation], [], terms, {}, "nl", figure=False)
+    assert "120" in lead and "97" in lead
+    assert len(lead.split()) <= LEAD_WORDS
+
+
+def test_table_rows_beside_a_table_row_are_not_packed_into_the_lead() -> None:
+    # a row of a table is no sentence: the lead does not trade it for the densest rows
+    quote = (
+        "Budget 2017 2018 2019 Perspectiefjaar 200.000 200.000 200.000. "
+        "Totaal 3.700.445 3.695.772 3.813.336 3.897.295 4.118.352 4.216.171 4.300.000. "
+        "Klassiek " + " ".join(f"3.{n}07.590" for n in range(10, 30)) + "."
+    )
+    terms = question_terms("Hoeveel geld staat er in de begroting voor het Perspectiefjaar?")
+    citation = {"id": "c1", "title": "Nota", "location": "r. 1–3", "quote": quote}
+    lead = passage_lead([citation], [], terms, {}, "nl", figure=True)
+    assert "Perspectiefjaar 200.000" in lead and "3.1007.590" not in lead
+    assert len(lead.split()) <= LEAD_WORDS
+
+
 def test_a_several_part_figure_question_gets_every_shown_row_in_its_lead(
     assistant: PolicyAssistant,
 ) -> None:
