@@ -59,6 +59,9 @@ class Candidates:
     idf: dict[str, float] = field(default_factory=dict)
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     tables: UnitTables | None = None  # the units' words and rows, for the features
+    # runs one sentence longer than a candidate run, that sentence stating a figure: never
+    # ranked, only quoted as the figure a ranked run's last sentence leads up to
+    tails: list[Evidence] = field(default_factory=list)
     dense_mean: float = 0.0  # the mean cosine of the question with every allowed unit ...
     dense_std: float = 1.0  # ... and its spread: cosines enter the features in these units
 

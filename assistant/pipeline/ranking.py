@@ -151,3 +151,22 @@ def rank(found: Candidates, scores: np.ndarray) -> Ranked:
         kept.append(ev)
         origin.append(i)
     return Ranked(found, kept, scores, origin)
+
+
+def with_tails(ranked: Ranked) -> Ranked:
+    """The ranked passages as they are quoted: a run that ends right before the sentence
+    stating its figure ("... Die ambitie staat onder druk." / "Voor de eerste drie kwartalen
+    is het resultaat 21,29%.") is quoted with it (``Candidates.tails``), never into a passage
+    ranked above it; a passage below that the longer quote now holds is left out, as in
+    ``rank``. Ranking, answerability and the figure pick read the passages before this: a
+    longer quote changes what is shown, not what is decided."""
+    tails = ranked.candidates.tails
+    if not tails:
+        return ranked
+    figure = ranked.candidates.question.asks_figure
+    quoted: list[Evidence] = []
+    for ev in ranked.passages:
+        if any(overlaps(p, ev) and not (figure and touches(p, ev)) for p in quoted):
+            continue
+        quoted.append(with_following_figures(ev, tails, quoted))
+    return replace(ranked, passages=quoted)

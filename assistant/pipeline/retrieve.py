@@ -19,7 +19,7 @@ from assistant.figures import FigureService
 from assistant.language import municipality_stems
 from assistant.pipeline.candidates import Candidate, Candidates, Evidence
 from assistant.pipeline.question import Question
-from assistant.pipeline.units import UnitTables
+from assistant.pipeline.units import UnitTables, figure_count
 from assistant.sentence_index import SentenceVectors
 from assistant.sentences import Sentence, idf_table, meets_any, stems, without_bullet
 from assistant.source_lines import SourceLines
@@ -202,7 +202,8 @@ class PassageRetriever:
         groups = [
             ([i], r) for i, r in sorted(entered.items(), key=lambda e: units.kinds[e[0]] != "block")
         ]
-        groups += _runs(units, entered)
+        runs, tails = _runs(units, entered)
+        groups += runs
         covers, context_covers = lexicon.group_coverage(
             list(question.scored), idf, [g for g, _ in groups]
         )
@@ -250,6 +251,12 @@ class PassageRetriever:
                     tuple(r for m in members for r in tables.rows[m]),
                 )
             )
+        for members in tails:
+            doc_id, page, start, _ = units.place(members[0])
+            end = units.place(members[-1])[3]
+            joined = " ".join(units.texts[m] for m in members)
+            if self._verbatim(members, joined, doc_id, page, start, end, snap, version):
+                out.tails.append(Evidence(doc_id, page, start, end, without_bullet(joined), 0.0))
         return out
 
     def _verbatim(
@@ -394,26 +401,33 @@ def _equal_before(
 
 def _runs(
     units: SentenceVectors, entered: dict[int, int | None]
-) -> list[tuple[list[int], int | None]]:
+) -> tuple[list[tuple[list[int], int | None]], list[list[int]]]:
     """Runs of 2 to RUN_SENTENCES neighbouring sentences that start at a candidate sentence (a
     figure often follows its subject in the next sentence; a list holds one figure per line).
     A run goes on over a page break: a document's line numbers are unique, so the run's lines
-    name its place, and its citation names both pages (``corpus.locate``: page_end)."""
+    name its place, and its citation names both pages (``corpus.locate``: page_end).
+    Second, the tails: a run of RUN_SENTENCES sentences with the next sentence when that
+    states a figure (a run may end right before the result it leads up to)."""
     runs: list[tuple[list[int], int | None]] = []
+    tails: list[list[int]] = []
     for i, rank in entered.items():
         if units.kinds[i] != "sentence":
             continue
         doc_id, _, _, end = units.place(i)
         members = [i]
         size = len(units.texts[i])
-        for j in range(i + 1, min(i + RUN_SENTENCES, len(units))):
+        for j in range(i + 1, min(i + RUN_SENTENCES + 1, len(units))):
             j_doc, _, j_start, j_end = units.place(j)
             if units.kinds[j] != "sentence" or j_doc != doc_id:
                 break
             if j_start < end or size + len(units.texts[j]) >= RUN_MAX_CHARS:
                 break
+            if len(members) == RUN_SENTENCES:
+                if figure_count(units.texts[j]):
+                    tails.append([*members, j])
+                break
             members.append(j)
             size += len(units.texts[j]) + 1
             end = j_end
             runs.append((list(members), rank))
-    return runs
+    return runs, tails

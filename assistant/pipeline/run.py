@@ -31,7 +31,7 @@ from assistant.pipeline.compose import QUOTED, Composer, Draft, Status
 from assistant.pipeline.features import passage_features
 from assistant.pipeline.figures import FigurePick, pick_figures
 from assistant.pipeline.question import Question, understand
-from assistant.pipeline.ranking import PassageRanker, create_passage_ranker, rank
+from assistant.pipeline.ranking import PassageRanker, create_passage_ranker, rank, with_tails
 from assistant.pipeline.retrieve import PassageRetriever
 from assistant.pipeline.scope import Scope, check, rows_on
 from ingest import HybridRetriever, SearchFilters, SearchIndex, common_words
@@ -141,6 +141,7 @@ class AnswerPipeline:
         pick = self.pick(question, ranked, frame, self.figures.rows())
         signals = question_features(ranked, pick)
         p_refused = self.answerability.p_refused(signals)
+        quoted = with_tails(ranked)  # decided on the passages, quoted with their figures
         draft: Draft | None = None
         unknown = names_unknown(found)
         if unknown:
@@ -149,12 +150,12 @@ class AnswerPipeline:
             draft = composer.refusal(found.hits, lang)
         elif states_no_figure(ranked, pick):
             draft = composer.refusal(
-                found.hits, lang, no_figure=True, closest=ranked.passages[:QUOTED]
+                found.hits, lang, no_figure=True, closest=quoted.passages[:QUOTED]
             )
         elif pick is not None:
-            draft = self._figures(question, ranked, pick, composer)
+            draft = self._figures(question, quoted, pick, composer)
         if draft is None:
-            draft = self._passages(question, ranked, composer)
+            draft = self._passages(question, quoted, composer)
         composer.finish(draft, lang)
         draft.extra["evidence"] = {
             "best_coverage": round(signals["best_coverage"], 3),

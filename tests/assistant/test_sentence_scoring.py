@@ -120,3 +120,58 @@ def test_unit_coverage_equals_the_coverage_of_one_unit_groups(
         every = lexicon.coverage(terms, idf)
         groups = lexicon.group_coverage(terms, idf, [[i] for i in range(len(units))])[1]
         assert np.array_equal(every, groups) and every.max() > 0
+
+
+def test_a_run_ending_before_its_figure_is_quoted_with_it_but_not_into_a_passage_above() -> None:
+    import numpy as np
+
+    from assistant.pipeline.candidates import Candidates, Evidence, Ranked
+    from assistant.pipeline.question import understand
+    from assistant.pipeline.ranking import with_tails
+
+    question = understand("Hoeveel procent doet mee aan activering?", {}, set())
+    run = Evidence(
+        "d", None, 10, 14, "Wij streven naar 22%. Dat is hoog. Het is lastig. Maar.", 5.0
+    )
+    result = "Voor de eerste drie kwartalen is het resultaat 21,29%."
+    tail = Evidence("d", None, 10, 15, f"{run.quote} {result}", 0.0)
+    alone = Evidence("d", None, 15, 15, result, 3.0)  # ranked below: the longer quote holds it
+    other = Evidence("e", None, 1, 2, "Elders staat 7 keer iets.", 2.0)
+    found = Candidates(question, [], [], [], tails=[tail])
+    quoted = with_tails(Ranked(found, [run, alone, other], np.zeros(0))).passages
+    assert [(q.doc_id, q.line_start, q.line_end) for q in quoted] == [
+        ("d", 10, 15),
+        ("e", 1, 2),
+    ]
+    assert quoted[0].quote.endswith("21,29%.") and quoted[0].score == run.score
+    # the figure's sentence ranked above the run keeps its place; the run stays as it is
+    above = with_tails(Ranked(found, [alone, run], np.zeros(0))).passages
+    assert [(q.line_start, q.line_end) for q in above] == [(15, 15), (10, 14)]
+    # no tails: the ranked passages themselves
+    plain = Ranked(Candidates(question, [], [], []), [run], np.zeros(0))
+    assert with_tails(plain) is plain
+
+
+def test_a_tail_is_a_full_run_and_the_next_sentence_only_when_that_states_a_figure() -> None:
+    from assistant.pipeline.retrieve import RUN_SENTENCES, _runs
+
+    class Units:
+        """The unit table's shape that runs are read from: one sentence per line."""
+
+        def __init__(self, texts: list[str]) -> None:
+            self.texts = texts
+            self.kinds = ["sentence"] * len(texts)
+
+        def __len__(self) -> int:
+            return len(self.texts)
+
+        def place(self, i: int) -> tuple[str, None, int, int]:
+            return ("d", None, i + 1, i + 1)
+
+    words = [f"Zin {chr(97 + i)} gaat over werk." for i in range(RUN_SENTENCES)]
+    with_figure = Units([*words, "Het resultaat was 21,29%."])
+    runs, tails = _runs(with_figure, {0: 1})  # type: ignore[arg-type]
+    assert max(len(m) for m, _ in runs) == RUN_SENTENCES
+    assert tails == [list(range(RUN_SENTENCES + 1))]
+    runs, tails = _runs(Units([*words, "Het resultaat was goed."]), {0: 1})  # type: ignore[arg-type]
+    assert max(len(m) for m, _ in runs) == RUN_SENTENCES and tails == []
