@@ -133,7 +133,8 @@ class AnswerPipeline:
             found.idf,
             places=self.locator,
             place_terms=question_terms(question.text),
-            figure=question.asks_figure,
+            # a comparison ("hoe heeft ... zich ontwikkeld?") is told by its figures too
+            figure=question.asks_figure or question.answer_type == "comparison",
             counts=question.answer_type not in ("list", "definition", "reason"),
             years=question.period_years,
         )

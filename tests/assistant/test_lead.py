@@ -3,6 +3,8 @@ quotes within about 120 words, and the rest of the evidence as the collapsed ``m
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant import PolicyAssistant
@@ -266,3 +268,31 @@ def test_a_passage_lead_names_the_figure_for_the_year_asked_beside_its_sentence(
         [citation], [], terms, {}, "nl", figure=False, years=["2021"], counts=False
     )
     assert "61,4%" not in listed
+
+
+def test_a_question_how_something_developed_gets_the_figures_in_its_lead(tmp_path: Path) -> None:
+    # a comparison asks no "hoeveel", but its answer is the figures: the lead quotes the
+    # sentence that states them, not the one that only names the subject best
+    from corpus import write_manifest
+    from tests.conftest import fake_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    filler = [f"Paragraaf {n} gaat over de wijkteams in wijk {n}." for n in range(1, 30)]
+    paragraph = [
+        "De waardering van klanten voor het Stadsloket meten we elke twee jaar, zodat we zien "
+        "hoe die waardering zich ontwikkelt.",
+        "Die steeg van een 6,9 in 2021 naar een 7,6 in 2023.",
+    ]
+    (corpus / "jaarverslag.txt").write_text(
+        "\n\n".join([*filler[:15], " ".join(paragraph), *filler[15:]]) + "\n", encoding="utf-8"
+    )
+    write_manifest(corpus, {"jaarverslag.txt": {"title": "Jaarverslag", "municipality": "Delden"}})
+    assistant = PolicyAssistant(fake_settings(tmp_path / "data", corpus_dirs=[corpus]))
+    assert not assistant.ingest().failed
+    result = assistant.ask(
+        "Hoe heeft de waardering van klanten voor het Stadsloket zich ontwikkeld?"
+    )
+    assert result.status != "refused"
+    assert "6,9" in result.lead and "7,6" in result.lead
+    assert len(result.lead.split()) <= LEAD_WORDS
