@@ -8,13 +8,14 @@ size), and at a page break one when the page's text ends higher than a page's te
 ends (two lines or more: one line is what a word processor's widow control moves to the next
 page inside a paragraph), when the next page's text starts lower than it usually does, or by
 the text (``paragraph_breaks``, which the DOCX reader shares): the page's last line closes a
-sentence, stops well short of the text's right edge or is a heading and the next page's text
-starts anew (a capital, a digit, a bullet), or the next page opens with a numbered heading
-("2.4 Uitstroom naar werk", or "2" above "Ambitie": the page before may end in a heading of
-ordinary length); never between two table rows (lines with three numbers or more). (A text that
-leaves an empty line after every line, as some exports do, keeps doing so over the break: a
-page break gets the document's usual gap inside a paragraph, or between paragraphs.) So a
-sentence, a list or a table that runs on over a page break stays one passage.
+sentence, stops well short of the text's right edge (and is no lead: a colon goes on) or is a
+heading and the next page's text starts anew (a capital, a digit, a bullet), or the next page
+opens with a numbered heading ("2.4 Uitstroom naar werk", or "2" above "Ambitie": the page
+before may end in a heading of ordinary length); never between two table rows (lines with
+three numbers or more), nor after a bare section number ("18.", its text on the next line).
+(A text that leaves an empty line after every line, as some exports do, keeps doing so over
+the break: a page break gets the document's usual gap inside a paragraph, or between
+paragraphs.) So a sentence, a list or a table that runs on over a page break stays one passage.
 
 ``SourceLine.line`` numbers the document's lines, blank ones included, from 1; ``ref`` is the
 line on its page as a reader counts it (text lines only, without the furniture).
@@ -39,6 +40,7 @@ _STARTS_NEW = re.compile(r"^\s*(?:[A-ZÀ-Ý0-9“‘\"'•\-–*]|\uf0b7)")
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
 _SECTION_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?")  # "2", "2.4", "3."
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*%?")
+_LEAD = re.compile(r":\s*$")
 TABLE_ROW_NUMBERS = 3  # a line holding this many numbers is a table row
 
 
@@ -57,10 +59,14 @@ def _table_row(text: str) -> bool:
 def paragraph_ends(before: str, after: str, short: bool, heading: bool = False) -> bool:
     """Whether a paragraph ends between two lines the layout does not set apart (a page
     break, two DOCX paragraphs): ``before`` closes a sentence, stops ``short`` of the text's
-    width or is a ``heading``, and ``after`` starts anew (a capital, a digit, a bullet); never
-    between two table rows."""
+    width (and is no lead, ending in a colon) or is a ``heading``, and ``after`` starts anew
+    (a capital, a digit, a bullet); never between two table rows, nor after a bare section
+    number ("18.", its text on the next line)."""
     if _table_row(before) and _table_row(after):
         return False
+    if _SECTION_NUMBER.fullmatch(before.strip()):  # "18." on its own: the number of what follows
+        return False
+    short = short and not _LEAD.search(before)  # a short lead ("Samengevat:") goes on
     ends = bool(_CLOSED.search(before)) or short or heading or _heading_like(before)
     return ends and bool(_STARTS_NEW.match(after))
 

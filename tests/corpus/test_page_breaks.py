@@ -92,6 +92,24 @@ def test_a_sentence_runs_on_over_the_page_break(opening: list[str]) -> None:
     assert not _blank_at_the_break(lines), "a false paragraph break at the page break"
 
 
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("foot", "opening"),
+    [
+        ("Samengevat:", ["Het college vindt de aanpak in de wijken geslaagd."]),  # a lead
+        ("12.", ["In het werkplan staat hoeveel trajecten we inzetten."]),  # a section number
+    ],
+    ids=["colon", "section-number"],
+)
+def test_a_short_line_that_goes_on_runs_on_over_the_page_break(
+    foot: str, opening: list[str]
+) -> None:
+    # the last line of page 1 stops well short of the column, but it is a lead (a colon) or a
+    # bare section number: the text file goes on without a blank line
+    lines = _read(foot, opening, heading=False)
+    assert not _blank_at_the_break(lines), "a false paragraph break at the page break"
+
+
 @pytest.mark.unit
 @pytest.mark.parametrize(
     ("first", "second", "opens"),
