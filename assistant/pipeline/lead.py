@@ -244,9 +244,9 @@ def passage_lead(
     state the most figures ("… bepaald op 120. Tot en met het derde kwartaal zijn er 97 …"),
     so a result is not left out for want of room beside its target; a table row
     (``table_like``) only gets the rows beside it that fit whole. A sentence that does not
-    name the year the question asks (one of ``years``) comes with the sentence right beside it that states a figure for that year
-    (``with_year``), the two cut to the words around that figure: "… moet de bruto
-    arbeidsdeelname omhoog. In 2021 was dat 61,4%."."""
+    name the year the question asks (one of ``years``) comes with the sentence right beside
+    it that states a figure for that year (``with_year``), the two cut to the words around
+    that figure: "… moet de bruto arbeidsdeelname omhoog. In 2021 was dat 61,4%."."""
     if not citations:
         return with_notes("", notes)
     quotes = [str(c["quote"]) for c in citations]
@@ -261,7 +261,7 @@ def passage_lead(
     frame = with_notes(template.format(**values, sentence=""), notes)
     room = max(LEAD_WORDS - word_count(frame) - 2, MIN_SENTENCE_WORDS)  # 2: the ellipses
     # a sentence that states a figure is told with it: a cut keeps the figure, and the
-    # figures stated right beside it come along when they fit
+    # figures stated right beside it come along (cut to the lead's room, see below)
     figure = figure or (counts and figure_count(sentence) > 0)
     run = sentence
     if figure and not table_like(sentence):
