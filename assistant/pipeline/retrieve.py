@@ -216,9 +216,7 @@ class PassageRetriever:
         bm25_rank = _ranks(bm25, keep, quoted)
         seen_text: set[tuple[str, str]] = set()
         for n, (members, rank) in enumerate(groups):
-            doc_id, page, start, _ = units.place(members[0])
-            end = units.place(members[-1])[3]
-            joined = " ".join(units.texts[m] for m in members)
+            doc_id, page, start, end, joined = _span(units, members)
             if (doc_id, joined) in seen_text:
                 continue
             seen_text.add((doc_id, joined))
@@ -252,9 +250,7 @@ class PassageRetriever:
                 )
             )
         for members in tails:
-            doc_id, page, start, _ = units.place(members[0])
-            end = units.place(members[-1])[3]
-            joined = " ".join(units.texts[m] for m in members)
+            doc_id, page, start, end, joined = _span(units, members)
             if self._verbatim(members, joined, doc_id, page, start, end, snap, version):
                 out.tails.append(Evidence(doc_id, page, start, end, without_bullet(joined), 0.0))
         return out
@@ -397,6 +393,19 @@ def _equal_before(
     asked = np.searchsorted(distinct, wanted[rare]).astype(np.int64) * span
     out[rare] = np.searchsorted(keys, asked + positions[rare]) - np.searchsorted(keys, asked)
     return out
+
+
+def _span(units: SentenceVectors, members: list[int]) -> tuple[str, int | None, int, int, str]:
+    """Where a group of neighbouring units stands (document, first page, first and last
+    line) and its text, the units joined by a space."""
+    doc_id, page, start, _ = units.place(members[0])
+    return (
+        doc_id,
+        page,
+        start,
+        units.place(members[-1])[3],
+        " ".join(units.texts[m] for m in members),
+    )
 
 
 def _runs(
