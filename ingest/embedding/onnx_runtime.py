@@ -85,6 +85,12 @@ class OnnxE5Embedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = self.threads or _available_cores()
         options.inter_op_num_threads = 1
+        # idle workers block instead of spinning: on a machine whose cores are shared (other
+        # workers, other processes) a spinning worker burns a core waiting for its turn, which
+        # doubled the CPU of a query's embedding (57 -> 31 ms per question at load 4 on 2
+        # cores, bench/results/ask_profile_s9-after.md); the threads and their share of the
+        # work are the same, so the vectors are identical
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         try:
             session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
