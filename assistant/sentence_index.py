@@ -223,7 +223,8 @@ class SentenceVectors:
         )
 
     def scores(self, query: np.ndarray) -> np.ndarray:
-        """The cosine of ``query`` with every unit."""
+        """The cosine of ``query`` with every unit (one BLAS matrix-vector product: run on one
+        thread once the answerer is warm, ``one_blas_thread``)."""
         if not len(self.vectors):
             return np.zeros(len(self.texts), dtype=np.float32)
         return np.asarray(self.vectors @ query, dtype=np.float32)
@@ -241,3 +242,17 @@ class SentenceVectors:
         if doc_ids is not None:
             scores = np.where(self.of_documents(doc_ids), scores, -np.inf)
         return [int(i) for i in top_k(scores, k) if np.isfinite(scores[i])]
+
+
+def one_blas_thread() -> None:
+    """Run numpy's BLAS on one thread in this process from now on (every BLAS library loaded).
+
+    The one product /ask makes with it (``SentenceVectors.scores``: some 4,000 units x 384)
+    takes 0.1-0.5 ms on one thread; on two, with the cores shared (other workers, other
+    processes), the calling thread spins until the second one gets a core: 8-13 ms of CPU per
+    question (bench/results/ask_profile_s9-after.md). A server answers several requests at
+    once in any case. One thread also makes the cosines the same on every machine: how a
+    product is split over threads changes the last bit of a few of them."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")

@@ -34,6 +34,7 @@ from assistant.pipeline.question import Question, understand
 from assistant.pipeline.ranking import PassageRanker, create_passage_ranker, rank, with_tails
 from assistant.pipeline.retrieve import PassageRetriever
 from assistant.pipeline.scope import Scope, check, rows_on
+from assistant.sentence_index import one_blas_thread
 from ingest import HybridRetriever, SearchFilters, SearchIndex, common_words
 from metrics import FigureResult, FigureRows
 
@@ -92,7 +93,9 @@ class AnswerPipeline:
 
     def warm_up(self) -> None:
         """Load the models, general language's words (``names_unknown``) and the index
-        version's units (not at import, not per question)."""
+        version's units (not at import, not per question); numpy's BLAS on one thread from
+        now on (``one_blas_thread``)."""
+        one_blas_thread()
         _ = self.ranker, self.answerability, common_words()
         if self.index.ready():
             self.passages.units()
