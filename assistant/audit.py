@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+import numpy as np
+
 from assistant.state_db import StateDatabase, state_database, utc_iso
 from corpus import Settings
 
@@ -143,20 +145,26 @@ def cited_places(
     file, not for a PDF or a DOCX)."""
     places: list[dict[str, Any]] = []
     every: list[str] = []
-    # the cited documents' chunks only, found once: not a pass over every chunk per citation
-    rows: dict[str, pd.DataFrame] = {}
+    # the cited documents' chunks only (first line, last line, id: numpy arrays, in the
+    # table's order), found once: not a pass over every chunk per citation, nor a filtered
+    # DataFrame per citation (pandas' row selection cost more than the rest of the audit)
+    rows: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     if chunks is not None and not chunks.empty and citations:
-        cited = {str(c["doc_id"]) for c in citations}
-        for doc_id, group in chunks[chunks["doc_id"].isin(cited)].groupby("doc_id"):
-            rows[str(doc_id)] = group
+        doc_ids = chunks["doc_id"].astype(str).to_numpy()
+        starts, ends = chunks["line_start"].to_numpy(), chunks["line_end"].to_numpy()
+        ids_of = chunks["chunk_id"].to_numpy()
+        for doc_id in {str(c["doc_id"]) for c in citations}:
+            mine = doc_ids == doc_id
+            if mine.any():
+                rows[doc_id] = (starts[mine], ends[mine], ids_of[mine])
     for c in citations:
         ids: list[str] = []
         span = lines_of(c["doc_id"], c) if lines_of is not None else None
         first, last = span or (int(c["line_start"]), int(c["line_end"]))
         doc = rows.get(str(c["doc_id"]))
         if doc is not None:
-            hit = doc[(doc["line_start"] <= last) & (doc["line_end"] >= first)]
-            ids = [str(x) for x in hit["chunk_id"]]
+            doc_starts, doc_ends, doc_ids_of = doc
+            ids = [str(x) for x in doc_ids_of[(doc_starts <= last) & (doc_ends >= first)]]
         places.append(
             {
                 "doc_id": c["doc_id"],

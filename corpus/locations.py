@@ -112,13 +112,20 @@ def resolve(
             code="page_required",
         )
     last_page = page_end if page_end is not None else page
-    start_key = (page or 0, line_start) if paged(doc) else (0, line_start)
-    end_key = (last_page or 0, line_end) if paged(doc) else (0, line_end)
-    hits = [
-        i
-        for i, sl in enumerate(doc.lines)
-        if sl.text.strip() and start_key <= _key(doc, sl) <= end_key
-    ]
+    if paged(doc):
+        start_key, end_key = (page or 0, line_start), (last_page or 0, line_end)
+        hits = [
+            i
+            for i, sl in enumerate(doc.lines)
+            if start_key <= (sl.page or 0, sl.cited) <= end_key and sl.text.strip()
+        ]
+    else:  # the page is no part of the key: the line numbers alone (a pass over every line
+        # of the document per citation, so without a key tuple per line)
+        hits = [
+            i
+            for i, sl in enumerate(doc.lines)
+            if line_start <= sl.cited <= line_end and sl.text.strip()
+        ]
     if not hits:
         raise InvalidRequestError(
             f"{_describe(page, line_start, page_end, line_end)} does not exist in "
@@ -126,10 +133,6 @@ def resolve(
             code="invalid_range",
         )
     return hits[0], hits[-1]
-
-
-def _key(doc: Document, sl: SourceLine) -> tuple[int, int]:
-    return ((sl.page or 0) if paged(doc) else 0, sl.cited)
 
 
 def _describe(page: int | None, start: int, page_end: int | None, end: int) -> str:
