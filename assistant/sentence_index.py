@@ -181,6 +181,18 @@ class SentenceVectors:
         self.contexts: list[str] = self.frame["context"].fillna("").astype(str).tolist()
         self.kinds: list[str] = self.frame["kind"].astype(str).tolist()
         self.doc_ids: list[str] = self.frame["doc_id"].astype(str).tolist()
+        # every unit's place as Python values, made once: a question asks some 2,000 of them
+        # (runs, candidate spans), and reading four numpy scalars each time cost ~5 ms of CPU
+        self._places: list[tuple[str, int | None, int, int]] = [
+            (doc_id, None if page < 0 else int(page), int(start), int(end))
+            for doc_id, page, start, end in zip(
+                self.doc_ids,
+                self._pages.tolist(),
+                self._starts.tolist(),
+                self._ends.tolist(),
+                strict=True,
+            )
+        ]
         # each unit's document as a small integer: "only these documents" is then one
         # comparison of integers per unit, not of strings
         codes, names = pd.factorize(pd.Series(self.doc_ids, dtype=object))
@@ -214,13 +226,8 @@ class SentenceVectors:
         return [int(i) for i in idx[keep]]
 
     def place(self, i: int) -> tuple[str, int | None, int, int]:
-        page = int(self._pages[i])
-        return (
-            self.doc_ids[i],
-            (None if page < 0 else page),
-            int(self._starts[i]),
-            int(self._ends[i]),
-        )
+        """A unit's document, first page (None when unpaged), first and last line."""
+        return self._places[i]
 
     def scores(self, query: np.ndarray) -> np.ndarray:
         """The cosine of ``query`` with every unit (one BLAS matrix-vector product: run on one

@@ -139,13 +139,18 @@ def rank(found: Candidates, scores: np.ndarray) -> Ranked:
         ev.score = round(float(score), 4)
     order = [int(i) for i in np.argsort(-scores, kind="stable")]
     ordered = [evidence[i] for i in order]
+    # a passage only grows into candidates that start where it starts: those, in score order,
+    # found once (not a pass over every candidate, some 500, per passage and step)
+    starting: dict[tuple[str, int], list[Evidence]] = {}
+    for ev in ordered:
+        starting.setdefault((ev.doc_id, ev.line_start), []).append(ev)
     kept: list[Evidence] = []
     origin: list[int] = []
     figure = found.question.asks_figure
     for i, ev in zip(order, ordered, strict=True):
         if len(kept) >= RANKED_KEPT:
             break
-        ev = with_following_figures(ev, ordered, kept, FOLLOWING)
+        ev = with_following_figures(ev, starting[ev.doc_id, ev.line_start], kept, FOLLOWING)
         if any(overlaps(p, ev) and not (figure and touches(p, ev)) for p in kept):
             continue
         kept.append(ev)
