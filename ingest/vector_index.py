@@ -78,6 +78,7 @@ class ChromaIndex:
         self._client_value = None if callable(client) else client
         self._make_client = client if callable(client) else None
         self._lock = threading.Lock()
+        self._handles: dict[str, Any] = {}  # collection name -> its handle (``_collection``)
 
     @property
     def _client(self) -> Any:
@@ -124,9 +125,15 @@ class ChromaIndex:
         return cls(connect)
 
     def _collection(self, name: str) -> Any:
-        return self._client.get_or_create_collection(
-            name, embedding_function=None, configuration={"hnsw": HNSW_CONFIG}
-        )
+        """The collection's handle, asked of Chroma once per name: ``get_or_create_collection``
+        reads Chroma's catalogue (a request to a server), ~1 ms of CPU embedded, and /ask
+        queries the same collection (one per index version) every time."""
+        handle = self._handles.get(name)
+        if handle is None:
+            handle = self._handles[name] = self._client.get_or_create_collection(
+                name, embedding_function=None, configuration={"hnsw": HNSW_CONFIG}
+            )
+        return handle
 
     def upsert(
         self,
@@ -147,17 +154,26 @@ class ChromaIndex:
     def query(
         self, collection: str, vector: np.ndarray, k: int, where: Mapping[str, Any] | None = None
     ) -> list[VectorHit]:
-        col = self._collection(collection)
-        if k <= 0 or col.count() == 0:
+        """The ``k`` nearest ids (fewer when the collection holds fewer: an empty one gives
+        none, chromadb 1.5 answers that without a count first)."""
+        if k <= 0:
             return []
-        result = col.query(
+        try:
+            result = self._query(self._collection(collection), vector, k, where)
+        except Exception:  # chromadb's own NotFoundError types: dropped since it was kept
+            self._handles.pop(collection, None)
+            result = self._query(self._collection(collection), vector, k, where)
+        ids, distances = result["ids"][0], result["distances"][0]
+        return [VectorHit(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+
+    @staticmethod
+    def _query(col: Any, vector: np.ndarray, k: int, where: Mapping[str, Any] | None) -> Any:
+        return col.query(
             query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
             n_results=k,
             where=chroma_where(where or {}),
             include=["distances"],
         )
-        ids, distances = result["ids"][0], result["distances"][0]
-        return [VectorHit(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
 
     def get_vectors(self, collection: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
         if not ids:
@@ -181,6 +197,7 @@ class ChromaIndex:
         return [c.name if hasattr(c, "name") else str(c) for c in self._client.list_collections()]
 
     def drop(self, collection: str) -> None:
+        self._handles.pop(collection, None)
         if collection in self.collections():
             self._client.delete_collection(collection)
 
