@@ -22,6 +22,7 @@ from ingest.store import IndexStore, VersionInfo, collection_name, read_document
 from ingest.vector_index import VectorIndex
 
 QUERY_VECTORS_KEPT = 64
+BM25_SCORES_KEPT = 16  # (index version, query) -> every chunk's BM25 score
 MASKS_KEPT = 256  # filter masks kept per version
 
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -157,6 +158,8 @@ class HybridRetriever:
         self.settings = settings.retrieval
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vectors_lock = threading.Lock()
+        self._bm25_scores: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._bm25_lock = threading.Lock()
 
     def query_vector(self, query: str) -> np.ndarray:
         """The query's embedding; the last few are kept, since one question is searched twice
@@ -190,10 +193,26 @@ class HybridRetriever:
             hits.append(self._hit(snap, pos, score, bm25_ranked, dense_ranked))
         return hits
 
+    def _bm25_all(self, snap: IndexSnapshot, query: str) -> np.ndarray:
+        """Every chunk's BM25 score for ``query`` (read-only); the last few are kept per index
+        version, since /ask searches one question twice (hybrid, then BM25 alone)."""
+        key = (snap.version, query)
+        with self._bm25_lock:
+            if key in self._bm25_scores:
+                self._bm25_scores.move_to_end(key)
+                return self._bm25_scores[key]
+        scores = snap.bm25.scores(query)
+        scores.flags.writeable = False
+        with self._bm25_lock:
+            self._bm25_scores[key] = scores
+            while len(self._bm25_scores) > BM25_SCORES_KEPT:
+                self._bm25_scores.popitem(last=False)
+        return scores
+
     def _bm25(
         self, snap: IndexSnapshot, query: str, keep: np.ndarray, n: int
     ) -> list[tuple[int, float]]:
-        scores = snap.bm25.scores(query)
+        scores = self._bm25_all(snap, query)
         if scores.size == 0:
             return []
         scores = np.where(keep, scores, 0.0)
