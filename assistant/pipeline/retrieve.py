@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -203,7 +203,7 @@ class PassageRetriever:
         groups = [
             ([i], r) for i, r in sorted(entered.items(), key=lambda e: units.kinds[e[0]] != "block")
         ]
-        runs, tails = _runs(units, entered)
+        runs, tails = _runs(units, entered, lambda j: tables.text(j).figures)
         groups += runs
         covers, context_covers = lexicon.group_coverage(
             list(question.scored), idf, [g for g, _ in groups]
@@ -352,7 +352,7 @@ def _slot_table() -> np.ndarray:
     after each use (``_equal_before``): making and filling 4 MB anew cost ~1 ms of CPU per
     call, three calls per question, more than the rest of the ranks."""
     table = getattr(_SLOT_TABLES, "table", None)
-    if table is None:
+    if table is None or len(table) != 1 << _SLOT_BITS:
         table = _SLOT_TABLES.table = np.full(1 << _SLOT_BITS, -1, dtype=np.int32)
     return table
 
@@ -424,14 +424,19 @@ def _span(units: SentenceVectors, members: list[int]) -> tuple[str, int | None, 
 
 
 def _runs(
-    units: SentenceVectors, entered: dict[int, int | None]
+    units: SentenceVectors,
+    entered: dict[int, int | None],
+    figures: Callable[[int], int] | None = None,
 ) -> tuple[list[tuple[list[int], int | None]], list[list[int]]]:
     """Runs of 2 to RUN_SENTENCES neighbouring sentences that start at a candidate sentence (a
     figure often follows its subject in the next sentence; a list holds one figure per line).
     A run goes on over a page break: a document's line numbers are unique, so the run's lines
     name its place, and its citation names both pages (``corpus.locate``: page_end).
     Second, the tails: a run of RUN_SENTENCES sentences with the next sentence when that
-    states a figure (a run may end right before the result it leads up to)."""
+    states a figure (a run may end right before the result it leads up to). ``figures``: how
+    many figures a unit states, ``figure_count`` of its text (the unit tables keep it per
+    version: counting anew was a third of this step); by default counted here."""
+    count = figures or (lambda j: figure_count(units.texts[j]))
     runs: list[tuple[list[int], int | None]] = []
     tails: list[list[int]] = []
     for i, rank in entered.items():
@@ -447,7 +452,7 @@ def _runs(
             if j_start < end or size + len(units.texts[j]) >= RUN_MAX_CHARS:
                 break
             if len(members) == RUN_SENTENCES:
-                if figure_count(units.texts[j]):
+                if count(j):
                     tails.append([*members, j])
                 break
             members.append(j)

@@ -243,6 +243,27 @@ def test_the_ranks_of_the_quoted_units_are_those_of_an_argsort_of_every_unit(
             assert got == {int(u): int(every[u]) for u in quoted}
 
 
+def test_the_slot_table_is_kept_per_thread_and_left_empty_after_each_ranking() -> None:
+    import threading
+
+    import numpy as np
+
+    from assistant.pipeline.retrieve import _ranks, _slot_table
+
+    rng = np.random.default_rng(3)
+    n = 2_000
+    scores = rng.choice([0.0, 0.25, 0.5, 0.75], n)  # ties: the slot table is used
+    quoted = np.unique(rng.choice(n, 300))
+    for _ in range(3):
+        _ranks(scores, np.ones(n, dtype=bool), quoted)
+        assert (_slot_table() == -1).all()
+    tables: list[np.ndarray] = []
+    other = threading.Thread(target=lambda: tables.append(_slot_table()))
+    other.start()
+    other.join()
+    assert tables[0] is not _slot_table() and _slot_table() is _slot_table()
+
+
 def test_the_best_allowed_units_are_those_of_an_argsort_of_every_unit() -> None:
     import numpy as np
 
