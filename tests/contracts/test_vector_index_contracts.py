@@ -22,6 +22,10 @@ class TestEmbeddedChroma(VectorIndexContract):
     def index(self, tmp_path: Path) -> VectorIndex:
         return ChromaIndex.embedded(str(tmp_path / "chroma"))
 
+    @pytest.fixture
+    def twin(self, tmp_path: Path) -> VectorIndex:
+        return ChromaIndex.embedded(str(tmp_path / "chroma"))
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -64,4 +68,8 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
 class TestChromaServer(VectorIndexContract):
     @pytest.fixture
     def index(self, chroma_server: tuple[str, int]) -> VectorIndex:
+        return ChromaIndex.http(*chroma_server)
+
+    @pytest.fixture
+    def twin(self, chroma_server: tuple[str, int]) -> VectorIndex:
         return ChromaIndex.http(*chroma_server)

@@ -22,6 +22,11 @@ class VectorIndexContract:
         raise NotImplementedError
 
     @pytest.fixture
+    def twin(self) -> VectorIndex:  # pragma: no cover - provided by subclasses
+        """Another client of the same store (another process, another machine)."""
+        raise NotImplementedError
+
+    @pytest.fixture
     def name(self) -> str:
         return f"chunks-test-{uuid.uuid4().hex[:8]}"
 
@@ -37,6 +42,14 @@ class VectorIndexContract:
     def test_empty_index_returns_nothing(self, index: VectorIndex, name: str) -> None:
         assert index.count(name) == 0
         assert index.query(name, _vectors(1)[0], k=5) == []
+
+    def test_a_collection_another_client_dropped_is_queried_as_an_empty_one(
+        self, index: VectorIndex, twin: VectorIndex, name: str
+    ) -> None:
+        vectors = self._fill(index, name)
+        assert index.query(name, vectors[0], k=2)  # the index now knows the collection
+        twin.drop(name)
+        assert index.query(name, vectors[0], k=2) == []
 
     def test_nearest_is_itself(self, index: VectorIndex, name: str) -> None:
         vectors = self._fill(index, name)
