@@ -151,6 +151,14 @@ def test_the_warm_up_reads_every_unit_as_a_question_would(built_figure_index: Se
     assert fresh.read_all(limit=len(units)) == len(units)
 
 
+def test_the_warm_up_runs_numpy_blas_on_one_thread(built_figure_index: Settings) -> None:
+    from threadpoolctl import threadpool_info
+
+    build_assistant(built_figure_index).warm_up()
+    blas = [i for i in threadpool_info() if i["user_api"] == "blas"]
+    assert blas and all(i["num_threads"] == 1 for i in blas)
+
+
 # ----- verbatim checks of runs and blocks: kept per index version --------------------------
 def _fresh_verbatim(passages: PassageRetriever, members: tuple[int, ...]) -> bool:
     units = passages.units()
