@@ -119,6 +119,7 @@ class SentenceStep:
                     [embedding_text(str(r["text"]), str(r["context"])) for r in rows],
                     self.embedder.embed_passages,
                     batch_size=self.settings.embedding.batch_size,
+                    lengths=getattr(self.embedder, "passage_lengths", None),
                 )
             )
             frames.append(pd.DataFrame(rows, columns=_COLUMNS))

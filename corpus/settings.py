@@ -34,6 +34,13 @@ class EmbeddingSettings(BaseModel):
         "cosine >= 0.99999) or int8 (dynamic quantisation: 1.8x the fp32 speed, but /ask "
         "evidence hit@5 0.897 instead of 0.925; bench/results/embedding_speed.md).",
     )
+    onnx_fused: bool = Field(
+        True,
+        description="Run the fp32 `onnx` embedder on the graph fused by onnxruntime's "
+        "transformer optimiser (one Attention op per layer, fused layer norms and GELU; "
+        "the same vectors, cosine >= 0.99999, in fewer CPU seconds; "
+        "bench/results/embedding_speed_s9.md) instead of the plain export.",
+    )
     model_path: Path | None = Field(
         None,
         description="Folder of the sentence-transformers model. Default: "

