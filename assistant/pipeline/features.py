@@ -170,28 +170,11 @@ def _place(
     return 0.0, 1.0 if own else 0.0
 
 
-# the features read from a candidate's text, its rows and its place (``_text_features``), in
-# the order that function gives them
-TEXT_FEATURES: tuple[str, ...] = (
-    "bigrams",
-    "subject_lead",
-    "counted_coverage",
-    "has_figure",
-    "figures",
-    "year_match",
-    "year_other",
-    "period_exact",
-    "period_near",
-    "period_other",
-    "rows",
-    "row_kind",
-    "row_level",
-    "place_same",
-    "place_other",
-    "region_named",
-    "definition_marker",
-    "reason_marker",
-)
+# the features read from a candidate's text, its rows and its place (``_text_features``): the
+# run of FEATURES from "bigrams" to "reason_marker", in that order
+TEXT_FEATURES: tuple[str, ...] = FEATURES[
+    FEATURES.index("bigrams") : FEATURES.index("reason_marker") + 1
+]
 
 
 def _text_features(
@@ -231,6 +214,7 @@ def _text_features(
         same,
         other,
         float(any(t.region for t in texts)),
+        float(ev.doc_id in q.named),
         float(any(t.definition for t in texts)),
         float(any(t.reason for t in texts)),
     )
@@ -288,7 +272,6 @@ def passage_features(found: Candidates) -> pd.DataFrame:
         "bm25": [c.bm25 for c in rows],
         "bm25_gap": [c.bm25 / best_bm25 if best_bm25 > 0 else 0.0 for c in rows],
         "bm25_rank": [math.log(c.bm25_rank) for c in rows],
-        "named_document": [float(c.evidence.doc_id in q.named) for c in rows],
         "is_block": [float(c.evidence.block) for c in rows],
         "members": [float(len(c.members)) for c in rows],
         "length": [math.log(max(len(c.evidence.quote), 1)) for c in rows],
