@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,8 @@ BM25_SCORES_KEPT = 16  # (index version, query) -> every chunk's BM25 score
 MASKS_KEPT = 256  # filter masks kept per version
 
 Mode = Literal["hybrid", "bm25", "dense"]
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,25 +159,17 @@ class HybridRetriever:
     def __init__(self, index: SearchIndex, settings: Settings) -> None:
         self.index = index
         self.settings = settings.retrieval
-        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._vectors_lock = threading.Lock()
-        self._bm25_scores: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._bm25_lock = threading.Lock()
+        self._query_vectors: Recent[str, np.ndarray] = Recent(QUERY_VECTORS_KEPT)
+        self._bm25_scores: Recent[tuple[str, str], np.ndarray] = Recent(BM25_SCORES_KEPT)
 
     def query_vector(self, query: str) -> np.ndarray:
         """The query's embedding; the last few are kept, since one question is searched twice
         and then matched against sentence vectors."""
-        with self._vectors_lock:
-            if query in self._query_vectors:
-                self._query_vectors.move_to_end(query)
-                return self._query_vectors[query]
+        return self._query_vectors.get(query, lambda: self._embed_query(query))
+
+    def _embed_query(self, query: str) -> np.ndarray:
         self.index.embedder.warm_up()
-        vector = self.index.embedder.embed_queries([query])[0]
-        with self._vectors_lock:
-            self._query_vectors[query] = vector
-            while len(self._query_vectors) > QUERY_VECTORS_KEPT:
-                self._query_vectors.popitem(last=False)
-        return vector
+        return self.index.embedder.embed_queries([query])[0]
 
     def search(
         self, query: str, k: int = 10, filters: SearchFilters | None = None, mode: Mode = "hybrid"
@@ -196,18 +191,9 @@ class HybridRetriever:
     def _bm25_all(self, snap: IndexSnapshot, query: str) -> np.ndarray:
         """Every chunk's BM25 score for ``query`` (read-only); the last few are kept per index
         version, since /ask searches one question twice (hybrid, then BM25 alone)."""
-        key = (snap.version, query)
-        with self._bm25_lock:
-            if key in self._bm25_scores:
-                self._bm25_scores.move_to_end(key)
-                return self._bm25_scores[key]
-        scores = snap.bm25.scores(query)
-        scores.flags.writeable = False
-        with self._bm25_lock:
-            self._bm25_scores[key] = scores
-            while len(self._bm25_scores) > BM25_SCORES_KEPT:
-                self._bm25_scores.popitem(last=False)
-        return scores
+        return self._bm25_scores.get(
+            (snap.version, query), lambda: _read_only(snap.bm25.scores(query))
+        )
 
     def _bm25(
         self, snap: IndexSnapshot, query: str, keep: np.ndarray, n: int
@@ -292,6 +278,34 @@ class HybridRetriever:
             bm25_rank=next((r for r, (p, _) in enumerate(bm25, 1) if p == pos), None),
             dense_rank=next((r for r, (p, _) in enumerate(dense, 1) if p == pos), None),
         )
+
+
+class Recent(Generic[K, V]):
+    """The values made for the last ``size`` keys, the least recently asked dropped first;
+    safe across threads (a value is made outside the lock, so two threads asking a new key at
+    once may both make it, and one is kept)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._values: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = make()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+        return value
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    values.flags.writeable = False
+    return values
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
