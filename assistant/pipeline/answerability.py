@@ -122,8 +122,9 @@ def states_no_figure(ranked: Ranked, pick: FigurePick | None) -> bool:
     passage the answer would lead with states no number (a year is no figure). The documents
     then name its subject but do not give its figure ("Hoeveel mensen werken er via het
     Groenbedrijf?" over a passage that only says the Groenbedrijf exists), and the answer is
-    refused with the nearest documents, not answered with a quote that holds no figure. Questions that ask a reason, a
-    list, a definition or a comparison are answered by words, so never."""
+    refused with the nearest documents, not answered with a quote that holds no figure.
+    Questions that ask a reason, a list, a definition or a comparison are answered by words,
+    so never."""
     q = ranked.candidates.question
     if q.answer_type != "figure" or pick is not None or not ranked.passages:
         return False
