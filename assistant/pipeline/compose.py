@@ -33,6 +33,7 @@ from assistant.pipeline.lead import (
     excerpt,
     passage_lead,
     told_figures,
+    with_sentence,
     word_count,
 )
 from assistant.pipeline.retrieve import verbatim
@@ -165,6 +166,14 @@ class Composer:
             first = draft.row_quotes.get(draft.lead_rows[0][1], "")
             room = ANSWER_WORDS - sum(word_count(t) for t in [*fixed, first])
             draft.lead, stated = told_figures(draft.lead_rows, draft.notes, lang, room)
+            # the first row's own sentence, when it states a figure beside it (a target, the
+            # national figure, the parts) and the lead has room
+            row, cid = draft.lead_rows[0]
+            cited = next((c for c in draft.citations if c["id"] == cid), None)
+            if cited is not None:
+                line = str(row.get("quote") or "")
+                quote = str(cited["quote"])
+                draft.lead = with_sentence(draft.lead, quote, line, self.terms, self.idf, lang)
             cids = dict.fromkeys(cid for _, cid in draft.lead_rows[:stated])
             draft.quotes = [draft.row_quotes[c] for c in cids if c in draft.row_quotes]
         else:

@@ -2,7 +2,8 @@
 
 The lead is one or two sentences of at most LEAD_WORDS words that answer the question: for a
 figure answer the figure rows it rests on (number with unit, municipality, period in words,
-kind; as many of the shown rows as fit, what they share told once), for a passages answer
+kind; as many of the shown rows as fit, what they share told once; then the first row's own
+sentence when it states a figure beside the row and fits), for a passages answer
 the best source's own words named by title, page and lines (with the figures stated right
 beside its sentence when that states one, or the question asks one). A
 partial answer's lead starts with the short form of what is missing; the full note stands
@@ -18,7 +19,7 @@ from typing import Any
 from assistant.figure_text import Note, describe_lead, describe_leads, phrases
 from assistant.language import Language, Term
 from assistant.markup import as_text
-from assistant.pipeline.units import figure_count
+from assistant.pipeline.units import figure_count, figures_in
 from assistant.sentences import coverage, split_sentences
 
 LEAD_WORDS = 40  # issue 19: a lead of at most about 40 words
@@ -27,6 +28,7 @@ EXCERPT_CHARS = 300  # a quote under the lead is at most about this long
 # a lead's sentence and the figure sentences beside it, before the run is cut to the lead
 NEIGHBOUR_WORDS = 2 * LEAD_WORDS
 TABLE_WORDS = 4  # a run of text with a figure in every 4 words is table rows, not prose
+GRID_WORDS = 2  # ... and with one in every 2 words a grid of figures that needs its headings
 MIN_SENTENCE_WORDS = 8  # a passage lead quotes at least this many words of its sentence
 MIN_MEASURE_WORDS = 2  # a figure lead names what it counts in at least this many words
 ELLIPSIS = "…"
@@ -75,10 +77,10 @@ def window(
     return f"{head}{part}{tail}"
 
 
-def table_like(text: str) -> bool:
-    """Rows of a table rather than a sentence: at least one figure in every TABLE_WORDS words
+def table_like(text: str, words: int = TABLE_WORDS) -> bool:
+    """Rows of a table rather than a sentence: at least one figure in every ``words`` words
     ("Totaal 3.700.445 3.695.772 3.813.336")."""
-    return figure_count(text) * TABLE_WORDS >= max(word_count(text), 1)
+    return figure_count(text) * words >= max(word_count(text), 1)
 
 
 def _sentences(quote: str) -> list[str]:
@@ -206,6 +208,36 @@ def told_figures(
             if word_count(lead) <= room:
                 return lead, count
     return lead, 1 if rows else 0
+
+
+def with_sentence(
+    lead: str,
+    quote: str,
+    line: str,
+    terms: Sequence[Term],
+    idf: dict[str, float],
+    lang: Language,
+) -> str:
+    """A figure lead with the sentence of its first row's quote that states the row (the one
+    sharing most words with the row's own ``line``) when that sentence states a figure the
+    lead does not and the lead has room for it: the target, the comparison or the parts a
+    figure is told with ("… stijging van 1,14% … ten opzichte van een landelijke stijging van
+    0,49%."). A grid of figures is left out: its figures need the table's headings."""
+    template = str(phrases(lang)["lead_row_sentence"])
+    # 2: the ellipses of a cut sentence
+    room = LEAD_WORDS - word_count(lead) - word_count(template.format(sentence="")) - 2
+    own = set(line.lower().split())
+    if room < MIN_SENTENCE_WORDS or not quote or not own:
+        return lead
+    sentence = max(_sentences(quote), key=lambda s: len(own & set(s.lower().split())))
+    if not own & set(sentence.lower().split()):
+        return lead
+    told = window(sentence, room, terms, idf, True, most_figures=True)
+    if table_like(told, GRID_WORDS):
+        return lead
+    if not set(figures_in(told)) - set(figures_in(lead)):
+        return lead
+    return f"{lead} {template.format(sentence=as_text(told))}"
 
 
 def with_year(quote: str, sentence: str, years: Sequence[str]) -> str:

@@ -45,9 +45,14 @@ class UnitText:
 LEAD_WORDS = 8
 
 
+def figures_in(text: str) -> list[str]:
+    """The numerals ``text`` states that are not just a year, as written."""
+    return _FIGURE.findall(text)
+
+
 def figure_count(text: str) -> int:
     """How many numerals ``text`` states that are not just a year."""
-    return len(_FIGURE.findall(text))
+    return len(figures_in(text))
 
 
 @lru_cache(maxsize=4)

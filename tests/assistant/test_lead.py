@@ -20,6 +20,7 @@ from assistant.pipeline.lead import (
     figure_lead,
     passage_lead,
     window,
+    with_sentence,
 )
 from corpus import Settings
 
@@ -296,3 +297,30 @@ def test_a_question_how_something_developed_gets_the_figures_in_its_lead(tmp_pat
     assert result.status != "refused"
     assert "6,9" in result.lead and "7,6" in result.lead
     assert len(result.lead.split()) <= LEAD_WORDS
+
+
+def test_a_figure_lead_quotes_its_rows_sentence_when_that_states_the_figure_beside_it() -> None:
+    row = {**ROW, "value": 1.14, "unit": "percent", "measure": "stijging", "subject": "bijstand"}
+    lead = figure_lead([(row, "c1")], [], "nl")
+    quote = (
+        "De instroom in de bijstand stijgt per saldo harder dan het landelijk gemiddelde. "
+        "Enschede kent een stijging van 1,14% van het bijstandsbestand ten opzichte van een "
+        "landelijke stijging van 0,49%."
+    )
+    told = with_sentence(lead, quote, "stijging van 1,14%.", [], {}, "nl")
+    assert told.startswith(lead) and "landelijke stijging van 0,49%" in told
+    assert "De instroom" not in told  # only the sentence of the row's own line
+    assert states_number(told, {0.49}) and len(told.split()) <= LEAD_WORDS
+    english = with_sentence(
+        figure_lead([(row, "c1")], [], "en"), quote, "stijging van 1,14%.", [], {}, "en"
+    )
+    assert "In Dutch: “" in english and len(english.split()) <= LEAD_WORDS
+
+
+def test_a_figure_lead_adds_no_sentence_that_only_repeats_it_or_is_a_grid_of_figures() -> None:
+    row = {**ROW, "value": 5687.0, "measure": "bijstandsuitkeringen", "subject": "bijstand"}
+    lead = figure_lead([(row, "c1")], [], "nl")
+    same = "Er zijn 5.687 bijstandsuitkeringen."
+    assert with_sentence(lead, same, "Er zijn 5.687", [], {}, "nl") == lead
+    grid = "Totaal 5.687 2.118 2.226 2.269 2.388 2.377 1.963 1.707 1.126"
+    assert with_sentence(lead, grid, "Totaal 5.687", [], {}, "nl") == lead
