@@ -41,6 +41,14 @@ def share_parts(text: str, value: float) -> tuple[float, float] | None:
     return _parts(text, value)
 
 
+def stated_units(text: str) -> list[tuple[float, str]]:
+    """Every number a text states, with its value and unit (count, percent, euro, ...;
+    see ``metrics.numbers.find_numbers``: no years, dates or list numbers)."""
+    from metrics.numbers import find_numbers as _find
+
+    return [(m.value, str(m.unit)) for m in _find(text)]
+
+
 def spelled_figures(text: str) -> list[tuple[str, float]]:
     """The counts a text states in words, with their values (see ``metrics.numbers``)."""
     from metrics.numbers import spelled_figures as _spelled
@@ -78,4 +86,5 @@ __all__ = [
     "scope_levels",
     "share_parts",
     "spelled_figures",
+    "stated_units",
 ]

@@ -11,7 +11,7 @@ is made (``Places``, the locator the pipeline passes in). The phrases are data
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
@@ -100,6 +100,7 @@ class Composer:
         figure: bool = False,
         counts: bool = True,
         years: Sequence[str] = (),
+        fits: Callable[[str], bool] | None = None,
     ) -> None:
         self.lines = lines
         self.documents = documents
@@ -112,6 +113,9 @@ class Composer:
         # the lead keeps it and the figures beside it
         self.counts = counts
         self.years = years  # the years the question asks: a lead names what they held
+        self.fits = (
+            fits  # whether a sentence states a figure of the kind asked (count, share, amount)
+        )
 
     def citation(self, cid: str, ev: Evidence, lang: Language = "nl") -> dict[str, Any]:
         entry = self.documents.get(ev.doc_id, {})
@@ -186,6 +190,7 @@ class Composer:
                 self.figure,
                 counts=self.counts,
                 years=self.years,
+                fits=self.fits,
             )
         used = word_count(draft.lead) + sum(word_count(t) for t in fixed)
         shown: list[str] = []

@@ -12,7 +12,7 @@ from typing import Any
 
 from assistant.pipeline.candidates import Evidence
 from corpus import period_years
-from metrics import FigureQuery, municipality_words, period_fit, scope_levels
+from metrics import FigureQuery, municipality_words, period_fit, scope_levels, stated_units
 
 KIND_MISMATCH = -1.0  # a budget or forecast where a result was asked (or the other way round)
 UNIT_MISMATCH = -1.0  # a count where a percentage was asked, ...
@@ -73,6 +73,12 @@ def wrong_unit(query: FigureQuery, unit: str, kind: str, value: float = 0.0) -> 
         small_count = unit not in _MONEY_UNITS and kind != "budget" and value < AMOUNT_MIN
         return unit in _SHARE_UNITS or small_count
     return query.wants_count and unit in (*_SHARE_UNITS, *_MONEY_UNITS)
+
+
+def states_unit_asked(query: FigureQuery, text: str) -> bool:
+    """Whether ``text`` states a figure of the kind the question asks: a share, an amount or a
+    number of things (``wrong_unit``); any figure when it asks none of these."""
+    return any(not wrong_unit(query, unit, "", value) for value, unit in stated_units(text))
 
 
 def kind_fit(query: FigureQuery, kind: str) -> float:

@@ -13,7 +13,7 @@ sentences that hold the question's words (and, for a figure question, a figure).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from assistant.figure_text import Note, describe_lead, describe_leads, phrases
@@ -88,18 +88,25 @@ def _sentences(quote: str) -> list[str]:
 
 
 def best_sentence(
-    quotes: Sequence[str], terms: Sequence[Term], idf: dict[str, float], figure: bool
+    quotes: Sequence[str],
+    terms: Sequence[Term],
+    idf: dict[str, float],
+    figure: bool,
+    fits: Callable[[str], bool] | None = None,
 ) -> tuple[int, str]:
     """The quote (its index) and sentence a lead quotes: for a figure question the sentence
-    of the first quote that states a figure and holds the question's words, best first;
-    otherwise (or when no quote has one) the first quote's sentence holding most of the
-    question's words (the first on a tie)."""
+    of the first quote that states a figure and holds the question's words, a figure of the
+    kind asked first (``fits``: a count, a share or an amount), then most of the question's
+    words; otherwise (or when no quote has one) the first quote's sentence holding most of
+    the question's words (the first on a tie)."""
     split = [_sentences(q) for q in quotes]
     if figure:
         for number, sentences in enumerate(split):
             found = [s for s in sentences if figure_count(s) > 0 and coverage(terms, s, idf) > 0]
             if found:
-                return number, max(found, key=lambda s: coverage(terms, s, idf))
+                return number, max(
+                    found, key=lambda s: (fits is None or fits(s), coverage(terms, s, idf))
+                )
     sentences = split[0] if split else [""]
     best = max(sentences, key=lambda s: coverage(terms, s, idf)) if terms else sentences[0]
     return 0, best
@@ -267,6 +274,7 @@ def passage_lead(
     *,
     counts: bool = True,
     years: Sequence[str] = (),
+    fits: Callable[[str], bool] | None = None,
 ) -> str:
     """ "Volgens <title> (<page, lines>): “<its best sentence>” [c1]", the sentence cut to
     the words the lead has room for; a sentence that states a figure (or any sentence of a
@@ -282,7 +290,7 @@ def passage_lead(
     if not citations:
         return with_notes("", notes)
     quotes = [str(c["quote"]) for c in citations]
-    number, sentence = best_sentence(quotes, terms, idf, figure)
+    number, sentence = best_sentence(quotes, terms, idf, figure, fits)
     cited = citations[number]
     template = str(phrases(lang)["lead_passage"])
     values = {

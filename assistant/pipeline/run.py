@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
 from assistant.figure_text import describe_scope, phrases
@@ -29,6 +30,7 @@ from assistant.pipeline.answerability import (
 from assistant.pipeline.candidates import Ranked
 from assistant.pipeline.compose import QUOTED, Composer, Draft, Status
 from assistant.pipeline.features import passage_features
+from assistant.pipeline.figure_fit import states_unit_asked
 from assistant.pipeline.figures import FigurePick, pick_figures
 from assistant.pipeline.question import Question, understand
 from assistant.pipeline.ranking import PassageRanker, create_passage_ranker, rank, with_tails
@@ -140,6 +142,7 @@ class AnswerPipeline:
             figure=question.asks_figure or question.answer_type == "comparison",
             counts=question.answer_type not in ("list", "definition", "reason"),
             years=question.period_years,
+            fits=partial(states_unit_asked, question.figure_query),
         )
         frame = self._frame(filters, found.documents)
         pick = self.pick(question, ranked, frame, self.figures.rows())

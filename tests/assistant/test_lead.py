@@ -324,3 +324,21 @@ def test_a_figure_lead_adds_no_sentence_that_only_repeats_it_or_is_a_grid_of_fig
     assert with_sentence(lead, same, "Er zijn 5.687", [], {}, "nl") == lead
     grid = "Totaal 5.687 2.118 2.226 2.269 2.388 2.377 1.963 1.707 1.126"
     assert with_sentence(lead, grid, "Totaal 5.687", [], {}, "nl") == lead
+
+
+def test_a_figure_lead_prefers_the_sentence_stating_the_kind_of_figure_asked() -> None:
+    from assistant.pipeline.figure_fit import states_unit_asked
+    from metrics import parse_question
+
+    question = "Met hoeveel banen groeit Twente naar verwachting in 2024?"
+    quote = (
+        "Het CPB verwacht voor Twente in 2024 een groei van de economie van 1,1%. "
+        "Het aantal banen in Twente groeit naar verwachting met 2.600 in 2024."
+    )
+    terms = question_terms(question)
+    query = parse_question(question)
+    _, fitted = best_sentence(
+        [quote], terms, {}, figure=True, fits=lambda s: states_unit_asked(query, s)
+    )
+    assert "2.600" in fitted and "1,1%" not in fitted
+    assert states_unit_asked(query, fitted) and not states_unit_asked(query, quote.split(". ")[0])
