@@ -76,7 +76,9 @@ def rare_support(found: Candidates, texts: str) -> float:
     """The share of the question's RARE_TERMS rarest known words (highest idf) in ``texts``:
     a near miss names the subject but not the specific thing asked."""
     known = [t for t in found.question.terms if t in found.idf]
-    rarest = sorted(set(known), key=lambda t: -found.idf[t])[:RARE_TERMS]
+    # equal idf: the question's order (a set's order changes with each process's hash seed,
+    # and with it a refitted model: leave-one-document-out was not repeatable)
+    rarest = sorted(dict.fromkeys(known), key=lambda t: -found.idf[t])[:RARE_TERMS]
     if not rarest:
         return 0.0
     return sum(coverage([t], texts, found.idf) > 0 for t in rarest) / len(rarest)
