@@ -113,9 +113,8 @@ class Composer:
         # the lead keeps it and the figures beside it
         self.counts = counts
         self.years = years  # the years the question asks: a lead names what they held
-        self.fits = (
-            fits  # whether a sentence states a figure of the kind asked (count, share, amount)
-        )
+        # whether a sentence states a figure of the kind asked (a count, a share, an amount)
+        self.fits = fits
 
     def citation(self, cid: str, ev: Evidence, lang: Language = "nl") -> dict[str, Any]:
         entry = self.documents.get(ev.doc_id, {})
