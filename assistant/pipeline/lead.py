@@ -242,9 +242,26 @@ def with_sentence(
     told = window(sentence, room, terms, idf, True, most_figures=True)
     if table_like(told, GRID_WORDS):
         return lead
-    if not set(figures_in(told)) - set(figures_in(lead)):
-        return lead
+    if not stated_values(told, "nl") - stated_values(lead, lang, "nl"):
+        return lead  # its figures are the lead's own ("1,14%" is "1.14%" in English)
     return f"{lead} {template.format(sentence=as_text(told))}"
+
+
+_MARKS: dict[str, tuple[str, str]] = {"nl": (".", ","), "en": (",", ".")}  # thousands, decimal
+
+
+def stated_values(text: str, *languages: Language) -> set[float]:
+    """The values of the figures ``text`` states, each numeral read with the marks of each of
+    ``languages`` (Dutch 6.143 and 1,14; English 6,143 and 1.14), percent signs left out."""
+    out: set[float] = set()
+    for numeral in figures_in(text):
+        digits = numeral.rstrip("% ").strip()
+        for lang in languages:
+            thousands, decimal = _MARKS[lang]
+            plain = digits.replace(thousands, "").replace(decimal, ".")
+            if plain.count(".") <= 1 and plain.replace(".", "").isdigit():
+                out.add(round(float(plain), 6))
+    return out
 
 
 def with_year(quote: str, sentence: str, years: Sequence[str]) -> str:

@@ -19,6 +19,7 @@ from assistant.pipeline.lead import (
     excerpt,
     figure_lead,
     passage_lead,
+    stated_values,
     window,
     with_sentence,
 )
@@ -324,6 +325,14 @@ def test_a_figure_lead_adds_no_sentence_that_only_repeats_it_or_is_a_grid_of_fig
     assert with_sentence(lead, same, "Er zijn 5.687", [], {}, "nl") == lead
     grid = "Totaal 5.687 2.118 2.226 2.269 2.388 2.377 1.963 1.707 1.126"
     assert with_sentence(lead, grid, "Totaal 5.687", [], {}, "nl") == lead
+    # an English lead writes the figure with English marks: the Dutch sentence repeats it
+    share = {**ROW, "value": 1.14, "unit": "percent", "measure": "stijging", "subject": "bijstand"}
+    english = figure_lead([(share, "c1")], [], "en")
+    assert "1.14%" in english
+    again = "Enschede kent een stijging van 1,14% van het bijstandsbestand."
+    assert with_sentence(english, again, "stijging van 1,14%.", [], {}, "en") == english
+    assert stated_values("6.143 en 1,14%", "nl") == {6143.0, 1.14}
+    assert stated_values("6,143 and 1.14%", "en") == {6143.0, 1.14}
 
 
 def test_a_figure_lead_prefers_the_sentence_stating_the_kind_of_figure_asked() -> None:
