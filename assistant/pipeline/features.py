@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 import pandas as pd
@@ -44,7 +45,7 @@ from numpy.typing import ArrayLike
 
 from assistant.pipeline.candidates import Candidate, Candidates
 from assistant.pipeline.question import Question
-from assistant.pipeline.units import UnitTables, UnitText, read_unit
+from assistant.pipeline.units import GroupText, UnitTables, UnitText, group_text, read_unit
 from assistant.sentences import coverage, matches
 from metrics import period_fit, scope_levels
 
@@ -97,29 +98,38 @@ FEATURES: tuple[str, ...] = (
 )
 
 
-def _texts(found: Candidates, c: Candidate) -> list[UnitText]:
-    """What the candidate's units are (read once per unit and index version)."""
+def _group(found: Candidates, c: Candidate) -> GroupText:
+    """What the candidate's units are together (kept per unit group and index version)."""
     tables: UnitTables | None = found.tables
     if tables is None:  # candidates made by hand (tests): read the quote itself
-        return [read_unit(c.evidence.quote, c.evidence.context)]
-    return [tables.text(m) for m in c.members]
+        return group_text([read_unit(c.evidence.quote, c.evidence.context)])
+    return tables.group(c.members)
 
 
 def bigram_share(pairs: list[tuple[str, str]], held: list[str]) -> float:
     """The share of the question's adjacent word pairs that stand adjacent in ``held``."""
+    return pair_share(pairs, set(itertools.pairwise(held)) if pairs else set())
+
+
+def pair_share(pairs: list[tuple[str, str]], adjacent: AbstractSet[tuple[str, str]]) -> float:
+    """``bigram_share`` with the passage's adjacent pairs given (``GroupText.pairs``)."""
     if not pairs:
         return 0.0
-    adjacent = set(itertools.pairwise(held))
     return sum(pair in adjacent for pair in pairs) / len(pairs)
 
 
 def subject_lead(q: Question, first: UnitText) -> float:
     """The question's first term stands in the passage's first words or its headings (where a
     definition names its subject: "OpMaat is ...", "Flextensie Beschrijving")."""
+    return leads_with(q, first.lead_stems | first.context_stems)
+
+
+def leads_with(q: Question, lead: frozenset[str]) -> float:
+    """``subject_lead`` with the stems of the passage's first words and headings given
+    (``GroupText.lead``: one set per unit group, whose hash the matching cache keeps)."""
     if not q.scored:
         return 0.0
     term = q.scored[0]
-    lead = first.lead_stems | first.context_stems
     forms = term if isinstance(term, tuple) else (term,)
     return float(any(all(matches(w, lead) for w in form.split()) for form in forms))
 
@@ -187,20 +197,19 @@ def _text_features(
     """One candidate's ``TEXT_FEATURES``. ``fits``: each period's fit to the asked one found
     so far; ``leads``: first unit -> subject_lead (runs share their first unit)."""
     q, ev = found.question, c.evidence
-    texts = _texts(found, c)
+    group = _group(found, c)
     years = set(q.years)
-    held = set().union(*(t.years for t in texts))
-    figures = sum(t.figures for t in texts)
+    held = group.years
+    figures = group.figures
     same, other = _place(c, q.municipality, found.documents)
-    periods = [p for t in texts for p in t.periods]
-    periods += [str(r["period"]) for r in c.rows if r.get("period")]
+    periods = [*group.periods, *(str(r["period"]) for r in c.rows if r.get("period"))]
     exact, near, wrong = period_fits(q, periods, fits)
     if found.tables is None:  # read from the quote (tests): no unit to remember it by
-        lead = subject_lead(q, texts[0])
+        lead = leads_with(q, group.lead)
     elif (lead := leads.get(c.members[0], -1.0)) < 0:
-        lead = leads[c.members[0]] = subject_lead(q, texts[0])
+        lead = leads[c.members[0]] = leads_with(q, group.lead)
     return (
-        bigram_share(pairs, [s for t in texts for s in t.stems]),
+        pair_share(pairs, group.pairs),
         lead,
         (coverage(list(q.counted), f"{ev.context} {ev.quote}", found.idf) if q.counted else 0.0),
         float(figures > 0),
@@ -213,10 +222,10 @@ def _text_features(
         *row_fits(q, c),
         same,
         other,
-        float(any(t.region for t in texts)),
+        float(group.region),
         float(ev.doc_id in q.named),
-        float(any(t.definition for t in texts)),
-        float(any(t.reason for t in texts)),
+        float(group.definition),
+        float(group.reason),
     )
 
 

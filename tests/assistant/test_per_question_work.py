@@ -19,7 +19,7 @@ from assistant.pipeline.retrieve import PassageRetriever, verbatim
 from assistant.pipeline.units import UnitTables, read_unit
 from assistant.sentences import IdfTable, Sentence, idf_table, long_vowel, matches, meets_any
 from corpus import BUNDLED_CORPUS_DIR, Settings
-from ingest import IndexStore
+from ingest import IndexStore, SearchFilters
 
 pytestmark = pytest.mark.unit
 
@@ -157,6 +157,57 @@ def test_the_warm_up_runs_numpy_blas_on_one_thread(built_figure_index: Settings)
     build_assistant(built_figure_index).warm_up()
     blas = [i for i in threadpool_info() if i["user_api"] == "blas"]
     assert blas and all(i["num_threads"] == 1 for i in blas)
+
+
+# ----- what a candidate's units are together: kept per index version ----------------------
+def test_the_group_texts_kept_per_version_are_read_from_their_units(
+    built_figure_index: Settings,
+) -> None:
+    import itertools
+
+    from assistant.pipeline.features import bigram_share, pair_share, subject_lead
+    from assistant.pipeline.units import GROUPS_KEPT
+
+    pa = build_assistant(built_figure_index)
+    passages = pa.pipeline.passages
+    first = pa.ask("Hoeveel LKS-contracten zijn er gestart?")
+    units, tables = passages._unit_tables()
+    kept = dict(tables._groups)
+    assert kept and any(len(members) > 1 for members in kept)
+    question = pa.pipeline.understand(
+        "Hoeveel LKS-contracten zijn er gestart?", SearchFilters(), None
+    )
+    pairs = list(itertools.pairwise(question.terms))
+    for members, group in kept.items():
+        texts = [read_unit(units.texts[m], units.contexts[m]) for m in members]
+        held = [s for t in texts for s in t.stems]
+        assert group.pairs == set(itertools.pairwise(held))
+        assert pair_share(pairs, group.pairs) == bigram_share(pairs, held)
+        assert group.periods == tuple(p for t in texts for p in t.periods)
+        assert group.years == set().union(*(t.years for t in texts))
+        assert group.figures == sum(t.figures for t in texts)
+        assert (group.definition, group.reason, group.region) == (
+            any(t.definition for t in texts),
+            any(t.reason for t in texts),
+            any(t.region for t in texts),
+        )
+        assert (
+            group.first == texts[0] and group.lead == texts[0].lead_stems | texts[0].context_stems
+        )
+    assert subject_lead(question, kept[next(iter(kept))].first) in (0.0, 1.0)
+    # at GROUPS_KEPT groups the kept ones are dropped, not grown without end
+    tables._groups = dict.fromkeys(range(GROUPS_KEPT), kept[next(iter(kept))])  # type: ignore[arg-type]
+    again = pa.ask("Hoeveel LKS-contracten zijn er gestart?")
+    assert len(tables._groups) < GROUPS_KEPT
+    assert (again.status, again.answer, again.citations) == (
+        first.status,
+        first.answer,
+        first.citations,
+    )
+    # another index version reads its units and groups afresh (``UnitTables`` per version)
+    passages._units = ("another-version", units, tables)
+    pa.ask("Hoeveel LKS-contracten zijn er gestart?")
+    assert passages._unit_tables()[1] is not tables
 
 
 # ----- verbatim checks of runs and blocks: kept per index version --------------------------
