@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 
 import numpy as np
@@ -108,30 +109,50 @@ def _group(found: Candidates, c: Candidate) -> GroupText:
 
 def bigram_share(pairs: list[tuple[str, str]], held: list[str]) -> float:
     """The share of the question's adjacent word pairs that stand adjacent in ``held``."""
-    return pair_share(pairs, set(itertools.pairwise(held)) if pairs else set())
-
-
-def pair_share(pairs: list[tuple[str, str]], adjacent: AbstractSet[tuple[str, str]]) -> float:
-    """``bigram_share`` with the passage's adjacent pairs given (``GroupText.pairs``)."""
     if not pairs:
         return 0.0
+    adjacent = set(itertools.pairwise(held))
     return sum(pair in adjacent for pair in pairs) / len(pairs)
+
+
+def group_bigram_share(
+    pairs: list[tuple[str, str]],
+    texts: Sequence[UnitText],
+    within: Callable[[UnitText], AbstractSet[tuple[str, str]]],
+) -> float:
+    """``bigram_share`` of the units' stems in order (``held``: every unit's stems joined),
+    from the question's pairs found within each unit (``within``, kept per unit for one
+    question) and across the joins between units: the pairs of the joined stems are those
+    of each unit and those of a unit's last stem with the next stems' first, so no set of
+    every pair of the passage is made."""
+    if not pairs:
+        return 0.0
+    wanted = set(pairs)
+    found: set[tuple[str, str]] = set()
+    last: str | None = None
+    for t in texts:
+        if not t.stems:
+            continue
+        found |= within(t)
+        if last is not None and (last, t.stems[0]) in wanted:
+            found.add((last, t.stems[0]))
+        last = t.stems[-1]
+    return sum(pair in found for pair in pairs) / len(pairs)
 
 
 def subject_lead(q: Question, first: UnitText) -> float:
     """The question's first term stands in the passage's first words or its headings (where a
-    definition names its subject: "OpMaat is ...", "Flextensie Beschrijving")."""
-    return leads_with(q, first.lead_stems | first.context_stems)
-
-
-def leads_with(q: Question, lead: frozenset[str]) -> float:
-    """``subject_lead`` with the stems of the passage's first words and headings given
-    (``GroupText.lead``: one set per unit group, whose hash the matching cache keeps)."""
+    definition names its subject: "OpMaat is ...", "Flextensie Beschrijving"). Tested in each
+    of the two stem sets (``matches`` of their union is that of either): the unit's own sets,
+    whose hashes the matching cache keeps, not a new union per passage."""
     if not q.scored:
         return 0.0
     term = q.scored[0]
+    lead, context = first.lead_stems, first.context_stems
     forms = term if isinstance(term, tuple) else (term,)
-    return float(any(all(matches(w, lead) for w in form.split()) for form in forms))
+    return float(
+        any(all(matches(w, lead) or matches(w, context) for w in form.split()) for form in forms)
+    )
 
 
 def period_fits(
@@ -193,9 +214,11 @@ def _text_features(
     pairs: list[tuple[str, str]],
     fits: dict[str, str],
     leads: dict[int, float],
+    within: Callable[[UnitText], AbstractSet[tuple[str, str]]],
 ) -> tuple[float, ...]:
     """One candidate's ``TEXT_FEATURES``. ``fits``: each period's fit to the asked one found
-    so far; ``leads``: first unit -> subject_lead (runs share their first unit)."""
+    so far; ``leads``: first unit -> subject_lead (runs share their first unit); ``within``:
+    the question's word pairs within a unit."""
     q, ev = found.question, c.evidence
     group = _group(found, c)
     years = set(q.years)
@@ -205,11 +228,11 @@ def _text_features(
     periods = [*group.periods, *(str(r["period"]) for r in c.rows if r.get("period"))]
     exact, near, wrong = period_fits(q, periods, fits)
     if found.tables is None:  # read from the quote (tests): no unit to remember it by
-        lead = leads_with(q, group.lead)
+        lead = subject_lead(q, group.texts[0])
     elif (lead := leads.get(c.members[0], -1.0)) < 0:
-        lead = leads[c.members[0]] = leads_with(q, group.lead)
+        lead = leads[c.members[0]] = subject_lead(q, group.texts[0])
     return (
-        pair_share(pairs, group.pairs),
+        group_bigram_share(pairs, group.texts, within),
         lead,
         (coverage(list(q.counted), f"{ev.context} {ev.quote}", found.idf) if q.counted else 0.0),
         float(figures > 0),
@@ -267,7 +290,20 @@ def passage_features(found: Candidates) -> pd.DataFrame:
     pairs = list(zip(q.terms, q.terms[1:], strict=False))
     fits: dict[str, str] = {}
     leads: dict[int, float] = {}
-    read = [_text_features(found, c, pairs, fits, leads) for c in rows]
+    wanted = set(pairs)
+    # id of a unit's UnitText -> (it, the question's pairs within its stems); the UnitText is
+    # held so that its id stays its own while this table is made
+    pairs_within: dict[int, tuple[UnitText, set[tuple[str, str]]]] = {}
+
+    def within(t: UnitText) -> AbstractSet[tuple[str, str]]:
+        """The question's pairs within one unit's stems (kept for this question)."""
+        kept = pairs_within.get(id(t))
+        if kept is None:
+            held = {p for p in itertools.pairwise(t.stems) if p in wanted}
+            kept = pairs_within[id(t)] = (t, held)
+        return kept[1]
+
+    read = [_text_features(found, c, pairs, fits, leads, within) for c in rows]
     columns: dict[str, ArrayLike] = {
         **_dense_features(found),
         **dict(zip(TEXT_FEATURES, zip(*read, strict=True), strict=True)),

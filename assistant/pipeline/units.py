@@ -9,7 +9,6 @@ names a region. The features of a candidate are then lookups, not text scans.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,18 +44,17 @@ class UnitText:
 
 
 LEAD_WORDS = 8
-GROUPS_KEPT = 200_000  # candidate groups whose ``GroupText`` is kept per index version
+GROUPS_KEPT = 50_000  # candidate groups whose ``GroupText`` is kept per index version
 
 
 @dataclass(frozen=True, slots=True)
 class GroupText:
     """What a candidate's units (one unit, a run of sentences) are together, read from their
     ``UnitText``: the same for every question, so kept per index version (``UnitTables.group``)
-    instead of gathered from every unit of every candidate of every question."""
+    instead of gathered from every unit of every candidate of every question. Small: the
+    units' own ``UnitText`` and a few values (no set of its words)."""
 
-    first: UnitText  # its first unit (a definition names its subject there) ...
-    lead: frozenset[str]  # ... and the stems of that unit's first words and its headings
-    pairs: frozenset[tuple[str, str]]  # the adjacent stems of its units' text, in order
+    texts: tuple[UnitText, ...]  # its units, in order
     periods: tuple[str, ...]
     years: frozenset[str]
     figures: int
@@ -68,11 +66,9 @@ class GroupText:
 def group_text(texts: Sequence[UnitText]) -> GroupText:
     """The ``GroupText`` of units read in their order."""
     return GroupText(
-        texts[0],
-        texts[0].lead_stems | texts[0].context_stems,
-        frozenset(itertools.pairwise([s for t in texts for s in t.stems])),
+        tuple(texts),
         tuple(p for t in texts for p in t.periods),
-        frozenset().union(*(t.years for t in texts)),
+        texts[0].years if len(texts) == 1 else frozenset().union(*(t.years for t in texts)),
         sum(t.figures for t in texts),
         any(t.definition for t in texts),
         any(t.reason for t in texts),
