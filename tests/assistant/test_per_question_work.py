@@ -253,6 +253,28 @@ def test_verbatim_checks_are_kept_for_the_version_of_the_units(
     )
 
 
+def test_the_warm_up_checks_every_run_and_block_a_question_may_quote(
+    built_figure_index: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.pipeline.retrieve as retrieve_module
+
+    pa = build_assistant(built_figure_index)
+    pa.warm_up()
+    passages = pa.pipeline.passages
+    version, kept = passages._verbatim_kept
+    assert version == pa.index.snapshot().version and kept
+    assert all(held == _fresh_verbatim(passages, key) for key, held in kept.items())
+    checked: list[object] = []
+    monkeypatch.setattr(retrieve_module, "verbatim", lambda *a: checked.append(a) or verbatim(*a))
+    for question in ("Hoeveel LKS-contracten zijn er gestart?", "Wat is de preventiequote?"):
+        pa.ask(question)
+    assert not checked  # every run and block was checked at the warm-up
+    # a corpus over the limit: its runs are checked as questions meet them
+    passages._verbatim_kept = (None, {})
+    assert passages.check_verbatim(limit=len(passages.units()) - 1) == 0
+    assert not passages._verbatim_kept[1]
+
+
 def test_the_units_of_the_allowed_documents_are_marked_as_by_their_names() -> None:
     import numpy as np
 
