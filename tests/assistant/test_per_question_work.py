@@ -426,3 +426,40 @@ def test_the_units_entered_by_their_words_are_those_of_the_pass_over_every_unit(
                 covered = lexicon.covering(terms, idf)
                 got = retriever._entered(units, [], scores, covered, keep)
                 assert list(got.items()) == list(expected.items())
+
+
+# ----- a cited place's document lines: read back by bisection, kept per document ---------
+def test_the_locator_keeps_a_documents_cited_lines_while_the_snapshot_gives_that_document() -> None:
+    from assistant.locator import Locator
+    from corpus import CitedLines, Document, DocumentMeta, SourceLine
+
+    def document(texts: list[str]) -> Document:
+        meta = DocumentMeta("d", "d.txt", "D", None, "nota", None, None, "x", "txt")
+        return Document(meta, [SourceLine(n, t) for n, t in enumerate(texts, start=1)])
+
+    class Snapshot:
+        def __init__(self, doc: Document) -> None:
+            self.doc = doc
+
+        def document(self, doc_id: str) -> Document | None:
+            return self.doc if doc_id == "d" else None
+
+    class Index:
+        def __init__(self, doc: Document) -> None:
+            self.snap = Snapshot(doc)
+
+        def snapshot(self) -> Snapshot:
+            return self.snap
+
+    index = Index(document(["", "Een", "Twee", "", "Drie"]))
+    locator = Locator(index)  # type: ignore[arg-type]
+    place = {"line_start": 1, "line_end": 4}
+    assert locator.lines("d", place) == (2, 3)
+    kept = locator._cited["d"]
+    assert isinstance(kept, CitedLines) and locator.lines("d", place) == (2, 3)
+    assert locator._cited["d"] is kept  # read once for the document
+    # another index version gives another document: its lines are read anew
+    index.snap = Snapshot(document(["Nul", "", "", "Een", "Twee"]))
+    assert locator.lines("d", place) == (1, 4)
+    assert locator._cited["d"] is not kept
+    assert locator.lines("d", {"line_start": 2, "line_end": 3}) is None  # no text there
