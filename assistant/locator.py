@@ -20,7 +20,9 @@ from assistant.citations import Lang, format_citation, format_location
 from assistant.language import Term
 from assistant.quotes import QUOTE_CHARS, best_rows
 from assistant.sentences import idf_table
-from corpus import Document, Location, locate, resolve
+from corpus import CitedLines, Document, Location, locate
+
+CITED_DOCUMENTS_KEPT = 64  # documents whose lines are kept by their cited numbers (``lines``)
 
 if TYPE_CHECKING:
     from ingest import SearchHit, SearchIndex
@@ -32,6 +34,7 @@ class Locator:
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
         self._idf: tuple[str, dict[str, float]] | None = None
+        self._cited: dict[str, CitedLines] = {}
 
     def document(self, doc_id: str) -> Document | None:
         return self.index.snapshot().document(doc_id)
@@ -64,8 +67,7 @@ class Locator:
         if doc is None:
             return None
         try:
-            first, last = resolve(
-                doc,
+            first, last = self._cited_lines(doc_id, doc).resolve(
                 int(place["line_start"]),
                 int(place["line_end"]),
                 place.get("page"),
@@ -74,6 +76,16 @@ class Locator:
         except Exception:  # a place of an older version, or of a document now changed
             return None
         return doc.lines[first].line, doc.lines[last].line
+
+    def _cited_lines(self, doc_id: str, doc: Document) -> CitedLines:
+        """The document's lines by their cited numbers (``corpus.CitedLines``), kept while the
+        snapshot gives the same document (a new index version reads its documents anew)."""
+        kept = self._cited.get(doc_id)
+        if kept is None or kept.doc is not doc:
+            if len(self._cited) >= CITED_DOCUMENTS_KEPT:
+                self._cited = {}
+            kept = self._cited[doc_id] = CitedLines(doc)
+        return kept
 
     def _idf_table(self) -> dict[str, float]:
         snap = self.index.snapshot()

@@ -279,10 +279,16 @@ def met_weight(term: Term, have: AbstractSet[str], idf: dict[str, float]) -> flo
 def coverage(terms: Sequence[Term], text: str, idf: dict[str, float]) -> float:
     """The idf-weighted share of the question terms that ``text`` contains (0..1). A term is a
     stem, or a synonym group (any of its stem phrases meets it)."""
+    if not terms:
+        return 0.0
+    return stem_coverage(terms, stem_set(text), idf)
+
+
+def stem_coverage(terms: Sequence[Term], have: AbstractSet[str], idf: dict[str, float]) -> float:
+    """``coverage`` of a text whose stems are ``have`` (``stem_set`` of the text)."""
     unique = list(dict.fromkeys(terms))
     if not unique:
         return 0.0
-    have = stem_set(text)
     total = sum(group_weight(t, idf) for t in unique)
     hit = sum(met_weight(t, have, idf) for t in unique)
     return hit / total if total else 0.0

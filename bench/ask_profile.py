@@ -202,12 +202,14 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=40)
     parser.add_argument("--name", default="x1")
     parser.add_argument(
-        "--gc-freeze", action="store_true", help="gc.freeze() after the warm-up (as a server may)"
+        "--gc-freeze",
+        action="store_true",
+        help="gc.freeze() and the app's gc thresholds after the warm-up (as the app does)",
     )
     args = parser.parse_args()
     embedding: dict[str, Any] = {"backend": args.embedder}
-    if args.embedder == "onnx":
-        embedding["model_path"] = MODEL_DIR
+    if args.embedder == "onnx":  # the data folder's model (REPO/data's by default)
+        embedding["model_path"] = args.data_dir / "models" / MODEL_DIR.name
     settings = Settings(data_dir=args.data_dir, embedding=embedding)  # type: ignore[arg-type]
     pa = build_assistant(settings)
     pa.warm_up()
@@ -215,8 +217,11 @@ def main() -> None:
     for q in asked[:3]:  # warm-up: the index version, the tables built on first use
         pa.ask(q)
     if args.gc_freeze:
+        from api.app import SERVING_GC_THRESHOLD
+
         gc.collect()
         gc.freeze()  # what the warm-up built is not scanned again by every full collection
+        gc.set_threshold(*SERVING_GC_THRESHOLD)  # and the app's thresholds while it serves
     table = stages(pa)
     for label, _, owner, attr in table:
         if owner is not None:

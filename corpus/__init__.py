@@ -43,7 +43,15 @@ from corpus.errors import (
     UnauthorizedError,
     UnsupportedFormatError,
 )
-from corpus.locations import Location, line_places, locate, nearest_heading, paged, resolve
+from corpus.locations import (
+    CitedLines,
+    Location,
+    line_places,
+    locate,
+    nearest_heading,
+    paged,
+    resolve,
+)
 from corpus.metadata import Municipality, infer_metadata, municipalities
 from corpus.model import (
     ACCESS_LEVELS,
@@ -73,6 +81,7 @@ __all__ = [
     "SAFE_ACCESS",
     "AccessLevel",
     "Chunk",
+    "CitedLines",
     "ConfigurationError",
     "CorpusError",
     "CorruptDocumentError",

@@ -11,8 +11,9 @@ cited place back (``/passage``, the evaluation's faithfulness check).
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from corpus.errors import InvalidRequestError
 from corpus.model import Document, SourceLine
@@ -133,6 +134,45 @@ def resolve(
             code="invalid_range",
         )
     return hits[0], hits[-1]
+
+
+class CitedLines:
+    """A document's text lines by the number a citation names them with, to read many cited
+    places of it back (the audit and ``/ask`` read each citation's lines): ``resolve``'s
+    positions found by bisection over the lines' keys, not by a pass over every line of the
+    document per place. When the keys do not stand in order (or the place needs the scan's
+    error), ``resolve`` itself answers."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._paged = paged(doc)
+        # the lines with text (a cited place starts and ends on one) and their keys
+        self._at = [i for i, sl in enumerate(doc.lines) if sl.text.strip()]
+        keys: list[Any] = [
+            (doc.lines[i].page or 0, doc.lines[i].cited) if self._paged else doc.lines[i].cited
+            for i in self._at
+        ]
+        self._keys = keys if all(a <= b for a, b in itertools.pairwise(keys)) else None
+
+    def resolve(
+        self,
+        line_start: int,
+        line_end: int,
+        page: int | None = None,
+        page_end: int | None = None,
+    ) -> tuple[int, int]:
+        """``resolve(doc, line_start, line_end, page, page_end)``: the same positions, the
+        same errors."""
+        if self._keys is None or (self._paged and page is None):
+            return resolve(self.doc, line_start, line_end, page, page_end)
+        last_page = page_end if page_end is not None else page
+        low: Any = (page or 0, line_start) if self._paged else line_start
+        high: Any = (last_page or 0, line_end) if self._paged else line_end
+        lo = bisect.bisect_left(self._keys, low)
+        hi = bisect.bisect_right(self._keys, high)
+        if lo >= hi:  # no such place: the scan raises its error
+            return resolve(self.doc, line_start, line_end, page, page_end)
+        return self._at[lo], self._at[hi - 1]
 
 
 def _describe(page: int | None, start: int, page_end: int | None, end: int) -> str:

@@ -361,6 +361,17 @@ def share_parts(text: str, value: float) -> tuple[float, float] | None:
     return None
 
 
+SPELLED_KEPT = 4096  # texts whose spelled counts are kept (``spelled_figures``)
+
+
 def spelled_figures(text: str) -> list[tuple[str, float]]:
     """The counts ``text`` states in words ("vijftig LKS contracten": ("vijftig", 50.0))."""
-    return [(m.raw, m.value) for m in find_numbers(text) if m.spelled and m.unit == "count"]
+    return list(_spelled_counts(text))
+
+
+@lru_cache(maxsize=SPELLED_KEPT)
+def _spelled_counts(text: str) -> tuple[tuple[str, float], ...]:
+    """``spelled_figures`` of a text, kept: ``find_numbers`` depends on the text alone, and an
+    answer reads the same quotes twice (the digits beside a quote, then grounding), questions
+    the same passages again and again."""
+    return tuple((m.raw, m.value) for m in find_numbers(text) if m.spelled and m.unit == "count")

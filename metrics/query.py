@@ -89,6 +89,13 @@ def _group_stems(terms: tuple[str, ...]) -> set[str]:
     return {" ".join(stem_tokens(t)) for t in terms}
 
 
+@lru_cache(maxsize=4096)
+def _form_pattern(form: str) -> re.Pattern[str]:
+    """A synonym form as it is met in a question: at a word's start, the word going on (made
+    once per form, not escaped, formatted and looked up in ``re``'s cache per question)."""
+    return re.compile(rf"(?<![\w]){re.escape(form)}\w*")
+
+
 def parse_question(question: str) -> FigureQuery:
     """Parse a Dutch or English figure question."""
     low = question.lower()
@@ -98,9 +105,7 @@ def parse_question(question: str) -> FigureQuery:
     spans: dict[tuple[str, str], tuple[int, int, int]] = {}
     for section, target in (("subjects", subjects), ("measures", measures)):
         for name, forms in synonym_groups().get(section, {}).items():
-            found = [
-                (m, len(t)) for t in forms for m in re.finditer(rf"(?<![\w]){re.escape(t)}\w*", low)
-            ]
+            found = [(m, len(t)) for t in forms for m in _form_pattern(t).finditer(low)]
             if found:
                 target[name] = _group_stems(forms)
                 longest, size = max(found, key=lambda f: (f[0].end() - f[0].start(), f[1]))

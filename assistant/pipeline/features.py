@@ -37,6 +37,8 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 import pandas as pd
@@ -44,7 +46,7 @@ from numpy.typing import ArrayLike
 
 from assistant.pipeline.candidates import Candidate, Candidates
 from assistant.pipeline.question import Question
-from assistant.pipeline.units import UnitTables, UnitText, read_unit
+from assistant.pipeline.units import GroupText, UnitTables, UnitText, group_text, read_unit
 from assistant.sentences import coverage, matches
 from metrics import period_fit, scope_levels
 
@@ -97,12 +99,12 @@ FEATURES: tuple[str, ...] = (
 )
 
 
-def _texts(found: Candidates, c: Candidate) -> list[UnitText]:
-    """What the candidate's units are (read once per unit and index version)."""
+def _group(found: Candidates, c: Candidate) -> GroupText:
+    """What the candidate's units are together (kept per unit group and index version)."""
     tables: UnitTables | None = found.tables
     if tables is None:  # candidates made by hand (tests): read the quote itself
-        return [read_unit(c.evidence.quote, c.evidence.context)]
-    return [tables.text(m) for m in c.members]
+        return group_text([read_unit(c.evidence.quote, c.evidence.context)])
+    return tables.group(c.members)
 
 
 def bigram_share(pairs: list[tuple[str, str]], held: list[str]) -> float:
@@ -113,15 +115,44 @@ def bigram_share(pairs: list[tuple[str, str]], held: list[str]) -> float:
     return sum(pair in adjacent for pair in pairs) / len(pairs)
 
 
+def group_bigram_share(
+    pairs: list[tuple[str, str]],
+    texts: Sequence[UnitText],
+    within: Callable[[UnitText], AbstractSet[tuple[str, str]]],
+) -> float:
+    """``bigram_share`` of the units' stems in order (``held``: every unit's stems joined),
+    from the question's pairs found within each unit (``within``, kept per unit for one
+    question) and across the joins between units: the pairs of the joined stems are those
+    of each unit and those of a unit's last stem with the next stems' first, so no set of
+    every pair of the passage is made."""
+    if not pairs:
+        return 0.0
+    wanted = set(pairs)
+    found: set[tuple[str, str]] = set()
+    last: str | None = None
+    for t in texts:
+        if not t.stems:
+            continue
+        found |= within(t)
+        if last is not None and (last, t.stems[0]) in wanted:
+            found.add((last, t.stems[0]))
+        last = t.stems[-1]
+    return sum(pair in found for pair in pairs) / len(pairs)
+
+
 def subject_lead(q: Question, first: UnitText) -> float:
     """The question's first term stands in the passage's first words or its headings (where a
-    definition names its subject: "OpMaat is ...", "Flextensie Beschrijving")."""
+    definition names its subject: "OpMaat is ...", "Flextensie Beschrijving"). Tested in each
+    of the two stem sets (``matches`` of their union is that of either): the unit's own sets,
+    whose hashes the matching cache keeps, not a new union per passage."""
     if not q.scored:
         return 0.0
     term = q.scored[0]
-    lead = first.lead_stems | first.context_stems
+    lead, context = first.lead_stems, first.context_stems
     forms = term if isinstance(term, tuple) else (term,)
-    return float(any(all(matches(w, lead) for w in form.split()) for form in forms))
+    return float(
+        any(all(matches(w, lead) or matches(w, context) for w in form.split()) for form in forms)
+    )
 
 
 def period_fits(
@@ -183,24 +214,25 @@ def _text_features(
     pairs: list[tuple[str, str]],
     fits: dict[str, str],
     leads: dict[int, float],
+    within: Callable[[UnitText], AbstractSet[tuple[str, str]]],
 ) -> tuple[float, ...]:
     """One candidate's ``TEXT_FEATURES``. ``fits``: each period's fit to the asked one found
-    so far; ``leads``: first unit -> subject_lead (runs share their first unit)."""
+    so far; ``leads``: first unit -> subject_lead (runs share their first unit); ``within``:
+    the question's word pairs within a unit."""
     q, ev = found.question, c.evidence
-    texts = _texts(found, c)
+    group = _group(found, c)
     years = set(q.years)
-    held = set().union(*(t.years for t in texts))
-    figures = sum(t.figures for t in texts)
+    held = group.years
+    figures = group.figures
     same, other = _place(c, q.municipality, found.documents)
-    periods = [p for t in texts for p in t.periods]
-    periods += [str(r["period"]) for r in c.rows if r.get("period")]
+    periods = [*group.periods, *(str(r["period"]) for r in c.rows if r.get("period"))]
     exact, near, wrong = period_fits(q, periods, fits)
     if found.tables is None:  # read from the quote (tests): no unit to remember it by
-        lead = subject_lead(q, texts[0])
+        lead = subject_lead(q, group.texts[0])
     elif (lead := leads.get(c.members[0], -1.0)) < 0:
-        lead = leads[c.members[0]] = subject_lead(q, texts[0])
+        lead = leads[c.members[0]] = subject_lead(q, group.texts[0])
     return (
-        bigram_share(pairs, [s for t in texts for s in t.stems]),
+        group_bigram_share(pairs, group.texts, within),
         lead,
         (coverage(list(q.counted), f"{ev.context} {ev.quote}", found.idf) if q.counted else 0.0),
         float(figures > 0),
@@ -213,10 +245,10 @@ def _text_features(
         *row_fits(q, c),
         same,
         other,
-        float(any(t.region for t in texts)),
+        float(group.region),
         float(ev.doc_id in q.named),
-        float(any(t.definition for t in texts)),
-        float(any(t.reason for t in texts)),
+        float(group.definition),
+        float(group.reason),
     )
 
 
@@ -258,7 +290,20 @@ def passage_features(found: Candidates) -> pd.DataFrame:
     pairs = list(zip(q.terms, q.terms[1:], strict=False))
     fits: dict[str, str] = {}
     leads: dict[int, float] = {}
-    read = [_text_features(found, c, pairs, fits, leads) for c in rows]
+    wanted = set(pairs)
+    # id of a unit's UnitText -> (it, the question's pairs within its stems); the UnitText is
+    # held so that its id stays its own while this table is made
+    pairs_within: dict[int, tuple[UnitText, set[tuple[str, str]]]] = {}
+
+    def within(t: UnitText) -> AbstractSet[tuple[str, str]]:
+        """The question's pairs within one unit's stems (kept for this question)."""
+        kept = pairs_within.get(id(t))
+        if kept is None:
+            held = {p for p in itertools.pairwise(t.stems) if p in wanted}
+            kept = pairs_within[id(t)] = (t, held)
+        return kept[1]
+
+    read = [_text_features(found, c, pairs, fits, leads, within) for c in rows]
     columns: dict[str, ArrayLike] = {
         **_dense_features(found),
         **dict(zip(TEXT_FEATURES, zip(*read, strict=True), strict=True)),

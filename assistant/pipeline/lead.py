@@ -13,14 +13,15 @@ sentences that hold the question's words (and, for a figure question, a figure).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from assistant.figure_text import Note, describe_lead, describe_leads, phrases
-from assistant.language import Language, Term
+from assistant.language import Language, Term, stems
 from assistant.markup import as_text
 from assistant.pipeline.units import figure_count, figures_in
-from assistant.sentences import coverage, split_sentences
+from assistant.sentences import coverage, split_sentences, stem_coverage
 
 LEAD_WORDS = 40  # issue 19: a lead of at most about 40 words
 ANSWER_WORDS = 120  # ... and a figure answer of at most about 120 words, without "meer"
@@ -61,14 +62,24 @@ def window(
     if len(words) <= size:
         return text
     size = max(size, 1)
+    # each word's stems, read once: a run's stems are those of its words in turn (``stems``
+    # finds words within whitespace), not the run's text stemmed again for every start
+    word_stems = [stems(w) for w in words] if terms else []
 
     def key(i: int) -> tuple:
-        part = " ".join(words[i : i + size])
+        """``_score`` of the run from word ``i`` (and its figures), as that of its text."""
+        part = " ".join(words[i : i + size]) if figure else ""
+        cover = (
+            stem_coverage(terms, frozenset(itertools.chain(*word_stems[i : i + size])), idf)
+            if terms
+            else 0.0
+        )
         if not figure:
-            return (*_score(part, terms, idf, figure), -i)
+            return (figure, cover, -i)
+        figures = figure_count(part)
         if most_figures:
-            return (figure_count(part), *_score(part, terms, idf, figure), -i)
-        return (*_score(part, terms, idf, figure), figure_count(part), -i)
+            return (figures, figures > 0, cover, -i)
+        return (figures > 0, cover, figures, -i)
 
     best = max(range(len(words) - size + 1), key=key)
     part = " ".join(words[best : best + size])

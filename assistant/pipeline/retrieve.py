@@ -132,6 +132,25 @@ class PassageRetriever:
         up to ``limit`` units; a larger corpus reads them as questions meet them)."""
         return self._unit_tables()[1].read_all(limit)
 
+    def check_verbatim(self, limit: int = WARM_UNITS) -> int:
+        """Check now (at warm-up, not in the first questions that meet them) whether each run
+        and block a question may quote stands verbatim in its lines (``_verbatim``, kept per
+        version), when the version has at most ``limit`` units; how many were checked. The
+        runs are those ``retrieve`` makes of a sentence (``_runs``), of every sentence."""
+        version, units, tables = self._versioned_units()
+        snap = self.index.snapshot()
+        if len(units) > limit or snap.version != version:
+            return 0
+        runs, tails = _runs(
+            units, dict.fromkeys(range(len(units))), lambda j: tables.text(j).figures
+        )
+        blocks = [[i] for i, kind in enumerate(units.kinds) if kind == "block"]
+        groups = [*blocks, *(members for members, _ in runs), *tails]
+        for members in groups:
+            doc_id, page, start, end, joined = _span(units, members)
+            self._verbatim(members, joined, doc_id, page, start, end, snap, version)
+        return len(groups)
+
     def documents(self) -> dict[str, dict[str, object]]:
         return self.index.snapshot().documents
 

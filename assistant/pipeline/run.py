@@ -95,13 +95,14 @@ class AnswerPipeline:
 
     def warm_up(self) -> None:
         """Load the models, general language's words (``names_unknown``) and the index
-        version's units (not at import, not per question); numpy's BLAS on one thread from
-        now on (``one_blas_thread``)."""
+        version's units and their verbatim checks (not at import, not per question); numpy's
+        BLAS on one thread from now on (``one_blas_thread``)."""
         one_blas_thread()
         _ = self.ranker, self.answerability, common_words()
         if self.index.ready():
             self.passages.units()
             self.passages.read_units()
+            self.passages.check_verbatim()
             self.figures.rows()
 
     def use(self, ranker: PassageRanker | None, answerability: AnswerabilityModel | None) -> None:

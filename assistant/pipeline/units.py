@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -43,6 +44,36 @@ class UnitText:
 
 
 LEAD_WORDS = 8
+GROUPS_KEPT = 50_000  # candidate groups whose ``GroupText`` is kept per index version
+
+
+@dataclass(frozen=True, slots=True)
+class GroupText:
+    """What a candidate's units (one unit, a run of sentences) are together, read from their
+    ``UnitText``: the same for every question, so kept per index version (``UnitTables.group``)
+    instead of gathered from every unit of every candidate of every question. Small: the
+    units' own ``UnitText`` and a few values (no set of its words)."""
+
+    texts: tuple[UnitText, ...]  # its units, in order
+    periods: tuple[str, ...]
+    years: frozenset[str]
+    figures: int
+    definition: bool
+    reason: bool
+    region: bool
+
+
+def group_text(texts: Sequence[UnitText]) -> GroupText:
+    """The ``GroupText`` of units read in their order."""
+    return GroupText(
+        tuple(texts),
+        tuple(p for t in texts for p in t.periods),
+        texts[0].years if len(texts) == 1 else frozenset().union(*(t.years for t in texts)),
+        sum(t.figures for t in texts),
+        any(t.definition for t in texts),
+        any(t.reason for t in texts),
+        any(t.region for t in texts),
+    )
 
 
 def figures_in(text: str) -> list[str]:
@@ -96,6 +127,7 @@ class UnitTables:
         self.bm25 = BM25Index.build([str(i) for i in range(len(texts))], texts)
         self.rows = _rows_by_unit(units, frame)
         self._read: dict[int, UnitText] = {}
+        self._groups: dict[tuple[int, ...], GroupText] = {}
         self._texts = units.texts
         self._contexts = units.contexts
 
@@ -113,6 +145,15 @@ class UnitTables:
         if read is None:
             read = self._read[i] = read_unit(self._texts[i], self._contexts[i])
         return read
+
+    def group(self, members: tuple[int, ...]) -> GroupText:
+        """The ``GroupText`` of these units (kept, up to GROUPS_KEPT groups)."""
+        found = self._groups.get(members)
+        if found is None:
+            if len(self._groups) >= GROUPS_KEPT:
+                self._groups = {}
+            found = self._groups[members] = group_text([self.text(m) for m in members])
+        return found
 
 
 def _rows_by_unit(units: SentenceVectors, frame: pd.DataFrame) -> list[tuple[dict[str, Any], ...]]:

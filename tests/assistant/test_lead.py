@@ -10,7 +10,7 @@ import pytest
 from assistant import PolicyAssistant
 from assistant.eval_scoring import states_number
 from assistant.figure_text import Note, describe_period
-from assistant.language import question_terms
+from assistant.language import Term, question_terms
 from assistant.pipeline.lead import (
     ANSWER_WORDS,
     EXCERPT_CHARS,
@@ -351,3 +351,60 @@ def test_a_figure_lead_prefers_the_sentence_stating_the_kind_of_figure_asked() -
     )
     assert "2.600" in fitted and "1,1%" not in fitted
     assert states_unit_asked(query, fitted) and not states_unit_asked(query, quote.split(". ")[0])
+
+
+def _window_as_before(
+    text: str, size: int, terms: list[Term], idf: dict[str, float], figure: bool, most_figures: bool
+) -> str:
+    """``window`` as it was: every run's text joined and stemmed again (issue #20)."""
+    from assistant.pipeline.lead import ELLIPSIS, _score, figure_count
+
+    words = text.split()
+    if len(words) <= size:
+        return text
+    size = max(size, 1)
+
+    def key(i: int) -> tuple:
+        part = " ".join(words[i : i + size])
+        if not figure:
+            return (*_score(part, terms, idf, figure), -i)
+        if most_figures:
+            return (figure_count(part), *_score(part, terms, idf, figure), -i)
+        return (*_score(part, terms, idf, figure), figure_count(part), -i)
+
+    best = max(range(len(words) - size + 1), key=key)
+    part = " ".join(words[best : best + size])
+    head = f"{ELLIPSIS} " if best > 0 else ""
+    tail = f" {ELLIPSIS}" if best + size < len(words) else ""
+    return f"{head}{part}{tail}"
+
+
+def test_a_window_scores_its_runs_by_their_words_stems_as_by_their_text() -> None:
+    """The runs' stems are read per word once (``window``), which picks the run the stemming
+    of every run's text picked: over paragraphs of the bundled corpus, with questions' terms,
+    figure or not, most figures first or not, and idf weights or none."""
+    import random
+
+    from assistant.sentences import idf_table
+    from corpus import BUNDLED_CORPUS_DIR
+
+    rng = random.Random(11)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(BUNDLED_CORPUS_DIR.glob("*.txt"))]
+    paragraphs = [p for t in texts for p in t.split("\n\n") if len(p.split()) > 12]
+    idf = idf_table(texts)
+    questions = [
+        "Hoeveel LKS-contracten zijn er in Q3 gestart?",
+        "Wat is de preventiequote van Hengelo over 2019?",
+        "How many people with a WSW indication work in sheltered employment?",
+        "Hoeveel bijstandsuitkeringen had de gemeente per 1 januari?",
+        "Welke vergoeding krijgt iemand op een participatieplaats (premie)?",
+    ]
+    for paragraph in rng.sample(paragraphs, 120):
+        terms = question_terms(rng.choice(questions))
+        size = rng.choice([4, 8, 12, 40])
+        for figure, most in ((False, False), (True, False), (True, True)):
+            for weights in (idf, {}):
+                for asked in (terms, []):
+                    expected = _window_as_before(paragraph, size, asked, weights, figure, most)
+                    got = window(paragraph, size, asked, weights, figure, most_figures=most)
+                    assert got == expected

@@ -16,10 +16,10 @@ from assistant.language import question_terms, stems
 from assistant.pipeline.candidates import Evidence
 from assistant.pipeline.figures import _candidates, _rows_in
 from assistant.pipeline.retrieve import PassageRetriever, verbatim
-from assistant.pipeline.units import UnitTables, read_unit
+from assistant.pipeline.units import UnitTables, UnitText, read_unit
 from assistant.sentences import IdfTable, Sentence, idf_table, long_vowel, matches, meets_any
 from corpus import BUNDLED_CORPUS_DIR, Settings
-from ingest import IndexStore
+from ingest import IndexStore, SearchFilters
 
 pytestmark = pytest.mark.unit
 
@@ -159,6 +159,71 @@ def test_the_warm_up_runs_numpy_blas_on_one_thread(built_figure_index: Settings)
     assert blas and all(i["num_threads"] == 1 for i in blas)
 
 
+# ----- what a candidate's units are together: kept per index version ----------------------
+def test_the_group_texts_kept_per_version_are_read_from_their_units(
+    built_figure_index: Settings,
+) -> None:
+    import itertools
+
+    from assistant.pipeline.features import bigram_share, group_bigram_share, subject_lead
+    from assistant.pipeline.units import GROUPS_KEPT
+
+    pa = build_assistant(built_figure_index)
+    passages = pa.pipeline.passages
+    asked = "Hoeveel LKS-contracten zijn er gestart in 2024?"
+    first = pa.ask(asked)
+    units, tables = passages._unit_tables()
+    kept = dict(tables._groups)
+    assert kept and any(len(members) > 1 for members in kept)
+    question = pa.pipeline.understand(asked, SearchFilters(), None)
+    every = sorted({s for t in (tables.text(m) for g in kept for m in g) for s in t.stems})
+    rng = random.Random(3)
+    for members, group in kept.items():
+        texts = [read_unit(units.texts[m], units.contexts[m]) for m in members]
+        held = [s for t in texts for s in t.stems]
+        assert group.texts == tuple(texts)
+        # the pairs of the question, of the passage (across the joins too) and random ones
+        for pairs in (
+            list(itertools.pairwise(question.terms)),
+            [*list(itertools.pairwise(held))[::3], (held[-1], "x")] if held else [],
+            [(rng.choice(every), rng.choice(every)) for _ in range(5)],
+        ):
+            wanted = set(pairs)
+
+            def within(t: UnitText, wanted: set[tuple[str, str]] = wanted) -> set[tuple[str, str]]:
+                return {p for p in itertools.pairwise(t.stems) if p in wanted}
+
+            assert group_bigram_share(pairs, group.texts, within) == bigram_share(pairs, held)
+        assert group.periods == tuple(p for t in texts for p in t.periods)
+        assert group.years == set().union(*(t.years for t in texts))
+        assert group.figures == sum(t.figures for t in texts)
+        assert (group.definition, group.reason, group.region) == (
+            any(t.definition for t in texts),
+            any(t.reason for t in texts),
+            any(t.region for t in texts),
+        )
+        # the subject lead as tested in the union of the unit's first words and headings
+        lead = texts[0].lead_stems | texts[0].context_stems
+        forms = (
+            question.scored[0] if isinstance(question.scored[0], tuple) else (question.scored[0],)
+        )
+        expected = any(all(matches(w, lead) for w in f.split()) for f in forms)
+        assert subject_lead(question, group.texts[0]) == float(expected)
+    # at GROUPS_KEPT groups the kept ones are dropped, not grown without end
+    tables._groups = dict.fromkeys(range(GROUPS_KEPT), kept[next(iter(kept))])  # type: ignore[arg-type]
+    again = pa.ask(asked)
+    assert len(tables._groups) < GROUPS_KEPT
+    assert (again.status, again.answer, again.citations) == (
+        first.status,
+        first.answer,
+        first.citations,
+    )
+    # another index version reads its units and groups afresh (``UnitTables`` per version)
+    passages._units = ("another-version", units, tables)
+    pa.ask(asked)
+    assert passages._unit_tables()[1] is not tables
+
+
 # ----- verbatim checks of runs and blocks: kept per index version --------------------------
 def _fresh_verbatim(passages: PassageRetriever, members: tuple[int, ...]) -> bool:
     units = passages.units()
@@ -186,6 +251,28 @@ def test_verbatim_checks_are_kept_for_the_version_of_the_units(
         first.answer,
         first.citations,
     )
+
+
+def test_the_warm_up_checks_every_run_and_block_a_question_may_quote(
+    built_figure_index: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.pipeline.retrieve as retrieve_module
+
+    pa = build_assistant(built_figure_index)
+    pa.warm_up()
+    passages = pa.pipeline.passages
+    version, kept = passages._verbatim_kept
+    assert version == pa.index.snapshot().version and kept
+    assert all(held == _fresh_verbatim(passages, key) for key, held in kept.items())
+    checked: list[object] = []
+    monkeypatch.setattr(retrieve_module, "verbatim", lambda *a: checked.append(a) or verbatim(*a))
+    for question in ("Hoeveel LKS-contracten zijn er gestart?", "Wat is de preventiequote?"):
+        pa.ask(question)
+    assert not checked  # every run and block was checked at the warm-up
+    # a corpus over the limit: its runs are checked as questions meet them
+    passages._verbatim_kept = (None, {})
+    assert passages.check_verbatim(limit=len(passages.units()) - 1) == 0
+    assert not passages._verbatim_kept[1]
 
 
 def test_the_units_of_the_allowed_documents_are_marked_as_by_their_names() -> None:
@@ -339,3 +426,40 @@ def test_the_units_entered_by_their_words_are_those_of_the_pass_over_every_unit(
                 covered = lexicon.covering(terms, idf)
                 got = retriever._entered(units, [], scores, covered, keep)
                 assert list(got.items()) == list(expected.items())
+
+
+# ----- a cited place's document lines: read back by bisection, kept per document ---------
+def test_the_locator_keeps_a_documents_cited_lines_while_the_snapshot_gives_that_document() -> None:
+    from assistant.locator import Locator
+    from corpus import CitedLines, Document, DocumentMeta, SourceLine
+
+    def document(texts: list[str]) -> Document:
+        meta = DocumentMeta("d", "d.txt", "D", None, "nota", None, None, "x", "txt")
+        return Document(meta, [SourceLine(n, t) for n, t in enumerate(texts, start=1)])
+
+    class Snapshot:
+        def __init__(self, doc: Document) -> None:
+            self.doc = doc
+
+        def document(self, doc_id: str) -> Document | None:
+            return self.doc if doc_id == "d" else None
+
+    class Index:
+        def __init__(self, doc: Document) -> None:
+            self.snap = Snapshot(doc)
+
+        def snapshot(self) -> Snapshot:
+            return self.snap
+
+    index = Index(document(["", "Een", "Twee", "", "Drie"]))
+    locator = Locator(index)  # type: ignore[arg-type]
+    place = {"line_start": 1, "line_end": 4}
+    assert locator.lines("d", place) == (2, 3)
+    kept = locator._cited["d"]
+    assert isinstance(kept, CitedLines) and locator.lines("d", place) == (2, 3)
+    assert locator._cited["d"] is kept  # read once for the document
+    # another index version gives another document: its lines are read anew
+    index.snap = Snapshot(document(["Nul", "", "", "Een", "Twee"]))
+    assert locator.lines("d", place) == (1, 4)
+    assert locator._cited["d"] is not kept
+    assert locator.lines("d", {"line_start": 2, "line_end": 3}) is None  # no text there

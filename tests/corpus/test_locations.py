@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corpus import (
+    CitedLines,
     Document,
     DocumentMeta,
     InvalidRequestError,
@@ -89,3 +90,45 @@ def test_a_text_file_place_is_its_lines() -> None:
     )
     assert locate(txt, 1, 3) == Location(None, 1, 3)
     assert txt.text_between(1, 3) == "Eerste regel.\n\nDerde."
+
+
+def _resolved(doc: Document, *place: int | None) -> tuple[int, int] | tuple[str, str]:
+    try:
+        return resolve(doc, *place)  # type: ignore[arg-type]
+    except InvalidRequestError as exc:
+        return exc.code, exc.message
+
+
+def _cited(lines: CitedLines, *place: int | None) -> tuple[int, int] | tuple[str, str]:
+    try:
+        return lines.resolve(*place)  # type: ignore[arg-type]
+    except InvalidRequestError as exc:
+        return exc.code, exc.message
+
+
+def test_cited_lines_read_every_place_back_as_resolve_does() -> None:
+    """``CitedLines`` (a document's lines by their cited numbers, found by bisection) gives
+    ``resolve``'s positions and errors: every range of a PDF, a DOCX, a text file and the
+    bundled corpus's files, with and without pages, also ranges that are not there, and a
+    document whose cited numbers do not stand in order."""
+    import random
+
+    from corpus import BUNDLED_CORPUS_DIR
+
+    texts = [
+        _doc("txt", [(t, None, None, None) for t in p.read_text(encoding="utf-8").splitlines()])
+        for p in sorted(BUNDLED_CORPUS_DIR.glob("*.txt"))[:3]
+    ]
+    unordered = _doc(
+        "pdf", [("a", 1, 2, None), ("b", 1, 1, None), ("c", 2, 1, None), ("", 2, None, None)]
+    )
+    rng = random.Random(5)
+    for doc in [PDF, DOCX, unordered, *texts]:
+        lines = CitedLines(doc)
+        top = max(sl.cited for sl in doc.lines) + 2
+        places = [(a, b) for a in range(0, 9) for b in range(0, 9)]
+        places += [(a, a + rng.randint(-2, 30)) for a in rng.sample(range(top), min(top, 200))]
+        for start, end in places:
+            for page, page_end in ((None, None), (1, None), (1, 2), (2, None), (2, 1), (0, 3)):
+                expected = _resolved(doc, start, end, page, page_end)
+                assert _cited(lines, start, end, page, page_end) == expected

@@ -96,3 +96,28 @@ def test_top_k_is_the_stable_argsort_head() -> None:
             for k in (0, 1, 3, 10, size, size + 5):
                 expected = np.argsort(-scores, kind="stable")[:k]
                 assert top_k(scores, k).tolist() == expected.tolist()
+
+
+def test_a_hit_reads_its_chunk_as_the_row_of_the_table(retriever: HybridRetriever) -> None:
+    """``IndexSnapshot.record`` (the columns as lists, made once per version) gives every
+    chunk's fields as pandas' row selection did, and a hit its ranks in both retrievers."""
+    import pandas as pd
+
+    from ingest.retrieval import HIT_COLUMNS
+
+    snap = retriever.index.snapshot()
+    for pos in range(len(snap.chunks)):
+        row = snap.chunks.iloc[pos]
+        record = snap.record(pos)
+        assert list(record) == list(HIT_COLUMNS)
+        for column in HIT_COLUMNS:
+            if pd.isna(row[column]):
+                assert pd.isna(record[column])
+            else:
+                assert record[column] == row[column] and str(record[column]) == str(row[column])
+    query = "bijstandsuitkering uitstroom naar werk"
+    for hit in retriever.search(query, k=10):
+        for mode, rank in (("bm25", hit.bm25_rank), ("dense", hit.dense_rank)):
+            alone = [h.chunk_id for h in retriever.search(query, k=50, mode=mode)]  # type: ignore[arg-type]
+            if rank is not None and rank <= len(alone):
+                assert alone[rank - 1] == hit.chunk_id

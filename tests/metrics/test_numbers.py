@@ -72,3 +72,23 @@ def test_share_parts_are_the_two_numbers_of_a_stated_share(
     from metrics import share_parts
 
     assert share_parts(text, value) == parts
+
+
+def test_spelled_figures_are_kept_per_text_and_read_as_find_numbers_reads_them() -> None:
+    """``spelled_figures`` keeps each text's spelled counts (an answer reads its quotes twice):
+    the same pairs as ``find_numbers`` gives, a new list on every call."""
+    from metrics.numbers import spelled_figures
+
+    texts = [
+        "Dat betreft vijftig werkgevers en twaalf trajecten.",
+        "Zeven op de tien inwoners werkt; 1.241 trajecten liepen.",
+        "Er is € 8,6 miljoen beschikbaar voor honderd banen.",
+        "Geen getal hier.",
+    ]
+    for text in texts * 2:
+        expected = [(m.raw, m.value) for m in find_numbers(text) if m.spelled and m.unit == "count"]
+        first = spelled_figures(text)
+        assert first == expected
+        first.append(("x", 1.0))  # the caller's list: the kept pairs stay as they were
+        assert spelled_figures(text) == expected
+    assert spelled_figures(texts[0]) == [("vijftig", 50.0), ("twaalf", 12.0)]

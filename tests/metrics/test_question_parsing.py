@@ -43,3 +43,32 @@ def test_a_group_inside_a_longer_grouped_word_and_the_period_words_are_not_subje
     assert query.period == "2024-Q1..Q3"
     assert not {"eerst", "drie", "kwartal"} & set(query.free)
     assert "bijstand" in parse_question("Hoeveel mensen zitten in de bijstand?").subjects
+
+
+def test_a_synonym_form_is_met_by_its_kept_pattern_as_by_the_pattern_made_per_question() -> None:
+    """``parse_question`` meets the synonym forms with patterns made once per form
+    (``_form_pattern``): the same matches as the pattern made, escaped, per question."""
+    import json
+    import re
+    from pathlib import Path
+
+    from corpus.synonyms import synonym_groups
+    from metrics.query import _form_pattern
+
+    root = Path(__file__).resolve().parents[2]
+    questions = [
+        json.loads(line)["question"].lower()
+        for path in sorted((root / "eval" / "questions").glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ][::7]
+    forms = [
+        f
+        for section in ("subjects", "measures")
+        for fs in synonym_groups()[section].values()
+        for f in fs
+    ]
+    for low in questions:
+        for form in forms:
+            made = [m.span() for m in re.finditer(rf"(?<![\w]){re.escape(form)}\w*", low)]
+            assert [m.span() for m in _form_pattern(form).finditer(low)] == made
