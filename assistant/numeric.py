@@ -24,13 +24,28 @@ _SCALE_WORDS = {
 }
 
 
+# the marks of a language's numerals: (thousands, decimal)
+MARKS: dict[Language, tuple[str, str]] = {"nl": (".", ","), "en": (",", ".")}
+
+
+def read_number(numeral: str, lang: Language) -> float | None:
+    """A numeral read with ``lang``'s marks, the inverse of ``format_number``: ``6.143`` and
+    ``21,29`` in Dutch, ``6,143`` and ``21.29`` in English (a percent sign left out); None
+    when it is no number with those marks."""
+    thousands, decimal = MARKS[lang]
+    plain = numeral.rstrip("% ").strip().replace(thousands, "").replace(decimal, ".")
+    if plain.count(".") > 1 or not plain.replace(".", "").isdigit():
+        return None
+    return float(plain)
+
+
 def _group(integer: int, sep: str) -> str:
     return f"{integer:,}".replace(",", sep)
 
 
 def format_number(value: float, lang: Language, decimals: int | None = None) -> str:
     """``6143`` -> ``6.143`` (nl) / ``6,143`` (en); ``21.29`` -> ``21,29`` / ``21.29``."""
-    thousands, decimal = (".", ",") if lang == "nl" else (",", ".")
+    thousands, decimal = MARKS[lang]
     if decimals is None:
         decimals = 0 if float(value).is_integer() else min(len(repr(float(value)).split(".")[1]), 2)
     text = f"{abs(value):.{decimals}f}"

@@ -20,6 +20,7 @@ from typing import Any
 from assistant.figure_text import Note, describe_lead, describe_leads, phrases
 from assistant.language import Language, Term, stems
 from assistant.markup import as_text
+from assistant.numeric import read_number
 from assistant.pipeline.units import figure_count, figures_in
 from assistant.sentences import coverage, split_sentences, stem_coverage
 
@@ -258,21 +259,11 @@ def with_sentence(
     return f"{lead} {template.format(sentence=as_text(told))}"
 
 
-_MARKS: dict[str, tuple[str, str]] = {"nl": (".", ","), "en": (",", ".")}  # thousands, decimal
-
-
 def stated_values(text: str, *languages: Language) -> set[float]:
     """The values of the figures ``text`` states, each numeral read with the marks of each of
-    ``languages`` (Dutch 6.143 and 1,14; English 6,143 and 1.14), percent signs left out."""
-    out: set[float] = set()
-    for numeral in figures_in(text):
-        digits = numeral.rstrip("% ").strip()
-        for lang in languages:
-            thousands, decimal = _MARKS[lang]
-            plain = digits.replace(thousands, "").replace(decimal, ".")
-            if plain.count(".") <= 1 and plain.replace(".", "").isdigit():
-                out.add(round(float(plain), 6))
-    return out
+    ``languages`` (``numeric.read_number``: Dutch 6.143 and 1,14; English 6,143 and 1.14)."""
+    read = (read_number(numeral, lang) for numeral in figures_in(text) for lang in languages)
+    return {round(value, 6) for value in read if value is not None}
 
 
 def with_year(quote: str, sentence: str, years: Sequence[str]) -> str:
