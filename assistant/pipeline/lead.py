@@ -242,7 +242,11 @@ def with_sentence(
     sharing most words with the row's own ``line``) when that sentence states a figure the
     lead does not and the lead has room for it: the target, the comparison or the parts a
     figure is told with ("… stijging van 1,14% … ten opzichte van een landelijke stijging van
-    0,49%."). A grid of figures is left out: its figures need the table's headings."""
+    0,49%."). When that sentence states only the lead's own figures, the figure-stating
+    sentences right beside it come along (``with_neighbours``), cut to the words that state
+    the most figures: "Er zijn 207 mensen gestart met scholing. Hiervan is inmiddels 32%
+    uitgestroomd naar werk ...". A grid of figures is left out: its figures need the table's
+    headings."""
     template = str(phrases(lang)["lead_row_sentence"])
     # 2: the ellipses of a cut sentence
     room = LEAD_WORDS - word_count(lead) - word_count(template.format(sentence="")) - 2
@@ -253,6 +257,17 @@ def with_sentence(
     if not own & set(sentence.lower().split()):
         return lead
     told = window(sentence, room, terms, idf, True, most_figures=True)
+    if not stated_values(told, "nl") - stated_values(lead, lang, "nl") and not table_like(sentence):
+        # its figures are the lead's own: the figure-stating sentences beside it, as in a
+        # passages lead
+        told = window(
+            with_neighbours(quote, sentence, NEIGHBOUR_WORDS, terms, idf),
+            room,
+            terms,
+            idf,
+            True,
+            most_figures=True,
+        )
     if table_like(told, GRID_WORDS):
         return lead
     if not stated_values(told, "nl") - stated_values(lead, lang, "nl"):

@@ -14,7 +14,9 @@ asks, and whether the rule would pick it), and a logistic regression (``LeadMode
 file ``assistant/models/lead_sentence.json``) scores them; the best-scoring one is the lead's
 sentence, and ``lead.passage_lead`` tells it as before (the figures beside it, cut to the
 lead's room). ``policy-assistant train`` fits it on the working part only: a candidate is good
-when the lead told from it states every number the question's reference answer must state.
+when the lead told from it states every number and key word of the question's
+``must_include`` (labelled by numbers alone, the model led definitions and policy questions
+with any figure nearby).
 """
 
 from __future__ import annotations
