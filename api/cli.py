@@ -436,7 +436,8 @@ def train(
         typer.Option(help="Folder for the model files (default: the package's assistant/models)."),
     ] = None,
 ) -> None:
-    """Rebuild the passage ranker and the answerability model from the labelled questions."""
+    """Rebuild the passage ranker, the answerability model and the lead sentence model from the
+    labelled questions."""
     from assistant import MODEL_DIR, load_questions, split_sets, train_models
 
     settings = Settings()

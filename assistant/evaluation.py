@@ -184,11 +184,12 @@ def evaluate(
     floors: dict[str, float] | None = None,
     progress: bool = True,
     on_row: RowHook | None = None,
-    models: Mapping[str, tuple[Any, Any]] | None = None,
+    models: Mapping[str, tuple[Any, ...]] | None = None,
 ) -> EvalReport:
     """Ask every question through ``PolicyAssistant.ask`` and score the answers. With
-    ``models`` (document -> ranker and answerability model, as ``training.lodo_models`` gives),
-    each question is answered by the models of its ``source`` document: leave one out."""
+    ``models`` (document -> ranker, answerability and lead sentence model, as
+    ``training.lodo_for`` gives), each question is answered by the models of its ``source``
+    document: leave one out."""
     from tqdm import tqdm
 
     if not assistant.index.ready():

@@ -13,16 +13,32 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from assistant.eval_scoring import evidence_places, in_places
+from assistant.eval_scoring import (
+    evidence_places,
+    expected_numbers,
+    in_places,
+    key_words,
+    states_number,
+)
 from assistant.pipeline.candidates import Candidates
 from assistant.pipeline.features import FEATURES, passage_features
+from assistant.pipeline.lead_choice import (
+    LEAD_FEATURES,
+    LeadCandidate,
+    LeadModel,
+    LeadPool,
+    feature_matrix,
+    lead_candidates,
+    rule_choice,
+    told,
+)
 from assistant.pipeline.question import understand
 from assistant.pipeline.ranking import LightGBMRanker, rank
 from assistant.pipeline.retrieve import PassageRetriever
@@ -364,6 +380,7 @@ class TrainingReport:
     ranking: dict[str, Any]
     importances: dict[str, float]
     answerability: dict[str, Any]
+    lead: dict[str, Any] = field(default_factory=dict)  # the lead sentence model (lead_scores)
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -417,6 +434,17 @@ class TrainingReport:
         ]
         for name, coef in sorted(a["coefficients"].items(), key=lambda kv: -abs(kv[1])):
             lines.append(f"| {name} | {coef:+.3f} |")
+        lead = self.lead
+        if lead.get("questions"):
+            lines += [
+                "",
+                "## The lead's sentence (passages answers of working questions with numbers)",
+                "",
+                f"{lead['questions']} questions; the lead states every expected number with "
+                f"the rule's sentence in {lead['rule']:.3f}, with the sentence of a model "
+                f"fitted on the other documents in {lead['model_held_out']:.3f} (some "
+                f"sentence could in {lead['best_possible']:.3f}).",
+            ]
         return "\n".join(lines) + "\n"
 
 
@@ -488,14 +516,179 @@ def train_examples(
 
 def lodo_for(
     assistant: Any, questions: Sequence[dict[str, Any]], split_path: Path
-) -> dict[str, tuple[Any, Any]]:
-    """``eval --lodo``: per document, models trained without it (see :func:`lodo_models`)."""
+) -> dict[str, tuple[Any, Any, Any]]:
+    """``eval --lodo``: per document, models trained without it (see :func:`lodo_models`), and
+    the lead sentence model fitted on the other documents' working questions as those models
+    answer them."""
     examples = train_examples(assistant, questions, split_path)
-    return lodo_models(examples, assistant.figures.frame())
+    models = lodo_models(examples, assistant.figures.frame())
+    split = Split.load(split_path)
+    working = [q for q in questions if split.part(str(q["id"])) == "working"]
+    documents = assistant.pipeline.passages.documents()
+    out: dict[str, tuple[Any, Any, Any]] = {}
+    try:
+        for doc, (ranker, answerability) in models.items():
+            others = [q for q in working if document_of(q, documents) != doc]
+            assistant.pipeline.use(ranker, answerability)
+            pools = lead_pools(assistant.pipeline, others)
+            out[doc] = (ranker, answerability, fit_lead_model(lead_examples(pools, documents)))
+    finally:
+        assistant.pipeline.use(None, None)
+    return out
 
 
 def train_models(
     assistant: Any, questions: Sequence[dict[str, Any]], split_path: Path, out_dir: Path
 ) -> TrainingReport:
-    """``policy-assistant train``: fit and save the models (see :func:`train`)."""
-    return train(assistant.pipeline.passages, questions, split_path, out_dir)
+    """``policy-assistant train``: fit and save the ranker and the answerability model (see
+    :func:`train`), then the lead sentence model as they answer (:func:`train_lead`)."""
+    from assistant.pipeline.answerability import AnswerabilityModel
+    from assistant.pipeline.ranking import LightGBMRanker
+
+    report = train(assistant.pipeline.passages, questions, split_path, out_dir)
+    assistant.pipeline.use(LightGBMRanker.load(out_dir), AnswerabilityModel.load(out_dir))
+    try:
+        report.lead = train_lead(assistant, questions, split_path, out_dir, report.data_version)
+    finally:
+        assistant.pipeline.use(None, None)
+    (out_dir / "training_report.json").write_text(
+        json.dumps(report.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (out_dir / "training_report.md").write_text(report.markdown(), encoding="utf-8")
+    return report
+
+
+def train_lead(
+    assistant: Any,
+    questions: Sequence[dict[str, Any]],
+    split_path: Path,
+    out_dir: Path,
+    version: str,
+) -> dict[str, Any]:
+    """Fit the lead sentence model on the working questions as the pipeline's models answer
+    them, save it in ``out_dir``, and score its choice on held-out documents
+    (:func:`lead_scores`)."""
+    split = Split.load(split_path)
+    working = [q for q in questions if split.part(str(q["id"])) == "working"]
+    documents = assistant.pipeline.passages.documents()
+    examples = lead_examples(lead_pools(assistant.pipeline, working), documents)
+    meta = {"data_version": version, "trained_on": len(working)}
+    fit_lead_model(examples, meta).save(out_dir)
+    return lead_scores(examples)
+
+
+# ----- the lead's sentence ----------------------------------------------------------------
+LEAD_C = 1.0  # inverse regularisation of the lead sentence model (sklearn's default)
+
+
+@dataclass(slots=True)
+class LeadExample:
+    """A labelled question answered by passages: the pool its lead was chosen from, every
+    candidate sentence, and per candidate 1 when the lead told from it states every number
+    the question's ``must_include`` holds."""
+
+    question: dict[str, Any]
+    document: str
+    pool: LeadPool
+    candidates: list[LeadCandidate]
+    labels: np.ndarray
+    rule: int  # the candidate ``lead.best_sentence`` picks
+
+
+def lead_pools(
+    pipeline: Any, questions: Sequence[dict[str, Any]], *, progress: bool = True
+) -> list[tuple[dict[str, Any], LeadPool]]:
+    """Each question asked through ``pipeline`` (with the models it uses now), and the pool
+    its passages lead was chosen from; questions answered by figure rows or refused have
+    none."""
+    from tqdm import tqdm
+
+    from assistant.language import detect_language
+
+    out: list[tuple[dict[str, Any], LeadPool]] = []
+    pipeline.lead_pools = []
+    try:
+        for q in tqdm(
+            questions, desc="leads", unit="question", disable=not progress, file=sys.stderr
+        ):
+            pipeline.lead_pools.clear()
+            pipeline.ask(q["question"], language=detect_language(q["question"]))
+            out.extend((q, pool) for pool in pipeline.lead_pools)
+    finally:
+        pipeline.lead_pools = None
+    return out
+
+
+def lead_examples(
+    pools: Sequence[tuple[dict[str, Any], LeadPool]], documents: dict[str, dict[str, Any]]
+) -> list[LeadExample]:
+    """The pools of answerable questions whose reference answer must state numbers, each
+    candidate labelled by the lead told from it."""
+    out = []
+    for q, pool in pools:
+        numbers = expected_numbers(q.get("must_include", []))
+        words = [w.lower() for w in key_words(q.get("must_include", []))]
+        if q["expect_status"] == "refused" or not (numbers or words):
+            continue
+        rule = rule_choice(pool)
+        candidates = lead_candidates(pool, rule)
+        if not candidates:
+            continue
+        labels = []
+        for c in candidates:
+            lead = told(pool, (c.quote, c.sentence))
+            stated = all(states_number(lead, values) for _, values in numbers)
+            labels.append(int(stated and all(w in lead.lower() for w in words)))
+        at = next((i for i, c in enumerate(candidates) if (c.quote, c.sentence) == rule), 0)
+        out.append(
+            LeadExample(q, document_of(q, documents), pool, candidates, np.array(labels), at)
+        )
+    return out
+
+
+def fit_lead_model(
+    examples: Sequence[LeadExample], meta: dict[str, Any] | None = None
+) -> LeadModel:
+    """Logistic regression over the candidates' standardised ``LEAD_FEATURES``: good or not."""
+    from sklearn.linear_model import LogisticRegression
+
+    used = [e for e in examples if e.labels.any() and not e.labels.all()]
+    if not used:
+        raise ValueError("no labelled question whose lead sentence matters to train on")
+    x = np.vstack([feature_matrix(e.candidates) for e in used])
+    y = np.concatenate([e.labels for e in used])
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=LEAD_C, class_weight="balanced", max_iter=5000)
+    model.fit((x - mean) / scale, y)
+    return LeadModel(
+        LEAD_FEATURES,
+        tuple(float(v) for v in mean),
+        tuple(float(v) for v in scale),
+        tuple(float(v) for v in model.coef_[0]),
+        float(model.intercept_[0]),
+        {**(meta or {}), "C": LEAD_C, "questions": len(used)},
+    )
+
+
+def lead_scores(examples: Sequence[LeadExample]) -> dict[str, Any]:
+    """The share of questions whose lead states every expected number, with the rule's
+    sentence and with the sentence of a model fitted on the other documents' questions."""
+    if not examples:
+        return {"questions": 0}
+    chosen: list[bool] = []
+    for doc in sorted({e.document for e in examples}):
+        inside = [e for e in examples if e.document == doc]
+        try:
+            model = fit_lead_model([e for e in examples if e.document != doc])
+        except ValueError:
+            chosen.extend(bool(e.labels[e.rule]) for e in inside)
+            continue
+        chosen.extend(bool(e.labels[int(np.argmax(model.scores(e.candidates)))]) for e in inside)
+    return {
+        "questions": len(examples),
+        "rule": round(float(np.mean([e.labels[e.rule] for e in examples])), 3),
+        "model_held_out": round(float(np.mean(chosen)), 3),
+        "best_possible": round(float(np.mean([e.labels.any() for e in examples])), 3),
+    }

@@ -36,6 +36,7 @@ from assistant.pipeline.lead import (
     with_sentence,
     word_count,
 )
+from assistant.pipeline.lead_choice import LeadModel, LeadPool
 from assistant.pipeline.retrieve import verbatim
 from assistant.pipeline.units import figure_count
 from assistant.sentences import MAX_CHARS, Sentence, split_sentences, without_bullet
@@ -101,6 +102,8 @@ class Composer:
         counts: bool = True,
         years: Sequence[str] = (),
         fits: Callable[[str], bool] | None = None,
+        lead_model: LeadModel | None = None,
+        pools: list[LeadPool] | None = None,
     ) -> None:
         self.lines = lines
         self.documents = documents
@@ -115,6 +118,9 @@ class Composer:
         self.years = years  # the years the question asks: a lead names what they held
         # whether a sentence states a figure of the kind asked (a count, a share, an amount)
         self.fits = fits
+        # which sentence a passages lead quotes (``lead_choice``); None: ``lead.best_sentence``
+        self.lead_model = lead_model
+        self.pools = pools  # when a list, each passages lead's pool is added (training)
 
     def citation(self, cid: str, ev: Evidence, lang: Language = "nl") -> dict[str, Any]:
         entry = self.documents.get(ev.doc_id, {})
@@ -180,6 +186,19 @@ class Composer:
             cids = dict.fromkeys(cid for _, cid in draft.lead_rows[:stated])
             draft.quotes = [draft.row_quotes[c] for c in cids if c in draft.row_quotes]
         else:
+            pool = LeadPool(
+                tuple(draft.citations[:QUOTED]),
+                tuple(draft.notes),
+                tuple(self.terms),
+                self.idf,
+                self.figure,
+                self.counts,
+                tuple(self.years),
+                self.fits,
+                lang,
+            )
+            if self.pools is not None:
+                self.pools.append(pool)
             draft.lead = passage_lead(
                 draft.citations[:QUOTED],
                 draft.notes,
@@ -190,6 +209,7 @@ class Composer:
                 counts=self.counts,
                 years=self.years,
                 fits=self.fits,
+                choice=self.lead_model.choice(pool) if self.lead_model else None,
             )
         used = word_count(draft.lead) + sum(word_count(t) for t in fixed)
         shown: list[str] = []

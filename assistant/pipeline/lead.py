@@ -95,7 +95,8 @@ def table_like(text: str, words: int = TABLE_WORDS) -> bool:
     return figure_count(text) * words >= max(word_count(text), 1)
 
 
-def _sentences(quote: str) -> list[str]:
+def sentences_of(quote: str) -> list[str]:
+    """The sentences of a quote (the quote itself when it has none)."""
     return [s.text for s in split_sentences([(0, quote)])] or [quote]
 
 
@@ -111,7 +112,7 @@ def best_sentence(
     kind asked first (``fits``: a count, a share or an amount), then most of the question's
     words; otherwise (or when no quote has one) the first quote's sentence holding most of
     the question's words (the first on a tie)."""
-    split = [_sentences(q) for q in quotes]
+    split = [sentences_of(q) for q in quotes]
     if figure:
         for number, sentences in enumerate(split):
             found = [s for s in sentences if figure_count(s) > 0 and coverage(terms, s, idf) > 0]
@@ -133,7 +134,7 @@ def with_neighbours(
     its starting point stand beside. Of the two neighbours the one holding more of the
     question's words comes first (the next one on a tie). ``sentence`` alone when it is no
     sentence of the quote."""
-    sentences = _sentences(quote)
+    sentences = sentences_of(quote)
     if sentence not in sentences:
         return sentence
     first = last = sentences.index(sentence)
@@ -241,17 +242,32 @@ def with_sentence(
     sharing most words with the row's own ``line``) when that sentence states a figure the
     lead does not and the lead has room for it: the target, the comparison or the parts a
     figure is told with ("… stijging van 1,14% … ten opzichte van een landelijke stijging van
-    0,49%."). A grid of figures is left out: its figures need the table's headings."""
+    0,49%."). When that sentence states only the lead's own figures, the figure-stating
+    sentences right beside it come along (``with_neighbours``), cut to the words that state
+    the most figures: "Er zijn 207 mensen gestart met scholing. Hiervan is inmiddels 32%
+    uitgestroomd naar werk ...". A grid of figures is left out: its figures need the table's
+    headings."""
     template = str(phrases(lang)["lead_row_sentence"])
     # 2: the ellipses of a cut sentence
     room = LEAD_WORDS - word_count(lead) - word_count(template.format(sentence="")) - 2
     own = set(line.lower().split())
     if room < MIN_SENTENCE_WORDS or not quote or not own:
         return lead
-    sentence = max(_sentences(quote), key=lambda s: len(own & set(s.lower().split())))
+    sentence = max(sentences_of(quote), key=lambda s: len(own & set(s.lower().split())))
     if not own & set(sentence.lower().split()):
         return lead
     told = window(sentence, room, terms, idf, True, most_figures=True)
+    if not stated_values(told, "nl") - stated_values(lead, lang, "nl") and not table_like(sentence):
+        # its figures are the lead's own: the figure-stating sentences beside it, as in a
+        # passages lead
+        told = window(
+            with_neighbours(quote, sentence, NEIGHBOUR_WORDS, terms, idf),
+            room,
+            terms,
+            idf,
+            True,
+            most_figures=True,
+        )
     if table_like(told, GRID_WORDS):
         return lead
     if not stated_values(told, "nl") - stated_values(lead, lang, "nl"):
@@ -270,7 +286,7 @@ def with_year(quote: str, sentence: str, years: Sequence[str]) -> str:
     """``sentence`` of ``quote`` with the sentence right after (else before) it that states a
     figure for one of the asked ``years``, when ``sentence`` names none of them; else
     ``sentence``."""
-    sentences = _sentences(quote)
+    sentences = sentences_of(quote)
     if not years or sentence not in sentences or any(y in sentence for y in years):
         return sentence
     at = sentences.index(sentence)
@@ -294,6 +310,7 @@ def passage_lead(
     counts: bool = True,
     years: Sequence[str] = (),
     fits: Callable[[str], bool] | None = None,
+    choice: tuple[int, str] | None = None,
 ) -> str:
     """ "Volgens <title> (<page, lines>): “<its best sentence>” [c1]", the sentence cut to
     the words the lead has room for; a sentence that states a figure (or any sentence of a
@@ -305,11 +322,13 @@ def passage_lead(
     (``table_like``) only gets the rows beside it that fit whole. A sentence that does not
     name the year the question asks (one of ``years``) comes with the sentence right beside
     it that states a figure for that year (``with_year``), the two cut to the words around
-    that figure: "… moet de bruto arbeidsdeelname omhoog. In 2021 was dat 61,4%."."""
+    that figure: "… moet de bruto arbeidsdeelname omhoog. In 2021 was dat 61,4%.".
+    ``choice``: the quote (its index) and sentence to quote, as ``lead_choice.LeadModel``
+    chose them; else ``best_sentence``'s."""
     if not citations:
         return with_notes("", notes)
     quotes = [str(c["quote"]) for c in citations]
-    number, sentence = best_sentence(quotes, terms, idf, figure, fits)
+    number, sentence = choice or best_sentence(quotes, terms, idf, figure, fits)
     cited = citations[number]
     template = str(phrases(lang)["lead_passage"])
     values = {

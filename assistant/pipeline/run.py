@@ -32,6 +32,7 @@ from assistant.pipeline.compose import QUOTED, Composer, Draft, Status
 from assistant.pipeline.features import passage_features
 from assistant.pipeline.figure_fit import states_unit_asked
 from assistant.pipeline.figures import FigurePick, pick_figures
+from assistant.pipeline.lead_choice import LeadModel, LeadPool, create_lead_model
 from assistant.pipeline.question import Question, understand
 from assistant.pipeline.ranking import PassageRanker, create_passage_ranker, rank, with_tails
 from assistant.pipeline.retrieve import PassageRetriever
@@ -72,6 +73,7 @@ class AnswerPipeline:
         *,
         ranker: PassageRanker | None = None,
         answerability: AnswerabilityModel | None = None,
+        lead_model: LeadModel | None = None,
         locator: Locator | None = None,
     ) -> None:
         self.index = index
@@ -80,6 +82,9 @@ class AnswerPipeline:
         self.figures = figures
         self._ranker = ranker
         self._answerability = answerability
+        self._lead_model = lead_model
+        # when a list, every passages lead's pool is added to it (``training.lead_pools``)
+        self.lead_pools: list[LeadPool] | None = None
 
     @property
     def ranker(self) -> PassageRanker:
@@ -93,21 +98,33 @@ class AnswerPipeline:
             self._answerability = create_answerability()
         return self._answerability
 
+    @property
+    def lead_model(self) -> LeadModel:
+        if self._lead_model is None:
+            self._lead_model = create_lead_model()
+        return self._lead_model
+
     def warm_up(self) -> None:
         """Load the models, general language's words (``names_unknown``) and the index
         version's units and their verbatim checks (not at import, not per question); numpy's
         BLAS on one thread from now on (``one_blas_thread``)."""
         one_blas_thread()
-        _ = self.ranker, self.answerability, common_words()
+        _ = self.ranker, self.answerability, self.lead_model, common_words()
         if self.index.ready():
             self.passages.units()
             self.passages.read_units()
             self.passages.check_verbatim()
             self.figures.rows()
 
-    def use(self, ranker: PassageRanker | None, answerability: AnswerabilityModel | None) -> None:
+    def use(
+        self,
+        ranker: PassageRanker | None,
+        answerability: AnswerabilityModel | None,
+        lead_model: LeadModel | None = None,
+    ) -> None:
         """Answer with other models (leave-one-document-out evaluation); None: the committed."""
         self._ranker, self._answerability = ranker, answerability
+        self._lead_model = lead_model
 
     def understand(self, text: str, filters: SearchFilters, language: Language | None) -> Question:
         return understand(
@@ -144,6 +161,9 @@ class AnswerPipeline:
             counts=question.answer_type not in ("list", "definition", "reason"),
             years=question.period_years,
             fits=partial(states_unit_asked, question.figure_query),
+            # while pools are collected to fit the lead model, the rule picks the sentence
+            lead_model=self.lead_model if self.lead_pools is None else None,
+            pools=self.lead_pools,
         )
         frame = self._frame(filters, found.documents)
         pick = self.pick(question, ranked, frame, self.figures.rows())

@@ -335,6 +335,21 @@ def test_a_figure_lead_adds_no_sentence_that_only_repeats_it_or_is_a_grid_of_fig
     assert stated_values("6,143 and 1.14%", "en") == {6143.0, 1.14}
 
 
+def test_a_figure_lead_whose_row_sentence_repeats_it_quotes_the_figures_beside_it() -> None:
+    row = {**ROW, "value": 207.0, "measure": "mensen gestart", "subject": "scholing"}
+    lead = figure_lead([(row, "c1")], [], "nl")
+    quote = (
+        "Er zijn 207 mensen gestart met scholing. Hiervan is inmiddels 32% uitgestroomd naar "
+        "werk en 23% met overige reden uitstroom. Het traject loopt door."
+    )
+    told = with_sentence(lead, quote, "Er zijn 207 mensen gestart met scholing.", [], {}, "nl")
+    assert told.startswith(lead) and states_number(told, {32.0}) and states_number(told, {23.0})
+    assert "loopt door" not in told and len(told.split()) <= LEAD_WORDS
+    # a sentence beside it that states no figure does not come along: the lead stays as it is
+    plain = "Er zijn 207 mensen gestart met scholing. Het traject loopt door."
+    assert with_sentence(lead, plain, "Er zijn 207 mensen gestart", [], {}, "nl") == lead
+
+
 def test_a_figure_lead_prefers_the_sentence_stating_the_kind_of_figure_asked() -> None:
     from assistant.pipeline.figure_fit import states_unit_asked
     from metrics import parse_question
