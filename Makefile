@@ -98,6 +98,7 @@ eval: install
 	$(PA) eval --split eval/split.json --part test --name test
 	$(PA) eval --split eval/split.json --lodo --name lodo
 	$(PA) eval --split eval/split.json --part working --name working
+	$(PA) eval eval/pairs/pairs-s12.jsonl --name pairs-s12
 
 # refit the passage ranker and the answerability model on the working part of eval/split.json
 train: install
