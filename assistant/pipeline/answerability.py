@@ -13,7 +13,6 @@ asked) is not decided here but by the scope checks (``assistant.pipeline.scope``
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Collection
@@ -28,7 +27,8 @@ from assistant.language import stems
 from assistant.pipeline.candidates import Candidates, Ranked
 from assistant.pipeline.features import ANSWER_TYPES
 from assistant.pipeline.figures import FigurePick
-from assistant.pipeline.ranking import MODEL_DIR, ModelError
+from assistant.pipeline.linear_model import LinearFit, read_linear, write_linear
+from assistant.pipeline.ranking import MODEL_DIR
 from assistant.pipeline.retrieve import names_in
 from assistant.pipeline.units import figure_count
 from assistant.sentences import coverage, meets_any
@@ -221,53 +221,33 @@ class AnswerabilityModel:
     threshold: float
     meta: dict[str, Any]
 
+    @property
+    def fit(self) -> LinearFit:
+        return LinearFit(self.features, self.mean, self.scale, self.coef, self.intercept)
+
     def p_refused(self, values: dict[str, float]) -> float:
         x = np.array([values[f] for f in self.features], dtype=np.float64)
-        z = (x - np.array(self.mean)) / np.array(self.scale)
-        logit = float(z @ np.array(self.coef) + self.intercept)
+        logit = float(self.fit.margin(x))
         return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
 
     def refuses(self, values: dict[str, float]) -> bool:
         return self.p_refused(values) >= self.threshold
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "features": list(self.features),
-            "mean": list(self.mean),
-            "scale": list(self.scale),
-            "coef": list(self.coef),
-            "intercept": self.intercept,
-            "threshold": self.threshold,
-            **self.meta,
-        }
+        return {**self.fit.to_json(), "threshold": self.threshold, **self.meta}
 
     def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / ANSWERABILITY_FILE).write_text(
-            json.dumps(self.to_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        write_linear(
+            folder / ANSWERABILITY_FILE, self.fit, {"threshold": self.threshold, **self.meta}
         )
 
     @classmethod
     def load(cls, folder: Path = MODEL_DIR) -> AnswerabilityModel:
-        path = folder / ANSWERABILITY_FILE
-        if not path.is_file():
-            raise ModelError(f"no answerability model in {folder}: run `policy-assistant train`")
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(data["features"]) != ANSWERABILITY_FEATURES:
-            raise ModelError(
-                f"the answerability model in {folder} was trained on other features: "
-                "run `policy-assistant train`"
-            )
-        keys = ("features", "mean", "scale", "coef", "intercept", "threshold")
-        return cls(
-            tuple(data["features"]),
-            tuple(data["mean"]),
-            tuple(data["scale"]),
-            tuple(data["coef"]),
-            float(data["intercept"]),
-            float(data["threshold"]),
-            {k: v for k, v in data.items() if k not in keys},
+        fit, rest = read_linear(
+            folder / ANSWERABILITY_FILE, ANSWERABILITY_FEATURES, "answerability model"
         )
+        threshold = float(rest.pop("threshold"))
+        return cls(fit.features, fit.mean, fit.scale, fit.coef, fit.intercept, threshold, rest)
 
 
 @lru_cache(maxsize=4)

@@ -21,7 +21,6 @@ with any figure nearby).
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +39,8 @@ from assistant.pipeline.lead import (
     table_like,
     word_count,
 )
-from assistant.pipeline.ranking import MODEL_DIR, ModelError
+from assistant.pipeline.linear_model import LinearFit, read_linear, write_linear
+from assistant.pipeline.ranking import MODEL_DIR
 from assistant.pipeline.units import figure_count
 from assistant.sentences import coverage
 
@@ -179,9 +179,12 @@ class LeadModel:
     intercept: float
     meta: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def fit(self) -> LinearFit:
+        return LinearFit(self.features, self.mean, self.scale, self.coef, self.intercept)
+
     def scores(self, candidates: Sequence[LeadCandidate]) -> np.ndarray:
-        z = (feature_matrix(candidates) - np.array(self.mean)) / np.array(self.scale)
-        return np.asarray(z @ np.array(self.coef) + self.intercept)
+        return self.fit.margin(feature_matrix(candidates))
 
     def choose(self, candidates: Sequence[LeadCandidate]) -> LeadCandidate | None:
         if not candidates:
@@ -194,41 +197,15 @@ class LeadModel:
         return None if best is None else (best.quote, best.sentence)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "features": list(self.features),
-            "mean": list(self.mean),
-            "scale": list(self.scale),
-            "coef": list(self.coef),
-            "intercept": self.intercept,
-            **self.meta,
-        }
+        return {**self.fit.to_json(), **self.meta}
 
     def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / LEAD_MODEL_FILE).write_text(
-            json.dumps(self.to_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        write_linear(folder / LEAD_MODEL_FILE, self.fit, self.meta)
 
     @classmethod
     def load(cls, folder: Path = MODEL_DIR) -> LeadModel:
-        path = folder / LEAD_MODEL_FILE
-        if not path.is_file():
-            raise ModelError(f"no lead sentence model in {folder}: run `policy-assistant train`")
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(data["features"]) != LEAD_FEATURES:
-            raise ModelError(
-                f"the lead sentence model in {folder} was trained on other features: "
-                "run `policy-assistant train`"
-            )
-        keys = ("features", "mean", "scale", "coef", "intercept")
-        return cls(
-            tuple(data["features"]),
-            tuple(data["mean"]),
-            tuple(data["scale"]),
-            tuple(data["coef"]),
-            float(data["intercept"]),
-            {k: v for k, v in data.items() if k not in keys},
-        )
+        fit, rest = read_linear(folder / LEAD_MODEL_FILE, LEAD_FEATURES, "lead sentence model")
+        return cls(fit.features, fit.mean, fit.scale, fit.coef, fit.intercept, rest)
 
 
 @lru_cache(maxsize=4)
