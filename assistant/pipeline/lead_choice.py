@@ -4,8 +4,8 @@ best quotes (part of stage 6, compose).
 The rule ``lead.best_sentence`` reads one quote at a time: for a figure question the first
 quote with a sentence that states a figure and holds a question word, else the first quote's
 sentence holding most of the question's words. So a lead often quoted the sentence that sets
-the scene ("Eind 2015 hebben wij ... een klein onderzoekje laten verrichten") and left the one
-with the figure ("... respectievelijk 27 en 20 procent") to the quotes below it. Here every
+the scene ("In het voorjaar is een verkenning gedaan naar de trajecten") and left the one
+with the figure ("... respectievelijk 31 en 24 procent") to the quotes below it. Here every
 sentence of the first ``QUOTED`` quotes is a candidate, described by a few numbers
 (``LEAD_FEATURES``: which quote and where in it, whether and how many figures it states, the
 question's words it holds, absolutely and against the best candidate, whether a figure is of
