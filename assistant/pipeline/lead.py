@@ -244,8 +244,8 @@ def with_sentence(
     figure is told with ("… stijging van 1,14% … ten opzichte van een landelijke stijging van
     0,49%."). When that sentence states only the lead's own figures, the figure-stating
     sentences right beside it come along (``with_neighbours``), cut to the words that state
-    the most figures: "Er zijn 207 mensen gestart met scholing. Hiervan is inmiddels 32%
-    uitgestroomd naar werk ...". A grid of figures is left out: its figures need the table's
+    the most figures: "Er zijn 180 mensen aan een opleiding begonnen. Van hen heeft 28%
+    inmiddels werk ...". A grid of figures is left out: its figures need the table's
     headings."""
     template = str(phrases(lang)["lead_row_sentence"])
     # 2: the ellipses of a cut sentence
