@@ -39,6 +39,7 @@ from assistant.pipeline.lead_choice import (
     rule_choice,
     told,
 )
+from assistant.pipeline.linear_model import LinearFit
 from assistant.pipeline.question import understand
 from assistant.pipeline.ranking import LightGBMRanker, rank
 from assistant.pipeline.retrieve import PassageRetriever
@@ -240,16 +241,38 @@ def out_of_fold_questions(
     return pd.concat(parts).sort_index()
 
 
-def _fit_logistic(table: pd.DataFrame, refused: np.ndarray) -> tuple[Any, np.ndarray, np.ndarray]:
+def _fit_logistic(
+    x: np.ndarray, y: np.ndarray, c: float, max_iter: int
+) -> tuple[Any, np.ndarray, np.ndarray]:
+    """A class-balanced logistic regression on ``x`` standardised (a constant column keeps
+    scale 1): the model, the mean and the scale."""
     from sklearn.linear_model import LogisticRegression
 
-    x = table.to_numpy(dtype=np.float64)
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=ANSWERABILITY_C, class_weight="balanced", max_iter=2000)
-    model.fit((x - mean) / scale, refused)
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=max_iter)
+    model.fit((x - mean) / scale, y)
     return model, mean, scale
+
+
+def _linear_fit(
+    features: tuple[str, ...], model: Any, mean: np.ndarray, scale: np.ndarray
+) -> LinearFit:
+    """A fitted ``_fit_logistic`` as the file format the models share (``LinearFit``)."""
+    return LinearFit(
+        features,
+        tuple(float(v) for v in mean),
+        tuple(float(v) for v in scale),
+        tuple(float(v) for v in model.coef_[0]),
+        float(model.intercept_[0]),
+    )
+
+
+def _fit_answerability(
+    table: pd.DataFrame, refused: np.ndarray
+) -> tuple[Any, np.ndarray, np.ndarray]:
+    return _fit_logistic(table.to_numpy(dtype=np.float64), refused, ANSWERABILITY_C, 2000)
 
 
 ANSWERABILITY_C = 0.5
@@ -302,7 +325,7 @@ def fit_answerability(
         if refused[~inside].all() or not refused[~inside].any():
             held_out[inside] = 0.5
             continue
-        model, mean, scale = _fit_logistic(table[~inside], refused[~inside])
+        model, mean, scale = _fit_answerability(table[~inside], refused[~inside])
         x = (table[inside].to_numpy(dtype=np.float64) - mean) / scale
         held_out[inside] = model.predict_proba(x)[:, 1]
     threshold = choose_threshold(held_out, refused)
@@ -319,15 +342,9 @@ def fit_answerability(
             else None,
         },
     }
-    model, mean, scale = _fit_logistic(table, refused)
-    return AnswerabilityModel(
-        ANSWERABILITY_FEATURES,
-        tuple(float(v) for v in mean),
-        tuple(float(v) for v in scale),
-        tuple(float(v) for v in model.coef_[0]),
-        float(model.intercept_[0]),
-        threshold,
-        meta,
+    model, mean, scale = _fit_answerability(table, refused)
+    return AnswerabilityModel.of(
+        _linear_fit(ANSWERABILITY_FEATURES, model, mean, scale), threshold, meta
     )
 
 
@@ -650,24 +667,14 @@ def fit_lead_model(
     examples: Sequence[LeadExample], meta: dict[str, Any] | None = None
 ) -> LeadModel:
     """Logistic regression over the candidates' standardised ``LEAD_FEATURES``: good or not."""
-    from sklearn.linear_model import LogisticRegression
-
     used = [e for e in examples if e.labels.any() and not e.labels.all()]
     if not used:
         raise ValueError("no labelled question whose lead sentence matters to train on")
     x = np.vstack([feature_matrix(e.candidates) for e in used])
     y = np.concatenate([e.labels for e in used])
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(C=LEAD_C, class_weight="balanced", max_iter=5000)
-    model.fit((x - mean) / scale, y)
-    return LeadModel(
-        LEAD_FEATURES,
-        tuple(float(v) for v in mean),
-        tuple(float(v) for v in scale),
-        tuple(float(v) for v in model.coef_[0]),
-        float(model.intercept_[0]),
+    model, mean, scale = _fit_logistic(x, y, LEAD_C, 5000)
+    return LeadModel.of(
+        _linear_fit(LEAD_FEATURES, model, mean, scale),
         {**(meta or {}), "C": LEAD_C, "questions": len(used)},
     )
 

@@ -225,6 +225,10 @@ class AnswerabilityModel:
     def fit(self) -> LinearFit:
         return LinearFit(self.features, self.mean, self.scale, self.coef, self.intercept)
 
+    @classmethod
+    def of(cls, fit: LinearFit, threshold: float, meta: dict[str, Any]) -> AnswerabilityModel:
+        return cls(fit.features, fit.mean, fit.scale, fit.coef, fit.intercept, threshold, meta)
+
     def p_refused(self, values: dict[str, float]) -> float:
         x = np.array([values[f] for f in self.features], dtype=np.float64)
         logit = float(self.fit.margin(x))
@@ -247,7 +251,7 @@ class AnswerabilityModel:
             folder / ANSWERABILITY_FILE, ANSWERABILITY_FEATURES, "answerability model"
         )
         threshold = float(rest.pop("threshold"))
-        return cls(fit.features, fit.mean, fit.scale, fit.coef, fit.intercept, threshold, rest)
+        return cls.of(fit, threshold, rest)
 
 
 @lru_cache(maxsize=4)

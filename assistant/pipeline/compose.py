@@ -31,12 +31,11 @@ from assistant.pipeline.candidates import Evidence
 from assistant.pipeline.lead import (
     ANSWER_WORDS,
     excerpt,
-    passage_lead,
     told_figures,
     with_sentence,
     word_count,
 )
-from assistant.pipeline.lead_choice import LeadModel, LeadPool
+from assistant.pipeline.lead_choice import LeadModel, LeadPool, told
 from assistant.pipeline.retrieve import verbatim
 from assistant.pipeline.units import figure_count
 from assistant.sentences import MAX_CHARS, Sentence, split_sentences, without_bullet
@@ -199,18 +198,7 @@ class Composer:
             )
             if self.pools is not None:
                 self.pools.append(pool)
-            draft.lead = passage_lead(
-                draft.citations[:QUOTED],
-                draft.notes,
-                self.terms,
-                self.idf,
-                lang,
-                self.figure,
-                counts=self.counts,
-                years=self.years,
-                fits=self.fits,
-                choice=self.lead_model.choice(pool) if self.lead_model else None,
-            )
+            draft.lead = told(pool, self.lead_model.choice(pool) if self.lead_model else None)
         used = word_count(draft.lead) + sum(word_count(t) for t in fixed)
         shown: list[str] = []
         for line in draft.quotes[:QUOTED]:

@@ -257,7 +257,8 @@ def with_sentence(
     if not own & set(sentence.lower().split()):
         return lead
     told = window(sentence, room, terms, idf, True, most_figures=True)
-    if not stated_values(told, "nl") - stated_values(lead, lang, "nl") and not table_like(sentence):
+    leads = stated_values(lead, lang, "nl")
+    if not stated_values(told, "nl") - leads and not table_like(sentence):
         # its figures are the lead's own: the figure-stating sentences beside it, as in a
         # passages lead
         told = window(
@@ -270,7 +271,7 @@ def with_sentence(
         )
     if table_like(told, GRID_WORDS):
         return lead
-    if not stated_values(told, "nl") - stated_values(lead, lang, "nl"):
+    if not stated_values(told, "nl") - leads:
         return lead  # its figures are the lead's own ("1,14%" is "1.14%" in English)
     return f"{lead} {template.format(sentence=as_text(told))}"
 

@@ -183,6 +183,10 @@ class LeadModel:
     def fit(self) -> LinearFit:
         return LinearFit(self.features, self.mean, self.scale, self.coef, self.intercept)
 
+    @classmethod
+    def of(cls, fit: LinearFit, meta: dict[str, Any]) -> LeadModel:
+        return cls(fit.features, fit.mean, fit.scale, fit.coef, fit.intercept, meta)
+
     def scores(self, candidates: Sequence[LeadCandidate]) -> np.ndarray:
         return self.fit.margin(feature_matrix(candidates))
 
@@ -205,7 +209,7 @@ class LeadModel:
     @classmethod
     def load(cls, folder: Path = MODEL_DIR) -> LeadModel:
         fit, rest = read_linear(folder / LEAD_MODEL_FILE, LEAD_FEATURES, "lead sentence model")
-        return cls(fit.features, fit.mean, fit.scale, fit.coef, fit.intercept, rest)
+        return cls.of(fit, rest)
 
 
 @lru_cache(maxsize=4)
