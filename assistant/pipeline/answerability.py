@@ -26,6 +26,7 @@ import numpy as np
 from assistant.language import stems
 from assistant.pipeline.candidates import Candidates, Ranked
 from assistant.pipeline.features import ANSWER_TYPES
+from assistant.pipeline.figure_fit import states_unit_asked
 from assistant.pipeline.figures import FigurePick
 from assistant.pipeline.linear_model import LinearFit, read_linear, write_linear
 from assistant.pipeline.ranking import MODEL_DIR
@@ -119,18 +120,23 @@ def _names_unknown_thing(name: str, unknown: set[str], vocabulary: Collection[st
     return False
 
 
-def states_no_figure(ranked: Ranked, pick: FigurePick | None) -> bool:
-    """Whether a question that asks for a figure gets none: no figure row answers it and the
-    passage the answer would lead with states no number (a year is no figure). The documents
-    then name its subject but do not give its figure ("Hoeveel mensen werken er via het
-    Groenbedrijf?" over a passage that only says the Groenbedrijf exists), and the answer is
-    refused with the nearest documents, not answered with a quote that holds no figure.
-    Questions that ask a reason, a list, a definition or a comparison are answered by words,
-    so never."""
+def states_no_figure(ranked: Ranked, pick: FigurePick | None, quoted: int) -> bool:
+    """Whether a question that asks for a figure gets none: no figure row answers it, and the
+    passage the answer would lead with states no number (a year is no figure), or none of the
+    ``quoted`` passages the answer would quote states a figure of the kind asked (a share, an
+    amount, a number of things: ``figure_fit.states_unit_asked``). The documents then name its
+    subject but do not give its figure ("Hoeveel mensen werken er via het Groenbedrijf?" over
+    a passage that only says the Groenbedrijf exists; "Wat kostte het project?" over passages
+    that count its participants but name no amount), and the answer is refused with the
+    nearest documents, not answered with a quote that holds no such figure. Questions that ask
+    a reason, a list, a definition or a comparison are answered by words, so never."""
     q = ranked.candidates.question
     if q.answer_type != "figure" or pick is not None or not ranked.passages:
         return False
-    return figure_count(ranked.passages[0].quote) == 0
+    if figure_count(ranked.passages[0].quote) == 0:
+        return True
+    asked = q.figure_query
+    return not any(states_unit_asked(asked, ev.quote) for ev in ranked.passages[:quoted])
 
 
 def question_features(ranked: Ranked, pick: FigurePick | None = None) -> dict[str, float]:

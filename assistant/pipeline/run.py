@@ -176,7 +176,7 @@ class AnswerPipeline:
             draft = composer.refusal(found.hits, lang, unknown=unknown)
         elif p_refused >= self.answerability.threshold or not ranked.passages:
             draft = composer.refusal(found.hits, lang)
-        elif states_no_figure(ranked, pick):
+        elif states_no_figure(ranked, pick, QUOTED):
             draft = composer.refusal(
                 found.hits, lang, no_figure=True, closest=quoted.passages[:QUOTED]
             )
