@@ -26,7 +26,7 @@ import numpy as np
 from assistant.language import stems
 from assistant.pipeline.candidates import Candidates, Ranked
 from assistant.pipeline.features import ANSWER_TYPES
-from assistant.pipeline.figure_fit import states_unit_asked
+from assistant.pipeline.figure_fit import states_unit_asked, wrong_unit
 from assistant.pipeline.figures import FigurePick
 from assistant.pipeline.linear_model import LinearFit, read_linear, write_linear
 from assistant.pipeline.ranking import MODEL_DIR
@@ -136,7 +136,13 @@ def states_no_figure(ranked: Ranked, pick: FigurePick | None, quoted: int) -> bo
     if figure_count(ranked.passages[0].quote) == 0:
         return True
     asked = q.figure_query
-    return not any(states_unit_asked(asked, ev.quote) for ev in ranked.passages[:quoted])
+    for ev, i in zip(ranked.passages[:quoted], ranked.origin, strict=False):
+        rows = ranked.candidates.passages[i].rows
+        if states_unit_asked(asked, ev.quote) or any(
+            not wrong_unit(asked, str(r["unit"]), str(r["kind"]), float(r["value"])) for r in rows
+        ):
+            return False
+    return True
 
 
 def question_features(ranked: Ranked, pick: FigurePick | None = None) -> dict[str, float]:

@@ -293,6 +293,45 @@ def test_a_figure_of_a_thing_no_document_names_is_refused(levels: PolicyAssistan
     assert known.status != "refused"
 
 
+MARKET = """Raadsbrief banenmarkt
+Gemeente Enschede
+
+Op de banenmarkt van 2024 kwamen 320 werkzoekenden en 45 werkgevers samen.
+Het Werkplein organiseerde de banenmarkt met de andere gemeenten in de regio.
+"""
+
+FUNDS = """Raadsvoorstel re-integratiemiddelen
+Gemeente Enschede
+
+Voor 2024 gaat het om de volgende bedragen.
+x 1 mln. euro
+Beschikbaar voor re-integratie 4,2
+Beschikbaar voor begeleiding 2,1
+"""
+
+
+@pytest.fixture(scope="module")
+def market(tmp_path_factory: pytest.TempPathFactory) -> PolicyAssistant:
+    return ingested(
+        tmp_path_factory,
+        "market",
+        {"raadsbrief-banenmarkt.txt": MARKET, "raadsvoorstel-middelen.txt": FUNDS},
+    )
+
+
+def test_an_amount_asked_of_passages_that_only_count_is_refused_with_those_passages(
+    market: PolicyAssistant,
+) -> None:
+    cost = market.ask("Hoeveel geld kostte de banenmarkt van 2024?")
+    assert cost.status == "refused", cost.answer
+    assert cost.answer.startswith("De documenten noemen dit onderwerp wel, maar geven er geen")
+    assert not cost.figures and not cost.citations
+    assert "320 werkzoekenden" in cost.closest[0]["quote"]  # the nearest thing, quoted
+    # the count those passages do state is answered
+    count = market.ask("Hoeveel werkzoekenden kwamen er op de banenmarkt van 2024?")
+    assert count.status != "refused" and "320" in count.answer, count.answer
+
+
 GREEN = """Raadsbrief groenonderhoud
 Gemeente Enschede
 
