@@ -26,7 +26,10 @@ def ranked(question: str, *passages: tuple[str, list[dict[str, Any]]]) -> Ranked
     ]
     found = Candidates(understand(question, {}, set()), candidates, [], [])
     return Ranked(
-        found, [c.evidence for c in candidates], np.zeros(len(candidates)), list(range(len(candidates)))
+        found,
+        [c.evidence for c in candidates],
+        np.zeros(len(candidates)),
+        list(range(len(candidates))),
     )
 
 
