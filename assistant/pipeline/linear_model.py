@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.pipeline.ranking import ModelError
+from assistant.pipeline.ranking import read_model_json
 
 LINEAR_KEYS = ("features", "mean", "scale", "coef", "intercept")
 
@@ -59,14 +59,7 @@ def write_linear(path: Path, fit: LinearFit, extra: dict[str, Any]) -> None:
 def read_linear(path: Path, features: tuple[str, ...], what: str) -> tuple[LinearFit, dict]:
     """The fit stored at ``path`` and the file's other keys; a ``ModelError`` naming ``what``
     when the file is missing or was fitted on other features than ``features``."""
-    if not path.is_file():
-        raise ModelError(f"no {what} in {path.parent}: run `policy-assistant train`")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if tuple(data["features"]) != features:
-        raise ModelError(
-            f"the {what} in {path.parent} was trained on other features: "
-            "run `policy-assistant train`"
-        )
+    data = read_model_json(path, features, what)
     fit = LinearFit(
         tuple(data["features"]),
         tuple(data["mean"]),

@@ -35,6 +35,20 @@ class ModelError(ConfigurationError):
     code = "model_unavailable"
 
 
+def read_model_json(path: Path, features: tuple[str, ...], what: str) -> dict[str, Any]:
+    """A model's JSON file; a ``ModelError`` naming ``what`` when the file is missing or was
+    fitted on other features than ``features`` (the models are retrained, never guessed at)."""
+    if not path.is_file():
+        raise ModelError(f"no {what} in {path.parent}: run `policy-assistant train`")
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != features:
+        raise ModelError(
+            f"the {what} in {path.parent} was trained on other features: "
+            "run `policy-assistant train`"
+        )
+    return data
+
+
 class PassageRanker(Protocol):
     """Scores the candidates of one question: higher is better."""
 
@@ -61,15 +75,10 @@ class LightGBMRanker:
     def load(cls, folder: Path = MODEL_DIR) -> LightGBMRanker:
         import lightgbm
 
-        path, meta_path = folder / RANKER_FILE, folder / RANKER_META
-        if not path.is_file() or not meta_path.is_file():
+        path = folder / RANKER_FILE
+        if not path.is_file():
             raise ModelError(f"no passage ranker in {folder}: run `policy-assistant train`")
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if tuple(meta["features"]) != FEATURES:
-            raise ModelError(
-                f"the passage ranker in {folder} was trained on other features: "
-                "run `policy-assistant train`"
-            )
+        meta = read_model_json(folder / RANKER_META, FEATURES, "passage ranker")
         booster = lightgbm.Booster(model_str=path.read_text(encoding="utf-8"))
         return cls(booster, meta["features"], meta)
 

@@ -38,3 +38,21 @@ def test_a_missing_file_or_other_features_is_a_model_error(tmp_path: Path) -> No
     write_linear(path, FIT, {})
     with pytest.raises(ModelError, match="other features"):
         read_linear(path, ("a", "c"), "test model")
+
+
+def test_the_passage_ranker_refuses_a_missing_file_or_other_features_the_same_way(
+    tmp_path: Path,
+) -> None:
+    from assistant.pipeline.ranking import MODEL_DIR, RANKER_FILE, RANKER_META, LightGBMRanker
+
+    with pytest.raises(ModelError, match="no passage ranker"):
+        LightGBMRanker.load(tmp_path)
+    (tmp_path / RANKER_FILE).write_text((MODEL_DIR / RANKER_FILE).read_text(encoding="utf-8"))
+    with pytest.raises(ModelError, match="no passage ranker"):
+        LightGBMRanker.load(tmp_path)  # the model without its feature list
+    meta = json.loads((MODEL_DIR / RANKER_META).read_text(encoding="utf-8"))
+    (tmp_path / RANKER_META).write_text(json.dumps({**meta, "features": ["a"]}))
+    with pytest.raises(ModelError, match="other features"):
+        LightGBMRanker.load(tmp_path)
+    (tmp_path / RANKER_META).write_text(json.dumps(meta))
+    assert LightGBMRanker.load(tmp_path).features == tuple(meta["features"])
