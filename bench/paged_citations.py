@@ -3,19 +3,21 @@ header and a page number on every page) and as DOCX files, against their text fi
 the real ingest and ``PolicyAssistant.ask`` (the ``/ask`` code path) with the product's e5
 embedder.
 
-Usage: ``python -m bench.paged_citations [--every N] [--no-docx] [--docx-leg KIND ...]
+Usage: ``python -m bench.paged_citations [--every N] [--no-docx] [--leg KIND ...]
 [--source DOC ...] [--id ID ...] [--save | --json PATH]``.
 
 Every question of the eval set (``eval/questions/*.jsonl``, ``eval/shared/dev-004.jsonl``,
 ``eval/holdout/*.jsonl``; every N-th with ``--every``; with ``--source`` or ``--id``, only the
 questions whose expected source file starts with one of the ``--source`` prefixes, and those
-``--id`` names, for a short run on the documents a change concerns) is asked of three fresh
-indexes in a
-temporary data folder (each starts from a copy of ``data/embed_cache.sqlite`` when there is one,
-so known text is not embedded again): the text files (as the PDFs show them,
-``bench.pdf_renderings``), their PDF renderings and their DOCX renderings (one paragraph per
-line, no page breaks; "docx" with an empty paragraph for every blank line of the text file,
-"docx_lines_only" without). It measures:
+``--id`` names, for a short run on the documents a change concerns) is asked of fresh indexes
+in a temporary data folder (each starts from a copy of ``data/embed_cache.sqlite`` when there
+is one, so known text is not embedded again): the text files (as the PDFs show them,
+``bench.pdf_renderings``), their PDF renderings ("pdf" as drawn; "pdf_tagged" the same pages
+with a structure tree, a ``P`` for every paragraph of the text file, as an export with
+accessibility tags writes it) and their DOCX renderings (one paragraph per line, no page
+breaks; "docx" with an empty paragraph for every blank line of the text file,
+"docx_lines_only" without); ``--leg`` keeps only the PDF (or DOCX) renderings it names. It
+measures:
 
 * **same passages**: a PDF citation's page and lines, mapped back to the text file's lines
   through the rendering, are the text answer's (exactly, in the same order; and, looser, every
@@ -74,6 +76,9 @@ QUOTE_LIMIT = 1500
 # line (the empty line Word shows, where the text file and the PDF set a paragraph apart), or
 # without (every paragraph end is then the reader's guess from the text)
 DOCX_LEGS = {"docx": True, "docx_lines_only": False}
+# the PDF renderings: the pages as drawn ("pdf"), and the same pages with a structure tree, a
+# ``P`` for every paragraph of the text file (an export with accessibility tags, PDF/UA)
+PDF_LEGS = {"pdf": False, "pdf_tagged": True}
 _QUOTED = re.compile(r"“([^”]*)”")
 _PAGE_ONE = re.compile(r"\bp\. 1\b")
 _LINE_WITHOUT_PAGE = re.compile(r"\((?:r|l)\. \d")
@@ -270,6 +275,42 @@ def _assistant(data_dir: Path, corpus: Path) -> Any:
     return PolicyAssistant(settings)
 
 
+def _left_out(kind: str, family: dict[str, bool], legs: Sequence[str]) -> bool:
+    """Whether ``legs`` leaves out the rendering ``kind``: it names others of its family (the
+    PDF or the DOCX renderings) and not this one."""
+    return kind not in legs and any(leg in family for leg in legs)
+
+
+def _pdf_checks(
+    txt: Any, pdf: Any, renderings: dict[str, tuple[str, Rendering]], texts: Path
+) -> tuple[Furniture, Comparison]:
+    """The furniture, unit, chunk, line and figure checks of one PDF corpus."""
+    furniture = check_furniture(txt, pdf, renderings, texts)
+    lines = Comparison()
+    check_lines(pdf, renderings, texts, lines)
+    check_figures(txt, pdf, renderings, lines)
+    return furniture, lines
+
+
+def _furniture_summary(furniture: Furniture, lines: Comparison) -> dict[str, Any]:
+    summary = lines.summary()
+    return {
+        **furniture.summary(),
+        **{
+            k: summary[k]
+            for k in (
+                "pdf_lines_checked",
+                "pdf_lines_not_in_text",
+                "furniture_lines_left_out",
+                "figures_txt",
+                "figures_pdf",
+                "figures_same",
+                "figures_not_on_a_text_line",
+            )
+        },
+    }
+
+
 def run(
     every: int,
     docx: bool = True,
@@ -282,13 +323,18 @@ def run(
 
     load_before = os.getloadavg()
     root = Path(tempfile.mkdtemp(prefix="paged-citations-"))
-    renderings = pdf_corpus(root / "pdf")
     texts = renderable_copy(BUNDLED_CORPUS_DIR, root / "txt")
-    corpora = {"txt": texts, "pdf": root / "pdf"}
+    corpora = {"txt": texts}
+    renderings: dict[str, dict[str, tuple[str, Rendering]]] = {}
+    for kind, tagged in PDF_LEGS.items():  # untagged ("pdf") and tagged ("pdf_tagged")
+        if _left_out(kind, PDF_LEGS, legs):
+            continue
+        renderings[kind] = pdf_corpus(root / kind, tagged=tagged)
+        corpora[kind] = root / kind
     paragraphs: dict[str, dict[str, tuple[str, list[int]]]] = {}
     if docx:  # the blank lines as empty paragraphs ("docx"), and left out ("docx_lines_only")
         for kind, empty_lines in DOCX_LEGS.items():
-            if legs and kind not in legs:
+            if _left_out(kind, DOCX_LEGS, legs):
                 continue
             paragraphs[kind] = docx_corpus(texts, root / kind, empty_lines=empty_lines)
             corpora[kind] = root / kind
@@ -301,7 +347,7 @@ def run(
         meta[f"ingest_{kind}_s"] = round(time.perf_counter() - started, 1)
         assert not report.failed, report.failed
         assistants[kind] = assistant
-    txt, pdf = assistants["txt"], assistants["pdf"]
+    txt = assistants["txt"]
     questions = load_questions(QUESTION_SETS)[::every]
     if sources or ids:
         questions = [
@@ -315,23 +361,25 @@ def run(
     for q in questions:
         answered[q["id"]] = txt.ask(q["question"])
         seen["txt"].add(q["id"], answered[q["id"]], paged=False)
-    furniture = check_furniture(txt, pdf, renderings, texts)
-    lines = Comparison()
-    check_lines(pdf, renderings, texts, lines)
-    check_figures(txt, pdf, renderings, lines)
-    comparisons = {"pdf": Comparison()}
-    titles = tuple(str(d["title"]) for d in pdf.index.snapshot().documents.values())
-    furniture.found_in["answers"] = compare(
-        txt,
-        pdf,
-        pdf_place(renderings),
-        questions,
-        answered,
-        comparisons["pdf"],
-        seen["pdf"],
-        furniture.foreign,
-        titles,
-    )
+    comparisons: dict[str, Comparison] = {}
+    checks: dict[str, tuple[Furniture, Comparison]] = {}
+    for kind, drawn in renderings.items():
+        pdf = assistants[kind]
+        checks[kind] = _pdf_checks(txt, pdf, drawn, texts)
+        furniture = checks[kind][0]
+        comparisons[kind] = Comparison()
+        titles = tuple(str(d["title"]) for d in pdf.index.snapshot().documents.values())
+        furniture.found_in["answers"] = compare(
+            txt,
+            pdf,
+            pdf_place(drawn),
+            questions,
+            answered,
+            comparisons[kind],
+            seen[kind],
+            furniture.foreign,
+            titles,
+        )
     for kind, places in paragraphs.items():
         comparisons[kind] = Comparison()
         compare(
@@ -346,11 +394,12 @@ def run(
     meta["asking_s"] = round(time.perf_counter() - started, 1)
     meta["load_average"] = [round(x, 2) for x in load_before]
     meta["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-    meta["pages"] = {name: r.pages for name, (_, r) in renderings.items()}
+    drawn_once = next(iter(renderings.values()), {})
+    meta["pages"] = {name: r.pages for name, (_, r) in drawn_once.items()}
     meta["question_sets"] = [str(p.relative_to(REPO)) for p in QUESTION_SETS]
     meta["questions"] = len(questions)
-    if sources or ids:
-        meta["selected"] = {"sources": list(sources), "ids": list(ids)}
+    if sources or ids or legs:
+        meta["selected"] = {"sources": list(sources), "ids": list(ids), "legs": list(legs)}
     agreement = {}
     for kind, c in comparisons.items():
         summary = c.summary()
@@ -366,34 +415,25 @@ def run(
                 "pdf_citations_faithful",
             )
         }
-    lines_summary = lines.summary()
     return {
         "agreement": agreement,
-        "furniture": {
-            **furniture.summary(),
-            **{
-                k: lines_summary[k]
-                for k in (
-                    "pdf_lines_checked",
-                    "pdf_lines_not_in_text",
-                    "furniture_lines_left_out",
-                    "figures_txt",
-                    "figures_pdf",
-                    "figures_same",
-                    "figures_not_on_a_text_line",
-                )
-            },
-        },
+        "furniture": {kind: _furniture_summary(*found) for kind, found in checks.items()},
         "answers": {kind: a.summary() for kind, a in seen.items()},
         "meta": meta,
         "details": {
             "differences": {kind: c.differences for kind, c in comparisons.items()},
-            "units_different": furniture.units_different[:50],
-            "chunks_off_text": furniture.chunks_off_text[:50],
-            "furniture_found": furniture.found_in,
-            "foreign_furniture": furniture.foreign[:20],
-            "lines_not_in_text": lines.foreign_lines[:20],
-            "figures_not_on_a_text_line": lines.figures_off_text[:20],
+            **{
+                f"{name}_{kind}" if kind != "pdf" else name: value
+                for kind, (furniture, lines) in checks.items()
+                for name, value in (
+                    ("units_different", furniture.units_different[:50]),
+                    ("chunks_off_text", furniture.chunks_off_text[:50]),
+                    ("furniture_found", furniture.found_in),
+                    ("foreign_furniture", furniture.foreign[:20]),
+                    ("lines_not_in_text", lines.foreign_lines[:20]),
+                    ("figures_not_on_a_text_line", lines.figures_off_text[:20]),
+                )
+            },
             "quotes_over_limit": {k: a.quotes_over_limit for k, a in seen.items()},
         },
     }
@@ -408,6 +448,13 @@ def _table(rows: dict[str, dict[str, Any]]) -> str:
     )
 
 
+def _selected(meta: dict[str, Any]) -> str:
+    """The command line's selection (``--leg``, ``--source``, ``--id``), as given."""
+    chosen = meta.get("selected", {})
+    flags = [("--leg", "legs"), ("--source", "sources"), ("--id", "ids")]
+    return "".join(f" {flag} {v}" for flag, key in flags for v in chosen.get(key, []))
+
+
 def markdown(result: dict[str, Any]) -> str:
     meta = result["meta"]
     ingest = ", ".join(
@@ -418,20 +465,25 @@ def markdown(result: dict[str, Any]) -> str:
     return (
         "# Issue 17, measured: PDF and DOCX renderings of the bundled documents against their "
         "text files\n\n"
-        f"`python -m bench.paged_citations --save`: {meta['questions']} questions "
+        f"`python -m bench.paged_citations --save{_selected(meta)}`: {meta['questions']} "
+        "questions "
         f"({', '.join(meta['question_sets'])}) through the real ingest and "
         "`PolicyAssistant.ask`, e5 embedder (multilingual-e5-small), a temporary data folder "
         f"per corpus. Pages per PDF: {meta['pages']}. {meta['cores']} cores shared; load "
         f"average {meta['load_average']} before, {meta['load_average_after']} after. Ingest: "
         f"{ingest}; asking: {meta['asking_s']} s.\n\n"
         "## The same passages cited (mapped back to the text file's lines)\n\n"
+        "PDF renderings: `pdf` the pages as drawn, `pdf_tagged` the same pages with a "
+        "structure tree (a `P` for every paragraph of the text file and an empty one for "
+        "every blank line, as an export with accessibility tags writes them; the reader takes "
+        "paragraph ends from it, `corpus/readers/pdf_structure.py`). "
         "DOCX renderings, one paragraph per text line: `docx` with an empty paragraph for "
         "every blank line of the text file (the empty line Word shows), `docx_lines_only` "
         "with the blank lines left out (every paragraph end is then the reader's guess from "
         "the text, `corpus.page_layout.paragraph_breaks`).\n\n"
         + _table(result["agreement"])
         + "\n\n## No page furniture (PDF)\n\n"
-        + _table({"pdf": result["furniture"]})
+        + _table(result["furniture"])
         + "\n\n## Quotes and citations in the answers\n\n"
         + _table(result["answers"])
         + "\n\nThe citations that differ are listed in `paged_citations.json` (details).\n"
@@ -451,16 +503,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--id", action="append", default=[], help="And this question (repeatable).")
     parser.add_argument(
         "--docx-leg",
+        "--leg",
+        dest="legs",
         action="append",
         default=[],
-        choices=list(DOCX_LEGS),
-        help="Only this DOCX rendering (repeatable; default: all).",
+        choices=[*PDF_LEGS, *DOCX_LEGS],
+        help="Only this PDF or DOCX rendering (repeatable; default: all).",
     )
     parser.add_argument("--save", action="store_true", help="Write bench/results/.")
     parser.add_argument("--json", type=Path, help="Write the whole result here.")
     args = parser.parse_args(argv)
     result = run(
-        args.every, docx=not args.no_docx, sources=args.source, ids=args.id, legs=args.docx_leg
+        args.every, docx=not args.no_docx, sources=args.source, ids=args.id, legs=args.legs
     )
     if args.json:
         args.json.write_text(

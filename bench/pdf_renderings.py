@@ -104,17 +104,17 @@ class Comparison:
 
 
 def pdf_corpus(
-    folder: Path, only: Collection[str] | None = None
+    folder: Path, only: Collection[str] | None = None, *, tagged: bool = False
 ) -> dict[str, tuple[str, Rendering]]:
-    """Write the renderings (of the text files ``only`` names, when given) with the bundled
-    manifest's titles; pdf name -> (txt, rendering)."""
+    """Write the renderings (of the text files ``only`` names, when given; ``tagged``: with a
+    structure tree) with the bundled manifest's titles; pdf name -> (txt, rendering)."""
     from corpus import BUNDLED_CORPUS_DIR, write_manifest
 
     folder.mkdir(parents=True, exist_ok=True)
     manifest = tomllib.loads((BUNDLED_CORPUS_DIR / "manifest.toml").read_text(encoding="utf-8"))
     out: dict[str, tuple[str, Rendering]] = {}
     entries: dict[str, dict[str, Any]] = {}
-    for txt, rendering in bundled_renderings(BUNDLED_CORPUS_DIR).items():
+    for txt, rendering in bundled_renderings(BUNDLED_CORPUS_DIR, tagged=tagged).items():
         if only is not None and txt not in only:
             continue
         name = txt.replace(".txt", ".pdf")

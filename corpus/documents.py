@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 MANIFEST_NAME = "manifest.toml"
 # Bumped when a reader reads the same file differently: an ingest then reads every document
 # again instead of carrying its stored lines over. 2: PDF page furniture and paragraph breaks,
-# lines numbered through the document; DOCX structure, blank lines and known pages only.
-READER_VERSION = 2
+# lines numbered through the document; DOCX structure, blank lines and known pages only. 3: a
+# tagged PDF's paragraph ends from its structure tree.
+READER_VERSION = 3
 _OVERRIDABLE = ("title", "municipality", "doc_type", "year", "period", "access")
 _DOC_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,127}$")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")

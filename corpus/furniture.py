@@ -37,7 +37,10 @@ _ROMAN_WORD = re.compile(rf"\b{ROMAN}\b", re.IGNORECASE)
 class PlacedLine:
     """A line of a page with its box: ``x0``..``x1`` from the left edge, ``bottom``..``top``
     from the bottom edge (points), the font size of its first character and its baseline
-    (``bottom`` when unknown)."""
+    (``bottom`` when unknown); in a tagged PDF, the structure element (paragraph, heading,
+    list, table: ``corpus.readers.pdf_structure.Block``) its first and its last character
+    belong to (``None`` when untagged), and the empty elements (empty paragraphs) right
+    before the first one."""
 
     text: str
     x0: float
@@ -46,6 +49,9 @@ class PlacedLine:
     top: float
     size: float
     baseline: float | None = None
+    block: tuple[int, ...] | None = None
+    block_end: tuple[int, ...] | None = None
+    empty_before: int = 0
 
     @property
     def base(self) -> float:

@@ -17,6 +17,13 @@ three numbers or more), nor after a bare section number ("18.", its text on the 
 the break: a page break gets the document's usual gap inside a paragraph, or between
 paragraphs.) So a sentence, a list or a table that runs on over a page break stays one passage.
 
+A tagged PDF says what the drawn page cannot (``corpus.readers.pdf_structure``): between two
+lines of one element of its structure tree (a paragraph, a heading, a list, a table) there is
+no blank line, on one page or over a break; where another element begins there is at least
+one (the empty lines the layout shows, or at a page break the document's usual gap between two
+elements), and one for every empty paragraph between the two (an element without content).
+Lines outside the tree (an untagged PDF, content left untagged) are read as above.
+
 ``SourceLine.line`` numbers the document's lines, blank ones included, from 1; ``ref`` is the
 line on its page as a reader counts it (text lines only, without the furniture).
 """
@@ -109,6 +116,26 @@ def _blanks_between(a: PlacedLine, b: PlacedLine) -> int:
     return max(0, min(MAX_BLANKS, math.floor(drop / (LINE_PITCH * size) - 0.5)))
 
 
+def _tagged_break(a: PlacedLine, b: PlacedLine) -> bool | None:
+    """Whether a tagged PDF's structure tree sets ``b`` apart from ``a`` (another paragraph,
+    heading, list or table begins); ``None`` when either line has no element (untagged)."""
+    if a.block_end is None or b.block is None:
+        return None
+    return a.block_end != b.block
+
+
+def _gap(a: PlacedLine, b: PlacedLine) -> int:
+    """Blank lines between two lines of one page: the empty lines the layout shows; in a
+    tagged PDF none inside one element of its structure tree (a paragraph, a list, a table:
+    the space between a table's rows is no empty line) and at least one where another
+    begins (a paragraph end that a word processor marks with spacing, not an empty line),
+    or one for every empty paragraph before it."""
+    tagged = _tagged_break(a, b)
+    if tagged is None:
+        return _blanks_between(a, b)
+    return max(_blanks_between(a, b), 1, b.empty_before) if tagged else 0
+
+
 class _Measure:
     """What the document's text usually looks like: its right edge and where a page's text
     starts."""
@@ -126,6 +153,11 @@ class _Measure:
         self.within = gaps.most_common(1)[0][0] if gaps else 0
         wider = Counter({g: n for g, n in gaps.items() if g > self.within})
         self.between = wider.most_common(1)[0][0] if wider else self.within + 1
+        # a tagged PDF: the usual gap between two elements of its structure tree on a page,
+        # which a page break hides
+        pairs = [(a, b) for page in pages for a, b in itertools.pairwise(page)]
+        apart = Counter(_gap(a, b) for a, b in pairs if _tagged_break(a, b))
+        self.apart = apart.most_common(1)[0][0] if apart else self.between
 
     def short(self, line: PlacedLine) -> bool:
         width = self.right - self.left
@@ -149,8 +181,12 @@ class _Measure:
 
 def _page_break(before: list[PlacedLine], page: list[PlacedLine], measure: _Measure) -> int:
     """Blank lines at a page break (``before``: the page the text comes from): a paragraph
-    ends there, or the text goes on."""
+    ends there, or the text goes on. A tagged PDF's structure tree says which (the element
+    goes on, or another begins); else the layout and the text do."""
     room = max(measure.lead(page), measure.tail(before))
+    tagged = _tagged_break(before[-1], page[0])
+    if tagged is not None:
+        return max(room, measure.apart, page[0].empty_before) if tagged else 0
     if room:
         return room
     second = page[1].text if len(page) > 1 else ""
@@ -183,9 +219,7 @@ def document_lines(
         for ref, line in enumerate(body, start=1):
             if previous is not None:
                 gap = (
-                    _page_break(previous_page, body, measure)
-                    if ref == 1
-                    else _blanks_between(previous, line)
+                    _page_break(previous_page, body, measure) if ref == 1 else _gap(previous, line)
                 )
                 for _ in range(gap):
                     on = lines[-1].page if lines else number

@@ -4,7 +4,10 @@ pypdfium2 (Apache-2.0/BSD-3, PDFium is BSD) was chosen by ``bench/pdf_readers.py
 best exact-line score, kept table rows together and was the fastest of the measured readers.
 Lines come in content-stream order, which for Word/LibreOffice exports is the reading order;
 each line keeps its box on the page and its font size, so ``corpus.page_layout`` can leave the
-page furniture out and put blank lines where the layout shows a paragraph break.
+page furniture out and put blank lines where the layout shows a paragraph break. In a tagged
+PDF (Word's or LibreOffice's export with accessibility tags) each line also knows the element
+of the structure tree it starts and ends in (``corpus.readers.pdf_structure``), which says where
+a paragraph ends, also at a page break; an untagged PDF is read as before.
 
 ``SourceLine.ref`` counts the text lines of a page (1-based) as a reader of the page counts
 them, without the running header, footer and page number. PDFium is not thread-safe, so every
@@ -13,8 +16,10 @@ call into it holds one process-wide lock.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import unicodedata
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from corpus.errors import (
@@ -27,6 +32,7 @@ from corpus.furniture import LaidOutPage, PlacedLine
 from corpus.model import ExtractedText
 from corpus.page_layout import document_lines
 from corpus.readers.ocr import OcrOptions, read_image
+from corpus.readers.pdf_structure import Block, empty_before, is_tagged, page_tree
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -69,8 +75,10 @@ def _open(data: bytes, name: str) -> PdfDocument:
         ) from None
 
 
-def placed_lines(textpage: PdfTextPage) -> list[PlacedLine]:
-    """The page's non-empty lines (as :func:`page_lines` cuts them) with their boxes.
+def placed_lines(textpage: PdfTextPage, blocks: dict[int, Block] | None = None) -> list[PlacedLine]:
+    """The page's non-empty lines (as :func:`page_lines` cuts them) with their boxes, and
+    (``blocks``, a tagged page's marked-content ids) the structure element each line starts
+    and ends in.
 
     The text of ``get_text_range`` leaves out characters PDFium knows no Unicode for (a glyph
     missing from the font's map), so a text position is turned into a character index by
@@ -106,8 +114,22 @@ def placed_lines(textpage: PdfTextPage) -> list[PlacedLine]:
             textpage.raw, head, ctypes.byref(x), ctypes.byref(y)
         )
         baseline = float(y.value) if found else min(bottom, bottom_end)
+        opens = closes = None
+        if blocks:
+            opens = _block(textpage, blocks, map(char, range(first, last + 1)))
+            closes = _block(textpage, blocks, map(char, range(last, first - 1, -1)))
         out.append(
-            PlacedLine(text, left, right, min(bottom, bottom_end), top, float(size), baseline)
+            PlacedLine(
+                text,
+                left,
+                right,
+                min(bottom, bottom_end),
+                top,
+                float(size),
+                baseline,
+                opens,
+                closes,
+            )
         )
 
     for i, character in enumerate(raw):
@@ -119,6 +141,27 @@ def placed_lines(textpage: PdfTextPage) -> list[PlacedLine]:
             start = i + 1
     close(len(raw))
     return out
+
+
+def _block(textpage: PdfTextPage, blocks: dict[int, Block], chars: Iterable[int]) -> Block | None:
+    """The block of the first of ``chars`` drawn in marked content of the structure tree
+    (the spaces and line ends PDFium adds belong to no content)."""
+    import pypdfium2.raw as pdfium_c
+
+    for index in chars:
+        drawn = pdfium_c.FPDFText_GetTextObject(textpage.raw, index)
+        if drawn:
+            block = blocks.get(pdfium_c.FPDFPageObj_GetMarkedContentID(drawn))
+            if block is not None:
+                return block
+    return None
+
+
+def _with_empty_lines(line: PlacedLine, shown: set[Block]) -> PlacedLine:
+    """``line`` with the empty paragraphs right before the element it starts in."""
+    if line.block is None:
+        return line
+    return dataclasses.replace(line, empty_before=empty_before(line.block, shown))
 
 
 def _extract(
@@ -136,6 +179,8 @@ def _extract(
             )
         pages: list[LaidOutPage] = []
         images: dict[int, Image] = {}
+        tagged = is_tagged(pdf.raw)
+        shown: set[Block] = set()  # the structure tree's elements with content on a page
         for index in range(count):
             try:
                 page = pdf[index]
@@ -145,9 +190,12 @@ def _extract(
                 ) from None
             try:
                 width, height = page.get_size()
+                tree = page_tree(page.raw) if tagged else None
+                shown |= tree.shown if tree else set()
                 textpage = page.get_textpage()
                 try:
-                    pages.append(LaidOutPage(width, height, placed_lines(textpage)))
+                    blocks = tree.blocks if tree else None
+                    pages.append(LaidOutPage(width, height, placed_lines(textpage, blocks)))
                 finally:
                     textpage.close()
                 if ocr is not None and not pages[-1].lines:
@@ -158,6 +206,8 @@ def _extract(
                 ) from None
             finally:
                 page.close()
+        for laid in pages if shown else ():
+            laid.lines = [_with_empty_lines(line, shown) for line in laid.lines]
         return pages, images
     finally:
         pdf.close()

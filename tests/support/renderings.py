@@ -9,7 +9,8 @@ line landed (page and line on the page), so a test can compare a PDF's citations
 file's. :func:`render_docx` writes one paragraph per text line (a PDF converted to Word), and
 :func:`structured_docx` a Word document with headings, numbered lists, a table and page breaks.
 
-The five bundled documents render with :func:`bundled_renderings`, one style each.
+The five bundled documents render with :func:`bundled_renderings`, one style each, untagged
+or tagged (the same pages with a structure tree: ``tests/support/tagged.py``).
 """
 
 from __future__ import annotations
@@ -141,6 +142,21 @@ def renderable(text: str) -> str:
     return "".join(c for c in text.replace("\t", " ") if c == " " or ord(c) in glyphs)
 
 
+def paragraphs(lines: list[str]) -> dict[int, int]:
+    """The paragraph (0, 1, ...) of every text line, as a word processor holds the text: a run
+    of drawn lines between blank ones is one paragraph, and every blank line between two runs
+    (a line the font draws nothing of is blank) an empty paragraph of its own."""
+    out: dict[int, int] = {}
+    paragraph, blank = -1, True
+    for number, raw in enumerate(lines, start=1):
+        drawn = bool(renderable(raw).strip())
+        if drawn or paragraph >= 0:  # (no empty paragraph before the text)
+            paragraph += blank or not drawn
+            out[number] = paragraph
+        blank = not drawn
+    return out
+
+
 def _layout(lines: list[str], per_page: int) -> list[list[tuple[int, int, str]]]:
     """Pages of (text line number, slot, text); no blank slot opens a page."""
     pages: list[list[tuple[int, int, str]]] = [[]]
@@ -166,10 +182,15 @@ def render_pdf(
     *,
     size: float = 8.0,
     furniture_first: bool = True,
+    tagged: bool = False,
 ) -> Rendering:
-    """Lay ``lines`` out on A4 pages dressed in ``style`` (one of :data:`EVERY_STYLE`)."""
+    """Lay ``lines`` out on A4 pages dressed in ``style`` (one of :data:`EVERY_STYLE`);
+    ``tagged``: the same pages with a structure tree (``tests/support/tagged.py``), a ``P``
+    for every paragraph of the text (:func:`paragraphs`) and the furniture as an artifact."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen import canvas
+
+    from tests.support.tagged import Element, tag_pdf
 
     _font()
     dress = EVERY_STYLE[style]
@@ -180,6 +201,14 @@ def render_pdf(
     c = canvas.Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1)
     out = Rendering(b"", len(laid))
     width = PAGE_W - LEFT - RIGHT
+    paragraph_of = paragraphs(lines)
+    drawn = [p for n, p in paragraph_of.items() if renderable(lines[n - 1]).strip()]
+    elements = [Element("P") for _ in range(max(drawn, default=-1) + 1)]  # (none at the end)
+
+    def mark(literal: str) -> None:
+        if tagged:
+            c.addLiteral(literal)
+
     for page_no, page in enumerate(laid, start=1):
         extras = dress(page_no, len(laid), title)
 
@@ -187,6 +216,7 @@ def render_pdf(
             extras: list[tuple[str, str, float]] = extras, page_no: int = page_no
         ) -> None:
             c.setFont(FONT, size)
+            mark("/Artifact <</Type /Pagination>> BDC")
             for text, align, y in extras:
                 if align == "left":
                     c.drawString(LEFT, y, text)
@@ -195,19 +225,23 @@ def render_pdf(
                 else:
                     c.drawCentredString(PAGE_W / 2, y, text)
                 out.furniture.append((page_no, text))
+            mark("EMC")
 
         if furniture_first:
             furniture()
         for ref, (number, slot, text) in enumerate(page, start=1):
             fits = min(size, size * width / max(stringWidth(text, FONT, size), 1.0))
             c.setFont(FONT, fits)
+            mark(f"/P <</MCID {ref - 1}>> BDC")
             c.drawString(LEFT, BODY_TOP - slot * pitch, text)
+            mark("EMC")
+            elements[paragraph_of[number]].content.append((page_no - 1, ref - 1))
             out.places[number] = (page_no, ref)
         if not furniture_first:
             furniture()
         c.showPage()
     c.save()
-    out.data = buf.getvalue()
+    out.data = tag_pdf(buf.getvalue(), elements) if tagged else buf.getvalue()
     return out
 
 
@@ -298,9 +332,11 @@ def renderable_copy(corpus: Path, folder: Path) -> Path:
     return folder
 
 
-def bundled_renderings(corpus: Path) -> dict[str, Rendering]:
+def bundled_renderings(corpus: Path, *, tagged: bool = False) -> dict[str, Rendering]:
     """The five bundled documents rendered as PDFs (text file name -> rendering), titled as
-    the bundled manifest titles them, each in its own style."""
+    the bundled manifest titles them, each in its own style; ``tagged``: with a structure
+    tree (a ``P`` for every paragraph of the text file), as an export with accessibility tags
+    writes them."""
     import tomllib
 
     manifest = tomllib.loads((corpus / "manifest.toml").read_text(encoding="utf-8"))
@@ -308,7 +344,7 @@ def bundled_renderings(corpus: Path) -> dict[str, Rendering]:
     for name, (style, first) in BUNDLED_STYLES.items():
         lines = (corpus / name).read_text(encoding="utf-8").split("\n")
         title = str(manifest[name]["title"])
-        out[name] = render_pdf(lines, title, style, furniture_first=first)
+        out[name] = render_pdf(lines, title, style, furniture_first=first, tagged=tagged)
     return out
 
 
