@@ -124,7 +124,8 @@ def states_no_figure(ranked: Ranked, pick: FigurePick | None, quoted: int) -> bo
     """Whether a question that asks for a figure gets none: no figure row answers it, and the
     passage the answer would lead with states no number (a year is no figure), or none of the
     ``quoted`` passages the answer would quote states a figure of the kind asked (a share, an
-    amount, a number of things: ``figure_fit.states_unit_asked``). The documents then name its
+    amount, a number of things: ``figure_fit.wrong_unit``), in its text or in the figure rows
+    on its lines (a budget table's amounts under "x 1 mln. euro"). The documents then name its
     subject but do not give its figure ("Hoeveel mensen werken er via het Groenbedrijf?" over
     a passage that only says the Groenbedrijf exists; "Wat kostte het project?" over passages
     that count its participants but name no amount), and the answer is refused with the
