@@ -26,7 +26,7 @@ import numpy as np
 from assistant.language import stems
 from assistant.pipeline.candidates import Candidates, Ranked
 from assistant.pipeline.features import ANSWER_TYPES
-from assistant.pipeline.figure_fit import states_unit_asked, wrong_unit
+from assistant.pipeline.figure_fit import states_unit_asked
 from assistant.pipeline.figures import FigurePick
 from assistant.pipeline.linear_model import LinearFit, read_linear, write_linear
 from assistant.pipeline.ranking import MODEL_DIR
@@ -124,7 +124,7 @@ def states_no_figure(ranked: Ranked, pick: FigurePick | None, quoted: int) -> bo
     """Whether a question that asks for a figure gets none: no figure row answers it, and the
     passage the answer would lead with states no number (a year is no figure), or none of the
     ``quoted`` passages the answer would quote states a figure of the kind asked (a share, an
-    amount, a number of things: ``figure_fit.wrong_unit``), in its text or in the figure rows
+    amount, a number of things: ``figure_fit.states_unit_asked``), in its text or in the figure rows
     on its lines (a budget table's amounts under "x 1 mln. euro"). The documents then name its
     subject but do not give its figure ("Hoeveel mensen werken er via het Groenbedrijf?" over
     a passage that only says the Groenbedrijf exists; "Wat kostte het project?" over passages
@@ -137,13 +137,11 @@ def states_no_figure(ranked: Ranked, pick: FigurePick | None, quoted: int) -> bo
     if figure_count(ranked.passages[0].quote) == 0:
         return True
     asked = q.figure_query
-    for ev, i in zip(ranked.passages[:quoted], ranked.origin, strict=False):
-        rows = ranked.candidates.passages[i].rows
-        if states_unit_asked(asked, ev.quote) or any(
-            not wrong_unit(asked, str(r["unit"]), str(r["kind"]), float(r["value"])) for r in rows
-        ):
-            return False
-    return True
+    found = ranked.candidates.passages
+    return not any(
+        states_unit_asked(asked, ev.quote, found[i].rows)
+        for ev, i in zip(ranked.passages[:quoted], ranked.origin, strict=False)
+    )
 
 
 def question_features(ranked: Ranked, pick: FigurePick | None = None) -> dict[str, float]:

@@ -75,10 +75,14 @@ def wrong_unit(query: FigureQuery, unit: str, kind: str, value: float = 0.0) -> 
     return query.wants_count and unit in (*_SHARE_UNITS, *_MONEY_UNITS)
 
 
-def states_unit_asked(query: FigureQuery, text: str) -> bool:
+def states_unit_asked(query: FigureQuery, text: str, rows: Sequence[dict[str, Any]] = ()) -> bool:
     """Whether ``text`` states a figure of the kind the question asks: a share, an amount or a
-    number of things (``wrong_unit``); any figure when it asks none of these."""
-    return any(not wrong_unit(query, unit, "", value) for value, unit in stated_units(text))
+    number of things (``wrong_unit``); any figure when it asks none of these. ``rows``, the
+    figure rows on the text's lines, count too: they carry what the text does not show (a
+    budget table's amounts under "x 1 mln. euro")."""
+    return any(not wrong_unit(query, unit, "", value) for value, unit in stated_units(text)) or any(
+        not wrong_unit(query, str(r["unit"]), str(r["kind"]), float(r["value"])) for r in rows
+    )
 
 
 def kind_fit(query: FigureQuery, kind: str) -> float:
